@@ -1,0 +1,1 @@
+"""Users with a home area and a role; login, tokens and throttling."""

@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from epigrid.areas.models import Area
+from epigrid.core.access import Role
+
+TOKEN_PREFIX = "eg_"
+
+
+class User(AbstractUser):
+    """A person who signs in. They see the records of their home area's subtree."""
+
+    home_area = models.ForeignKey(Area, verbose_name=_("home area"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="users")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices,
+                            default=Role.VOLUNTEER)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    @property
+    def scope_path(self) -> str | None:
+        """The path whose subtree this user sees; None for a user without a home area."""
+        area = self.home_area
+        return area.path if area is not None else None
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API. Only its hash is stored; the raw value is shown once."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"),
+                             on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField(_("starts with"), max_length=12, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    revoked = models.BooleanField(_("revoked"), default=False)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def new_raw_key() -> str:
+        return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+class LoginAttempt(models.Model):
+    """A failed login, kept for throttling: per user name and per client address."""
+
+    username = models.CharField(max_length=150, db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, db_index=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("failed login")
+        verbose_name_plural = _("failed logins")
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.ip_address} {self.at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,59 @@
+"""Login throttling, tokens and user creation: the writes of the accounts app."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from epigrid.accounts.models import ApiToken, LoginAttempt, User, hash_token
+from epigrid.areas.models import Area
+
+
+def _window_start() -> datetime.datetime:
+    return timezone.now() - datetime.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+
+
+def login_blocked(username: str, ip_address: str | None) -> bool:
+    """Too many recent failures for this user name, or from this address."""
+    recent = LoginAttempt.objects.filter(at__gte=_window_start())
+    limit = settings.LOGIN_FAILURE_LIMIT
+    if recent.filter(username=username.lower()).count() >= limit:
+        return True
+    return bool(ip_address) and recent.filter(ip_address=ip_address).count() >= limit * 4
+
+
+def record_login_failure(username: str, ip_address: str | None) -> None:
+    LoginAttempt.objects.create(username=username.lower()[:150], ip_address=ip_address)
+
+
+def clear_login_failures(username: str) -> None:
+    LoginAttempt.objects.filter(username=username.lower()).delete()
+
+
+@transaction.atomic
+def create_user(*, username: str, password: str, role: str, home_area: Area | None,
+                **fields: Any) -> User:
+    user = User(username=username, role=role, home_area=home_area, **fields)
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    return user
+
+
+@transaction.atomic
+def create_api_token(user: User, name: str,
+                     expires_at: datetime.datetime | None = None) -> tuple[ApiToken, str]:
+    """A new token and its raw key, which is shown to the user once and never stored."""
+    raw = ApiToken.new_raw_key()
+    token = ApiToken.objects.create(user=user, name=name, key_hash=hash_token(raw),
+                                    prefix=raw[:8], expires_at=expires_at)
+    return token, raw
+
+
+def revoke_api_token(token: ApiToken) -> None:
+    token.revoked = True
+    token.save(update_fields=["revoked"])

@@ -1,0 +1,107 @@
+"""Typed readers of environment variables: the only place settings come from."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlparse
+
+
+class ConfigError(ValueError):
+    """An environment variable holds a value epigrid cannot use."""
+
+
+def env_str(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigError(f"{name}={raw!r} is not a boolean (use true or false)")
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name}={raw!r} is not a whole number") from exc
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_hhmm(name: str, default: str) -> tuple[int, int]:
+    raw = os.environ.get(name) or default
+    try:
+        hour_s, minute_s = raw.split(":")
+        hour, minute = int(hour_s), int(minute_s)
+    except ValueError as exc:
+        raise ConfigError(f"{name}={raw!r} is not a time of day like 16:00") from exc
+    if not (0 <= hour < 24 and 0 <= minute < 60):
+        raise ConfigError(f"{name}={raw!r} is not a time of day like 16:00")
+    return hour, minute
+
+
+def data_dir() -> Path:
+    path = Path(os.environ.get("EPIGRID_DATA_DIR") or Path.cwd() / "data").resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def secret_key(directory: Path) -> str:
+    """SECRET_KEY from the environment, or one generated once into the data directory."""
+    key = os.environ.get("SECRET_KEY")
+    if key:
+        return key
+    key_file = directory / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def database(url: str, directory: Path) -> dict[str, object]:
+    """Django's DATABASES['default'] from a DATABASE_URL (sqlite:///path or postgresql://...)."""
+    if not url:
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": str(directory / "epigrid.sqlite3"),
+                "OPTIONS": {"transaction_mode": "IMMEDIATE", "init_command": _SQLITE_PRAGMAS}}
+    parsed = urlparse(url)
+    if parsed.scheme == "sqlite":
+        name = unquote(parsed.path)
+        if name.startswith("//"):  # sqlite:////abs/path
+            name = name[1:]
+        elif name.startswith("/"):  # sqlite:///relative/path
+            name = name[1:] or ":memory:"
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": name or ":memory:",
+                "OPTIONS": {"transaction_mode": "IMMEDIATE", "init_command": _SQLITE_PRAGMAS}}
+    if parsed.scheme in {"postgres", "postgresql", "pgsql"}:
+        options = {key: values[-1] for key, values in parse_qs(parsed.query).items()}
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": unquote(parsed.path.lstrip("/")),
+            "USER": unquote(parsed.username or ""),
+            "PASSWORD": unquote(parsed.password or ""),
+            "HOST": options.pop("host", parsed.hostname or ""),
+            "PORT": str(parsed.port or ""),
+            "CONN_MAX_AGE": 60,
+            "OPTIONS": options,
+        }
+    raise ConfigError(f"DATABASE_URL scheme {parsed.scheme!r} is not supported (sqlite, postgresql)")
+
+
+_SQLITE_PRAGMAS = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"

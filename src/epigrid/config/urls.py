@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from epigrid.config.api import api
+
+urlpatterns = [
+    path("", include("epigrid.web.urls")),
+    path("accounts/", include("epigrid.accounts.urls")),
+    path("areas/", include("epigrid.areas.urls")),
+    path("audit/", include("epigrid.core.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+]
+

@@ -1,0 +1,1 @@
+"""What every app shares: area scoping, roles, audit, import/export, time."""

@@ -1,0 +1,105 @@
+"""Roles, what each may do, and the subtree a user sees. The rules are written in docs/access.md.
+
+core imports no app, so a user is anything with the attributes of `ScopedUser`.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+# Every area path ends with this separator; the subtree of path P is P <= path < P + PATH_END.
+PATH_END = "~"
+
+
+class Role(models.TextChoices):
+    COMMAND = "command", _("Command (dispatch, data team)")
+    AREA_OFFICER = "area_officer", _("Area officer")
+    GRID_WORKER = "grid_worker", _("Grid worker")
+    CHECKPOINT_STAFF = "checkpoint_staff", _("Checkpoint staff")
+    MEDICAL = "medical", _("Medical and transfer")
+    LOGISTICS = "logistics", _("Logistics")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    VOLUNTEER = "volunteer", _("Volunteer")
+    ADMIN = "admin", _("Administrator")
+
+
+class Capability(models.TextChoices):
+    """A thing a role may do, beyond seeing the records of its subtree."""
+
+    CHANGE_AREAS = "change_areas", _("Create, edit and move areas")
+    CHANGE_RISK = "change_risk", _("Change risk levels")
+    CHANGE_SITES = "change_sites", _("Create and edit sites")
+    IMPORT = "import", _("Import records")
+    EXPORT = "export", _("Export lists")
+    VIEW_AUDIT = "view_audit", _("Browse the audit log")
+    MANAGE_USERS = "manage_users", _("Manage users")
+
+
+_ALL = frozenset(Capability)
+CAPABILITIES: dict[str, frozenset[Capability]] = {
+    Role.ADMIN: _ALL,
+    Role.COMMAND: frozenset({Capability.CHANGE_AREAS, Capability.CHANGE_RISK,
+                             Capability.CHANGE_SITES, Capability.IMPORT, Capability.EXPORT}),
+    Role.AREA_OFFICER: frozenset({Capability.CHANGE_SITES, Capability.IMPORT, Capability.EXPORT}),
+    Role.GRID_WORKER: frozenset(),
+    Role.CHECKPOINT_STAFF: frozenset(),
+    Role.MEDICAL: frozenset({Capability.EXPORT}),
+    Role.LOGISTICS: frozenset({Capability.EXPORT}),
+    Role.SUPERVISOR: frozenset({Capability.EXPORT}),
+    Role.VOLUNTEER: frozenset(),
+}
+
+
+class ScopedUser(Protocol):
+    is_authenticated: bool
+    is_active: bool
+    is_superuser: bool
+    role: str
+
+    @property
+    def scope_path(self) -> str | None: ...
+
+
+def sees_everything(user: ScopedUser) -> bool:
+    return bool(user.is_authenticated and user.is_active
+                and (user.is_superuser or user.role == Role.ADMIN))
+
+
+def can(user: ScopedUser, capability: Capability) -> bool:
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user.is_superuser:
+        return True
+    return capability in CAPABILITIES.get(user.role, frozenset())
+
+
+def subtree_q(field: str, path: str) -> models.Q:
+    """Rows whose `field` (an area path) lies in the subtree rooted at `path`: one index range."""
+    return models.Q(**{f"{field}__gte": path, f"{field}__lt": path + PATH_END})
+
+
+class ScopedQuerySet(models.QuerySet):
+    """A queryset that knows where its rows' area path is, so it can be restricted to a user.
+
+    Models set `scope_path_field` ("path" on Area itself, "area__path" on a site, a denormalized
+    "area_path" on high-volume tables). Every list, detail, API response and export goes through
+    `restrict()`; a model without a path cannot be restricted by accident.
+    """
+
+    def restrict(self, user: ScopedUser) -> ScopedQuerySet:
+        if sees_everything(user):
+            return self.all()
+        if not (user.is_authenticated and user.is_active):
+            return self.none()
+        path = user.scope_path
+        if not path:
+            return self.none()
+        field: str = self.model.scope_path_field  # type: ignore[attr-defined]
+        return self.filter(subtree_q(field, path))
+
+    def within(self, path: str) -> ScopedQuerySet:
+        field: str = self.model.scope_path_field  # type: ignore[attr-defined]
+        return self.filter(subtree_q(field, path))

@@ -1,0 +1,123 @@
+"""Who is acting, and the record of what they changed.
+
+The actor lives in a context variable: the middleware sets it for a request, the CLI and tasks
+with `acting_as()`. `AuditedModel` subclasses log every create, update and delete by themselves,
+so no view or service can forget to.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import datetime
+import decimal
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.db import models
+
+_actor: contextvars.ContextVar[Any] = contextvars.ContextVar("epigrid_actor", default=None)
+_reason: contextvars.ContextVar[str] = contextvars.ContextVar("epigrid_reason", default="")
+
+
+def current_actor() -> Any:
+    actor = _actor.get()
+    if hasattr(actor, "META"):  # a request: its user may be set late (API token auth)
+        return getattr(actor, "user", None)
+    return actor
+
+
+@contextmanager
+def acting_as(user: Any, reason: str = "") -> Iterator[None]:
+    actor_token = _actor.set(user)
+    reason_token = _reason.set(reason)
+    try:
+        yield
+    finally:
+        _actor.reset(actor_token)
+        _reason.reset(reason_token)
+
+
+def jsonable(value: Any) -> Any:
+    """A field value as it is stored in the log: JSON types only."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, dict | list):
+        return value
+    return str(value)
+
+
+def record(action: str, *, model: str, object_pk: Any = None, object_repr: str = "",
+           changes: dict[str, Any] | None = None, area_path: str = "",
+           reason: str = "") -> None:
+    from epigrid.core.models import AuditEntry
+
+    actor = current_actor()
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    AuditEntry.objects.create(
+        actor=actor if authenticated else None,
+        actor_name=str(getattr(actor, "username", "")) if authenticated else "",
+        action=action,
+        model=model,
+        object_pk=str(object_pk) if object_pk is not None else "",
+        object_repr=object_repr[:200],
+        changes=changes or {},
+        area_path=area_path,
+        reason=reason or _reason.get(),
+    )
+
+
+class AuditedModel(models.Model):
+    """A domain record whose creates, updates and deletes are logged field by field."""
+
+    # Fields that change on their own (timestamps) or hold secrets are left out of the log.
+    audit_exclude: tuple[str, ...] = ("updated_at", "created_at")
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def from_db(cls, db: Any, field_names: Any, values: Any) -> Any:
+        instance = super().from_db(db, field_names, values)
+        instance._audit_snapshot = instance._audit_values()
+        return instance
+
+    def _audit_values(self) -> dict[str, Any]:
+        return {
+            field.attname: jsonable(getattr(self, field.attname))
+            for field in self._meta.concrete_fields
+            if field.attname in self.__dict__ and field.name not in self.audit_exclude
+        }
+
+    def audit_area_path(self) -> str:
+        return str(getattr(self, "path", "") or getattr(getattr(self, "area", None), "path", ""))
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        creating = self._state.adding
+        before: dict[str, Any] = getattr(self, "_audit_snapshot", {})
+        super().save(*args, **kwargs)
+        after = self._audit_values()
+        if creating:
+            changes = {name: [None, value] for name, value in after.items() if value not in (None, "")}
+        else:
+            changes = {name: [before.get(name), value] for name, value in after.items()
+                       if name in before and before[name] != value}
+            if not changes:
+                self._audit_snapshot = after
+                return
+        record("create" if creating else "update", model=self._meta.label, object_pk=self.pk,
+               object_repr=str(self), changes=changes, area_path=self.audit_area_path())
+        self._audit_snapshot = after
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        pk, text, path = self.pk, str(self), self.audit_area_path()
+        before = self._audit_values()
+        result = super().delete(*args, **kwargs)
+        record("delete", model=self._meta.label, object_pk=pk, object_repr=text,
+               changes={name: [value, None] for name, value in before.items()}, area_path=path)
+        return result

@@ -1,0 +1,1 @@
+"""Base templates, navigation, the home page and vendored static files."""

@@ -1,0 +1,95 @@
+"""The world every test starts from, and the people in it (healthchecks' hc/test.py).
+
+    Jinhe City
+    └── Qingshan District                  command: Zhou (dispatch)
+        ├── Town A: Dongcheng Town         officer: Alice; grid worker: Li (grid A1-1)
+        │   ├── Village A1 ── grids A1-1, A1-2
+        │   └── Village A2 ── grid A2-1
+        └── Town B: Xihe Town              officer: Bob
+            └── Village B1 ── grid B1-1
+    A stranger has an account but no home area; an admin sees everything.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.test import Client, TestCase
+
+from epigrid.accounts.models import User
+from epigrid.accounts.services import create_user
+from epigrid.areas import services as area_services
+from epigrid.areas.models import Area, Checkpoint, Facility, Level, Warehouse
+from epigrid.core.access import Role
+
+PASSWORD = "correct-horse-battery"  # noqa: S105 - a test password
+
+
+def make_area(parent: Area | None, level: Level, code: str, name: str, **fields: object) -> Area:
+    return area_services.create_area(parent=parent, level=level, code=code, name=name, **fields)
+
+
+class World:
+    """Areas, sites and personas, built once per test class."""
+
+    def __init__(self) -> None:
+        self.city = make_area(None, Level.CITY, "420100000000", "Jinhe City", population=90_000)
+        self.district = make_area(self.city, Level.DISTRICT, "420102000000", "Qingshan District",
+                                  population=90_000, households=30_000)
+        self.town_a = make_area(self.district, Level.TOWN, "420102001000", "Dongcheng Town",
+                                population=50_000, households=17_000)
+        self.town_b = make_area(self.district, Level.TOWN, "420102002000", "Xihe Town",
+                                population=40_000, households=13_000)
+        self.village_a1 = make_area(self.town_a, Level.VILLAGE, "420102001001", "Village A1",
+                                    population=3_000, households=1_000)
+        self.village_a2 = make_area(self.town_a, Level.VILLAGE, "420102001002", "Village A2",
+                                    population=2_000, households=700)
+        self.village_b1 = make_area(self.town_b, Level.VILLAGE, "420102002001", "Village B1",
+                                    population=2_500, households=800)
+        self.grid_a1_1 = make_area(self.village_a1, Level.GRID, "420102001001-01", "Grid A1-1")
+        self.grid_a1_2 = make_area(self.village_a1, Level.GRID, "420102001001-02", "Grid A1-2")
+        self.grid_a2_1 = make_area(self.village_a2, Level.GRID, "420102001002-01", "Grid A2-1")
+        self.grid_b1_1 = make_area(self.village_b1, Level.GRID, "420102002001-01", "Grid B1-1")
+
+        self.checkpoint_a = Checkpoint.objects.create(
+            area=self.village_a1, code="CP-A-001", name="East Road Checkpoint",
+            kind=Checkpoint.Kind.ROAD, latitude=Decimal("30.6"), longitude=Decimal("114.3"))
+        self.checkpoint_b = Checkpoint.objects.create(
+            area=self.village_b1, code="CP-B-001", name="West Gate Checkpoint",
+            kind=Checkpoint.Kind.COMMUNITY_GATE)
+        self.facility_a = Facility.objects.create(
+            area=self.town_a, code="FA-A-001", name="Dongcheng Fever Clinic",
+            kind=Facility.Kind.FEVER_CLINIC)
+        self.facility_b = Facility.objects.create(
+            area=self.town_b, code="FA-B-001", name="Xihe Quarantine Hotel",
+            kind=Facility.Kind.QUARANTINE_SITE)
+        self.warehouse_a = Warehouse.objects.create(
+            area=self.town_a, code="WH-A-001", name="Dongcheng Depot")
+        self.warehouse_b = Warehouse.objects.create(
+            area=self.town_b, code="WH-B-001", name="Xihe Depot")
+
+        self.admin = create_user(username="admin", password=PASSWORD, role=Role.ADMIN,
+                                 home_area=None, is_superuser=True, is_staff=True)
+        self.command = create_user(username="zhou", password=PASSWORD, role=Role.COMMAND,
+                                   home_area=self.district)
+        self.alice = create_user(username="alice", password=PASSWORD, role=Role.AREA_OFFICER,
+                                 home_area=self.town_a)
+        self.bob = create_user(username="bob", password=PASSWORD, role=Role.AREA_OFFICER,
+                               home_area=self.town_b)
+        self.li = create_user(username="li", password=PASSWORD, role=Role.GRID_WORKER,
+                              home_area=self.grid_a1_1)
+        self.stranger = create_user(username="stranger", password=PASSWORD,
+                                    role=Role.VOLUNTEER, home_area=None)
+
+
+class BaseTestCase(TestCase):
+    world: World
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.world = World()
+
+    def client_for(self, user: User) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
