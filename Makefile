@@ -1,0 +1,38 @@
+# The two commands: `make demo` sets up and serves the demo district; `make test` runs the suite.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+export EPIGRID_DATA_DIR ?= $(CURDIR)/data
+
+.PHONY: demo test lint typecheck bench-smoke messages clean
+
+demo: $(VENV)/.installed
+	$(BIN)/epigrid demo
+
+test: $(VENV)/.installed
+	$(BIN)/pytest
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/lint-imports
+
+typecheck: $(VENV)/.installed
+	$(BIN)/mypy
+
+bench-smoke: $(VENV)/.installed
+	$(BIN)/epigrid bench areas --scale tiny --repeat 3
+
+messages: $(VENV)/.installed
+	cd src/epigrid && DJANGO_SETTINGS_MODULE=epigrid.config.settings \
+		../../$(BIN)/django-admin makemessages -l zh_Hans && \
+		../../$(BIN)/django-admin compilemessages -l zh_Hans
+
+# The virtual environment is made once and refreshed when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache test-artifacts var
