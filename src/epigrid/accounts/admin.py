@@ -7,7 +7,7 @@ from epigrid.accounts.models import ApiToken, User
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    fieldsets = (*DjangoUserAdmin.fieldsets,
+    fieldsets = (*(DjangoUserAdmin.fieldsets or ()),
                  (_("Area and role"), {"fields": ("home_area", "role", "phone")}))
     list_display = ("username", "role", "home_area", "is_active", "last_login")
     list_filter = ("role", "is_active", "is_superuser")

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from epigrid.areas.models import Area
 from epigrid.core.access import Role
 
-TOKEN_PREFIX = "eg_"
+TOKEN_PREFIX = "eg_"  # noqa: S105 - a visible marker of our tokens, not a secret
 
 
 class User(AbstractUser):
@@ -23,7 +23,7 @@ class User(AbstractUser):
                             default=Role.VOLUNTEER)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
 
-    class Meta(AbstractUser.Meta):
+    class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
 

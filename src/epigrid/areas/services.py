@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import django.dispatch
 from django.core.exceptions import ValidationError
@@ -13,12 +13,14 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from epigrid.areas.models import SEGMENT_WIDTH, Area, Level, RiskLevel, RiskLevelChange
+from epigrid.areas.models import SEGMENT_WIDTH, Area, Level, RiskLevel, RiskLevelChange, Site
 from epigrid.core import audit
 
 # Sent after a subtree moved: apps that copy an area's path into their rows (high-volume tables)
 # rewrite the prefix `old` to `new` in those rows.
 area_path_changed = django.dispatch.Signal()  # kwargs: old, new
+
+SiteT = TypeVar("SiteT", bound=Site)
 
 
 def _check_parent(level: int, parent: Area | None) -> None:
@@ -58,7 +60,7 @@ def update_area(area: Area, **fields: Any) -> Area:
 
 @transaction.atomic
 def move_area(area: Area, new_parent: Area) -> Area:
-    """Place `area` (and its subtree) under `new_parent`, rewriting every path below in one UPDATE."""
+    """Place `area` and its subtree under `new_parent`, rewriting the paths in one UPDATE."""
     area = Area.objects.select_for_update().get(pk=area.pk)
     if new_parent.path.startswith(area.path):
         raise ValidationError({"parent": _("An area cannot be moved into its own subtree.")})
@@ -93,3 +95,23 @@ def change_risk_level(area: Area, level: str, *, reason: str, changed_by: Any,
     area.risk_level = level
     area.save(update_fields=["risk_level", "updated_at"])
     return change
+
+
+@transaction.atomic
+def create_site(model: type[SiteT], *, area: Area, code: str, name: str,
+                **fields: Any) -> SiteT:
+    """A new checkpoint, facility or warehouse in `area` (the caller checked the user may)."""
+    site = model(area=area, code=code, name=name, **fields)
+    site.full_clean()
+    site.save()
+    return site
+
+
+@transaction.atomic
+def update_site(site: SiteT, **fields: Any) -> SiteT:
+    """Edit a site, its area included; the audit log keeps each field's old and new value."""
+    for name, value in fields.items():
+        setattr(site, name, value)
+    site.full_clean()
+    site.save()
+    return site

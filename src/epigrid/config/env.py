@@ -101,7 +101,8 @@ def database(url: str, directory: Path) -> dict[str, object]:
             "CONN_MAX_AGE": 60,
             "OPTIONS": options,
         }
-    raise ConfigError(f"DATABASE_URL scheme {parsed.scheme!r} is not supported (sqlite, postgresql)")
+    raise ConfigError(
+        f"DATABASE_URL scheme {parsed.scheme!r} is not supported (use sqlite or postgresql)")
 
 
 _SQLITE_PRAGMAS = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"

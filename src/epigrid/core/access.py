@@ -97,9 +97,9 @@ class ScopedQuerySet(models.QuerySet):
         path = user.scope_path
         if not path:
             return self.none()
-        field: str = self.model.scope_path_field  # type: ignore[attr-defined]
+        field: str = self.model.scope_path_field
         return self.filter(subtree_q(field, path))
 
     def within(self, path: str) -> ScopedQuerySet:
-        field: str = self.model.scope_path_field  # type: ignore[attr-defined]
+        field: str = self.model.scope_path_field
         return self.filter(subtree_q(field, path))

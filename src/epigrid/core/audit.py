@@ -81,29 +81,14 @@ class AuditedModel(models.Model):
     class Meta:
         abstract = True
 
-    @classmethod
-    def from_db(cls, db: Any, field_names: Any, values: Any) -> Any:
-        instance = super().from_db(db, field_names, values)
-        instance._audit_snapshot = instance._audit_values()
-        return instance
-
-    def _audit_values(self) -> dict[str, Any]:
-        return {
-            field.attname: jsonable(getattr(self, field.attname))
-            for field in self._meta.concrete_fields
-            if field.attname in self.__dict__ and field.name not in self.audit_exclude
-        }
-
-    def audit_area_path(self) -> str:
-        return str(getattr(self, "path", "") or getattr(getattr(self, "area", None), "path", ""))
-
     def save(self, *args: Any, **kwargs: Any) -> None:
         creating = self._state.adding
         before: dict[str, Any] = getattr(self, "_audit_snapshot", {})
         super().save(*args, **kwargs)
         after = self._audit_values()
         if creating:
-            changes = {name: [None, value] for name, value in after.items() if value not in (None, "")}
+            changes = {name: [None, value] for name, value in after.items()
+                       if value not in (None, "")}
         else:
             changes = {name: [before.get(name), value] for name, value in after.items()
                        if name in before and before[name] != value}
@@ -121,3 +106,19 @@ class AuditedModel(models.Model):
         record("delete", model=self._meta.label, object_pk=pk, object_repr=text,
                changes={name: [value, None] for name, value in before.items()}, area_path=path)
         return result
+
+    @classmethod
+    def from_db(cls, db: Any, field_names: Any, values: Any) -> Any:
+        instance = super().from_db(db, field_names, values)
+        instance._audit_snapshot = instance._audit_values()
+        return instance
+
+    def _audit_values(self) -> dict[str, Any]:
+        return {
+            field.attname: jsonable(getattr(self, field.attname))
+            for field in self._meta.concrete_fields
+            if field.attname in self.__dict__ and field.name not in self.audit_exclude
+        }
+
+    def audit_area_path(self) -> str:
+        return str(getattr(self, "path", "") or getattr(getattr(self, "area", None), "path", ""))
