@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from epigrid.config import env
+
+
+def test_it_reads_a_postgresql_url(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    db = env.database("postgresql://epi:s%40cret@db.local:5433/epigrid?sslmode=require", tmp_path)
+    assert db["ENGINE"] == "django.db.backends.postgresql"
+    assert (db["NAME"], db["USER"], db["PASSWORD"], db["HOST"], db["PORT"]) == (
+        "epigrid", "epi", "s@cret", "db.local", "5433")
+    assert db["OPTIONS"] == {"sslmode": "require"}
+
+
+def test_it_defaults_to_sqlite_in_the_data_directory(tmp_path: Path) -> None:
+    db = env.database("", tmp_path)
+    assert db["ENGINE"] == "django.db.backends.sqlite3"
+    assert str(db["NAME"]).endswith("epigrid.sqlite3")
+
+
+def test_it_reads_absolute_and_relative_sqlite_paths(tmp_path: Path) -> None:
+    assert env.database("sqlite:////srv/epi.db", tmp_path)["NAME"] == "/srv/epi.db"
+    assert env.database("sqlite:///epi.db", tmp_path)["NAME"] == "epi.db"
+
+
+def test_it_refuses_an_unknown_database_scheme(tmp_path: Path) -> None:
+    with pytest.raises(env.ConfigError, match="mysql"):
+        env.database("mysql://root@localhost/x", tmp_path)
+
+
+def test_it_names_the_variable_of_a_bad_boolean(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EPIGRID_DEBUG", "maybe")
+    with pytest.raises(env.ConfigError, match="EPIGRID_DEBUG"):
+        env.env_bool("EPIGRID_DEBUG")
+
+
+@pytest.mark.parametrize("raw", ["24:00", "16", "16:60", "four pm", "-1:00"])
+def test_it_refuses_a_cutoff_that_is_no_time_of_day(monkeypatch: pytest.MonkeyPatch,
+                                                    raw: str) -> None:
+    monkeypatch.setenv("EPIGRID_DAILY_CUTOFF", raw)
+    with pytest.raises(env.ConfigError, match="EPIGRID_DAILY_CUTOFF"):
+        env.env_hhmm("EPIGRID_DAILY_CUTOFF", "16:00")
+
+
+@given(st.integers(0, 23), st.integers(0, 59))
+def test_it_reads_every_time_of_day(hour: int, minute: int) -> None:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("EPIGRID_DAILY_CUTOFF", f"{hour}:{minute:02d}")
+        assert env.env_hhmm("EPIGRID_DAILY_CUTOFF", "16:00") == (hour, minute)
+
+
+@given(st.text())
+def test_it_reads_any_string_as_a_boolean_or_says_which_variable(raw: str) -> None:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("EPIGRID_X", raw.replace("\x00", ""))
+        try:
+            assert env.env_bool("EPIGRID_X") in {True, False}
+        except env.ConfigError as error:
+            assert "EPIGRID_X" in str(error)
+
+
+def test_it_keeps_one_generated_secret_key(monkeypatch: pytest.MonkeyPatch,
+                                            tmp_path: Path) -> None:
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    first = env.secret_key(tmp_path)
+    assert len(first) > 40
+    assert env.secret_key(tmp_path) == first
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
