@@ -1,12 +1,6 @@
 from __future__ import annotations
 
-import os
-
 import pytest
-
-# Tests never write into the developer's demo data directory.
-os.environ.setdefault("EPIGRID_DATA_DIR", os.path.join(os.path.dirname(__file__), "..", "var",
-                                                       "test-data"))
 
 
 @pytest.fixture(autouse=True)

@@ -22,10 +22,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "ninja",  # serves the API docs' Swagger UI from its bundled static files (offline), no CDN
     "epigrid.core",
     "epigrid.areas",
     "epigrid.accounts",
     "epigrid.web",
+    "epigrid.demo",
 ]
 
 MIDDLEWARE = [
@@ -108,6 +110,7 @@ DAILY_CUTOFF = env.env_hhmm("EPIGRID_DAILY_CUTOFF", "16:00")
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise expects it even before collectstatic
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
                 "OPTIONS": {"location": str(DATA_DIR / "media")}},
