@@ -6,3 +6,13 @@ class AreasConfig(AppConfig):
     name = "epigrid.areas"
     label = "areas"
     verbose_name = _("Areas and sites")
+
+    def ready(self) -> None:
+        from epigrid.areas.exporters import EXPORTS
+        from epigrid.areas.importers import IMPORTERS
+        from epigrid.core.imports import registry
+
+        for importer in IMPORTERS:
+            registry.register_importer(importer)
+        for spec in EXPORTS:
+            registry.register_exporter(spec)

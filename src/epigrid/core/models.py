@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from epigrid.core.access import sees_everything
 
 
 class TimeStampedModel(models.Model):
@@ -45,3 +49,75 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name or '-'} {self.action} {self.model}"
+
+
+class ImportRunQuerySet(models.QuerySet["ImportRun"]):
+    def visible_to(self, user: Any) -> ImportRunQuerySet:
+        """A run is seen by the user who started it and by those who see everything."""
+        if sees_everything(user):
+            return self.all()
+        if not (user.is_authenticated and user.is_active):
+            return self.none()
+        return self.filter(user=user)
+
+
+class ImportRun(models.Model):
+    """One import of one file: who, what, how it went, and the rows that were refused."""
+
+    class Mode(models.TextChoices):
+        VALID_ROWS = "valid_rows", _("Save the valid rows, report the others")
+        ALL_OR_NOTHING = "all_or_nothing", _("Save nothing if any row is wrong")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        PARTIAL = "partial", _("done; some rows were refused")
+        ROLLED_BACK = "rolled_back", _("nothing saved; some rows are wrong")
+        FAILED = "failed", _("failed; the file could not be read")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("who"), null=True,
+                             blank=True, on_delete=models.SET_NULL, related_name="+")
+    importer = models.CharField(_("records"), max_length=50)
+    file_name = models.CharField(_("file"), max_length=255)
+    # Kept only while the run waits for a worker; deleted when it has run.
+    file = models.FileField(_("stored file"), upload_to="imports/%Y/%m/", blank=True)
+    sheet = models.CharField(_("sheet"), max_length=100, blank=True)
+    mode = models.CharField(_("mode"), max_length=20, choices=Mode.choices,
+                            default=Mode.VALID_ROWS)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices,
+                              default=Status.QUEUED)
+    # Messages are written in the language the user had when they started the import.
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    area_path = models.CharField(_("area path"), max_length=255, blank=True, db_index=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    rows_total = models.PositiveIntegerField(_("rows read"), default=0)
+    rows_created = models.PositiveIntegerField(_("rows created"), default=0)
+    rows_updated = models.PositiveIntegerField(_("rows updated"), default=0)
+    rows_unchanged = models.PositiveIntegerField(_("rows unchanged"), default=0)
+    rows_failed = models.PositiveIntegerField(_("rows refused"), default=0)
+    # The first errors (capped); errors_total counts them all.
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    errors_total = models.PositiveIntegerField(_("errors"), default=0)
+    file_error = models.TextField(_("file error"), blank=True)
+
+    objects = ImportRunQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.importer} {self.file_name} ({self.status})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status not in {self.Status.QUEUED, self.Status.RUNNING}
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.errors_total or self.file_error)

@@ -1,0 +1,107 @@
+"""The shape of an importer: the columns it reads, how it cleans a row, how it writes a batch."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, TypeVar
+
+from django.db import models
+
+from epigrid.core.access import sees_everything
+from epigrid.core.imports.errors import CellError, RowError
+from epigrid.core.imports.readers import ImportColumn, RawRow
+
+T = TypeVar("T")
+
+
+class _Invalid:
+    """The value of a cell that did not parse (its error is already recorded)."""
+
+    def __repr__(self) -> str:
+        return "INVALID"
+
+
+INVALID: Any = _Invalid()
+
+
+@dataclass
+class CleanRow:
+    number: int
+    data: dict[str, Any]
+
+
+@dataclass
+class WriteResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def __iadd__(self, other: WriteResult) -> WriteResult:
+        self.created += other.created
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        return self
+
+
+@dataclass
+class Cells:
+    """One row being cleaned: parses its cells and collects what is wrong with them."""
+
+    row: RawRow
+    errors: list[RowError] = field(default_factory=list)
+
+    def raw(self, column: str) -> str:
+        return self.row.values.get(column, "")
+
+    def parse(self, column: str, parser: Callable[[str], T]) -> T:
+        """The parsed value, or INVALID after recording the parser's message."""
+        raw = self.raw(column)
+        try:
+            return parser(raw)
+        except CellError as exc:
+            self.error(column, exc.message)
+            return INVALID
+
+    def error(self, column: str, message: str) -> None:
+        self.errors.append(RowError(self.row.number, column, self.raw(column).strip(), message))
+
+
+class Importer:
+    """Subclasses declare `name`, `label`, `model`, `columns` and clean and write rows.
+
+    One instance serves one run, so it may remember what it saw in earlier rows (codes, to find
+    duplicates within the file). It must not keep the rows themselves: the runner hands it one
+    batch at a time — `prepare()` to fetch what the batch refers to in one query, `clean_row()`
+    for each row, then `write_batch()` with the clean rows, in bulk.
+    """
+
+    name: ClassVar[str]
+    label: ClassVar[Any]
+    model: ClassVar[type[models.Model]]
+    columns: ClassVar[tuple[ImportColumn, ...]]
+
+    def __init__(self, user: Any) -> None:
+        self.user = user
+        # No user: the command line, run by whoever runs the server.
+        self.unrestricted = user is None or sees_everything(user)
+        self.scope_path: str | None = None if self.unrestricted else user.scope_path
+
+    @classmethod
+    def column(cls, name: str) -> ImportColumn:
+        return next(column for column in cls.columns if column.name == name)
+
+    def in_scope(self, path: str) -> bool:
+        """Whether a record at `path` lies in the subtree this user may import into."""
+        if self.unrestricted:
+            return True
+        return bool(self.scope_path) and path.startswith(self.scope_path or "")
+
+    def prepare(self, rows: Sequence[RawRow]) -> None:
+        """Fetch what the rows of one batch refer to, before they are cleaned."""
+
+    def clean_row(self, row: RawRow) -> CleanRow | list[RowError]:
+        raise NotImplementedError
+
+    def write_batch(self, rows: Sequence[CleanRow]) -> WriteResult:
+        raise NotImplementedError

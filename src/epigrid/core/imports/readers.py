@@ -1,0 +1,293 @@
+"""Reading a CSV or XLSX file as a header and a stream of rows, without holding the rows.
+
+CSV arrives as UTF-8 (with or without a byte-order mark) or, from Chinese Excel, as GBK/GB18030:
+the encoding is found by a first streamed pass that tries UTF-8. XLSX is read with openpyxl's
+read-only mode, which parses the sheet as it goes.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime
+import io
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import IO, Any
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from epigrid.core.imports.errors import ImportFileError
+from epigrid.core.imports.parsers import fold
+
+CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
+XLSX_SUFFIXES = {".xlsx", ".xlsm"}
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls (and .doc) format
+SNIFF_BYTES = 8192
+# A title row or two ("青山区区划表") may stand above the header row.
+HEADER_SEARCH_ROWS = 10
+
+
+@dataclass(frozen=True)
+class ImportColumn:
+    """A column an importer reads: its key, its label, the other headers people give it."""
+
+    name: str
+    label: Any  # a lazy translated string
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+
+    def header_keys(self) -> set[str]:
+        keys = {fold(self.name), *(fold(alias) for alias in self.aliases)}
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):
+                keys.add(fold(str(self.label)))
+        return keys
+
+
+@dataclass(frozen=True)
+class RawRow:
+    number: int  # the row number as the spreadsheet program shows it
+    values: dict[str, str]  # column name -> cell text
+
+
+@dataclass
+class Table:
+    headers: dict[str, str]  # column name -> the header text in the file
+    rows: Iterator[RawRow]
+
+
+def _header_key(text: str) -> str:
+    """The header without a bracketed note: 人口（人） -> 人口, latitude (WGS84) -> latitude."""
+    for bracket in ("(", "（", "["):
+        if bracket in text and not text.startswith(bracket):
+            text = text.split(bracket, 1)[0]
+    return fold(text)
+
+
+def _match_header(cells: Sequence[str], columns: Sequence[ImportColumn]
+                  ) -> tuple[dict[str, int], dict[str, str]]:
+    """Which cell holds which column: (name -> index, name -> header text)."""
+    keys = {column.name: column.header_keys() for column in columns}
+    labels = {column.name: str(column.label) for column in columns}
+    positions: dict[str, int] = {}
+    headers: dict[str, str] = {}
+    for index, cell in enumerate(cells):
+        key = _header_key(cell)
+        if not key:
+            continue
+        for name, accepted in keys.items():
+            if key in accepted:
+                if name in positions:
+                    raise ImportFileError(
+                        _("The columns “%(first)s” and “%(second)s” both give %(column)s; keep "
+                          "one.") % {"first": headers[name], "second": cell.strip(),
+                                     "column": labels[name]})
+                positions[name] = index
+                headers[name] = cell.strip()
+    return positions, headers
+
+
+def _rows_after_header(records: Iterable[tuple[int, list[str]]],
+                       columns: Sequence[ImportColumn]) -> Table:
+    required = [column.name for column in columns if column.required]
+    records = iter(records)
+    first_cells: list[str] | None = None
+    for number, cells in records:
+        if not any(cell.strip() for cell in cells):
+            continue
+        positions, headers = _match_header(cells, columns)
+        if all(name in positions for name in required):
+            return Table(headers=headers, rows=_data_rows(records, positions))
+        if first_cells is None:
+            first_cells = cells
+        if number >= HEADER_SEARCH_ROWS:
+            break
+    if first_cells is None:
+        raise ImportFileError(_("The file is empty."))
+    positions, _headers = _match_header(first_cells, columns)
+    missing = [str(column.label) for column in columns
+               if column.required and column.name not in positions]
+    present = ", ".join(cell.strip() for cell in first_cells if cell.strip())
+    raise ImportFileError(
+        _("The header row lacks the required columns %(missing)s. It has: %(present)s.")
+        % {"missing": ", ".join(missing), "present": present})
+
+
+def _data_rows(records: Iterator[tuple[int, list[str]]],
+               positions: dict[str, int]) -> Iterator[RawRow]:
+    for number, cells in records:
+        values = {name: (cells[index] if index < len(cells) else "")
+                  for name, index in positions.items()}
+        if any(value.strip() for value in values.values()):
+            yield RawRow(number=number, values=values)
+
+
+# --- CSV ----------------------------------------------------------------------------------------
+
+def detect_encoding(source: IO[bytes]) -> str:
+    """utf-8-sig when the whole file decodes as UTF-8, else gb18030 (a superset of GBK)."""
+    start = source.tell()
+    head = source.read(4)
+    source.seek(start)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    encoding = "utf-8-sig"
+    try:
+        for chunk in iter(lambda: source.read(1 << 20), b""):
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        encoding = "gb18030"
+    source.seek(start)
+    return encoding
+
+
+def _delimiter(first_line: str) -> str:
+    counts = {delimiter: first_line.count(delimiter) for delimiter in (",", "\t", ";")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+class _Lines:
+    """Decoded lines of a binary file, one at a time, remembering the number of the last one.
+
+    Lines are split on the byte b"\\n" before decoding: UTF-8 and GB18030 never use that byte
+    inside a character, so a bad byte is reported at its own line.
+    """
+
+    def __init__(self, source: IO[bytes], encoding: str) -> None:
+        self.source, self.encoding, self.number = source, encoding, 0
+
+    def __iter__(self) -> Iterator[str]:
+        for raw in iter(self.source.readline, b""):
+            self.number += 1
+            try:
+                yield raw.decode(self.encoding)
+            except UnicodeDecodeError:
+                raise ImportFileError(
+                    _("Line %(line)s is neither UTF-8 nor GBK text; save the file as “CSV UTF-8” "
+                      "and import it again.") % {"line": self.number}) from None
+
+
+def _text_lines(source: IO[bytes], encoding: str) -> Iterator[str]:
+    if encoding != "utf-16":
+        yield from _Lines(source, encoding)
+        return
+    text = io.TextIOWrapper(source, encoding=encoding, newline="")
+    try:
+        yield from text
+    finally:
+        text.detach()  # the caller owns the binary file
+
+
+def _csv_records(source: IO[bytes]) -> Iterator[tuple[int, list[str]]]:
+    lines = _text_lines(source, detect_encoding(source))
+    first = next(lines, "")
+    # strict: an opening quote that never closes is an error, not the rest of the file in a cell.
+    reader = csv.reader(_chain_first(first, lines), delimiter=_delimiter(first), strict=True)
+    number = 0
+    try:
+        while True:
+            number += 1  # the row being read, named if it is malformed
+            cells = next(reader, None)
+            if cells is None:
+                return
+            if any("\x00" in cell for cell in cells):
+                raise csv.Error(_("a NUL byte"))
+            yield number, cells
+    except csv.Error as exc:
+        raise ImportFileError(_("The CSV file is malformed at row %(row)s (%(reason)s).")
+                              % {"row": number, "reason": exc}) from None
+
+
+def _chain_first(first: str, rest: Iterator[str]) -> Iterator[str]:
+    yield first
+    yield from rest
+
+
+# --- XLSX ---------------------------------------------------------------------------------------
+
+def cell_text(value: Any) -> str:
+    """A cell as the text a person typed: 420102001001.0 -> 420102001001, None -> ""."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    return str(value)
+
+
+@contextmanager
+def _workbook(source: IO[bytes]) -> Iterator[Any]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(source, read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a damaged or foreign zip
+        raise ImportFileError(_("The file is not a readable XLSX workbook; open it in a "
+                                "spreadsheet program and save it as .xlsx.")) from None
+    try:
+        yield book
+    finally:
+        book.close()
+
+
+def _xlsx_records(book: Any, sheet: str) -> Iterator[tuple[int, list[str]]]:
+    sheets = {ws.title: ws for ws in book.worksheets}
+    if sheet:
+        if sheet not in sheets:
+            raise ImportFileError(_("The workbook has no sheet named “%(sheet)s”. Its sheets are: "
+                                    "%(sheets)s.") % {"sheet": sheet,
+                                                      "sheets": ", ".join(book.sheetnames)})
+        worksheet = sheets[sheet]
+    else:
+        worksheet = book.worksheets[0]
+    worksheet.reset_dimensions()  # some writers record a wrong size; read what is there
+    for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+        yield number, [cell_text(value) for value in values]
+
+
+# --- choosing ------------------------------------------------------------------------------------
+
+def file_kind(source: IO[bytes], file_name: str) -> str:
+    """ "csv" or "xlsx", from the file's first bytes and its name."""
+    start = source.tell()
+    head = source.read(SNIFF_BYTES)
+    source.seek(start)
+    suffix = PurePath(file_name).suffix.lower()
+    if not head.strip(codecs.BOM_UTF8 + b" \r\n\t"):
+        raise ImportFileError(_("The file is empty."))
+    if head.startswith(ZIP_MAGIC):
+        return "xlsx"
+    if head.startswith(OLE_MAGIC) or suffix == ".xls":
+        raise ImportFileError(_("This is an old Excel .xls file; save it as .xlsx or CSV and "
+                                "import it again."))
+    if suffix in XLSX_SUFFIXES:
+        raise ImportFileError(_("The file is not a readable XLSX workbook; open it in a "
+                                "spreadsheet program and save it as .xlsx."))
+    if suffix not in CSV_SUFFIXES:
+        raise ImportFileError(_("Only CSV and XLSX files can be imported."))
+    if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise ImportFileError(_("The file is not CSV text; save it as CSV or XLSX."))
+    return "csv"
+
+
+@contextmanager
+def open_table(source: IO[bytes], file_name: str, columns: Sequence[ImportColumn],
+               sheet: str = "") -> Iterator[Table]:
+    """The file's header and a lazy stream of its data rows. Raises ImportFileError."""
+    if file_kind(source, file_name) == "csv":
+        yield _rows_after_header(_csv_records(source), columns)
+        return
+    with _workbook(source) as book:
+        yield _rows_after_header(_xlsx_records(book, sheet), columns)

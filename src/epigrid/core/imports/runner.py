@@ -1,0 +1,180 @@
+"""Running an import: stream the file in batches, clean each row, write the valid ones in bulk.
+
+The whole run is one transaction, so a run commits either all its valid rows (mode
+"valid_rows") or nothing (mode "all_or_nothing", or when the file turns out unreadable half way).
+Each batch is written inside a savepoint; when the database refuses a batch, its rows are
+written one by one to name the rows it refuses, and the others still go in.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator, Sequence
+from typing import IO, Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import DataError, IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from epigrid.core import audit
+from epigrid.core.access import Capability, can
+from epigrid.core.imports import registry
+from epigrid.core.imports.base import CleanRow, Importer, WriteResult
+from epigrid.core.imports.errors import ImportFileError, RowError, RowWriteError
+from epigrid.core.imports.readers import RawRow, open_table
+from epigrid.core.models import ImportRun
+
+DEFAULT_MAX_STORED_ERRORS = 10_000
+
+
+class ErrorLog:
+    """The refused rows: all counted, the first `cap` errors kept for the report."""
+
+    def __init__(self, cap: int) -> None:
+        self.cap = cap
+        self.items: list[dict[str, Any]] = []
+        self.total = 0
+        self.failed_rows = 0
+        self.headers: dict[str, str] = {}
+
+    def add(self, errors: Sequence[RowError]) -> None:
+        self.failed_rows += 1
+        for error in errors:
+            self.total += 1
+            if len(self.items) < self.cap:
+                item = error.as_dict()
+                item["column"] = self.headers.get(error.column, error.column)
+                self.items.append(item)
+
+
+def _batches(rows: Iterator[RawRow], size: int) -> Iterator[list[RawRow]]:
+    while batch := list(itertools.islice(rows, size)):
+        yield batch
+
+
+def _write_failure(row: CleanRow, exc: Exception) -> RowError:
+    reason = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
+    return RowError(row.number, "", "", _("This row could not be saved (%(reason)s).")
+                    % {"reason": reason})
+
+
+def _write(importer: Importer, rows: list[CleanRow], log: ErrorLog) -> WriteResult:
+    try:
+        with transaction.atomic():
+            return importer.write_batch(rows)
+    except (IntegrityError, DataError, RowWriteError):
+        pass
+    # The savepoint is rolled back; find the guilty rows by writing one row at a time.
+    result = WriteResult()
+    for row in rows:
+        try:
+            with transaction.atomic():
+                result += importer.write_batch([row])
+        except RowWriteError as exc:
+            log.add([exc.error])
+        except (IntegrityError, DataError) as exc:
+            log.add([_write_failure(row, exc)])
+    return result
+
+
+def _process_batch(importer: Importer, batch: list[RawRow], log: ErrorLog) -> WriteResult:
+    importer.prepare(batch)
+    accepted: list[CleanRow] = []
+    for raw in batch:
+        cleaned = importer.clean_row(raw)
+        if isinstance(cleaned, CleanRow):
+            accepted.append(cleaned)
+        else:
+            log.add(cleaned)
+    return _write(importer, accepted, log) if accepted else WriteResult()
+
+
+def _read_and_write(run: ImportRun, importer: Importer, source: IO[bytes],
+                    log: ErrorLog) -> tuple[int, WriteResult]:
+    total, result = 0, WriteResult()
+    size = max(1, int(settings.IMPORT_BATCH_SIZE))
+    with open_table(source, run.file_name, importer.columns, run.sheet) as table, \
+            transaction.atomic():
+        log.headers = table.headers
+        for batch in _batches(table.rows, size):
+            total += len(batch)
+            result += _process_batch(importer, batch, log)
+        if total == 0:
+            raise ImportFileError(_("The file has a header row but no data rows."))
+        if run.mode == ImportRun.Mode.ALL_OR_NOTHING and log.failed_rows:
+            transaction.set_rollback(True)
+            result = WriteResult()
+    return total, result
+
+
+def _status(run: ImportRun, log: ErrorLog) -> str:
+    if not log.failed_rows:
+        return ImportRun.Status.DONE
+    if run.mode == ImportRun.Mode.ALL_OR_NOTHING:
+        return ImportRun.Status.ROLLED_BACK
+    return ImportRun.Status.PARTIAL
+
+
+def execute_run(run: ImportRun, source: IO[bytes]) -> ImportRun:
+    """Import `source` as `run` describes it, and record how it went."""
+    importer = registry.get_importer(run.importer)(run.user)
+    log = ErrorLog(int(getattr(settings, "IMPORT_MAX_STORED_ERRORS", DEFAULT_MAX_STORED_ERRORS)))
+    run.status, run.started_at = ImportRun.Status.RUNNING, timezone.now()
+    run.save(update_fields=["status", "started_at"])
+    total, result = 0, WriteResult()
+    language = run.language or translation.get_language()
+    with audit.acting_as(run.user), translation.override(language):
+        try:
+            total, result = _read_and_write(run, importer, source, log)
+            run.status = _status(run, log)
+        except ImportFileError as exc:
+            run.status, run.file_error = ImportRun.Status.FAILED, exc.message
+        except Exception:
+            run.status = ImportRun.Status.FAILED
+            run.file_error = _("The import stopped on an unexpected error; nothing was saved.")
+            _finish(run, importer, 0, WriteResult(), log)
+            raise
+        _finish(run, importer, total, result, log)
+    return run
+
+
+def _finish(run: ImportRun, importer: Importer, total: int, result: WriteResult,
+            log: ErrorLog) -> None:
+    run.finished_at = timezone.now()
+    run.rows_total, run.rows_failed = total, log.failed_rows
+    run.rows_created, run.rows_updated = result.created, result.updated
+    run.rows_unchanged = result.unchanged
+    run.errors, run.errors_total = log.items, log.total
+    run.save()
+    audit.record("import", model=importer.model._meta.label, object_pk=run.pk,
+                 object_repr=run.file_name,
+                 changes={"importer": run.importer, "mode": run.mode, "status": run.status,
+                          "rows": total, "created": result.created, "updated": result.updated,
+                          "unchanged": result.unchanged, "failed": log.failed_rows},
+                 area_path=run.area_path)
+
+
+def create_run(importer: str, file_name: str, mode: str, user: Any, sheet: str = "") -> ImportRun:
+    registry.get_importer(importer)  # an unknown name fails here, before anything is stored
+    if mode not in ImportRun.Mode.values:
+        raise ValueError(f"unknown import mode {mode!r}")
+    if user is not None and not can(user, Capability.IMPORT):
+        raise PermissionDenied
+    scope = getattr(user, "scope_path", None) if user is not None else None
+    return ImportRun.objects.create(
+        user=user, importer=importer, file_name=file_name[:255], mode=mode, sheet=sheet,
+        language=translation.get_language() or settings.LANGUAGE_CODE, area_path=scope or "")
+
+
+def run_import(importer: str | type[Importer], file: str | IO[bytes], mode: str, user: Any, *,
+               file_name: str = "", sheet: str = "") -> ImportRun:
+    """Import a file (a path or an open binary file) now, in this process."""
+    name = importer if isinstance(importer, str) else importer.name
+    if isinstance(file, str):
+        with open(file, "rb") as source:  # noqa: PTH123 - a plain path from the command line
+            return run_import(name, source, mode, user, file_name=file_name or file, sheet=sheet)
+    file_name = file_name or str(getattr(file, "name", "") or "upload")
+    run = create_run(name, file_name.replace("\\", "/").rsplit("/", 1)[-1], mode, user, sheet)
+    return execute_run(run, file)
