@@ -18,11 +18,16 @@ from django.http import FileResponse, HttpRequest, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.functional import Promise
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from epigrid.core import audit
 
 FORMATS = ("csv", "xlsx")
 CHUNK = 2000
+# A cell starting with one of these is run as a formula by spreadsheet programs; a site named
+# "=HYPERLINK(...)" must stay text (CSV/formula injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -70,7 +75,27 @@ def _csv_stream(objects: Iterable[Any], columns: Sequence[Column]) -> Iterator[s
     # A byte-order mark, so that spreadsheet programs read the Chinese text as UTF-8.
     yield "\ufeff" + writer.writerow([str(c.header) for c in columns])
     for row in rows(objects, columns):
-        yield writer.writerow(["" if v is None else v for v in row])
+        yield writer.writerow([_csv_text(v) for v in row])
+
+
+def _csv_text(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _xlsx_row(sheet: WriteOnlyWorksheet, row: list[Any]) -> list[Any]:
+    cells: list[Any] = []
+    for value in row:
+        if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.data_type = "s"  # stored as text, never evaluated
+            cells.append(cell)
+        else:
+            cells.append(value)
+    return cells
 
 
 def write_xlsx(objects: Iterable[Any], columns: Sequence[Column], target: Any,
@@ -79,7 +104,7 @@ def write_xlsx(objects: Iterable[Any], columns: Sequence[Column], target: Any,
     sheet = book.create_sheet(title=title[:31])
     sheet.append([str(c.header) for c in columns])
     for row in rows(objects, columns):
-        sheet.append(row)
+        sheet.append(_xlsx_row(sheet, row))
     book.save(target)
 
 
