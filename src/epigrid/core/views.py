@@ -1,7 +1,153 @@
+"""The audit browser: who changed what, when, field by field. Administrators only."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from django import forms
+from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from epigrid.core.access import Capability, ScopedUser, can, sees_everything, subtree_q
+from epigrid.core.audit import AuditedModel
+from epigrid.core.models import AuditEntry
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    before: Any
+    after: Any
+    is_change: bool  # False for a plain value (an export's query), shown as is
+
+
+@cache
+def _model_names() -> dict[str, str]:
+    """Record types that are audited, by label, with their (lazy, translated) names."""
+    return {model._meta.label: model._meta.verbose_name  # type: ignore[misc]
+            for model in apps.get_models() if issubclass(model, AuditedModel)}
+
+
+def model_name(label: str) -> str:
+    name = _model_names().get(label)
+    return str(name) if name is not None else label
+
+
+def _model_fields(label: str) -> dict[str, Any]:
+    """The model's concrete fields by attribute name ("area_id" as well as "area")."""
+    try:
+        model = apps.get_model(label)
+    except (LookupError, ValueError):
+        return {}
+    return {field.attname: field for field in model._meta.concrete_fields}
+
+
+def _shown(field: Any, value: Any) -> Any:
+    """A stored value as the user knows it: a choice by its label, the rest as stored."""
+    choices = dict(field.flatchoices) if field is not None and field.choices else {}
+    return choices.get(value, value)
+
+
+def field_changes(entry: AuditEntry) -> list[FieldChange]:
+    changes = entry.changes if isinstance(entry.changes, dict) else {}
+    fields = _model_fields(entry.model)
+    rows = []
+    for name, value in changes.items():
+        field = fields.get(name)
+        label = str(field.verbose_name) if field is not None else name
+        if isinstance(value, list) and len(value) == 2:
+            rows.append(FieldChange(label, _shown(field, value[0]), _shown(field, value[1]),
+                                    True))
+        else:
+            rows.append(FieldChange(label, value, None, False))
+    return rows
+
+
+def with_changes(entries: list[AuditEntry]) -> list[AuditEntry]:
+    """Attach `field_changes` and `model_name` for the template (which cannot call functions)."""
+    for entry in entries:
+        entry.field_changes = field_changes(entry)  # type: ignore[attr-defined]
+        entry.model_name = model_name(entry.model)  # type: ignore[attr-defined]
+    return entries
+
+
+class AuditFilterForm(forms.Form):
+    model = forms.ChoiceField(label=_("Record type"), required=False)
+    action = forms.ChoiceField(label=_("Action"), required=False,
+                               choices=[("", _("All actions")), *AuditEntry.Action.choices])
+    user = forms.CharField(label=_("User name"), max_length=150, required=False)
+    day_from = forms.DateField(label=_("From"), required=False,
+                               widget=forms.DateInput(attrs={"type": "date"}))
+    day_to = forms.DateField(label=_("To"), required=False,
+                             widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        names = sorted(_model_names().items(), key=lambda item: str(item[1]))
+        self.fields["model"].choices = [  # type: ignore[attr-defined]
+            ("", _("All record types")), *names]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("day_from"), cleaned.get("day_to")
+        if start and end and start > end:
+            raise forms.ValidationError(_("The first day comes after the last day."))
+        return cleaned
+
+    def apply(self, entries: QuerySet[AuditEntry]) -> QuerySet[AuditEntry]:
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        if data.get("model"):
+            entries = entries.filter(model=data["model"])
+        if data.get("action"):
+            entries = entries.filter(action=data["action"])
+        if user := (data.get("user") or "").strip():
+            entries = entries.filter(actor_name__icontains=user)
+        if data.get("day_from"):
+            entries = entries.filter(at__gte=_start_of(data["day_from"]))
+        if data.get("day_to"):
+            entries = entries.filter(at__lt=_start_of(data["day_to"] + datetime.timedelta(days=1)))
+        return entries
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _visible(user: ScopedUser) -> QuerySet[AuditEntry]:
+    entries = AuditEntry.objects.all()
+    if sees_everything(user):
+        return entries
+    if not user.scope_path:
+        return entries.none()
+    return entries.filter(subtree_q("area_path", user.scope_path))
 
 
 @login_required
+@require_GET
 def audit_log(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("audit")
+    """Newest first, paginated by key (`before` an id): no count, no OFFSET over a big log."""
+    user: Any = request.user
+    if not can(user, Capability.VIEW_AUDIT):
+        raise PermissionDenied
+    form = AuditFilterForm(request.GET or None)
+    entries = form.apply(_visible(user)).order_by("-id")
+    before = request.GET.get("before", "")
+    if before.isdigit():
+        entries = entries.filter(id__lt=int(before))
+    page = list(entries[:settings.PAGE_SIZE + 1])
+    has_older = len(page) > settings.PAGE_SIZE
+    page = with_changes(page[:settings.PAGE_SIZE])
+    return render(request, "core/audit_list.html", {
+        "form": form, "entries": page, "older": page[-1].pk if has_older else None,
+        "is_first_page": not before.isdigit()})

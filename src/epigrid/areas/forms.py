@@ -1,0 +1,129 @@
+"""Forms of the area and site pages. Writes go through areas.services, not form.save()."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from epigrid.areas.models import Area, Level, RiskLevel, Site
+from epigrid.core.access import ScopedUser, sees_everything, subtree_q
+
+
+class RiskChangeForm(forms.Form):
+    level = forms.ChoiceField(label=_("New risk level"), choices=RiskLevel.choices)
+    reason = forms.CharField(label=_("Reason"), max_length=500,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+    effective_on = forms.DateField(label=_("Effective on"), required=False,
+                                   widget=forms.DateInput(attrs={"type": "date"}),
+                                   help_text=_("Leave empty for today."))
+
+    def clean_reason(self) -> str:
+        reason: str = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(_("Say why the risk level changes."))
+        return reason
+
+
+class AreaSearchForm(forms.Form):
+    q = forms.CharField(label=_("Name or code"), max_length=100, required=False)
+
+
+def filter_areas(user: ScopedUser, home_level: int) -> QuerySet[Area]:
+    """Areas offered by the area filter: the user's own levels down to a size a menu can hold."""
+    deepest = max(Level.TOWN, home_level + 1)
+    return Area.objects.restrict(user).filter(level__lte=deepest).order_by("path")
+
+
+class SiteFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), max_length=100, required=False,
+                        widget=forms.TextInput(attrs={"placeholder": _("Name, code or address"),
+                                                      "type": "search"}))
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    area = forms.ModelChoiceField(label=_("Area"), queryset=Area.objects.none(), required=False,
+                                  empty_label=_("All my areas"))
+    active = forms.ChoiceField(label=_("Status"), required=False, choices=[
+        ("", _("Active and inactive")), ("yes", _("Active")), ("no", _("Inactive"))])
+
+    def __init__(self, *args: Any, model: type[Site], user: ScopedUser, home_level: int,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        kinds = getattr(model, "Kind", None)
+        if kinds is None:
+            del self.fields["kind"]
+        else:
+            kind_field: Any = self.fields["kind"]
+            kind_field.choices = [("", _("All kinds")), *kinds.choices]
+        # Any area of the user's subtree is a valid filter (links from an area page name
+        # villages and grids), but the menu offers only the upper levels, plus the chosen one.
+        area_field: Any = self.fields["area"]
+        area_field.queryset = Area.objects.restrict(user)
+        options = list(filter_areas(user, home_level))
+        chosen = self._chosen_area(user)
+        if chosen is not None and chosen not in options:
+            options.append(chosen)
+        area_field.widget.choices = [("", area_field.empty_label),
+                                     *((a.pk, _area_option(a)) for a in options)]
+
+    def _chosen_area(self, user: ScopedUser) -> Area | None:
+        raw = self.data.get("area") if self.is_bound else None
+        if not raw or not str(raw).isdigit():
+            return None
+        return Area.objects.restrict(user).filter(pk=int(raw)).first()
+
+    def apply(self, sites: QuerySet[Any]) -> QuerySet[Any]:
+        """The sites matching the valid filters; an invalid filter is shown, not applied."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        if query := (data.get("q") or "").strip():
+            sites = sites.filter(Q(name__icontains=query) | Q(code__icontains=query)
+                                 | Q(address__icontains=query))
+        if data.get("kind"):
+            sites = sites.filter(kind=data["kind"])
+        if area := data.get("area"):
+            sites = sites.filter(subtree_q("area__path", area.path))
+        if data.get("active"):
+            sites = sites.filter(active=data["active"] == "yes")
+        return sites
+
+
+def _area_option(area: Area) -> str:
+    # Indent by depth so the menu reads as a tree; the non-breaking spaces survive HTML.
+    return "\u00a0\u00a0" * max(area.depth - 1, 0) + f"{area.name} ({area.code})"
+
+
+class SiteForm(forms.ModelForm):
+    """A checkpoint, facility or warehouse. The area is named by its code, within the user's
+    subtree: a menu of 30,000 grids helps nobody, on a phone least of all."""
+
+    area_code = forms.CharField(label=_("Area code"), max_length=32,
+                                help_text=_("The code of the area the site belongs to."))
+
+    def __init__(self, *args: Any, user: ScopedUser, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if self.instance.pk and not self.is_bound:
+            self.initial["area_code"] = self.instance.area.code
+        self.order_fields(["area_code", *self.fields])
+
+    def clean_area_code(self) -> Area:
+        code = self.cleaned_data["area_code"].strip()
+        area = Area.objects.restrict(self.user).filter(code=code).first()
+        if area is None:
+            if sees_everything(self.user):
+                raise forms.ValidationError(_("There is no area with the code %(code)s."),
+                                            params={"code": code}, code="unknown_area")
+            raise forms.ValidationError(
+                _("There is no area with the code %(code)s in your area."),
+                params={"code": code}, code="unknown_area")
+        self.instance.area = area
+        return area
+
+
+def site_form_class(model: type[Site]) -> type[SiteForm]:
+    """The site form for one site model, with its kind field when it has one."""
+    fields = ["code", "name", *(["kind"] if hasattr(model, "Kind") else []),
+              "address", "phone", "latitude", "longitude", "active"]
+    meta = type("Meta", (), {"model": model, "fields": fields})
+    return type(f"{model.__name__}Form", (SiteForm,), {"Meta": meta})

@@ -1,0 +1,67 @@
+"""Simplified Chinese by default, English on request; pages obey the strict CSP."""
+
+from __future__ import annotations
+
+import re
+
+from django.test import override_settings
+
+from tests.base import BaseTestCase
+
+
+class LanguageTests(BaseTestCase):
+    @override_settings(LANGUAGE_CODE="zh-hans")
+    def test_it_speaks_chinese_by_default_and_english_on_request(self) -> None:
+        w = self.world
+        client = self.client_for(w.alice)
+        chinese = client.get(f"/areas/{w.town_a.pk}/")
+        self.assertContains(chinese, '<html lang="zh-hans">')
+        self.assertContains(chinese, "卡口")
+        self.assertContains(chinese, "区域")
+        self.assertContains(chinese, "乡镇")
+        self.assertNotContains(chinese, ">Checkpoints<")
+        switched = client.post("/i18n/setlang/", {"language": "en",
+                                                  "next": f"/areas/{w.town_a.pk}/"})
+        assert switched.url == f"/areas/{w.town_a.pk}/"
+        english = client.get(f"/areas/{w.town_a.pk}/")
+        self.assertContains(english, '<html lang="en">')
+        self.assertContains(english, ">Checkpoints<")
+        self.assertNotContains(english, "卡口")
+
+    @override_settings(LANGUAGE_CODE="zh-hans")
+    def test_it_translates_the_login_page(self) -> None:
+        self.assertContains(self.client.get("/accounts/login/"), "登录")
+
+
+class NavigationTests(BaseTestCase):
+    def test_it_shows_each_role_its_entries(self) -> None:
+        w = self.world
+        admin_nav = [link.label for link in
+                     self.client_for(w.admin).get("/areas/checkpoints/").context["nav_entries"]]
+        assert {"Audit log", "Imports"} <= {str(label) for label in admin_nav}
+        li_nav = self.client_for(w.li).get("/areas/checkpoints/").context["nav_entries"]
+        assert [str(link.label) for link in li_nav] == [
+            "Areas", "Checkpoints", "Facilities", "Warehouses"]
+        assert [str(link.label) for link in li_nav if link.active] == ["Checkpoints"]
+
+
+class ContentSecurityTests(BaseTestCase):
+    def test_it_has_no_inline_style_or_script_on_any_page(self) -> None:
+        w = self.world
+        client = self.client_for(w.admin)
+        urls = ["/areas/", f"/areas/{w.town_a.pk}/", "/areas/tree/", "/areas/search/?q=v",
+                "/areas/checkpoints/", f"/areas/checkpoints/{w.checkpoint_a.pk}/",
+                "/areas/facilities/new/", "/audit/", "/accounts/password/", "/no/such/page/"]
+        for url in urls:
+            html = client.get(url, follow=True).content.decode()
+            assert " style=" not in html, url
+            assert "<style" not in html, url
+            assert not re.search(r"<script(?![^>]*\bsrc=)", html), url
+
+    def test_it_shows_its_own_404_and_403_pages(self) -> None:
+        client = self.client_for(self.world.alice)
+        missing = client.get("/areas/999999/")
+        assert missing.status_code == 404
+        self.assertContains(missing, "lies outside your area", status_code=404)
+        forbidden = client.get("/audit/")
+        self.assertContains(forbidden, "Your role does not allow this.", status_code=403)
