@@ -28,3 +28,14 @@ class SecurityHeaderTests(BaseTestCase):
 
     def test_it_answers_health_checks_with_the_database(self) -> None:
         assert Client().get("/healthz").json() == {"status": "ok"}
+
+
+class LanguageTests(BaseTestCase):
+    def test_it_speaks_chinese_to_an_english_browser_until_switched(self) -> None:
+        with self.settings(LANGUAGE_CODE="zh-hans"):
+            client = self.client_for(self.world.alice)
+            page = client.get(f"/areas/{self.world.town_a.pk}/", HTTP_ACCEPT_LANGUAGE="en-US")
+            assert page.headers["Content-Language"] == "zh-hans"
+            client.post("/i18n/setlang/", {"language": "en", "next": "/areas/"})
+            page = client.get(f"/areas/{self.world.town_a.pk}/", HTTP_ACCEPT_LANGUAGE="zh-CN")
+            assert page.headers["Content-Language"] == "en"

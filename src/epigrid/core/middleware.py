@@ -2,7 +2,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 
 from epigrid.core.audit import acting_as
 
@@ -37,3 +40,18 @@ class AuditActorMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         with acting_as(request):
             return self.get_response(request)
+
+
+class ChosenLanguageMiddleware(LocaleMiddleware):
+    """The language the user chose with the switch, else the deployment's (zh-hans).
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language; many command offices
+    run browsers set to English, and the working language is Chinese unless a user switches.
+    """
+
+    def process_request(self, request: HttpRequest) -> None:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        supported = {code for code, _name in settings.LANGUAGES}
+        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
