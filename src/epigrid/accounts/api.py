@@ -1,15 +1,20 @@
-"""API authentication (session or bearer token) and the caller's own account."""
+"""API authentication (session or bearer token), the caller's own account and API tokens."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema, Status
 from ninja.security import HttpBearer, django_auth
 
+from epigrid.accounts import services
 from epigrid.accounts.models import ApiToken, User, hash_token
+from epigrid.core.api import field_errors, not_found
 
 
 class TokenAuth(HttpBearer):
@@ -48,3 +53,54 @@ def me(request: HttpRequest) -> dict[str, Any]:
     return {"id": user.pk, "username": user.username, "role": user.role,
             "home_area_id": user.home_area_id,
             "home_area_name": user.home_area.name if user.home_area else None}
+
+
+# --- the caller's own API tokens -------------------------------------------------------------
+
+class TokenIn(Schema):
+    name: str = Field(min_length=1, max_length=100, description="What the token is for.")
+    expires_at: datetime.datetime | None = Field(None, description="Never expires when null.")
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    prefix: str = Field(description="The first characters of the key, to recognise it.")
+    created_at: datetime.datetime
+    last_used_at: datetime.datetime | None
+    expires_at: datetime.datetime | None
+    revoked: bool
+
+
+class NewTokenOut(TokenOut):
+    key: str = Field(description="The token itself. It is shown this once and never again.")
+
+
+def own_tokens(request: HttpRequest) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=request.auth)  # type: ignore[attr-defined]
+
+
+@router.post("/tokens", response={201: NewTokenOut}, summary="Create an API token")
+def create_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, Any]]:
+    name = payload.name.strip()
+    if not name:
+        raise field_errors({"name": [_("Give the token a name.")]})
+    if payload.expires_at is not None and payload.expires_at <= timezone.now():
+        raise field_errors({"expires_at": [_("The expiry must lie in the future.")]})
+    token, raw = services.create_api_token(request.auth, name,  # type: ignore[attr-defined]
+                                           expires_at=payload.expires_at)
+    return Status(201, {**TokenOut.from_orm(token).model_dump(), "key": raw})
+
+
+@router.get("/tokens", response=list[TokenOut], summary="Your API tokens")
+def list_tokens(request: HttpRequest) -> QuerySet[ApiToken]:
+    return own_tokens(request).order_by("-created_at", "-id")
+
+
+@router.delete("/tokens/{int:id}", response={204: None}, summary="Revoke one of your API tokens")
+def revoke_token(request: HttpRequest, id: int) -> Status[None]:
+    token = own_tokens(request).filter(pk=id).first()
+    if token is None:  # another user's token is as unknown as a missing one
+        raise not_found()
+    services.revoke_api_token(token)
+    return Status(204, None)

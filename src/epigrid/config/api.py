@@ -1,19 +1,37 @@
-"""The REST API under /api/: one NinjaAPI, each app adds its router."""
+"""The REST API under /api/: one NinjaAPI, each app adds its router.
+
+Docs at /api/docs (Swagger UI served from ninja's bundled static files, so it works offline),
+schema at /api/openapi.json. Errors share one shape, described in epigrid.core.api.
+"""
 
 from __future__ import annotations
 
-from ninja import NinjaAPI
+from functools import partial
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from ninja import NinjaAPI, Swagger
 
 from epigrid.accounts.api import api_auth
 from epigrid.accounts.api import router as accounts_router
 from epigrid.areas.api import router as areas_router
+from epigrid.areas.api import sites_router
+from epigrid.core.api import django_validation_error
 
 api = NinjaAPI(
     title="epigrid API",
     version="1",
-    description="The epidemic prevention-and-control command's records, scoped to your area.",
+    description="The epidemic prevention-and-control command's records, scoped to your area. "
+                "Authenticate with your browser session (send the CSRF token on writes) or "
+                "with `Authorization: Bearer <token>` (create tokens at POST /api/accounts/tokens)."
+                " Lists page by key: pass `next_after` back as `after`. Errors answer "
+                "`{\"detail\": ...}`; bad input answers 422 with a list of `{loc, msg, type}`.",
     auth=api_auth,
     urls_namespace="api",
+    # No validator badge: it would send the schema's address to validator.swagger.io.
+    docs=Swagger(settings={"validatorUrl": None}),
 )
+# A service refusing a write (Django's ValidationError) answers like ninja's own 422.
+api.add_exception_handler(DjangoValidationError, partial(django_validation_error, api=api))
 api.add_router("/accounts", accounts_router)
 api.add_router("/areas", areas_router)
+api.add_router("/sites", sites_router)

@@ -1,0 +1,100 @@
+"""What every API router shares: keyset pages, scoped look-ups, one shape for errors.
+
+Errors all answer `{"detail": ...}`:
+- 401 `{"detail": "Unauthorized"}` without a valid session or token;
+- 403 `{"detail": "<why>"}` when the user's role lacks the capability;
+- 404 `{"detail": "Not found."}` for a record that is missing *or* outside the user's area (the
+  two are never told apart, so ids of other areas leak nothing);
+- 422 `{"detail": [{"loc": ["query", "limit"], "msg": "...", "type": "..."}, ...]}` for bad input,
+  whether pydantic rejects it (ninja's own validation) or a service rejects it with Django's
+  ValidationError (`django_validation_error` turns those into the same list).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Generic, TypeVar
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Field, NinjaAPI, Schema
+from ninja.errors import HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from epigrid.core.access import Capability, ScopedQuerySet, ScopedUser, can
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 500
+
+ItemT = TypeVar("ItemT")
+
+
+class PageParams(Schema):
+    """`?after=<id>&limit=<n>`: the rows after id `after`, in id order (a keyset, never OFFSET)."""
+
+    after: int | None = Field(None, ge=0, description="Return rows whose id is greater than this "
+                                                      "(the `next_after` of the previous page).")
+    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT,
+                       description=f"Rows per page, at most {MAX_LIMIT}.")
+
+
+class Page(Schema, Generic[ItemT]):
+    items: list[ItemT]
+    next_after: int | None = Field(
+        None, description="Pass as `after` to get the next page; null on the last page.")
+
+
+def keyset_page(queryset: models.QuerySet[Any], params: PageParams) -> dict[str, Any]:
+    """One page of `queryset` by id. Fetches one row more than asked to know if more follow."""
+    rows = queryset.order_by("pk")
+    if params.after is not None:
+        rows = rows.filter(pk__gt=params.after)
+    items = list(rows[: params.limit + 1])
+    more = len(items) > params.limit
+    items = items[: params.limit]
+    return {"items": items, "next_after": items[-1].pk if more else None}
+
+
+def api_user(request: HttpRequest) -> Any:
+    """The authenticated user: ninja puts it in `request.auth` for token and session alike."""
+    return request.auth  # type: ignore[attr-defined]
+
+
+def not_found() -> HttpError:
+    return HttpError(404, _("Not found."))
+
+
+def get_object_for_user(source: type[models.Model] | models.QuerySet[Any], user: ScopedUser,
+                        pk: int) -> Any:
+    """The row `pk` if `user` may see it; 404 alike for missing and forbidden."""
+    queryset = source if isinstance(source, models.QuerySet) else source._default_manager.all()
+    if not isinstance(queryset, ScopedQuerySet):
+        raise TypeError(f"{queryset.model.__name__} has no area scope; it cannot be served")
+    found = queryset.restrict(user).filter(pk=pk).first()
+    if found is None:
+        raise not_found()
+    return found
+
+
+def require(user: ScopedUser, capability: Capability) -> None:
+    if not can(user, capability):
+        raise HttpError(403, _("Your role may not do this: %(what)s.") % {
+            "what": capability.label})
+
+
+def field_errors(errors: Mapping[str, Sequence[str]], where: str = "body") -> NinjaValidationError:
+    """Messages by field, in ninja's 422 shape (`loc`, `msg`, `type`)."""
+    return NinjaValidationError([
+        {"loc": [where] if field == NON_FIELD_ERRORS else [where, field],
+         "msg": str(message), "type": "value_error"}
+        for field, messages in errors.items() for message in messages])
+
+
+def django_validation_error(request: HttpRequest, exc: DjangoValidationError,
+                            api: NinjaAPI) -> HttpResponse:
+    """A service said no: answer 422 with its messages, shaped like ninja's own validation."""
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
+    return api.create_response(request, {"detail": field_errors(errors).errors}, status=422)
