@@ -1,6 +1,6 @@
 from django.urls import path
 
-from epigrid.areas import site_views, views
+from epigrid.areas import area_edit_views, site_views, views
 
 app_name = "areas"
 urlpatterns = [
@@ -10,6 +10,9 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/children/", views.children, name="children"),
     path("<int:pk>/risk/", views.change_risk, name="change_risk"),
+    path("<int:pk>/new/", area_edit_views.create_child, name="create_child"),
+    path("<int:pk>/edit/", area_edit_views.edit, name="edit"),
+    path("<int:pk>/move/", area_edit_views.move, name="move"),
 ]
 for kind in site_views.SITE_KINDS.values():
     urlpatterns += [

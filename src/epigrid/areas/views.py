@@ -71,6 +71,7 @@ def _detail_context(request: HttpRequest, area: Area,
         "history": list(area.risk_changes.select_related("changed_by")[:HISTORY_LIMIT]),
         "risk_form": risk_form if may_change_risk else None,
         "may_export": can(user, Capability.EXPORT),
+        "may_change_areas": can(user, Capability.CHANGE_AREAS),
         "search_form": AreaSearchForm(),
     }
 
