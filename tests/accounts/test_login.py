@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from django.test import Client
+from django.test import Client, TestCase
 
 from epigrid.accounts.models import User
+from epigrid.core.access import Role, sees_everything
 from tests.base import PASSWORD, BaseTestCase
 
 
@@ -59,3 +60,9 @@ class PasswordChangeTests(BaseTestCase):
         errors = response.context["form"].errors
         assert set(errors) == {"old_password", "new_password2"}
         assert User.objects.get(username="bob").check_password(PASSWORD)
+
+
+class CreateSuperuserTests(TestCase):
+    def test_it_makes_an_administrator_who_sees_every_area(self) -> None:
+        user = User.objects.create_superuser("root", "root@example.invalid", PASSWORD)
+        assert user.role == Role.ADMIN and sees_everything(user)

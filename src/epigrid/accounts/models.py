@@ -2,9 +2,11 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +14,14 @@ from epigrid.areas.models import Area
 from epigrid.core.access import Role
 
 TOKEN_PREFIX = "eg_"  # noqa: S105 - a visible marker of our tokens, not a secret
+
+
+class UserManager(DjangoUserManager["User"]):
+    def create_superuser(self, username: str, email: str | None = None,
+                         password: str | None = None, **extra_fields: Any) -> User:
+        """`epigrid createsuperuser` makes an administrator, who sees every area."""
+        extra_fields.setdefault("role", Role.ADMIN)
+        return super().create_superuser(username, email, password, **extra_fields)
 
 
 class User(AbstractUser):
@@ -22,6 +32,8 @@ class User(AbstractUser):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices,
                             default=Role.VOLUNTEER)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
+
+    objects: ClassVar[UserManager] = UserManager()
 
     class Meta:
         verbose_name = _("user")
