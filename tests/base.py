@@ -8,6 +8,8 @@
         └── Town B: Xihe Town              officer: Bob
             └── Village B1 ── grid B1-1
     A stranger has an account but no home area; an admin sees everything.
+    Households: the Wangs (No. 14, East Lane, grid A1-1), the Zhaos (grid B1-1); a non-resident
+    worker Sun Li in grid A1-2.
 """
 
 from __future__ import annotations
@@ -21,8 +23,14 @@ from epigrid.accounts.services import create_user
 from epigrid.areas import services as area_services
 from epigrid.areas.models import Area, Checkpoint, Facility, Level, Warehouse
 from epigrid.core.access import Role
+from epigrid.registry import services as registry
+from epigrid.registry.models import Residency, Tag
 
 PASSWORD = "correct-horse-battery"  # noqa: S105 - a test password
+# Fictional ID numbers with valid check characters (GB 11643).
+ID_A = "42010219800101001X"    # Wang Jun, male, born 1980-01-01
+ID_A2 = "420102200503150020"   # Wang Lei, female, born 2005-03-15
+ID_B = "420102194506070036"    # Zhao Min, male, born 1945-06-07
 
 
 def make_area(parent: Area | None, level: Level, code: str, name: str, **fields: object) -> Area:
@@ -67,6 +75,24 @@ class World:
             area=self.town_a, code="WH-A-001", name="Dongcheng Depot")
         self.warehouse_b = Warehouse.objects.create(
             area=self.town_b, code="WH-B-001", name="Xihe Depot")
+
+        # Residents: the Wangs of grid A1-1 (town A) and the Zhaos of grid B1-1 (town B).
+        self.household_a = registry.create_household(
+            grid=self.grid_a1_1, address="No. 14, East Lane", head_name="Wang Jun",
+            phone="13800138000", number="A-0014")
+        self.person_a = registry.create_person(
+            grid=self.grid_a1_1, household=self.household_a, name="Wang Jun",
+            id_number=ID_A, phone="13800138000")
+        self.person_a2 = registry.create_person(
+            grid=self.grid_a1_1, household=self.household_a, name="Wang Lei",
+            id_number=ID_A2, tags=[Tag.RETURNEE], returnee_origin="Wuhan")
+        self.household_b = registry.create_household(
+            grid=self.grid_b1_1, address="No. 3, Plum Road", head_name="Zhao Min")
+        self.person_b = registry.create_person(
+            grid=self.grid_b1_1, household=self.household_b, name="Zhao Min",
+            id_number=ID_B, phone="13912345678", tags=[Tag.ELDERLY_ALONE])
+        self.visitor_a = registry.create_person(
+            grid=self.grid_a1_2, name="Sun Li", residency=Residency.WORKER)
 
         self.admin = create_user(username="admin", password=PASSWORD, role=Role.ADMIN,
                                  home_area=None, is_superuser=True, is_staff=True)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import base64
+import datetime
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
@@ -65,14 +68,27 @@ def data_dir() -> Path:
 
 def secret_key(directory: Path) -> str:
     """SECRET_KEY from the environment, or one generated once into the data directory."""
-    key = os.environ.get("SECRET_KEY")
-    if key:
-        return key
-    key_file = directory / "secret_key"
+    return generated_secret("SECRET_KEY", directory / "secret_key",
+                            lambda: secrets.token_urlsafe(50))
+
+
+def generated_secret(name: str, key_file: Path, make: Callable[[], str]) -> str:
+    """A secret from the environment or, for a demo, made once and kept in the data directory.
+
+    Production sets the variable (and keeps it safe: losing a field key loses the data)."""
+    value = os.environ.get(name)
+    if value:
+        return value
     if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.write_text(make())
         key_file.chmod(0o600)
     return key_file.read_text().strip()
+
+
+def field_key_spec() -> str:
+    """A fresh EPIGRID_FIELD_KEYS value: one AES-256 key named by the date it was made."""
+    raw = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode().rstrip("=")
+    return f"k{datetime.date.today():%Y%m%d}:{raw}"  # noqa: DTZ011 - a label, not a time
 
 
 def database(url: str, directory: Path) -> dict[str, object]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 
 from epigrid.config import env
@@ -10,6 +11,12 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = env.data_dir()
 
 SECRET_KEY = env.secret_key(DATA_DIR)
+# Identity fields (ID numbers, phones): AES-GCM keys "kid:base64,..." (the first encrypts) and
+# the HMAC key of their look-up hashes. Generated into the data directory for a demo only.
+EPIGRID_FIELD_KEYS = env.generated_secret("EPIGRID_FIELD_KEYS", DATA_DIR / "field_keys",
+                                          env.field_key_spec)
+EPIGRID_HASH_KEY = env.generated_secret("EPIGRID_HASH_KEY", DATA_DIR / "hash_key",
+                                        lambda: secrets.token_urlsafe(32))
 DEBUG = env.env_bool("EPIGRID_DEBUG", False)
 ALLOWED_HOSTS = env.env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -26,6 +33,7 @@ INSTALLED_APPS = [
     "epigrid.core",
     "epigrid.areas",
     "epigrid.accounts",
+    "epigrid.registry",
     "epigrid.web",
     "epigrid.demo",
 ]

@@ -35,6 +35,10 @@ class Capability(models.TextChoices):
     IMPORT = "import", _("Import records")
     EXPORT = "export", _("Export lists")
     VIEW_AUDIT = "view_audit", _("Browse the audit log")
+    CHANGE_REGISTRY = "change_registry", _("Register and edit households and persons")
+    REVEAL_IDENTITY = "reveal_identity", _("Reveal full ID numbers and phones")
+    SCREEN = "screen", _("Record door-to-door screening")
+    MANAGE_CAMPAIGNS = "manage_campaigns", _("Start screening campaigns")
     MANAGE_USERS = "manage_users", _("Manage users")
 
 
@@ -42,11 +46,15 @@ _ALL = frozenset(Capability)
 CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.ADMIN: _ALL,
     Role.COMMAND: frozenset({Capability.CHANGE_AREAS, Capability.CHANGE_RISK,
-                             Capability.CHANGE_SITES, Capability.IMPORT, Capability.EXPORT}),
-    Role.AREA_OFFICER: frozenset({Capability.CHANGE_SITES, Capability.IMPORT, Capability.EXPORT}),
-    Role.GRID_WORKER: frozenset(),
+                             Capability.CHANGE_SITES, Capability.IMPORT, Capability.EXPORT,
+                             Capability.CHANGE_REGISTRY, Capability.REVEAL_IDENTITY,
+                             Capability.SCREEN, Capability.MANAGE_CAMPAIGNS}),
+    Role.AREA_OFFICER: frozenset({Capability.CHANGE_SITES, Capability.IMPORT, Capability.EXPORT,
+                                  Capability.CHANGE_REGISTRY, Capability.SCREEN,
+                                  Capability.MANAGE_CAMPAIGNS}),
+    Role.GRID_WORKER: frozenset({Capability.CHANGE_REGISTRY, Capability.SCREEN}),
     Role.CHECKPOINT_STAFF: frozenset(),
-    Role.MEDICAL: frozenset({Capability.EXPORT}),
+    Role.MEDICAL: frozenset({Capability.EXPORT, Capability.REVEAL_IDENTITY}),
     Role.LOGISTICS: frozenset({Capability.EXPORT}),
     Role.SUPERVISOR: frozenset({Capability.EXPORT}),
     Role.VOLUNTEER: frozenset(),

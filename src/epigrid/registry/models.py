@@ -1,0 +1,221 @@
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from epigrid.areas.models import Area
+from epigrid.core.access import ScopedQuerySet
+from epigrid.core.audit import AuditedModel
+from epigrid.core.models import TimeStampedModel
+
+# The encrypted and hashed columns never enter the audit log; the masked ones do.
+SECRET_COLUMNS = ("id_number_enc", "id_number_hash", "phone_enc", "phone_hash")
+TAG_SEPARATOR = ","
+
+
+class Tag(models.TextChoices):
+    """Key groups 重点人员."""
+
+    RETURNEE = "returnee", _("returnee from a key area")  # 重点地区返乡人员
+    ELDERLY_ALONE = "elderly_alone", _("elderly living alone")  # 独居老人
+    CHRONIC = "chronic", _("chronic illness")  # 慢性病
+    PREGNANT = "pregnant", _("pregnant")  # 孕产妇
+    DISABLED = "disabled", _("disabled")  # 残疾人
+
+
+class Sex(models.TextChoices):
+    MALE = "male", _("male")
+    FEMALE = "female", _("female")
+    UNKNOWN = "unknown", _("unknown")
+
+
+class Residency(models.TextChoices):
+    RESIDENT = "resident", _("resident")
+    VISITOR = "visitor", _("visitor")
+    WORKER = "worker", _("non-resident worker")
+
+
+class GridRecord(AuditedModel, TimeStampedModel):
+    """A high-volume record of a grid: it carries the grid's path for range-scan scoping."""
+
+    grid = models.ForeignKey(Area, verbose_name=_("grid"), on_delete=models.PROTECT,
+                             related_name="+")
+    area_path = models.CharField(max_length=255, db_index=True, editable=False)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path_field: ClassVar[str] = "area_path"
+    audit_exclude = ("updated_at", "created_at", "area_path", *SECRET_COLUMNS)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """The copied path follows the grid (bulk writers set it themselves)."""
+        if not self.area_path or getattr(self, "_audit_snapshot", {}).get("grid_id") != \
+                self.grid_id:
+            self.area_path = Area.objects.values_list("path", flat=True).get(pk=self.grid_id)
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "area_path"}
+        super().save(*args, **kwargs)
+
+    def audit_area_path(self) -> str:
+        return self.area_path
+
+
+class Household(GridRecord):
+    grid = models.ForeignKey(Area, verbose_name=_("grid"), on_delete=models.PROTECT,
+                             related_name="households_in_grid")
+    number = models.CharField(_("household number"), max_length=32, blank=True)  # 户号
+    address = models.CharField(_("address"), max_length=300)
+    head_name = models.CharField(_("head of household"), max_length=100, blank=True)
+    phone_enc = models.TextField(blank=True, editable=False)
+    phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    phone_masked = models.CharField(_("phone"), max_length=32, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+        ordering = ["area_path", "address", "id"]
+        indexes = [models.Index(fields=["area_path", "id"])]
+
+    def __str__(self) -> str:
+        return self.address
+
+
+class Person(GridRecord):
+    grid = models.ForeignKey(Area, verbose_name=_("grid"), on_delete=models.PROTECT,
+                             related_name="persons_in_grid")
+    household = models.ForeignKey(Household, verbose_name=_("household"), null=True,
+                                  blank=True, on_delete=models.PROTECT, related_name="members")
+    name = models.CharField(_("name"), max_length=100, db_index=True)
+    id_number_enc = models.TextField(blank=True, editable=False)
+    id_number_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    id_number_masked = models.CharField(_("ID number"), max_length=32, blank=True,
+                                        editable=False)
+    phone_enc = models.TextField(blank=True, editable=False)
+    phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    phone_masked = models.CharField(_("phone"), max_length=32, blank=True, editable=False)
+    sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    occupation = models.CharField(_("occupation"), max_length=100, blank=True)
+    is_medical_staff = models.BooleanField(_("medical staff"), default=False)
+    residency = models.CharField(_("residency"), max_length=10, choices=Residency.choices,
+                                 default=Residency.RESIDENT)
+    # ",returnee,chronic,": delimited so one LIKE finds a tag on SQLite and PostgreSQL alike.
+    tags = models.CharField(_("key groups"), max_length=200, blank=True, default="")
+    returnee_origin = models.CharField(_("returned from"), max_length=100, blank=True)
+    returned_on = models.DateField(_("returned on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
+        ordering = ["area_path", "household_id", "id"]
+        indexes = [models.Index(fields=["area_path", "id"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def tag_list(self) -> list[str]:
+        return [tag for tag in self.tags.split(TAG_SEPARATOR) if tag]
+
+    @staticmethod
+    def join_tags(tags: list[str] | tuple[str, ...] | set[str]) -> str:
+        ordered = [tag for tag in Tag.values if tag in set(tags)]
+        return f"{TAG_SEPARATOR}{TAG_SEPARATOR.join(ordered)}{TAG_SEPARATOR}" if ordered else ""
+
+
+class ScreeningCampaign(AuditedModel, TimeStampedModel):
+    """排查: a door-to-door screening of an area over some days."""
+
+    area = models.ForeignKey(Area, verbose_name=_("area"), on_delete=models.PROTECT,
+                             related_name="campaigns")
+    area_path = models.CharField(max_length=255, db_index=True, editable=False)
+    name = models.CharField(_("name"), max_length=200)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"),
+                                   null=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path_field: ClassVar[str] = "area_path"
+
+    class Meta:
+        verbose_name = _("screening campaign")
+        verbose_name_plural = _("screening campaigns")
+        ordering = ["-starts_on", "-id"]
+        constraints = [models.CheckConstraint(condition=models.Q(ends_on__gte=models.F(
+            "starts_on")), name="campaign_ends_after_start")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Outcome(models.TextChoices):
+    NORMAL = "normal", _("normal")
+    FEVER_CLINIC = "fever_clinic", _("refer to the fever clinic")
+    HOME_QUARANTINE = "home_quarantine", _("home quarantine")
+    REPORT_VILLAGE = "report_village", _("report to the village")
+
+
+class HouseholdVisit(TimeStampedModel):
+    """One visit of a household in a campaign. A resend carries the same key: stored once."""
+
+    campaign = models.ForeignKey(ScreeningCampaign, on_delete=models.CASCADE,
+                                 related_name="visits")
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="visits")
+    area_path = models.CharField(max_length=255, db_index=True, editable=False)
+    visited_on = models.DateField(_("visited on"), db_index=True)
+    visited_at = models.DateTimeField(_("visited at"))
+    worker = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("grid worker"),
+                               null=True, on_delete=models.SET_NULL, related_name="+")
+    idempotency_key = models.UUIDField(unique=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path_field: ClassVar[str] = "area_path"
+
+    class Meta:
+        verbose_name = _("household visit")
+        verbose_name_plural = _("household visits")
+        constraints = [models.UniqueConstraint(fields=["campaign", "household"],
+                                               name="one_visit_per_household_and_campaign")]
+        indexes = [models.Index(fields=["campaign", "area_path"])]
+
+    def __str__(self) -> str:
+        return f"{self.household} {self.visited_on}"
+
+
+class PersonScreening(models.Model):
+    """What the grid worker found of one person at a visit."""
+
+    visit = models.ForeignKey(HouseholdVisit, on_delete=models.CASCADE, related_name="persons")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="screenings")
+    present = models.BooleanField(_("present"), default=True)
+    temperature = models.DecimalField(_("temperature (°C)"), max_digits=3, decimal_places=1,
+                                      null=True, blank=True)
+    symptoms = models.CharField(_("symptoms"), max_length=200, blank=True)
+    travel_history = models.CharField(_("travel and residence in the last 14 days"),
+                                      max_length=300, blank=True)
+    contact_with_case = models.BooleanField(_("contact with a confirmed or suspected case"),
+                                            default=False)
+    returnee_origin = models.CharField(_("returned from"), max_length=100, blank=True)
+    returned_on = models.DateField(_("returned on"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices,
+                               default=Outcome.NORMAL)
+
+    class Meta:
+        verbose_name = _("person screening")
+        verbose_name_plural = _("person screenings")
+        constraints = [models.UniqueConstraint(fields=["visit", "person"],
+                                               name="one_screening_per_person_and_visit")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.outcome}"
+
+    @property
+    def abnormal(self) -> bool:
+        return self.outcome != Outcome.NORMAL

@@ -1,0 +1,150 @@
+"""Writes of the registry: households and persons with their protected identity values.
+
+Pages, API, imports and the demo call these. ID numbers and phones arrive raw, are validated and
+normalized (core.identity), and are stored only as ciphertext, keyed hash and masked text.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from epigrid.areas.models import Area, Level
+from epigrid.core import audit, crypto
+from epigrid.core.access import Capability, ScopedUser, can
+from epigrid.core.identity import mask_id_number, mask_phone, parse_id_number, parse_mobile
+from epigrid.registry.fields import protect
+from epigrid.registry.models import Household, Person, Sex
+
+ID_FIELD = "id_number"
+PHONE_FIELD = "phone"
+
+
+def _check_grid(grid: Area) -> None:
+    if grid.level != Level.GRID:
+        raise ValidationError({"grid": _("A household or person belongs to a grid.")})
+
+
+def identity_fields(id_number: str = "", phone: str = "",
+                    today: datetime.date | None = None) -> dict[str, Any]:
+    """The stored columns for a raw ID number and phone, with sex and birth date from the ID.
+
+    Raises ValidationError keyed by field ("id_number", "phone") naming what is wrong."""
+    errors: dict[str, list[str]] = {}
+    fields: dict[str, Any] = {}
+    if id_number.strip():
+        try:
+            parsed = parse_id_number(id_number, today)
+        except ValidationError as error:
+            errors[ID_FIELD] = error.messages
+        else:
+            sealed = protect(parsed.value, ID_FIELD, mask_id_number)
+            fields.update(id_number_enc=sealed.enc, id_number_hash=sealed.hash,
+                          id_number_masked=sealed.masked, sex=parsed.sex,
+                          birth_date=parsed.birth_date)
+    if phone.strip():
+        try:
+            number = parse_mobile(phone)
+        except ValidationError as error:
+            errors[PHONE_FIELD] = error.messages
+        else:
+            sealed = protect(number, PHONE_FIELD, mask_phone)
+            fields.update(phone_enc=sealed.enc, phone_hash=sealed.hash,
+                          phone_masked=sealed.masked)
+    if errors:
+        raise ValidationError(errors)
+    return fields
+
+
+@transaction.atomic
+def create_household(*, grid: Area, address: str, head_name: str = "", phone: str = "",
+                     number: str = "") -> Household:
+    _check_grid(grid)
+    fields = identity_fields(phone=phone)
+    household = Household(grid=grid, address=address.strip(), head_name=head_name.strip(),
+                          number=number.strip(), **fields)
+    household.full_clean(exclude=["area_path"])
+    household.save()
+    return household
+
+
+@transaction.atomic
+def create_person(*, grid: Area, name: str, household: Household | None = None,
+                  id_number: str = "", phone: str = "", tags: list[str] | None = None,
+                  **extra: Any) -> Person:
+    """A resident (of a household) or a non-resident attached to a grid."""
+    _check_grid(grid)
+    if household is not None and household.grid_id != grid.pk:
+        raise ValidationError({"household": _("The household lies in another grid.")})
+    fields = identity_fields(id_number=id_number, phone=phone)
+    fields.setdefault("sex", extra.pop("sex", Sex.UNKNOWN))
+    fields.setdefault("birth_date", extra.pop("birth_date", None))
+    extra.pop("sex", None)
+    extra.pop("birth_date", None)
+    person = Person(grid=grid, household=household, name=name.strip(),
+                    tags=Person.join_tags(tags or []), **fields, **extra)
+    person.full_clean(exclude=["area_path", "household"])
+    person.save()
+    return person
+
+
+@transaction.atomic
+def update_person(person: Person, *, id_number: str | None = None, phone: str | None = None,
+                  tags: list[str] | None = None, **fields: Any) -> Person:
+    changed = set(fields)
+    if id_number is not None or phone is not None:
+        protected = identity_fields(id_number=id_number or "", phone=phone or "")
+        if id_number == "":
+            protected.update(id_number_enc="", id_number_hash="", id_number_masked="")
+        if phone == "":
+            protected.update(phone_enc="", phone_hash="", phone_masked="")
+        fields.update(protected)
+        changed |= set(protected)
+    if tags is not None:
+        fields["tags"] = Person.join_tags(tags)
+        changed.add("tags")
+    for name, value in fields.items():
+        setattr(person, name, value)
+    person.full_clean(exclude=["area_path", "household"])
+    person.save(update_fields=[*changed, "updated_at"])
+    return person
+
+
+def persons_with_id_number(user: ScopedUser, raw: str) -> Any:
+    """Exact look-up through the keyed hash: one index probe, nothing decrypted."""
+    try:
+        value = parse_id_number(raw).value
+    except ValidationError:
+        return Person.objects.none()
+    return Person.objects.restrict(user).filter(
+        id_number_hash=crypto.keyed_hash(value, ID_FIELD))
+
+
+def persons_with_phone(user: ScopedUser, raw: str) -> Any:
+    try:
+        value = parse_mobile(raw)
+    except ValidationError:
+        return Person.objects.none()
+    return Person.objects.restrict(user).filter(phone_hash=crypto.keyed_hash(value, PHONE_FIELD))
+
+
+def reveal(record: Person | Household, field: str, *, user: ScopedUser, reason: str) -> str:
+    """The full ID number or phone, for a user whose role may see it, logged with why."""
+    if not can(user, Capability.REVEAL_IDENTITY):
+        raise PermissionDenied
+    if field not in {ID_FIELD, PHONE_FIELD} or not hasattr(record, f"{field}_enc"):
+        raise ValueError(f"{field!r} is not a protected field of {type(record).__name__}")
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the full value is needed.")})
+    token = getattr(record, f"{field}_enc")
+    if not token:
+        return ""
+    value = crypto.decrypt(token, field)
+    audit.record("view", model=record._meta.label, object_pk=record.pk,
+                 object_repr=str(record), changes={"revealed": field},
+                 area_path=record.area_path, reason=reason.strip())
+    return value
