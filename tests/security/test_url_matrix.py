@@ -21,6 +21,12 @@ from epigrid.accounts.services import create_api_token, create_user
 from epigrid.core.access import Role
 from epigrid.core.models import AuditEntry, ImportRun
 from tests.base import PASSWORD, BaseTestCase, World
+from tests.security import (
+    entries_registry_imports,
+    entries_registry_people,
+    entries_registry_progress,
+    entries_registry_screening,
+)
 from tests.security.matrix import (
     Entry,
     Route,
@@ -138,6 +144,12 @@ API: dict[str, Entry] = {
     "GET /api/sites/facilities/{id}": obj(lambda w: w.facility_a),
     "GET /api/sites/warehouses/{id}": obj(lambda w: w.warehouse_a),
 }
+
+# Each part of the registry keeps its entries in its own module.
+for _part in (entries_registry_people, entries_registry_screening, entries_registry_progress,
+              entries_registry_imports):
+    PAGES.update(_part.PAGES)
+    API.update(_part.API)
 
 WRITES = ("create", "update", "delete")
 

@@ -16,6 +16,8 @@ from epigrid.accounts.api import router as accounts_router
 from epigrid.areas.api import router as areas_router
 from epigrid.areas.api import sites_router
 from epigrid.core.api import django_validation_error
+from epigrid.registry.api import router as registry_router
+from epigrid.registry.screening_api import router as screening_router
 
 api = NinjaAPI(
     title="epigrid API",
@@ -35,3 +37,5 @@ api.add_exception_handler(DjangoValidationError, partial(django_validation_error
 api.add_router("/accounts", accounts_router)
 api.add_router("/areas", areas_router)
 api.add_router("/sites", sites_router)
+api.add_router("/registry", registry_router)
+api.add_router("/screening", screening_router)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/", include("epigrid.accounts.urls")),
     path("areas/", include("epigrid.areas.urls")),
     path("audit/", include("epigrid.core.urls")),
+    path("registry/", include("epigrid.registry.urls")),
     path("imports/", include("epigrid.core.imports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),

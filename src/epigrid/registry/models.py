@@ -219,3 +219,54 @@ class PersonScreening(models.Model):
     @property
     def abnormal(self) -> bool:
         return self.outcome != Outcome.NORMAL
+
+
+class ScreeningProgress(models.Model):
+    """Stored figures of a campaign for one area, for the whole campaign (day NULL) or one day.
+
+    Computed from the visits (one GROUP BY per leaf, summed up the tree); pages read these rows.
+    """
+
+    campaign = models.ForeignKey(ScreeningCampaign, on_delete=models.CASCADE,
+                                 related_name="progress")
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
+    area_path = models.CharField(max_length=255, db_index=True, editable=False)
+    day = models.DateField(null=True, blank=True)
+    households_total = models.PositiveIntegerField(_("households"), default=0)
+    households_visited = models.PositiveIntegerField(_("households visited"), default=0)
+    persons_screened = models.PositiveIntegerField(_("persons screened"), default=0)
+    persons_abnormal = models.PositiveIntegerField(_("persons with an abnormal outcome"),
+                                                   default=0)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path_field: ClassVar[str] = "area_path"
+
+    class Meta:
+        verbose_name = _("screening progress")
+        verbose_name_plural = _("screening progress")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "area", "day"], name="one_figure_per_day"),
+            models.UniqueConstraint(fields=["campaign", "area"], condition=models.Q(
+                day__isnull=True), name="one_campaign_figure_per_area"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} {self.area_id} {self.day or '-'}"
+
+
+class DuplicateResolution(models.Model):
+    """The same ID number in two households, looked at and settled by someone."""
+
+    id_number_hash = models.CharField(max_length=64, unique=True)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    resolved_at = models.DateTimeField(auto_now_add=True)
+    note = models.CharField(_("note"), max_length=500)
+
+    class Meta:
+        verbose_name = _("duplicate resolution")
+        verbose_name_plural = _("duplicate resolutions")
+
+    def __str__(self) -> str:
+        return self.note
