@@ -1,4 +1,4 @@
-"""Security-matrix entries of the registry's imports routes (merged into test_url_matrix.PAGES/API).
+"""Security-matrix entries of the registry's imports routes (merged into the matrix).
 
 Each route name or "METHOD /api/path" maps to an Entry from tests.security.matrix; see
 test_url_matrix.py for examples (page(), obj(lambda w: w.<town-A object>, ...)).
