@@ -16,7 +16,8 @@ OWN = {
     "serve": "Serve with gunicorn (production). Options: --bind, --workers.",
     "worker": "Run a Celery worker (CELERY_BROKER_URL must name the broker).",
 }
-ALIASES = {"demo-data": "demo_data", "import": "import_data", "export": "export_data"}
+ALIASES = {"demo-data": "demo_data", "import": "import_data", "export": "export_data",
+           "rotate-keys": "rotate_keys"}
 
 
 def main(argv: list[str] | None = None) -> None:
