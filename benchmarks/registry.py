@@ -1,0 +1,213 @@
+"""`epigrid bench registry`: import a roster 花名册, compare with the database's limits, look up.
+
+Figures:
+- `import_rows_per_s`: rows of a generated roster CSV imported per second through the real
+  import (`epigrid import roster`: reading, validation, AES-GCM encryption, keyed hashes, writes).
+- `import_peak_mb`: how far the process's peak resident size (ru_maxrss) rose above its resident
+  size before the import; the CSV is generated in a child process so it does not count.
+- `db_copy_rows_per_s`: the same rows, already prepared as tuples, written again into the same
+  indexed table by the bulk writer alone (binary COPY on PostgreSQL, executemany on SQLite);
+  `import_vs_copy` is the import's share of it (target >= 0.6).
+- `bulk_create_rows_per_s`: the same rows as Person instances through Django's bulk_create in
+  batches of 5,000; `import_vs_bulk_create` (target >= 5). Both baselines run on at most
+  `baseline_rows` rows (200,000) to keep the run short.
+- `lookup_by_id_ms`: median time to find a person by ID number among the imported ones through
+  `registry.services.persons_with_id_number` (keyed hash, one index probe).
+- `progress_*` figures come from `benchmarks/registry_progress.py` when that module exists.
+
+Data: a dedicated area subtree (city > district > town > villages > grids, codes prefixed
+"BENCH") is built for the rows; the harness rolls everything back at the end, so the database is
+left as it was found, whatever it held. Scales: tiny (2,000 rows), district (100,000), city
+(1,000,000; the default).
+"""
+
+from __future__ import annotations
+
+import importlib
+import multiprocessing
+import os
+import random
+import resource
+import statistics
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from django.db import connection
+from django.test import override_settings
+
+from benchmarks.harness import analyze
+from epigrid.accounts.models import User
+from epigrid.areas.models import Area, Level, path_segment
+from epigrid.core.access import Role
+from epigrid.core.ids import allocate_ids
+from epigrid.core.imports.runner import run_import
+from epigrid.core.models import ImportRun
+from epigrid.registry import bulk, services, synthetic
+from epigrid.registry.models import Household, Person
+
+DEFAULT_SCALE = "city"
+SCALES = ("tiny", "district", "city")
+ROWS = {"tiny": 2_000, "district": 100_000, "city": 1_000_000}
+PERSONS_PER_GRID = 300
+VILLAGES = 20
+BASELINE_ROWS = 200_000
+CHUNK = 20_000
+BULK_CREATE_BATCH = 5_000
+IMPORT_BATCH = 5_000
+SEED = 2020
+
+
+def _bulk_area(parent: Area | None, level: Level, code: str, name: str) -> Area:
+    pk = allocate_ids(Area, 1)[0]
+    area = Area(pk=pk, parent=parent, level=level, code=code, name=name,
+                path=(parent.path if parent else "") + path_segment(pk))
+    Area.objects.bulk_create([area])
+    return area
+
+
+def _subtree(rows: int) -> tuple[Area, list[str]]:
+    """A city of its own with enough grids for `rows` persons; its grid codes."""
+    tag = uuid.uuid4().hex[:6].upper()
+    city = _bulk_area(None, Level.CITY, f"BENCH{tag}", "Bench City")
+    district = _bulk_area(city, Level.DISTRICT, f"BENCH{tag}-D", "Bench District")
+    town = _bulk_area(district, Level.TOWN, f"BENCH{tag}-T", "Bench Town")
+    villages = [_bulk_area(town, Level.VILLAGE, f"BENCH{tag}-V{v:02d}", f"Village {v}")
+                for v in range(VILLAGES)]
+    count = max(1, rows // PERSONS_PER_GRID)
+    grids = []
+    for index, pk in enumerate(allocate_ids(Area, count)):
+        village = villages[index % VILLAGES]
+        grids.append(Area(pk=pk, parent=village, level=Level.GRID, path=village.path
+                          + path_segment(pk), code=f"{village.code}-G{index:05d}",
+                          name=f"Grid {index}"))
+    Area.objects.bulk_create(grids, batch_size=5000)
+    return city, [grid.code for grid in grids]
+
+
+def _write_csv(path: str, grids: list[str], count: int) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as target:  # noqa: PTH123
+        synthetic.write_roster_csv(synthetic.persons(random.Random(SEED), grids, count), target)
+
+
+def _generate(path: str, grids: list[str], count: int) -> None:
+    """In a child process, so that the generator's memory is not the import's."""
+    child = multiprocessing.get_context("fork").Process(target=_write_csv,
+                                                        args=(path, grids, count))
+    child.start()
+    child.join()
+    if child.exitcode != 0:
+        raise RuntimeError("generating the roster failed")
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/statm") as statm:  # noqa: PTH123
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def _import(path: str, rows: int, figures: dict[str, Any], log: Callable[[str], None]) -> None:
+    before = _rss_mb()
+    started = time.perf_counter()
+    with override_settings(IMPORT_BATCH_SIZE=IMPORT_BATCH):
+        run = run_import("roster", path, ImportRun.Mode.VALID_ROWS, None)
+    seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    log(f"imported {run.rows_created} of {run.rows_total} rows in {seconds:.1f} s "
+        f"({run.rows_failed} refused)")
+    if run.rows_total != rows:
+        raise RuntimeError(f"the bench roster was not read whole: {run.file_error}")
+    # Rows refused are counted too (validated, reported): IDs of residents already registered
+    # (the progress bench's demo world) may collide with generated ones by chance.
+    figures["import_rows_refused"] = run.rows_failed
+    figures["import_rows_per_s"] = round(rows / seconds)
+    figures["import_peak_mb"] = round(max(0.0, peak - before), 1)
+
+
+def _prepared(limit: int) -> Iterator[list[tuple[Any, ...]]]:
+    """The imported persons as plain tuples (PERSON_COLUMNS), CHUNK at a time, by key."""
+    last = 0
+    left = limit
+    while left > 0:
+        chunk = list(Person.objects.filter(pk__gt=last).order_by("pk").values_list(
+            "pk", *[c for c in bulk.PERSON_COLUMNS])[:min(CHUNK, left)])
+        if not chunk:
+            return
+        last, left = chunk[-1][0], left - len(chunk)
+        yield [row[1:] for row in chunk]
+
+
+def _baselines(rows: int, figures: dict[str, Any]) -> None:
+    sample = min(rows, BASELINE_ROWS)
+    copy_seconds = 0.0
+    for chunk in _prepared(sample):
+        started = time.perf_counter()
+        bulk.insert_persons(chunk)
+        copy_seconds += time.perf_counter() - started
+    create_seconds = 0.0
+    names = [field.attname for field in Person._meta.concrete_fields if not field.primary_key]
+    for chunk in _prepared(sample):
+        started = time.perf_counter()
+        Person.objects.bulk_create([Person(**dict(zip(bulk.PERSON_COLUMNS, values,
+                                                      strict=True)))
+                                    for values in chunk], batch_size=BULK_CREATE_BATCH)
+        create_seconds += time.perf_counter() - started
+    if set(bulk.PERSON_COLUMNS) != set(names):
+        raise RuntimeError("the bulk writer's columns are not the Person model's")
+    figures["baseline_rows"] = sample
+    figures["db_copy_rows_per_s"] = round(sample / copy_seconds)
+    figures["bulk_create_rows_per_s"] = round(sample / create_seconds)
+    figures["import_vs_copy"] = round(figures["import_rows_per_s"]
+                                      / figures["db_copy_rows_per_s"], 2)
+    figures["import_vs_bulk_create"] = round(figures["import_rows_per_s"]
+                                             / figures["bulk_create_rows_per_s"], 2)
+
+
+def _lookups(path: str, city: Area, repeat: int, figures: dict[str, Any]) -> None:
+    user: Any = User.objects.create(username=f"bench-registry-{uuid.uuid4().hex[:8]}",
+                               role=Role.COMMAND, home_area=city)
+    with open(path, encoding="utf-8") as source:  # noqa: PTH123
+        sample = [line.split(",")[6] for line in islice(source, 1, 5001)]
+    ids = random.Random(SEED).sample(sample, min(len(sample), max(repeat, 5) + 1))
+    list(services.persons_with_id_number(user, ids[0]))  # warm-up
+    timings = []
+    for raw in ids[1:]:
+        started = time.perf_counter()
+        found = list(services.persons_with_id_number(user, raw))
+        timings.append((time.perf_counter() - started) * 1000)
+        if len(found) > 1:
+            raise RuntimeError(f"looking up an imported ID found {len(found)} persons")
+    figures["lookup_by_id_ms"] = round(statistics.median(timings), 3)
+
+
+def _progress(scale: str, repeat: int, reuse: bool,
+              log: Callable[[str], None]) -> dict[str, Any]:
+    """The screening-progress figures, when their bench module is there (another part's)."""
+    try:
+        module = importlib.import_module("benchmarks.registry_progress")
+    except ModuleNotFoundError:
+        return {}
+    return dict(module.run(scale, repeat, reuse, log))
+
+
+def run(scale: str, repeat: int, reuse: bool = False,
+        log: Callable[[str], None] = print) -> dict[str, Any]:
+    rows = ROWS[scale]
+    # First: the progress bench builds its own world and refuses a database with areas.
+    progress = _progress(scale, repeat, reuse, log)
+    figures: dict[str, Any] = {"rows": rows}
+    city, grids = _subtree(rows)
+    log(f"built a bench subtree of {len(grids)} grids; generating {rows} persons")
+    with tempfile.TemporaryDirectory() as folder:
+        path = str(Path(folder) / "roster.csv")
+        _generate(path, grids, rows)
+        _import(path, rows, figures, log)
+        analyze(Person, Household)
+        _lookups(path, city, repeat, figures)
+    _baselines(rows, figures)
+    log(f"baselines on {figures['baseline_rows']} rows ({connection.vendor})")
+    figures.update(progress)
+    return figures

@@ -1,0 +1,137 @@
+"""Writing many households and persons at once: binary COPY on PostgreSQL, executemany on SQLite.
+
+Rows are plain tuples in the column order below (no model instances: building a million of them
+costs more than writing them). They bypass `save()`, so the caller fills `area_path` and the
+protected columns itself (registry.services.identity_fields or the importer's fast path) and
+audits the batch as a whole (the import framework records one entry per run).
+
+COPY runs on Django's own psycopg connection, so it belongs to the caller's transaction and
+savepoints. psycopg's queued writer sends the data from a thread (the GIL is released during
+I/O) while this thread goes on formatting rows, and the server inserts as the data arrives.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db import DataError, IntegrityError, connection
+from django.utils import timezone
+
+from epigrid.registry.models import Household, Person
+
+HOUSEHOLD_COLUMNS = ("id", "created_at", "updated_at", "area_path", "grid_id", "number",
+                     "address", "head_name", "phone_enc", "phone_hash", "phone_masked")
+# Persons get their ids from the table's own sequence.
+PERSON_COLUMNS = ("created_at", "updated_at", "area_path", "grid_id", "household_id", "name",
+                  "id_number_enc", "id_number_hash", "id_number_masked", "phone_enc",
+                  "phone_hash", "phone_masked", "sex", "birth_date", "occupation",
+                  "is_medical_staff", "residency", "tags", "returnee_origin", "returned_on")
+# The fields an import may change on a person found again (update_persons' column order).
+PERSON_UPDATE_COLUMNS = ("name", "phone_enc", "phone_hash", "phone_masked", "occupation",
+                         "is_medical_staff", "residency", "tags", "returnee_origin",
+                         "returned_on")
+
+# PostgreSQL binary COPY needs each column's type; varchar's binary form is text's.
+_PG_TYPES = {"BigAutoField": "int8", "ForeignKey": "int8", "BigIntegerField": "int8",
+             "CharField": "text", "TextField": "text", "DateTimeField": "timestamptz",
+             "DateField": "date", "BooleanField": "bool"}
+
+
+def _types(model: type[Any], columns: Sequence[str]) -> list[str]:
+    fields = {field.column: field for field in model._meta.concrete_fields}
+    return [_PG_TYPES[fields[column].get_internal_type()] for column in columns]
+
+
+def _copy(model: type[Any], columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    import psycopg
+    from psycopg import sql
+    from psycopg.copy import QueuedLibpqWriter
+
+    connection.ensure_connection()
+    raw = connection.connection
+    statement = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT BINARY)").format(
+        sql.Identifier(model._meta.db_table), sql.SQL(", ").join(map(sql.Identifier, columns)))
+    written = 0
+    try:
+        with raw.cursor() as cursor, cursor.copy(
+                statement, writer=QueuedLibpqWriter(cursor)) as copy:
+            copy.set_types(_types(model, columns))
+            for row in rows:
+                copy.write_row(row)
+                written += 1
+    except psycopg.IntegrityError as exc:  # the import runner knows Django's kinds only
+        raise IntegrityError(str(exc)) from exc
+    except psycopg.DataError as exc:
+        raise DataError(str(exc)) from exc
+    return written
+
+
+def _stamps(model: type[Any], columns: Sequence[str]) -> list[int]:
+    """Where the timestamps are: SQLite stores them as naive UTC text (dates adapt alone)."""
+    fields = {field.column: field for field in model._meta.concrete_fields}
+    return [index for index, column in enumerate(columns)
+            if fields[column].get_internal_type() == "DateTimeField"]
+
+
+def _sqlite_rows(rows: Iterable[Sequence[Any]], stamps: list[int]) -> list[Sequence[Any]]:
+    adapted: dict[datetime.datetime, Any] = {}  # a batch shares one `now`: adapt it once
+    batch: list[Sequence[Any]] = []
+    for row in rows:
+        if stamps:
+            row = list(row)
+            for index in stamps:
+                value = row[index]
+                if value is not None:
+                    if value not in adapted:
+                        adapted[value] = connection.ops.adapt_datetimefield_value(value)
+                    row[index] = adapted[value]
+        batch.append(row)
+    return batch
+
+
+def _executemany(model: type[Any], columns: Sequence[str],
+                 rows: Iterable[Sequence[Any]]) -> int:
+    quote = connection.ops.quote_name
+    statement = (f"INSERT INTO {quote(model._meta.db_table)} "  # noqa: S608 - our own names
+                 f"({', '.join(map(quote, columns))}) VALUES ({', '.join(['%s'] * len(columns))})")
+    batch = _sqlite_rows(rows, _stamps(model, columns))
+    with connection.cursor() as cursor:
+        cursor.executemany(statement, batch)
+    return len(batch)
+
+
+def insert_rows(model: type[Any], columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    """Insert plain rows (tuples in `columns` order) into the model's table; how many."""
+    if connection.vendor == "postgresql":
+        return _copy(model, columns, rows)
+    return _executemany(model, columns, rows)
+
+
+def insert_households(rows: Iterable[Sequence[Any]]) -> int:
+    """Rows in HOUSEHOLD_COLUMNS order, with ids from core.ids.allocate_ids."""
+    return insert_rows(Household, HOUSEHOLD_COLUMNS, rows)
+
+
+def insert_persons(rows: Iterable[Sequence[Any]]) -> int:
+    """Rows in PERSON_COLUMNS order."""
+    return insert_rows(Person, PERSON_COLUMNS, rows)
+
+
+def update_persons(rows: Sequence[tuple[int, Sequence[Any]]]) -> int:
+    """(person id, values in PERSON_UPDATE_COLUMNS order) pairs, written in one executemany."""
+    if not rows:
+        return 0
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(column)} = %s" for column in
+                            (*PERSON_UPDATE_COLUMNS, "updated_at"))
+    statement = (f"UPDATE {quote(Person._meta.db_table)} SET {assignments} "  # noqa: S608
+                 f"WHERE {quote('id')} = %s")
+    now: Any = timezone.now()
+    if connection.vendor != "postgresql":
+        now = connection.ops.adapt_datetimefield_value(now)
+    params = [(*values, now, pk) for pk, values in rows]
+    with connection.cursor() as cursor:
+        cursor.executemany(statement, params)
+    return len(rows)

@@ -1,0 +1,122 @@
+"""The roster export page: a file of the persons of an area within the user's scope.
+
+Masked by default; a user whose role may reveal identities can ask for full values with a reason,
+and the export is logged with it (registry.exporters).
+"""
+
+from __future__ import annotations
+
+import csv
+import tempfile
+from collections.abc import Iterator
+from typing import Any, cast
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q, QuerySet
+from django.http import FileResponse, HttpRequest, StreamingHttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
+
+from epigrid.areas.models import Area, Level
+from epigrid.core.access import Capability, ScopedUser, can
+from epigrid.core.exports import FORMATS, FORMULA_STARTS, Column, rows, write_xlsx
+from epigrid.registry import exporters
+from epigrid.registry.models import Person
+
+FILE_NAME = "roster"
+
+
+class RosterExportForm(forms.Form):
+    format = forms.ChoiceField(label=_("format"), choices=[(f, f.upper()) for f in FORMATS])
+    area = forms.ModelChoiceField(label=_("area"), queryset=Area.objects.none(), required=False,
+                                  empty_label=_("all of my area"))
+    unmasked = forms.BooleanField(label=_("full ID numbers and phones (not masked)"),
+                                  required=False)
+    reason = forms.CharField(label=_("reason for full values"), required=False, max_length=300,
+                             help_text=_("Required for full values; it is logged."))
+
+    def __init__(self, *args: Any, user: ScopedUser, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        home = getattr(user, "home_area_id", None)
+        field = cast(forms.ModelChoiceField, self.fields["area"])
+        # Towns and villages to choose from (a city's grids would make a list of thousands).
+        field.queryset = Area.objects.restrict(user).filter(
+            Q(level__lte=Level.VILLAGE) | Q(pk=home)).order_by("path")
+        if not can(user, Capability.REVEAL_IDENTITY):
+            del self.fields["unmasked"], self.fields["reason"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("unmasked"):
+            try:
+                cleaned["reason"] = exporters.check_unmasked(self.user, cleaned.get("reason", ""))
+            except ValidationError as error:
+                self.add_error("reason", error.message_dict["reason"])
+        return cleaned
+
+
+def _csv_text(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value  # kept as text by spreadsheet programs
+    return value
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_stream(objects: QuerySet[Any], columns: list[Column]) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow([str(column.header) for column in columns])
+    for row in rows(objects, columns):
+        yield writer.writerow([_csv_text(value) for value in row])
+
+
+def _response(objects: QuerySet[Any], columns: list[Column], fmt: str,
+              name: str) -> HttpResponseBase:
+    if fmt == "csv":
+        response = StreamingHttpResponse(_csv_stream(objects, columns),
+                                         content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it when sent
+    write_xlsx(objects, columns, spool, title=FILE_NAME)
+    spool.seek(0)
+    return FileResponse(spool, as_attachment=True, filename=name,
+                        content_type="application/vnd.openxmlformats-officedocument"
+                                     ".spreadsheetml.sheet")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def roster_export(request: HttpRequest) -> HttpResponseBase:
+    user: Any = request.user
+    if not can(user, Capability.EXPORT):
+        raise PermissionDenied
+    form = RosterExportForm(request.POST or None, user=user)
+    if request.method == "POST" and request.POST.get("unmasked") and \
+            not can(user, Capability.REVEAL_IDENTITY):
+        raise PermissionDenied
+    if request.method == "POST" and form.is_valid():
+        area: Area | None = form.cleaned_data["area"]
+        unmasked = bool(form.cleaned_data.get("unmasked"))
+        objects = Person.objects.restrict(user).select_related("grid", "household").order_by(
+            *exporters.ORDER)
+        if area is not None:
+            objects = objects.within(area.path)
+        fmt = form.cleaned_data["format"]
+        name = f"{FILE_NAME}-{timezone.localtime():%Y%m%d-%H%M}.{fmt}"
+        exporters.record_export(file_name=name, area=area, unmasked=unmasked, fmt=fmt,
+                                reason=form.cleaned_data.get("reason", "") if unmasked else "")
+        return _response(objects, exporters.roster_columns(unmasked), fmt, name)
+    return render(request, "registry/roster_export.html", {"form": form},
+                  status=400 if form.is_bound else 200)

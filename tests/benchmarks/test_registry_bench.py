@@ -1,0 +1,29 @@
+"""`epigrid bench registry --scale tiny`: the CI smoke test of the registry's figures."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.test import TestCase
+
+from epigrid.accounts.models import User
+from epigrid.areas.models import Area
+from epigrid.registry.models import Household, Person
+from tests.benchmarks.test_bench import bench
+
+FIGURES = {"import_rows_per_s", "import_peak_mb", "db_copy_rows_per_s",
+           "bulk_create_rows_per_s", "lookup_by_id_ms", "import_vs_copy",
+           "import_vs_bulk_create", "baseline_rows", "rows"}
+
+
+class RegistryBenchTests(TestCase):
+    def test_it_prints_the_import_and_lookup_figures_and_leaves_nothing_behind(self) -> None:
+        lines, result = bench("registry", "--scale", "tiny", "--repeat", "3")
+        assert (result["bench"], result["database"]) == ("registry", connection.vendor)
+        figures = result["figures"]
+        assert set(figures) >= FIGURES
+        assert figures["rows"] == figures["baseline_rows"] == 2000
+        assert all(figures[name] > 0 for name in FIGURES)
+        assert figures["lookup_by_id_ms"] < 1000
+        assert any("imported 2000 of 2000 rows" in line for line in lines)
+        assert (Area.objects.count(), Person.objects.count(), Household.objects.count(),
+                User.objects.count()) == (0, 0, 0, 0)
