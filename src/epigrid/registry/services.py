@@ -7,10 +7,12 @@ normalized (core.identity), and are stored only as ciphertext, keyed hash and ma
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from epigrid.areas.models import Area, Level
@@ -18,7 +20,7 @@ from epigrid.core import audit, crypto
 from epigrid.core.access import Capability, ScopedUser, can
 from epigrid.core.identity import mask_id_number, mask_phone, parse_id_number, parse_mobile
 from epigrid.registry.fields import protect
-from epigrid.registry.models import Household, Person, Sex
+from epigrid.registry.models import DuplicateResolution, Household, Person, Sex
 
 ID_FIELD = "id_number"
 PHONE_FIELD = "phone"
@@ -148,3 +150,81 @@ def reveal(record: Person | Household, field: str, *, user: ScopedUser, reason: 
                  object_repr=str(record), changes={"revealed": field},
                  area_path=record.area_path, reason=reason.strip())
     return value
+
+
+@transaction.atomic
+def update_household(household: Household, *, phone: str | None = None,
+                     **fields: Any) -> Household:
+    """Change a household's address, head, number or grid; `phone` None keeps the stored one."""
+    grid = fields.get("grid")
+    if grid is not None:
+        _check_grid(grid)
+        if grid.pk != household.grid_id and household.members.exists():
+            raise ValidationError({"grid": _("Move the members before moving the household to "
+                                             "another grid.")})
+    changed = set(fields)
+    if phone is not None:
+        protected = identity_fields(phone=phone) if phone.strip() else {
+            "phone_enc": "", "phone_hash": "", "phone_masked": ""}
+        fields.update(protected)
+        changed |= set(protected)
+    for name, value in fields.items():
+        setattr(household, name, value.strip() if isinstance(value, str) else value)
+    household.full_clean(exclude=["area_path"])
+    household.save(update_fields=[*changed, "updated_at"])
+    return household
+
+
+@dataclass(frozen=True)
+class DuplicateGroup:
+    """Persons sharing one ID number across households; `key` is the hash, never shown."""
+
+    key: str
+    persons: list[Person]
+
+    @property
+    def first(self) -> Person:
+        return self.persons[0]
+
+
+def _duplicate_hashes(user: ScopedUser) -> Any:
+    """Unresolved ID hashes found in more than one household among the rows `user` sees."""
+    return (Person.objects.restrict(user).exclude(id_number_hash="")
+            .filter(household__isnull=False)
+            .exclude(id_number_hash__in=DuplicateResolution.objects.values("id_number_hash"))
+            .values("id_number_hash")
+            .annotate(households=Count("household_id", distinct=True))
+            .filter(households__gt=1).order_by("id_number_hash")
+            .values_list("id_number_hash", flat=True))
+
+
+def duplicate_groups(user: ScopedUser, limit: int = 100) -> list[DuplicateGroup]:
+    """The first `limit` unresolved groups of `user`'s scope, each with its persons: 2 queries."""
+    hashes = list(_duplicate_hashes(user)[:limit])
+    persons = (Person.objects.restrict(user).filter(id_number_hash__in=hashes)
+               .select_related("household", "grid").order_by("id_number_hash", "id"))
+    grouped: dict[str, list[Person]] = {key: [] for key in hashes}
+    for person in persons:
+        grouped[person.id_number_hash].append(person)
+    return [DuplicateGroup(key, members) for key, members in grouped.items()]
+
+
+@transaction.atomic
+def resolve_duplicate(person: Person, *, user: ScopedUser, note: str) -> DuplicateResolution:
+    """Mark the ID number of `person` as looked at: its group leaves the duplicates list.
+
+    `person` must come through the caller's scope, and its ID must be an open duplicate there."""
+    if not can(user, Capability.CHANGE_REGISTRY):
+        raise PermissionDenied
+    if not note.strip():
+        raise ValidationError({"note": _("Say how the duplicate was settled.")})
+    key = person.id_number_hash
+    if not key or key not in set(_duplicate_hashes(user).filter(id_number_hash=key)):
+        raise ValidationError({"note": _("This person's ID number is not an open duplicate.")})
+    resolution = DuplicateResolution.objects.create(
+        id_number_hash=key, resolved_by=cast(Any, user), note=note.strip())
+    # The log has no action of its own for this (a new choice needs a migration): an update.
+    audit.record("update", model=Person._meta.label, object_pk=person.pk,
+                 object_repr=str(person), changes={"duplicate_resolved": note.strip()},
+                 area_path=person.area_path, reason=note.strip())
+    return resolution

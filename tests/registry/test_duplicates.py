@@ -1,0 +1,61 @@
+"""Duplicates: one ID number in two households of the user's scope, listed until settled."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from epigrid.accounts.models import User
+from epigrid.registry import services
+from epigrid.registry.models import DuplicateResolution, Person
+from tests.base import ID_A, ID_B, BaseTestCase
+
+
+class DuplicateTests(BaseTestCase):
+    def setUp(self) -> None:
+        w = self.world
+        self.elm = services.create_household(grid=w.grid_a1_2, address="No. 1, Elm Row")
+        self.copy = services.create_person(grid=w.grid_a1_2, household=self.elm,
+                                           name="Wang Jun", id_number=ID_A)
+
+    def groups(self, user: User) -> list[list[str]]:
+        response = self.client_for(user).get(reverse("registry:duplicates"))
+        assert response.status_code == 200
+        return [[p.household.address for p in g.persons] for g in response.context["groups"]]
+
+    def test_it_lists_one_id_in_two_households(self) -> None:
+        assert self.groups(self.world.alice) == [["No. 14, East Lane", "No. 1, Elm Row"]]
+        body = self.client_for(self.world.alice).get(reverse("registry:duplicates")).content
+        assert b"420102********001X" in body and ID_A.encode() not in body
+
+    def test_it_ignores_one_id_twice_in_one_household(self) -> None:
+        Person.objects.filter(pk=self.copy.pk).delete()
+        services.create_person(grid=self.world.grid_a1_1, household=self.world.household_a,
+                               name="Wang Jun (again)", id_number=ID_A)
+        assert self.groups(self.world.alice) == []
+
+    def test_it_looks_only_within_the_users_scope(self) -> None:
+        w = self.world
+        assert self.groups(w.li) == []  # the second household is in another grid
+        assert self.groups(w.bob) == []
+        services.create_person(grid=w.grid_a1_2, household=self.elm, name="Zhao", id_number=ID_B)
+        assert self.groups(w.alice) == [["No. 14, East Lane", "No. 1, Elm Row"]]
+        assert len(self.groups(w.command)) == 2  # Zhao Min's ID across towns, seen from above
+
+    def test_it_resolves_with_a_note_and_hides_the_group(self) -> None:
+        w, url = self.world, reverse("registry:duplicate_resolve", args=[self.copy.pk])
+        response = self.client_for(w.alice).post(url, {"note": " "})
+        assert response.status_code == 400 and "This field is required." in \
+            response.content.decode()
+        assert self.client_for(w.bob).post(url, {"note": "x"}).status_code == 404
+        response = self.client_for(w.alice).post(url, {"note": "Same man; moved to Elm Row."})
+        assert response.status_code == 302
+        resolution = DuplicateResolution.objects.get()
+        assert (resolution.note, resolution.resolved_by) == ("Same man; moved to Elm Row.", w.alice)
+        assert self.groups(w.alice) == [] and self.groups(w.command) == []
+
+    def test_it_refuses_to_resolve_what_is_not_a_duplicate(self) -> None:
+        response = self.client_for(self.world.alice).post(
+            reverse("registry:duplicate_resolve", args=[self.world.person_a2.pk]),
+            {"note": "nothing"})
+        assert response.status_code == 400
+        assert not DuplicateResolution.objects.exists()
