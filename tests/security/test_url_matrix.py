@@ -171,6 +171,7 @@ class UrlMatrixTests(BaseTestCase):
                                      home_area=w.town_b),
         }
         town_a_import(w)  # so that the list of imports has a row of town A to leak
+        entries_registry_screening.town_a_campaign(w)  # a running campaign, for its lists
 
     # --- walking ---------------------------------------------------------------------------
 

@@ -1,0 +1,220 @@
+"""Screening pages: campaigns, the grid worker's list for today, and the household form.
+
+The household form is sent by offline-forms.js with `Accept: application/json` (answered with
+JSON it understands) or, without JavaScript, as a plain post (answered with a redirect).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, JsonResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from epigrid.areas.models import Area
+from epigrid.core.access import Capability, can
+from epigrid.registry import screening
+from epigrid.registry.models import Household, HouseholdVisit, ScreeningCampaign
+from epigrid.registry.screening_forms import (
+    NEW_MEMBER_ROWS,
+    CampaignForm,
+    MemberForm,
+    NewMemberForm,
+    VisitForm,
+)
+
+RECENT_VISITS = 50
+TODAY_LIMIT = 300  # a grid holds a few hundred households; wider scopes narrow by grid
+
+
+def _user(request: HttpRequest) -> Any:
+    """The signed-in user (login_required guards every view here)."""
+    return request.user
+
+
+def _campaign_for(request: HttpRequest, pk: int) -> ScreeningCampaign:
+    found = screening.campaigns_for(_user(request)).filter(pk=pk).first()
+    if found is None:
+        raise Http404(_("No such campaign."))
+    return found
+
+
+def _household_for(request: HttpRequest, campaign: ScreeningCampaign, pk: int) -> Household:
+    found = Household.objects.restrict(_user(request)).within(campaign.area_path).select_related(
+        "grid").filter(pk=pk).first()
+    if found is None:
+        raise Http404(_("No such household."))
+    return found
+
+
+@login_required
+@require_GET
+def campaign_list(request: HttpRequest) -> HttpResponseBase:
+    campaigns = screening.campaigns_for(_user(request))
+    page = Paginator(campaigns, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "registry/screening_campaign_list.html", {
+        "page": page, "today": timezone.localdate(),
+        "may_manage": can(_user(request), Capability.MANAGE_CAMPAIGNS)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_create(request: HttpRequest) -> HttpResponseBase:
+    user: Any = request.user
+    if not can(user, Capability.MANAGE_CAMPAIGNS):
+        raise PermissionDenied
+    form = CampaignForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign = screening.start_campaign(user=user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("%(name)s was started.") % {"name": campaign.name})
+            return redirect("registry:screening_campaign", pk=campaign.pk)
+    return render(request, "registry/screening_campaign_form.html", {"form": form},
+                  status=400 if form.is_bound else 200)
+
+
+@login_required
+@require_GET
+def campaign_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
+    campaign = _campaign_for(request, pk)
+    visits = HouseholdVisit.objects.restrict(_user(request)).filter(
+        campaign=campaign).select_related("household", "worker").order_by("-visited_at", "-id")
+    return render(request, "registry/screening_campaign_detail.html", {
+        "campaign": campaign, "visits": visits[:RECENT_VISITS],
+        "active": campaign.starts_on <= timezone.localdate() <= campaign.ends_on})
+
+
+@login_required
+@require_GET
+def today(request: HttpRequest) -> HttpResponseBase:
+    """The worker's round: the households of her area not yet visited in the active campaign.
+
+    Ordered by grid, then household number and address: "nearest first" would need the
+    households' locations, which the registry does not hold yet.
+    """
+    user: Any = request.user
+    campaigns = list(screening.active_campaigns(user))
+    chosen = request.GET.get("campaign", "")
+    campaign = next((c for c in campaigns if str(c.pk) == chosen), campaigns[0] if campaigns
+                    else None)
+    context: dict[str, Any] = {"campaigns": campaigns, "campaign": campaign}
+    if campaign is not None:
+        households = Household.objects.restrict(user).within(campaign.area_path)
+        grid = _grid_filter(request)
+        if grid is not None:
+            households = households.within(grid.path)
+        unvisited = screening.unvisited_households(campaign, user).filter(
+            pk__in=households.values("pk"))
+        total = households.count()
+        left = unvisited.count()
+        context |= {"grid": grid, "total": total, "done": total - left, "left": left,
+                    "households": unvisited.select_related("grid").order_by(
+                        "area_path", "number", "address", "id")[:TODAY_LIMIT],
+                    "limit": TODAY_LIMIT}
+    return render(request, "registry/screening_today.html", context)
+
+
+def _grid_filter(request: HttpRequest) -> Area | None:
+    raw = request.GET.get("grid", "")
+    if not raw.isdigit():
+        return None
+    return Area.objects.restrict(_user(request)).filter(pk=int(raw)).first()
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def household(request: HttpRequest, campaign: int, household: int) -> HttpResponseBase:
+    user: Any = request.user
+    found_campaign = _campaign_for(request, campaign)
+    found = _household_for(request, found_campaign, household)
+    if not can(user, Capability.SCREEN):
+        raise PermissionDenied
+    members = list(found.members.order_by("id"))
+    data = request.POST if request.method == "POST" else None
+    visit_form = VisitForm(data) if data is not None else VisitForm.fresh()
+    member_forms = [MemberForm(data, person=person) for person in members]
+    new_forms = [NewMemberForm(data, index=n) for n in range(NEW_MEMBER_ROWS)]
+    forms: list[Any] = [visit_form, *member_forms, *new_forms]
+    if data is not None:
+        if all(form.is_valid() for form in forms):
+            answer = _record(request, found_campaign, found, visit_form, member_forms, new_forms)
+            if answer is not None:
+                return answer
+        if _wants_json(request):
+            return JsonResponse({"errors": _errors_of(forms)}, status=422)
+    last = HouseholdVisit.objects.filter(campaign=found_campaign, household=found).first()
+    return render(request, "registry/screening_household.html", {
+        "campaign": found_campaign, "household": found, "visit_form": visit_form,
+        "member_forms": member_forms, "new_forms": new_forms, "last_visit": last,
+    }, status=400 if data is not None else 200)
+
+
+def _record(request: HttpRequest, campaign: ScreeningCampaign, household: Household,
+            visit_form: VisitForm, member_forms: list[MemberForm],
+            new_forms: list[NewMemberForm]) -> HttpResponseBase | None:
+    """Store the visit; a refusal goes back onto the forms (and None is returned)."""
+    used = [form for form in new_forms if form.is_used()]
+    try:
+        recorded = screening.record_visit(
+            campaign, household, request.user, visit_form.cleaned_data["idempotency_key"],
+            visited_at=visit_form.cleaned_data["visited_at"],
+            members=[form.screening() for form in member_forms],
+            new_members=[form.new_member() for form in used],
+            note=visit_form.cleaned_data["note"])
+    except ValidationError as error:
+        _route_errors(error, visit_form, member_forms, used)
+        return None
+    back = reverse("registry:screening_today") + f"?campaign={campaign.pk}"
+    if _wants_json(request):
+        return JsonResponse({"visit": recorded.visit.pk, "result": recorded.result,
+                             "redirect": back}, status=201 if recorded.created else 200)
+    messages.success(request, _("The visit of %(address)s was saved.") % {
+        "address": household.address})
+    return redirect(back)
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _route_errors(error: ValidationError, visit_form: VisitForm, member_forms: list[MemberForm],
+                  new_forms: list[NewMemberForm]) -> None:
+    """Service keys (`members.0.temperature`) back onto the form and field they name."""
+    for key, texts in error.message_dict.items():
+        group, _dot, rest = key.partition(".")
+        index, _dot, name = rest.partition(".")
+        groups: dict[str, list[Any]] = {"members": list(member_forms),
+                                        "new_members": list(new_forms)}
+        rows = groups.get(group, [])
+        form: Any = rows[int(index)] if index.isdigit() and int(index) < len(rows) else visit_form
+        shown = name in form.fields and not form.fields[name].widget.is_hidden
+        for text in texts:
+            form.add_error(name if shown else None, text)
+
+
+def _add_errors(form: Any, error: ValidationError) -> None:
+    for name, texts in error.message_dict.items():
+        for text in texts:
+            form.add_error(name if name in form.fields else None, text)
+
+
+def _errors_of(forms: list[Any]) -> dict[str, list[str]]:
+    """Errors by the name of the input they belong to, for a script to show."""
+    found: dict[str, list[str]] = {}
+    for form in forms:
+        for name, errors in form.errors.items():
+            found[form.add_prefix(name) if name != "__all__" else "__all__"] = list(errors)
+    return found

@@ -1,0 +1,86 @@
+"""Li's 07:30 round on a phone (SCENARIOS.md): the stairwell eats the first send, the queue
+sends it when the network returns, and nothing doubles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from epigrid.registry.models import HouseholdVisit, Outcome, Person, PersonScreening
+from tests.base import PASSWORD, World
+from tests.security.entries_registry_screening import town_a_campaign
+
+pytestmark = [pytest.mark.e2e]
+
+ID_SON = "420102200801010018"  # fictional, valid check digit
+
+
+def test_a_grid_worker_screens_a_household_through_a_failed_send(
+        page: Any, live_server: Any, transactional_db: None) -> None:
+    world = World()
+    campaign = town_a_campaign(world)
+    base = live_server.url
+    page.set_viewport_size({"width": 360, "height": 740})
+
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", "li")
+    page.fill("#id_password", PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_load_state()
+
+    # Today's list: her grid's one household, none done yet.
+    page.goto(f"{base}/registry/screening/today/")
+    assert page.locator("#done-count").inner_text().startswith("0/1")
+    page.locator("#unvisited").get_by_role("link", name="No. 14, East Lane").click()
+    page.get_by_role("heading", name="No. 14, East Lane").wait_for()
+
+    # Wang Jun and Wang Lei are present; the son back from Wuhan is added on the spot.
+    jun, lei = world.person_a.pk, world.person_a2.pk
+    page.fill(f"#id_m{jun}-temperature", "36.8")
+    page.fill(f"#id_m{lei}-temperature", "36.5")
+    page.locator("details.new-member summary").first.click()
+    page.fill("#id_new0-name", "Wang Xiao")
+    page.fill("#id_new0-id_number", ID_SON)
+    page.fill("#id_new0-relation", "son")
+    page.fill("#id_new0-temperature", "36.8")
+    page.fill("#id_new0-returnee_origin", "Wuhan")
+    page.select_option("#id_new0-outcome", Outcome.HOME_QUARANTINE)
+
+    # The stairwell: the send fails; the page keeps everything and says it will send.
+    page.context.set_offline(True)
+    form = page.locator("form[data-offline-queue]")
+    form.locator("button[type=submit]").click()
+    status = page.locator("[data-offline-status]")
+    status.wait_for(state="visible")
+    saved_text = form.get_attribute("data-offline-saved")
+    assert status.inner_text() == saved_text
+    badge = page.locator("[data-offline-badge]").first
+    assert badge.get_attribute("data-waiting") == "1" and badge.is_visible()
+    assert HouseholdVisit.objects.count() == 0
+
+    # Out of the stairwell: the queue sends it by itself.
+    page.context.set_offline(False)
+    page.locator("[data-offline-badge][data-waiting='0']").first.wait_for(state="attached")
+    assert status.inner_text() == form.get_attribute("data-offline-sent")
+    assert not badge.is_visible()
+
+    # She taps "save" once more on the same form: the server answers the stored visit.
+    form.locator("button[type=submit]").click()
+    page.locator("#done-count").wait_for()
+
+    visit = HouseholdVisit.objects.get()
+    assert (visit.campaign_id, visit.household_id, visit.worker_id) == (
+        campaign.pk, world.household_a.pk, world.li.pk)
+    son = Person.objects.get(name="Wang Xiao")
+    assert son.household_id == world.household_a.pk and "returnee" in son.tag_list
+    rows = {(s.person_id, str(s.temperature), s.symptoms, s.outcome)
+            for s in PersonScreening.objects.all()}
+    assert rows == {(jun, "36.8", "", Outcome.NORMAL), (lei, "36.5", "", Outcome.NORMAL),
+                    (son.pk, "36.8", "", Outcome.HOME_QUARANTINE)}
+    assert PersonScreening.objects.count() == 3
+
+    # Back on today's list: the household is done and gone from the list.
+    assert page.locator("#done-count").inner_text().startswith("1/1")
+    assert page.locator("#unvisited").count() == 0
+    assert page.get_by_role("link", name="No. 14, East Lane").count() == 0
