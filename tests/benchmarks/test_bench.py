@@ -48,10 +48,10 @@ class AreasBenchTests(TestCase):
     def test_it_lists_the_benches(self) -> None:
         out = StringIO()
         call_command("bench", "--list", stdout=out)
-        assert out.getvalue().split() == ["areas"]
+        assert out.getvalue().split() == ["areas", "registry"]
 
     def test_it_refuses_bad_arguments_with_a_clear_message(self) -> None:
-        cases = [(["nosuchbench"], "No benchmark named 'nosuchbench'. Available: areas."),
+        cases = [(["nosuchbench"], "No benchmark named 'nosuchbench'. Available: areas, registry."),
                  (["areas", "--scale", "province"], "Scale 'province' is not one of"),
                  (["areas", "--repeat", "0"], "--repeat must be at least 1."),
                  ([], "Name a benchmark, or use --list.")]

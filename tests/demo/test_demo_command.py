@@ -21,7 +21,7 @@ USERNAMES = [persona.username for persona in PERSONAS]
 
 def run_demo() -> str:
     out = StringIO()
-    call_command("demo", "--no-serve", stdout=out)
+    call_command("demo", "--no-serve", "--no-residents", stdout=out)
     return out.getvalue()
 
 

@@ -107,7 +107,8 @@ class TinyGenerationTests(TestCase):
 class DistrictGenerationTests(TestCase):
     def test_it_generates_the_district_with_the_issue_counts_quickly(self) -> None:
         out = StringIO()
-        call_command("demo_data", "--scale", "district", "--seed", "2020", stdout=out)
+        call_command("demo_data", "--scale", "district", "--seed", "2020", "--no-residents",
+                     stdout=out)
         counts = [Area.objects.filter(level=level).count() for level in Level]
         assert counts == [1, 1, 17, 274, 3000]
         assert Checkpoint.objects.count() == 1028

@@ -17,6 +17,7 @@ from epigrid.areas.api import router as areas_router
 from epigrid.areas.api import sites_router
 from epigrid.core.api import django_validation_error
 from epigrid.registry.api import router as registry_router
+from epigrid.registry.progress_api import router as progress_router
 from epigrid.registry.screening_api import router as screening_router
 
 api = NinjaAPI(
@@ -39,3 +40,4 @@ api.add_router("/areas", areas_router)
 api.add_router("/sites", sites_router)
 api.add_router("/registry", registry_router)
 api.add_router("/screening", screening_router)
+api.add_router("/progress", progress_router)

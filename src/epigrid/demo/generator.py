@@ -62,8 +62,11 @@ def _write_sites(plan: Plan, areas: dict[int, list[Area]]) -> None:
     Warehouse.objects.bulk_create(warehouses, batch_size=BATCH_SIZE)
 
 
-def generate(scale: str, seed: int) -> dict[str, Any]:
-    """Generate the demo world of `scale` from `seed` into an empty database; return its summary."""
+def generate(scale: str, seed: int, residents: bool = False) -> dict[str, Any]:
+    """Generate the demo world of `scale` from `seed` into an empty database; return its summary.
+
+    With `residents`, also households, persons and a screening campaign (demo.registry_data).
+    """
     started = time.perf_counter()
     plan = make_plan(scale, seed)
     with transaction.atomic():
@@ -76,6 +79,10 @@ def generate(scale: str, seed: int) -> dict[str, Any]:
         _write_sites(plan, areas)
         summary = plan.summary()
         root = areas[1][0]
+        if residents:
+            from epigrid.demo.registry_data import generate_residents
+
+            summary["residents"] = generate_residents(scale, seed, root)
         audit.record("import", model=AUDIT_MODEL, object_pk=root.pk,
                      object_repr=f"demo {scale} seed {seed}", area_path=root.path,
                      changes={key: [None, value] for key, value in summary.items()})

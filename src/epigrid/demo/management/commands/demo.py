@@ -37,13 +37,16 @@ class Command(BaseCommand):
         parser.add_argument("--no-serve", action="store_true",
                             help="Set up and print the logins, but do not start the server "
                                  "(tests, CI).")
+        parser.add_argument("--no-residents", action="store_true",
+                            help="Generate areas and sites only, without the 500,000 residents "
+                                 "and the screening campaign (quicker; tests).")
         parser.add_argument("--addrport", default=ADDRESS,
                             help=f"Where to serve (default {ADDRESS}).")
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         if not Area.objects.exists():
-            summary = generate(DEMO_SCALE, DEMO_SEED)
+            summary = generate(DEMO_SCALE, DEMO_SEED, residents=not options["no_residents"])
             self.stdout.write(
                 "Generated the demo district in {seconds} s: {towns} towns, {villages} villages, "
                 "{grids} grids, {checkpoints} checkpoints.".format(**summary))

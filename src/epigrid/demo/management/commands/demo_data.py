@@ -18,10 +18,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--scale", choices=list(SCALES), default="district")
         parser.add_argument("--seed", type=int, default=2020)
+        parser.add_argument("--no-residents", action="store_true",
+                            help="Areas and sites only: no households, persons or screening "
+                                 "campaign (the areas benchmark, quick checks).")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            summary = generate(options["scale"], options["seed"])
+            summary = generate(options["scale"], options["seed"],
+                               residents=not options["no_residents"])
         except DatabaseNotEmptyError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(
@@ -29,3 +33,8 @@ class Command(BaseCommand):
             "{towns} towns, {villages} villages, {grids} grids, {checkpoints} checkpoints, "
             "{facilities} facilities, {warehouses} warehouses; population {population}, "
             "{households} households.".format(**summary))
+        if "residents" in summary:
+            self.stdout.write(
+                "Residents: {residents} in {households} households, {non_residents} "
+                "non-residents; campaign: {visits} households visited, {screened} persons "
+                "screened, {abnormal} abnormal.".format(**summary["residents"]))

@@ -1,0 +1,270 @@
+"""The demo's residents and its first screening round, written in bulk.
+
+Every grid gets its planned households (`Area.households`) and about its planned population
+(`Area.population`): fictional people with valid IDs of the district's region code, birth dates
+from an age pyramid, Chinese names, mobiles and key-group tags at realistic small rates; a few
+non-residents; three IDs registered in two households (for the duplicates page). Then the
+campaign 第一轮全面排查, started two days ago, with about 60% of households visited over those two
+days and about 0.5% abnormal outcomes, and its progress computed.
+
+Rows go through registry.bulk (COPY on PostgreSQL, executemany on SQLite) a chunk of grids at a
+time, with ids reserved up front, so memory stays flat from 500 residents to 11 million.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection
+from django.utils import timezone
+
+from epigrid.areas.models import Area, Level
+from epigrid.core.identity import mask_id_number, mask_phone
+from epigrid.core.ids import allocate_ids
+from epigrid.registry import bulk, synthetic
+from epigrid.registry.fields import protect
+from epigrid.registry.models import (
+    Household,
+    HouseholdVisit,
+    Outcome,
+    Person,
+    PersonScreening,
+    Residency,
+    ScreeningCampaign,
+    Tag,
+)
+from epigrid.registry.progress import recompute
+
+CAMPAIGN_NAME = "第一轮全面排查"
+CHUNK_GRIDS = 100
+TINY_HOUSEHOLDS_PER_GRID = 8  # "tiny" keeps a few hundred residents, for tests and CI
+# Age bands (from, to) and their shares: the shape of a Chinese district's pyramid around 2020.
+AGE_BANDS = ((0, 14, 0.16), (15, 29, 0.18), (30, 44, 0.22), (45, 59, 0.24), (60, 74, 0.14),
+             (75, 95, 0.06))
+LOCAL_SHARE = 0.85  # residents born in the district; the others come from elsewhere in Hubei
+VISITED_SHARE = 0.6
+ABNORMAL_SHARE = 0.005
+PRESENT_SHARE = 0.93
+ABNORMAL_OUTCOMES = (Outcome.FEVER_CLINIC, Outcome.HOME_QUARANTINE, Outcome.REPORT_VILLAGE)
+DUPLICATES = 3
+# tags() appends in Tag's own order, so the stored ",a,b," equals Person.join_tags (not called:
+# it rebuilds Tag.values each time, a tenth of the generation's time).
+VISIT_COLUMNS = ("id", "created_at", "updated_at", "campaign_id", "household_id", "area_path",
+                 "visited_on", "visited_at", "worker_id", "idempotency_key", "note")
+SCREENING_COLUMNS = ("visit_id", "person_id", "present", "temperature", "symptoms",
+                     "travel_history", "contact_with_case", "returnee_origin", "returned_on",
+                     "outcome")
+
+
+@dataclass
+class Batch:
+    households: list[tuple[Any, ...]] = field(default_factory=list)
+    persons: list[tuple[Any, ...]] = field(default_factory=list)
+    visits: list[tuple[Any, ...]] = field(default_factory=list)
+    screenings: list[tuple[Any, ...]] = field(default_factory=list)
+
+
+class Residents:
+    """Draws the people of one demo world; `seed` alone decides every value."""
+
+    def __init__(self, seed: int, region: str, campaign: ScreeningCampaign) -> None:
+        self.rng = random.Random(seed * 7919 + 3)
+        self.region = region
+        self.campaign = campaign
+        self.now = timezone.now()
+        self.today = timezone.localdate()
+        self.seen: set[int] = set()
+        self.first_heads: list[dict[str, Any]] = []
+        self.counts = {"households": 0, "residents": 0, "non_residents": 0, "visits": 0,
+                       "screened": 0, "abnormal": 0}
+
+    # --- a person ----------------------------------------------------------------------------
+
+    def birth_date(self, elderly: bool = False) -> datetime.date:
+        rng = self.rng
+        if elderly:
+            low, high = 65, 95
+        else:
+            low, high, _share = rng.choices(AGE_BANDS, weights=[b[2] for b in AGE_BANDS])[0]
+        days = rng.randrange(low * 365, high * 365 + 365)
+        return self.today - datetime.timedelta(days=days + 1)
+
+    def id_number(self, birth: datetime.date, sex: str) -> str:
+        region = self.region if self.rng.random() < LOCAL_SHARE else self.rng.choice(
+            synthetic.REGIONS)
+        while True:
+            number = synthetic.valid_id(self.rng, region, birth, sex)
+            if int(number[:17]) not in self.seen:
+                self.seen.add(int(number[:17]))
+                return number
+
+    def tags(self, birth: datetime.date, sex: str, alone: bool) -> list[str]:
+        rng, age = self.rng, (self.today - birth).days // 365
+        tags = []
+        if rng.random() < 0.02:
+            tags.append(Tag.RETURNEE.value)
+        if alone and age >= 65:
+            tags.append(Tag.ELDERLY_ALONE.value)
+        if age >= 50 and rng.random() < 0.15:
+            tags.append(Tag.CHRONIC.value)
+        if sex == "female" and 20 <= age <= 40 and rng.random() < 0.02:
+            tags.append(Tag.PREGNANT.value)
+        if rng.random() < 0.015:
+            tags.append(Tag.DISABLED.value)
+        return tags
+
+    def person(self, surname: str, alone: bool) -> dict[str, Any]:
+        rng = self.rng
+        sex = rng.choice(("male", "female"))
+        birth = self.birth_date(elderly=alone and rng.random() < 0.5)
+        age = (self.today - birth).days // 365
+        given = synthetic.name(rng)[1:]
+        tags = self.tags(birth, sex, alone)
+        medical = 22 <= age < 60 and rng.random() < 0.01
+        occupation = ("学生" if age < 22 else "退休" if age >= 60 else
+                      rng.choice(synthetic.MEDICAL_OCCUPATIONS) if medical else
+                      rng.choice(synthetic.OCCUPATIONS))
+        returnee = Tag.RETURNEE.value in tags
+        return {
+            "name": surname + given, "id_number": self.id_number(birth, sex),
+            "phone": synthetic.mobile(rng) if age >= 16 and rng.random() < 0.9 else "",
+            "sex": sex, "birth_date": birth, "occupation": occupation,
+            "is_medical_staff": medical, "tags": f",{','.join(tags)}," if tags else "",
+            "returnee_origin": rng.choice(synthetic.ORIGINS) if returnee else "",
+            "returned_on": synthetic.RETURN_START + datetime.timedelta(days=rng.randrange(14))
+            if returnee else None,
+        }
+
+    def person_row(self, pk: int, grid: Area, household_id: int | None, p: dict[str, Any],
+                   residency: str = Residency.RESIDENT) -> tuple[Any, ...]:
+        ident = protect(p["id_number"], "id_number", mask_id_number)
+        phone = protect(p["phone"], "phone", mask_phone)
+        return (pk, self.now, self.now, grid.path, grid.pk, household_id, p["name"],
+                ident.enc, ident.hash, ident.masked, phone.enc, phone.hash, phone.masked,
+                p["sex"], p["birth_date"], p["occupation"], p["is_medical_staff"], residency,
+                p["tags"], p["returnee_origin"], p["returned_on"])
+
+    # --- a grid ------------------------------------------------------------------------------
+
+    def grid(self, grid: Area, households: int, population: int, batch: Batch) -> None:
+        rng = self.rng
+        sizes = [1] * households
+        for _ in range(max(0, population - households)):
+            sizes[rng.randrange(households)] += 1
+        household_ids = allocate_ids(Household, households)
+        person_ids = iter(allocate_ids(Person, sum(sizes) + 1))
+        visited_share = min(1.0, max(0.0, rng.gauss(VISITED_SHARE, 0.2)))
+        visit_ids = iter(allocate_ids(HouseholdVisit, households))
+        for number, (household_id, size) in enumerate(zip(household_ids, sizes, strict=True), 1):
+            surname = rng.choice(synthetic.SURNAMES)
+            members = [self.person(surname, alone=size == 1) for _ in range(size)]
+            head = members[0]
+            if len(self.first_heads) < DUPLICATES:
+                self.first_heads.append(head)
+            address = (f"{rng.choice(synthetic.ROADS)}{rng.choice(synthetic.ROADS)}"
+                       f"{rng.choice(synthetic.ROAD_SUFFIXES)}{rng.randrange(1, 300)}号"
+                       f"{number}室")
+            phone = protect(head["phone"], "phone", mask_phone)
+            batch.households.append((household_id, self.now, self.now, grid.path, grid.pk,
+                                     f"H{number:05d}", address, head["name"], phone.enc,
+                                     phone.hash, phone.masked))
+            ids = [next(person_ids) for _ in members]
+            batch.persons.extend(self.person_row(pk, grid, household_id, p)
+                                 for pk, p in zip(ids, members, strict=True))
+            if rng.random() < visited_share:
+                self.visit(next(visit_ids), grid, household_id, ids, batch)
+        self.counts["households"] += households
+        self.counts["residents"] += sum(sizes)
+        if grid.pk % 10 == 0:  # a non-resident worker or visitor in one grid of ten
+            worker = self.person(rng.choice(synthetic.SURNAMES), alone=False)
+            batch.persons.append(self.person_row(next(person_ids), grid, None, worker,
+                                                 rng.choice((Residency.WORKER,
+                                                             Residency.VISITOR))))
+            self.counts["non_residents"] += 1
+
+    def visit(self, pk: int, grid: Area, household_id: int, person_ids: Sequence[int],
+              batch: Batch) -> None:
+        rng = self.rng
+        day = self.campaign.starts_on + datetime.timedelta(days=0 if rng.random() < 0.55 else 1)
+        at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(8)) +
+                                 datetime.timedelta(minutes=rng.randrange(600)))
+        key = uuid.UUID(int=rng.getrandbits(128), version=4).hex
+        batch.visits.append((pk, self.now, self.now, self.campaign.pk, household_id, grid.path,
+                             day, at, None, key, ""))
+        self.counts["visits"] += 1
+        for person_id in person_ids:
+            present = rng.random() < PRESENT_SHARE
+            outcome = Outcome.NORMAL.value
+            temperature = f"{rng.uniform(36.0, 37.2):.1f}" if present else None
+            if present and rng.random() < ABNORMAL_SHARE:
+                outcome = rng.choice(ABNORMAL_OUTCOMES).value
+                if outcome == Outcome.FEVER_CLINIC:
+                    temperature = f"{rng.uniform(37.5, 39.2):.1f}"
+                self.counts["abnormal"] += 1
+            self.counts["screened"] += present
+            batch.screenings.append((pk, person_id, present, temperature, "", "",
+                                     outcome == Outcome.HOME_QUARANTINE, "", None, outcome))
+
+    def duplicates(self, grid: Area, household_id: int, batch: Batch) -> None:
+        """The first heads of household registered again in another household."""
+        ids = allocate_ids(Person, len(self.first_heads))
+        for pk, head in zip(ids, self.first_heads, strict=True):
+            batch.persons.append(self.person_row(pk, grid, household_id, head))
+
+
+def _write(batch: Batch) -> None:
+    bulk.insert_households(batch.households)
+    bulk.insert_rows(Person, ("id", *bulk.PERSON_COLUMNS), batch.persons)
+    _insert_text(HouseholdVisit, VISIT_COLUMNS, batch.visits)
+    _insert_text(PersonScreening, SCREENING_COLUMNS, batch.screenings)
+
+
+def _insert_text(model: type[Any], columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+    """Text COPY on PostgreSQL (uuid and decimal columns, which the binary writer does not type);
+    executemany elsewhere."""
+    if connection.vendor != "postgresql":
+        bulk.insert_rows(model, columns, rows)
+        return
+    with connection.cursor() as cursor:
+        raw: Any = cursor.cursor
+        table = connection.ops.quote_name(model._meta.db_table)
+        with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+
+
+def _campaign_area(root: Area) -> Area:
+    districts = list(Area.objects.filter(level=Level.DISTRICT).order_by("path")[:2])
+    return districts[0] if len(districts) == 1 else root
+
+
+def generate_residents(scale: str, seed: int, root: Area) -> dict[str, Any]:
+    """Residents, the campaign and its progress for the tree under `root`; their counts."""
+    area = _campaign_area(root)
+    today = timezone.localdate()
+    campaign = ScreeningCampaign.objects.create(
+        area=area, area_path=area.path, name=CAMPAIGN_NAME,
+        starts_on=today - datetime.timedelta(days=2), ends_on=today + datetime.timedelta(days=4))
+    residents = Residents(seed, area.code[:6], campaign)
+    grids = list(Area.objects.filter(level=Level.GRID, path__startswith=root.path)
+                 .order_by("path"))
+    batch = Batch()
+    for index, grid in enumerate(grids, 1):
+        households, population = grid.households, grid.population
+        if scale == "tiny":
+            population = round(population * TINY_HOUSEHOLDS_PER_GRID / max(1, households))
+            households = TINY_HOUSEHOLDS_PER_GRID
+        if households:
+            residents.grid(grid, households, max(population, households), batch)
+        if index == len(grids) and batch.households:
+            residents.duplicates(grid, batch.households[-1][0], batch)
+        if index % CHUNK_GRIDS == 0 or index == len(grids):
+            _write(batch)
+            batch = Batch()
+    recompute(campaign)
+    return {**residents.counts, "campaign": campaign.pk}

@@ -1,0 +1,211 @@
+"""Progress pages of a screening campaign: an area's figures, its children and days, and the
+lists behind every figure (unvisited households, abnormal persons, grid workers' backlogs).
+
+Figures come from the stored ScreeningProgress rows, so a page costs the same few queries for a
+district as for a grid. The lists behind them page by key, never by OFFSET.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from epigrid.accounts.models import User
+from epigrid.areas.access import AreaUser, area_user, get_area_for_user, may_see_path, root_area_for
+from epigrid.areas.models import Area, Level
+from epigrid.core.access import Capability, Role, can, subtree_q
+from epigrid.registry.models import (
+    Household,
+    HouseholdVisit,
+    Outcome,
+    PersonScreening,
+    ScreeningCampaign,
+    ScreeningProgress,
+)
+from epigrid.registry.progress import FIGURES, SEGMENT, campaigns_for, recompute
+
+PAGE_SIZE = 50
+
+
+@dataclass
+class Row:
+    """One area's stored figures (zeros where nothing was computed yet)."""
+
+    area: Area
+    day: Any = None
+    households_total: int = 0
+    households_visited: int = 0
+    persons_screened: int = 0
+    persons_abnormal: int = 0
+
+    @property
+    def unvisited(self) -> int:
+        return max(0, self.households_total - self.households_visited)
+
+    @property
+    def percent(self) -> int:
+        if not self.households_total:
+            return 0
+        return round(100 * self.households_visited / self.households_total)
+
+
+def row_of(progress: ScreeningProgress | None, area: Area) -> Row:
+    if progress is None:
+        return Row(area)
+    return Row(area, progress.day, *(getattr(progress, name) for name in FIGURES))
+
+
+def get_campaign_for_user(user: AreaUser, pk: int) -> ScreeningCampaign:
+    campaign = campaigns_for(user).select_related("area").filter(pk=pk).first()
+    if campaign is None:
+        raise Http404(_("No such campaign."))
+    return campaign
+
+
+def campaign_and_area(user: AreaUser, campaign_id: int,
+                      area_id: int) -> tuple[ScreeningCampaign, Area]:
+    """The campaign and an area of its subtree that the user sees; anything else is a 404."""
+    campaign = get_campaign_for_user(user, campaign_id)
+    area = get_area_for_user(user, area_id)
+    if not area.path.startswith(campaign.area.path):
+        raise Http404(_("No such area in this campaign."))
+    return campaign, area
+
+
+def area_figures(campaign: ScreeningCampaign, area: Area) -> dict[str, Any]:
+    """The area's row, its children's rows and its day rows: two queries."""
+    children = list(Area.objects.filter(parent=area).order_by("name", "pk"))
+    stored = {p.area_id: p for p in ScreeningProgress.objects.filter(
+        campaign=campaign, day__isnull=True, area_id__in=[area.pk, *(c.pk for c in children)])}
+    days = ScreeningProgress.objects.filter(campaign=campaign, area=area,
+                                            day__isnull=False).order_by("day")
+    return {
+        "figures": row_of(stored.get(area.pk), area),
+        "children": [row_of(stored.get(child.pk), child) for child in children],
+        "days": [row_of(p, area) for p in days],
+        "computed_at": stored[area.pk].computed_at if area.pk in stored else None,
+    }
+
+
+@login_required
+@require_GET
+def progress_index(request: HttpRequest) -> HttpResponse:
+    """The campaigns the user may follow, each opening at the user's own area."""
+    campaigns = list(campaigns_for(area_user(request)).select_related("area")[:100])
+    return render(request, "registry/progress_index.html", {"campaigns": campaigns})
+
+
+@login_required
+@require_GET
+def progress_campaign(request: HttpRequest, campaign_id: int) -> HttpResponseBase:
+    """Open a campaign at the deeper of its own area and the user's home area."""
+    user = area_user(request)
+    campaign = get_campaign_for_user(user, campaign_id)
+    home = root_area_for(user)
+    start = home if home is not None and home.path.startswith(campaign.area.path) else None
+    if start is None:
+        start = campaign.area if may_see_path(user, campaign.area.path) else None
+    if start is None:
+        raise Http404(_("No such campaign."))
+    return redirect("registry:progress_area", campaign_id=campaign.pk, area_id=start.pk)
+
+
+@login_required
+@require_GET
+def progress_area(request: HttpRequest, campaign_id: int, area_id: int) -> HttpResponse:
+    campaign, area = campaign_and_area(area_user(request), campaign_id, area_id)
+    user = area_user(request)
+    context = {
+        "campaign": campaign, "area": area, **area_figures(campaign, area),
+        "parent_id": area.parent_id if area.path != campaign.area.path
+        and may_see_path(user, area.path[:-SEGMENT]) else None,
+        "is_grid": area.level == Level.GRID,
+        "may_recompute": can(user, Capability.MANAGE_CAMPAIGNS),
+    }
+    return render(request, "registry/progress_area.html", context)
+
+
+@login_required
+@require_POST
+def progress_recompute(request: HttpRequest, campaign_id: int, area_id: int) -> HttpResponse:
+    campaign, area = campaign_and_area(area_user(request), campaign_id, area_id)
+    if not can(area_user(request), Capability.MANAGE_CAMPAIGNS):
+        raise PermissionDenied
+    rows = recompute(campaign)
+    messages.success(request, _("Progress recomputed: %(rows)d figures.") % {"rows": rows})
+    return redirect("registry:progress_area", campaign_id=campaign.pk, area_id=area.pk)
+
+
+def _keyset(request: HttpRequest) -> tuple[str, int] | None:
+    """The `after` cursor "<area_path>,<id>" of the last row shown, or None on the first page."""
+    path, _sep, pk = request.GET.get("after", "").rpartition(",")
+    return (path, int(pk)) if path and pk.isdigit() else None
+
+
+@login_required
+@require_GET
+def progress_unvisited(request: HttpRequest, campaign_id: int, area_id: int) -> HttpResponse:
+    """The area's households not visited in the campaign, by grid, a page at a time."""
+    campaign, area = campaign_and_area(area_user(request), campaign_id, area_id)
+    visited = HouseholdVisit.objects.filter(campaign=campaign, household=OuterRef("pk"))
+    households = (Household.objects.restrict(area_user(request)).filter(
+        subtree_q("area_path", area.path)).filter(~Exists(visited))
+        .select_related("grid").order_by("area_path", "id"))
+    after = _keyset(request)
+    if after is not None:
+        households = households.filter(area_path__gte=after[0]).exclude(
+            area_path=after[0], id__lte=after[1])
+    page = list(households[:PAGE_SIZE + 1])
+    more = len(page) > PAGE_SIZE
+    page = page[:PAGE_SIZE]
+    return render(request, "registry/progress_unvisited.html", {
+        "campaign": campaign, "area": area, "households": page,
+        "next_after": f"{page[-1].area_path},{page[-1].pk}" if more else ""})
+
+
+@login_required
+@require_GET
+def progress_abnormal(request: HttpRequest, campaign_id: int, area_id: int) -> HttpResponse:
+    """Persons screened with an outcome other than normal in the area, newest first."""
+    campaign, area = campaign_and_area(area_user(request), campaign_id, area_id)
+    screenings = (PersonScreening.objects.filter(
+        subtree_q("visit__area_path", area.path), visit__campaign=campaign)
+        .exclude(outcome=Outcome.NORMAL)
+        .select_related("person", "visit", "visit__household").order_by("-id"))
+    after = request.GET.get("after", "")
+    if after.isdigit():
+        screenings = screenings.filter(id__lt=int(after))
+    page = list(screenings[:PAGE_SIZE + 1])
+    more = len(page) > PAGE_SIZE
+    page = page[:PAGE_SIZE]
+    return render(request, "registry/progress_abnormal.html", {
+        "campaign": campaign, "area": area, "screenings": page,
+        "next_after": str(page[-1].pk) if more else ""})
+
+
+@login_required
+@require_GET
+def progress_workers(request: HttpRequest, campaign_id: int, area_id: int) -> HttpResponse:
+    """Each grid worker of the area with their grid's unvisited households."""
+    campaign, area = campaign_and_area(area_user(request), campaign_id, area_id)
+    workers = list(User.objects.filter(
+        subtree_q("home_area__path", area.path), role=Role.GRID_WORKER, is_active=True,
+        home_area__level=Level.GRID).select_related("home_area").order_by(
+        "home_area__path", "username"))
+    stored = {p.area_id: p for p in ScreeningProgress.objects.filter(
+        campaign=campaign, day__isnull=True,
+        area_id__in={w.home_area_id for w in workers})}
+    rows = [(worker, row_of(stored.get(worker.home_area_id), worker.home_area))
+            for worker in workers if worker.home_area is not None]
+    return render(request, "registry/progress_workers.html",
+                  {"campaign": campaign, "area": area, "rows": rows})

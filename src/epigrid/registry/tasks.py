@@ -1,0 +1,15 @@
+"""Background work of the registry: recounting a campaign's progress off the request."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from epigrid.registry.models import ScreeningCampaign
+from epigrid.registry.progress import recompute
+
+
+@shared_task(name="epigrid.registry.recompute_progress")
+def recompute_progress(campaign_id: int) -> int:
+    """Recount every figure of a campaign (a nightly check, or after a bulk import of visits)."""
+    campaign = ScreeningCampaign.objects.filter(pk=campaign_id).select_related("area").first()
+    return recompute(campaign) if campaign is not None else 0
