@@ -41,7 +41,8 @@ class NavigationTests(BaseTestCase):
         assert {"Audit log", "Imports"} <= {str(label) for label in admin_nav}
         li_nav = self.client_for(w.li).get("/areas/checkpoints/").context["nav_entries"]
         assert [str(link.label) for link in li_nav] == [
-            "Areas", "Checkpoints", "Facilities", "Warehouses"]
+            "Areas", "Checkpoints", "Facilities", "Warehouses", "Residents", "Screening",
+            "Progress"]
         assert [str(link.label) for link in li_nav if link.active] == ["Checkpoints"]
 
 

@@ -35,7 +35,11 @@ ENTRIES: tuple[NavEntry, ...] = (
     NavEntry(_("Checkpoints"), "areas:checkpoints"),
     NavEntry(_("Facilities"), "areas:facilities"),
     NavEntry(_("Warehouses"), "areas:warehouses"),
+    NavEntry(_("Residents"), "registry:person_list"),
+    NavEntry(_("Screening"), "registry:screening_today", Capability.SCREEN),
+    NavEntry(_("Progress"), "registry:progress_index"),
     NavEntry(_("Imports"), "imports:list", Capability.IMPORT),
+    NavEntry(_("Roster"), "registry:roster_export", Capability.EXPORT),
     NavEntry(_("Audit log"), "core:audit", Capability.VIEW_AUDIT),
 )
 
