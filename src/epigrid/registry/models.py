@@ -116,8 +116,8 @@ class Person(GridRecord):
         verbose_name = _("person")
         verbose_name_plural = _("persons")
         ordering = ["area_path", "household_id", "id"]
-        indexes = [models.Index(fields=["area_path", "id"]), models.Index(fields=["id_number_hash"]),
-                   models.Index(fields=["phone_hash"])]
+        indexes = [models.Index(fields=["area_path", "id"]),
+                   models.Index(fields=["id_number_hash"]), models.Index(fields=["phone_hash"])]
 
     def __str__(self) -> str:
         return self.name
