@@ -1,0 +1,42 @@
+"""A town officer exports her residents' roster: the file shows ID numbers and phones masked."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.base import ID_A, ID_B, PASSWORD, World
+
+pytestmark = [pytest.mark.e2e]
+
+
+def test_an_officer_downloads_a_masked_roster_of_her_town_only(
+        page: Any, live_server: Any, transactional_db: None, tmp_path: Path) -> None:
+    World()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", "alice")
+    page.fill("#id_password", PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.get_by_role("heading", name="Dongcheng Town").wait_for()
+
+    # An officer may export but not reveal: the menu leads to the roster, which offers no
+    # unmasked option at all.
+    page.get_by_role("link", name="花名册").click()
+    page.get_by_role("heading", name="导出花名册").wait_for()
+    assert page.locator("input[name=unmasked]").count() == 0
+    page.select_option("select[name=format]", "csv")
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="导出", exact=True).click()
+    target = tmp_path / "roster.csv"
+    download_info.value.save_as(target)
+
+    rows = list(csv.reader(io.StringIO(target.read_text(encoding="utf-8-sig"))))
+    body = "\n".join(",".join(row) for row in rows)
+    names = {row[5] for row in rows[1:]}
+    assert {"Wang Jun", "Wang Lei", "Sun Li"} <= names and "Zhao Min" not in names
+    assert "420102********001X" in body and "138****8000" in body
+    assert ID_A not in body and ID_B not in body and "13800138000" not in body
