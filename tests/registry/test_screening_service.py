@@ -101,6 +101,7 @@ class VisitTests(BaseTestCase):
         assert son.grid == self.world.grid_a1_1
         assert son.id_number_masked == "420102********0018"
         assert son.tag_list == [Tag.RETURNEE] and son.returnee_origin == "Wuhan"
+        assert son.relation_to_head == "son"
         found = PersonScreening.objects.get(visit=recorded.visit, person=son)
         assert found.temperature == Decimal("36.8")
         assert found.outcome == Outcome.HOME_QUARANTINE and found.abnormal

@@ -104,6 +104,9 @@ class Person(GridRecord):
     sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     occupation = models.CharField(_("occupation"), max_length=100, blank=True)
+    # A database default too: the bulk writers (COPY) list their columns and leave this out.
+    relation_to_head = models.CharField(_("relation to the head"), max_length=50, blank=True,
+                                        default="", db_default="")
     is_medical_staff = models.BooleanField(_("medical staff"), default=False)
     residency = models.CharField(_("residency"), max_length=10, choices=Residency.choices,
                                  default=Residency.RESIDENT)

@@ -248,11 +248,11 @@ def _new_person(household: Household, new: NewMember) -> Person:
     return services.create_person(
         grid=household.grid, household=household, name=new.name, id_number=new.id_number,
         phone=new.phone, tags=[Tag.RETURNEE] if origin else [], returnee_origin=origin,
-        returned_on=new.returned_on)
+        returned_on=new.returned_on, relation_to_head=new.relation.strip())
 
 
 def _note(note: str, new_members: list[NewMember]) -> str:
-    """The relation of a new member has no column yet; the visit's note keeps it."""
+    """The visit's note names the members added at the door, for whoever reads the visit."""
     added = [f"{n.name.strip()} ({n.relation.strip()})" for n in new_members if n.relation.strip()]
     text = note.strip()
     if added:
