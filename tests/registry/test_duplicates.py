@@ -10,13 +10,17 @@ from epigrid.registry.models import DuplicateResolution, Person
 from tests.base import ID_A, ID_B, BaseTestCase
 
 
-class DuplicateTests(BaseTestCase):
+class DuplicateWorld(BaseTestCase):
+    """Wang Jun's ID registered again in a second household of town A (grid A1-2)."""
+
     def setUp(self) -> None:
         w = self.world
         self.elm = services.create_household(grid=w.grid_a1_2, address="No. 1, Elm Row")
         self.copy = services.create_person(grid=w.grid_a1_2, household=self.elm,
                                            name="Wang Jun", id_number=ID_A)
 
+
+class DuplicateTests(DuplicateWorld):
     def groups(self, user: User) -> list[list[str]]:
         response = self.client_for(user).get(reverse("registry:duplicates"))
         assert response.status_code == 200
@@ -59,3 +63,28 @@ class DuplicateTests(BaseTestCase):
             {"note": "nothing"})
         assert response.status_code == 400
         assert not DuplicateResolution.objects.exists()
+
+
+class DuplicateApiTests(DuplicateWorld):
+    """The same list and settlement through /api/registry, answered masked."""
+
+    def test_it_lists_the_groups_masked(self) -> None:
+        body = self.client_for(self.world.alice).get("/api/registry/duplicates/").json()
+        assert [[p["id_number_masked"] for p in g["persons"]] for g in body] == [
+            ["420102********001X", "420102********001X"]]
+        assert ID_A not in str(body)
+        assert self.client_for(self.world.bob).get("/api/registry/duplicates/").json() == []
+
+    def test_it_settles_a_group_with_a_note(self) -> None:
+        w, url = self.world, f"/api/registry/persons/{self.copy.pk}/resolve-duplicate"
+        assert self.client_for(w.bob).post(url, {"note": "x"},
+                                           content_type="application/json").status_code == 404
+        assert self.client_for(w.li).post(url, {"note": "x"},
+                                          content_type="application/json").status_code == 404
+        refused = self.client_for(w.alice).post(url, {"note": " "},
+                                                content_type="application/json")
+        assert refused.status_code == 422
+        settled = self.client_for(w.alice).post(url, {"note": "Same man."},
+                                                content_type="application/json")
+        assert settled.status_code == 201 and settled.json()["note"] == "Same man."
+        assert self.client_for(w.alice).get("/api/registry/duplicates/").json() == []

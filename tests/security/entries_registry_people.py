@@ -79,4 +79,9 @@ API: dict[str, Entry] = {
                                                   data={"field": "id_number",
                                                         "reason": "matrix"},
                                                   insider="a_command"),
+    # As on the pages: town A has no duplicate in the world, so the insider's settle is a 422.
+    "GET /api/registry/duplicates/": page(shows_a=False),
+    "POST /api/registry/persons/{id}/resolve-duplicate": obj(
+        lambda w: w.person_a, methods=("post",), data={"note": "matrix"},
+        insider_ok=frozenset({422})),
 }

@@ -267,3 +267,35 @@ def create_person(request: HttpRequest, payload: PersonIn) -> Status[Any]:
 def reveal_person(request: HttpRequest, id: int, payload: RevealIn) -> RevealOut:
     person = get_object_for_user(Person, api_user(request), id)
     return _reveal(request, person, payload)
+
+
+class DuplicateGroupOut(Schema):
+    """Persons sharing one ID number across households (shown masked, like every answer)."""
+
+    persons: list[PersonOut]
+
+
+class ResolveIn(Schema):
+    note: str = Field(..., max_length=500)
+
+
+class ResolutionOut(Schema):
+    id: int
+    note: str
+    resolved_at: datetime.datetime
+
+
+@router.get("/duplicates/", response=list[DuplicateGroupOut],
+            summary="ID numbers registered in more than one household, not yet settled")
+def list_duplicates(request: HttpRequest) -> list[dict[str, Any]]:
+    return [{"persons": group.persons}
+            for group in services.duplicate_groups(api_user(request))]
+
+
+@router.post("/persons/{int:id}/resolve-duplicate", response={201: ResolutionOut},
+             summary="Settle the duplicate this person's ID number is part of")
+def resolve_duplicate(request: HttpRequest, id: int, payload: ResolveIn) -> Status:
+    user = api_user(request)
+    require(user, Capability.CHANGE_REGISTRY)
+    person = get_object_for_user(Person, user, id)
+    return Status(201, services.resolve_duplicate(person, user=user, note=payload.note))
