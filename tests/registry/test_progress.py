@@ -5,7 +5,8 @@ import datetime
 from epigrid.areas.models import Area
 from epigrid.registry import services as registry
 from epigrid.registry.models import Outcome, ScreeningProgress
-from epigrid.registry.progress import FIGURES, campaigns_for, recompute, visit_recorded
+from epigrid.registry.progress import FIGURES, recompute, visit_recorded
+from epigrid.registry.screening import campaigns_for
 from tests.base import BaseTestCase
 from tests.registry.progress_helpers import DAY1, DAY2, Visited, campaign_of, visit
 

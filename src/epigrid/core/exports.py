@@ -118,7 +118,12 @@ def export_response(request: HttpRequest, objects: QuerySet[Model] | Iterable[An
     audit.record("export", model=label, object_repr=f"{filename}.{fmt}",
                  changes={"query": request.GET.urlencode()})
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    name = f"{filename}-{stamp}.{fmt}"
+    return file_response(objects, columns, fmt, f"{filename}-{stamp}.{fmt}", title=filename)
+
+
+def file_response(objects: QuerySet[Model] | Iterable[Any], columns: Sequence[Column], fmt: str,
+                  name: str, title: str = "export") -> StreamingHttpResponse | FileResponse:
+    """The download itself, with no audit: callers log the export their own way."""
     if fmt == "csv":
         response = StreamingHttpResponse(_csv_stream(objects, columns),
                                          content_type="text/csv; charset=utf-8")
@@ -126,7 +131,7 @@ def export_response(request: HttpRequest, objects: QuerySet[Model] | Iterable[An
         return response
     # openpyxl's write-only mode keeps one row in memory; the file goes to disk, not RAM.
     spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it when sent
-    write_xlsx(objects, columns, spool, title=filename)
+    write_xlsx(objects, columns, spool, title=title)
     spool.seek(0)
     return FileResponse(spool, as_attachment=True, filename=name,
                         content_type="application/vnd.openxmlformats-officedocument"

@@ -23,7 +23,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from epigrid.areas.models import SEGMENT_WIDTH, Area
-from epigrid.core.access import PATH_END, ScopedUser, sees_everything, subtree_q
+from epigrid.core.access import subtree_q
 from epigrid.registry.models import (
     Household,
     HouseholdVisit,
@@ -194,21 +194,3 @@ def _sync_day_totals(campaign: ScreeningCampaign, paths: list[str]) -> None:
 def visit_recorded(visit: HouseholdVisit) -> None:
     """Called after a visit commits: bring the stored figures of its grid and ancestors current."""
     refresh_grid(visit.campaign, visit.area_path)
-
-
-# --- what a user may see ---------------------------------------------------------------------
-
-def ancestor_paths_of(path: str) -> list[str]:
-    return [path[:end] for end in range(SEGMENT, len(path) + 1, SEGMENT)]
-
-
-def campaigns_for(user: ScopedUser) -> Any:
-    """Campaigns a user may follow: those of their subtree and those covering their home area."""
-    if sees_everything(user):
-        return ScreeningCampaign.objects.all()
-    path = user.scope_path if user.is_authenticated and user.is_active else None
-    if not path:
-        return ScreeningCampaign.objects.none()
-    return ScreeningCampaign.objects.filter(
-        Q(area_path__in=ancestor_paths_of(path)) | Q(area_path__gte=path,
-                                                     area_path__lt=path + PATH_END))

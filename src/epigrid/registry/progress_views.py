@@ -32,7 +32,8 @@ from epigrid.registry.models import (
     ScreeningCampaign,
     ScreeningProgress,
 )
-from epigrid.registry.progress import FIGURES, SEGMENT, campaigns_for, recompute
+from epigrid.registry.progress import FIGURES, SEGMENT, recompute
+from epigrid.registry.screening import campaigns_for
 
 PAGE_SIZE = 50
 

@@ -6,16 +6,13 @@ and the export is logged with it (registry.exporters).
 
 from __future__ import annotations
 
-import csv
-import tempfile
-from collections.abc import Iterator
 from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q, QuerySet
-from django.http import FileResponse, HttpRequest, StreamingHttpResponse
+from django.db.models import Q
+from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
@@ -24,7 +21,7 @@ from django.views.decorators.http import require_http_methods
 
 from epigrid.areas.models import Area, Level
 from epigrid.core.access import Capability, ScopedUser, can
-from epigrid.core.exports import FORMATS, FORMULA_STARTS, Column, rows, write_xlsx
+from epigrid.core.exports import FORMATS, file_response
 from epigrid.registry import exporters
 from epigrid.registry.models import Person
 
@@ -61,41 +58,6 @@ class RosterExportForm(forms.Form):
         return cleaned
 
 
-def _csv_text(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value  # kept as text by spreadsheet programs
-    return value
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _csv_stream(objects: QuerySet[Any], columns: list[Column]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow([str(column.header) for column in columns])
-    for row in rows(objects, columns):
-        yield writer.writerow([_csv_text(value) for value in row])
-
-
-def _response(objects: QuerySet[Any], columns: list[Column], fmt: str,
-              name: str) -> HttpResponseBase:
-    if fmt == "csv":
-        response = StreamingHttpResponse(_csv_stream(objects, columns),
-                                         content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
-    spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it when sent
-    write_xlsx(objects, columns, spool, title=FILE_NAME)
-    spool.seek(0)
-    return FileResponse(spool, as_attachment=True, filename=name,
-                        content_type="application/vnd.openxmlformats-officedocument"
-                                     ".spreadsheetml.sheet")
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def roster_export(request: HttpRequest) -> HttpResponseBase:
@@ -117,6 +79,7 @@ def roster_export(request: HttpRequest) -> HttpResponseBase:
         name = f"{FILE_NAME}-{timezone.localtime():%Y%m%d-%H%M}.{fmt}"
         exporters.record_export(file_name=name, area=area, unmasked=unmasked, fmt=fmt,
                                 reason=form.cleaned_data.get("reason", "") if unmasked else "")
-        return _response(objects, exporters.roster_columns(unmasked), fmt, name)
+        return file_response(objects, exporters.roster_columns(unmasked), fmt, name,
+                             title=FILE_NAME)
     return render(request, "registry/roster_export.html", {"form": form},
                   status=400 if form.is_bound else 200)
