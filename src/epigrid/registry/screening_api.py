@@ -27,6 +27,7 @@ from epigrid.core.api import (
     require,
 )
 from epigrid.registry import screening
+from epigrid.registry.api import HouseholdOut
 from epigrid.registry.models import Household, Outcome, ScreeningCampaign
 
 router = Router(tags=["screening"])
@@ -114,20 +115,6 @@ class VisitOut(Schema):
 
 class UnvisitedFilters(Schema):
     grid: int | None = Field(None, description="Only this area id's subtree (a grid, a village).")
-
-
-class HouseholdOut(Schema):
-    id: int
-    number: str
-    address: str
-    head_name: str
-    phone_masked: str
-    grid_id: int
-    grid_name: str
-
-    @staticmethod
-    def resolve_grid_name(obj: Household) -> str:
-        return obj.grid.name
 
 
 # --- helpers ---------------------------------------------------------------------------------
