@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from django.db.models import Count
 from django.test import TestCase
@@ -94,3 +95,12 @@ class TinyRegistryDemoTests(TestCase):
 
         generate_residents("tiny", SEED, Area.objects.get(level=Level.CITY))
         assert person_rows() == first
+
+
+class TinyHouseholdPlacesTests(TestCase):
+    def test_it_puts_every_door_near_its_grid(self) -> None:
+        generate("tiny", SEED, residents=True)
+        for household in Household.objects.select_related("grid")[:200]:
+            assert household.latitude is not None and household.longitude is not None
+            assert abs(household.latitude - household.grid.latitude) <= Decimal("0.0025")
+            assert abs(household.longitude - household.grid.longitude) <= Decimal("0.0025")

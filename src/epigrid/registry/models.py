@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from epigrid.areas.models import Area
+from epigrid.areas.models import Area, latitude_range, longitude_range
 from epigrid.core.access import ScopedQuerySet
 from epigrid.core.audit import AuditedModel
 from epigrid.core.models import TimeStampedModel
@@ -75,6 +75,11 @@ class Household(GridRecord):
     phone_enc = models.TextField(blank=True, editable=False)
     phone_hash = models.CharField(max_length=64, blank=True, editable=False)
     phone_masked = models.CharField(_("phone"), max_length=32, blank=True, editable=False)
+    # Where the door is, for the grid worker's round nearest first (optional).
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True,
+                                   blank=True, validators=latitude_range)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True,
+                                    blank=True, validators=longitude_range)
 
     class Meta:
         verbose_name = _("household")

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from epigrid.areas.models import Area
 from epigrid.core.access import Capability, can
-from epigrid.registry import screening
+from epigrid.registry import nearby, screening
 from epigrid.registry.models import Household, HouseholdVisit, ScreeningCampaign
 from epigrid.registry.screening_forms import (
     NEW_MEMBER_ROWS,
@@ -102,8 +102,8 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
 def today(request: HttpRequest) -> HttpResponseBase:
     """The worker's round: the households of her area not yet visited in the active campaign.
 
-    Ordered by grid, then household number and address: "nearest first" would need the
-    households' locations, which the registry does not hold yet.
+    Nearest first when the phone tells where she stands (`?near=lat,lon`, asked by the page's
+    script); otherwise by grid, household number and address.
     """
     user: Any = request.user
     campaigns = list(screening.active_campaigns(user))
@@ -120,10 +120,12 @@ def today(request: HttpRequest) -> HttpResponseBase:
             pk__in=households.values("pk"))
         total = households.count()
         left = unvisited.count()
+        near = nearby.parse_position(request.GET.get("near", ""))
+        ordered = (nearby.nearest_first(unvisited, *near) if near else
+                   unvisited.order_by("area_path", "number", "address", "id"))
         context |= {"grid": grid, "total": total, "done": total - left, "left": left,
-                    "households": unvisited.select_related("grid").order_by(
-                        "area_path", "number", "address", "id")[:TODAY_LIMIT],
-                    "limit": TODAY_LIMIT}
+                    "households": ordered.select_related("grid")[:TODAY_LIMIT],
+                    "limit": TODAY_LIMIT, "near": near}
     return render(request, "registry/screening_today.html", context)
 
 
