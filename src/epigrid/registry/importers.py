@@ -7,15 +7,17 @@ doubles nothing. An ID given twice in the file, or already registered in another
 refused on that row. A grid outside the user's area gets the same message as an unknown grid.
 
 The hot path handles plain tuples, not model instances: the benchmark imports a million rows.
+A row whose cells are all in their common clean form takes `roster_rows.fast_row` (no parser
+calls, no error objects); any other row takes the full cleaning below, which names what is wrong.
+Both give the same clean row for a row they both accept (tests/registry/test_roster_fast.py).
 """
 
 from __future__ import annotations
 
 import datetime
-import re
-import unicodedata
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from functools import cached_property
 from typing import Any
 
 from django.utils import timezone
@@ -23,83 +25,34 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from epigrid.areas.models import Area, Level
-from epigrid.core import crypto
 from epigrid.core.identity import mask_id_number, mask_phone
 from epigrid.core.ids import allocate_ids
 from epigrid.core.imports import parsers
 from epigrid.core.imports.base import INVALID, Cells, CleanRow, Importer, WriteResult
 from epigrid.core.imports.errors import RowError
-from epigrid.core.imports.readers import ImportColumn, RawRow
-from epigrid.registry import bulk, roster_parsing
-from epigrid.registry.models import TAG_SEPARATOR, Household, Person, Residency, Tag
+from epigrid.core.imports.readers import RawRow
+from epigrid.registry import bulk, roster_parsing, roster_rows
+from epigrid.registry.fields import Sealer
+from epigrid.registry.models import Household, Person, Residency
+from epigrid.registry.roster_rows import (
+    FAST_RESIDENCY,
+    FAST_YES_NO,
+    ROSTER_COLUMNS,
+    TEXT_LIMITS,
+    join_tags,
+)
 
 ID_FIELD, PHONE_FIELD = "id_number", "phone"
 # Grids whose households are kept in memory; a roster is usually sorted by grid, so a bounded
 # cache serves a city's file without holding every household of the city.
 CACHED_GRIDS = 4096
-TEXT_LIMITS = {"name": 100, "address": 300, "head_name": 100, "household_number": 32,
-               "occupation": 100, "returnee_origin": 100}
+# A registered person as (id hash, id, household id, grid id, *PERSON_UPDATE_COLUMNS).
+KNOWN_FIELDS = ("id_number_hash", "id", "household_id", "grid_id", *bulk.PERSON_UPDATE_COLUMNS)
 
+# A batch read ahead: its grid codes, parsed IDs (see parsed) and clean cells (see ready).
+Ahead = tuple[set[str], dict[int, Any], dict[int, tuple[Any, ...]]]
 
-def _column(name: str, label: str, aliases: tuple[str, ...], required: bool = False
-            ) -> ImportColumn:
-    return ImportColumn(name, gettext_lazy(label), aliases, required)
-
-
-ROSTER_COLUMNS = (
-    _column("grid_code", "grid code", ("网格编码", "网格代码", "网格", "grid"), required=True),
-    _column("household_number", "household number", ("户号", "户编号", "household")),
-    _column("address", "address", ("地址", "住址", "家庭住址", "详细地址")),
-    _column("head_name", "head of household", ("户主", "户主姓名", "head")),
-    _column("household_phone", "household phone", ("户主电话", "家庭电话", "户电话")),
-    _column("name", "name", ("姓名", "名字"), required=True),
-    _column("id_number", "ID number", ("身份证号", "身份证号码", "身份证", "公民身份号码",
-                                       "id")),
-    _column("phone", "phone", ("手机号", "手机号码", "手机", "联系电话", "电话", "mobile")),
-    _column("occupation", "occupation", ("职业", "工作")),
-    _column("is_medical_staff", "medical staff", ("医务人员", "是否医务人员", "medical")),
-    _column("tags", "key groups", ("重点人员", "重点人群", "人员标签", "标签")),
-    _column("residency", "residency", ("人员类型", "居住类型", "人员属性", "常住/流动")),
-    _column("returnee_origin", "returned from", ("返回地", "返乡来源地", "来源地", "从何地返回")),
-    _column("returned_on", "returned on", ("返回日期", "返乡日期", "返回时间")),
-)
-
-
-FAST_YES_NO = {"": False, "否": False, "是": True, "0": False, "1": True}
-FAST_RESIDENCY = {"": Residency.RESIDENT.value, "常住": Residency.RESIDENT.value,
-                  "访客": Residency.VISITOR.value, "外来务工": Residency.WORKER.value}
-_TAG_ORDER = {tag: index for index, tag in enumerate(Tag.values)}
-_ODD_SPACE = re.compile(r"^\s|\s$|\s\s|[\t\r\n\u3000]")
-
-
-def _text(cells: Cells, name: str, limit: int) -> Any:
-    """A text cell; the common clean one without the full normalization (same result)."""
-    raw = cells.row.values.get(name, "")
-    if not raw:
-        return ""
-    if len(raw) <= limit and unicodedata.is_normalized("NFKC", raw) and \
-            not _ODD_SPACE.search(raw):
-        return raw
-    return cells.parse(name, lambda value: parsers.parse_text(value, max_length=limit))
-
-
-def _fast(cells: Cells, name: str, parser: Any, common: dict[str, Any]) -> Any:
-    raw = cells.row.values.get(name, "")
-    return common[raw] if raw in common else cells.parse(name, parser)
-
-
-def _join_tags(tags: list[str]) -> str:
-    """Person.join_tags without building Tag.values for every row."""
-    if not tags:
-        return ""
-    ordered = sorted(tags, key=_TAG_ORDER.__getitem__)
-    return f"{TAG_SEPARATOR}{TAG_SEPARATOR.join(ordered)}{TAG_SEPARATOR}"
-
-
-def _seal(value: str, field: str, mask: Any) -> tuple[str, str, str]:
-    if not value:
-        return "", "", ""
-    return crypto.encrypt(value, field), crypto.keyed_hash(value, field), mask(value)
+__all__ = ["ID_FIELD", "IMPORTERS", "PHONE_FIELD", "ROSTER_COLUMNS", "RosterImporter"]
 
 
 class RosterImporter(Importer):
@@ -112,17 +65,32 @@ class RosterImporter(Importer):
         super().__init__(user)
         self.today = timezone.localdate()
         self._grids: dict[str, tuple[int, str]] | None = None  # code -> (id, path) in scope
+        # The codes that parse_code() leaves as they are: a cell equal to one needs no parsing.
+        self.clean_grids: dict[str, tuple[int, str]] = {}
         # grid id -> {"#number" or "@address": household id}; least recently used first.
-        self._households: OrderedDict[int, dict[str, int]] = OrderedDict()
+        self.households: OrderedDict[int, dict[str, int]] = OrderedDict()
         # The first 17 digits of every ID in the file -> its row: finds repeats in ~80 bytes/row.
-        self._ids: dict[int, int] = {}
-        # A registered person as (id hash, id, household id, grid id, *PERSON_UPDATE_COLUMNS),
-        # by ID hash, and those without an ID by (household id, name).
-        self._known: dict[str, tuple[Any, ...]] = {}
-        self._unnamed: dict[tuple[int, str], tuple[Any, ...]] = {}
-        self._pending: set[tuple[int, str]] = set()  # households new in this batch
+        self.ids: dict[int, int] = {}
+        # Registered persons (KNOWN_FIELDS) by ID hash, and those without an ID by
+        # (household id, name).
+        self.known: dict[str, tuple[Any, ...]] = {}
+        self.unnamed: dict[tuple[int, str], tuple[Any, ...]] = {}
+        self.pending: set[tuple[int, str]] = set()  # households new in this batch
         # row number -> ((ID, birth date, sex), ID hash) or the ID's CellError, for one batch
-        self._parsed: dict[int, tuple[tuple[str, datetime.date, str], str] | Exception] = {}
+        self.parsed: dict[int, tuple[tuple[str, datetime.date, str], str] | Exception] = {}
+        # row number -> its cells in their clean form, ID and phone sealed (read_batch)
+        self.ready: dict[int, tuple[Any, ...]] = {}
+        self.cache = roster_rows.ParsedCells(self.today)
+        # (first row number, rows) of a batch -> what read_ahead() made of it.
+        self.ahead: dict[tuple[int, int], Ahead] = {}
+
+    @cached_property
+    def id_sealer(self) -> Sealer:  # made on first use: a missing key fails inside the run
+        return Sealer(ID_FIELD, mask_id_number)
+
+    @cached_property
+    def phone_sealer(self) -> Sealer:
+        return Sealer(PHONE_FIELD, mask_phone)
 
     # --- what a batch refers to ------------------------------------------------------------
 
@@ -133,71 +101,87 @@ class RosterImporter(Importer):
                 grids = grids.within(self.scope_path) if self.scope_path else grids.none()
             self._grids = {code: (pk, path) for pk, code, path in
                            grids.values_list("pk", "code", "path")}
+            self.clean_grids = {code: found for code, found in self._grids.items()
+                                if roster_rows.is_clean_code(code)}
         return self._grids
 
+    # Reading ahead (parse, check and seal in the runner's reading thread) measured no faster
+    # on a 2-core machine that other work keeps busy: the Python work per row still exceeds the
+    # database's, so there is no idle time to fill, and three threads contend for the GIL.
+    # read_ahead() is ready for a machine with a core to spare; prepare() reads otherwise.
+    reads_ahead = False
+
+    def read_ahead(self, rows: Sequence[RawRow]) -> None:
+        """Parse, check and seal what needs no database, in the runner's reading thread."""
+        if rows:
+            self.ahead[(rows[0].number, len(rows))] = self._read(rows)
+
+    def _read(self, rows: Sequence[RawRow]) -> Ahead:
+        codes = {row.values.get("grid_code", "").strip() for row in rows}
+        parsed = roster_rows.parse_ids(rows, self.today, self.id_sealer.hash)
+        return codes, parsed, roster_rows.read_batch(rows, parsed, self.cache, self.id_sealer,
+                                                     self.phone_sealer)
+
     def prepare(self, rows: Sequence[RawRow]) -> None:
+        # Each row is read once (mostly ahead); clean_row() takes the result.
+        ahead = self.ahead.pop((rows[0].number, len(rows)), None) if rows else None
+        codes, self.parsed, self.ready = ahead if ahead is not None else self._read(rows)
         grids = self._grid_map()
-        wanted = {grids[code][0] for row in rows
-                  if (code := row.values.get("grid_code", "").strip()) in grids}
+        wanted = {grids[code][0] for code in codes if code in grids}
         self._load_households(wanted)
-        # Each ID is parsed and hashed once here; clean_row() takes the result.
-        self._parsed = {}
-        for row in rows:
-            raw = row.values.get("id_number", "")
-            try:
-                parsed = roster_parsing.parse_id(raw, self.today)
-            except parsers.CellError as error:
-                self._parsed[row.number] = error
-                continue
-            if parsed is not None:
-                self._parsed[row.number] = (parsed, crypto.keyed_hash(parsed[0], ID_FIELD))
-        hashes = {found[1] for found in self._parsed.values() if isinstance(found, tuple)}
-        fields = ("id_number_hash", "id", "household_id", "grid_id", *bulk.PERSON_UPDATE_COLUMNS)
-        self._known = {found[0]: found for found in Person.objects.filter(
-            id_number_hash__in=hashes).order_by().values_list(*fields)} if hashes else {}
-        households = {pk for grid in wanted for pk in self._households[grid].values()}
-        self._unnamed = {(found[2], found[4]): found for found in Person.objects.filter(
-            household_id__in=households, id_number_hash="").order_by().values_list(*fields)
-            } if households else {}
-        self._pending = set()
+        hashes = [found[1] for found in self.parsed.values() if isinstance(found, tuple)]
+        self.known = {found[0]: found for found in bulk.select_rows(
+            Person, KNOWN_FIELDS, "id_number_hash", hashes)}
+        households = [pk for grid in wanted for pk in self.households[grid].values()]
+        self.unnamed = {(found[2], found[4]): found for found in bulk.select_rows(
+            Person, KNOWN_FIELDS, "household_id", households, id_number_hash="")}
+        self.pending = set()
 
     def _load_households(self, grids: set[int]) -> None:
-        for grid in grids & self._households.keys():
-            self._households.move_to_end(grid)
-        missing = grids - self._households.keys()
+        for grid in grids & self.households.keys():
+            self.households.move_to_end(grid)
+        missing = grids - self.households.keys()
         if not missing:
             return
         for grid in missing:
-            self._households[grid] = {}
-        for pk, grid, number, address in Household.objects.filter(
-                grid_id__in=missing).order_by().values_list("pk", "grid_id", "number", "address"):
-            keys = self._households[grid]
+            self.households[grid] = {}
+        for pk, grid, number, address in bulk.select_rows(
+                Household, ("id", "grid_id", "number", "address"), "grid_id", list(missing)):
+            keys = self.households[grid]
             keys.setdefault(f"#{number}" if number else f"@{address}", pk)
-        while len(self._households) > max(CACHED_GRIDS, len(grids)):
-            self._households.popitem(last=False)
+        while len(self.households) > max(CACHED_GRIDS, len(grids)):
+            self.households.popitem(last=False)
 
     # --- one row ---------------------------------------------------------------------------
 
     def clean_row(self, row: RawRow) -> CleanRow | list[RowError]:
+        fast = roster_rows.fast_row(self, row)
+        return fast if fast is not None else self.full_clean(row)
+
+    def full_clean(self, row: RawRow) -> CleanRow | list[RowError]:
+        """Every cell through its parser, every problem named (the fast path's fallback)."""
         cells = Cells(row)
         values = row.values
-        text = {name: _text(cells, name, limit) for name, limit in TEXT_LIMITS.items()}
+        text = {name: roster_rows.text_cell(cells, name, limit)
+                for name, limit in TEXT_LIMITS.items()}
         if not text["name"] and text["name"] is not INVALID:
             cells.error("name", _("This column must not be empty."))
         grid = self._grid(cells)
         parsed, id_hash = self._id(cells)
         phone = cells.parse("phone", roster_parsing.parse_phone)
         household_phone = cells.parse("household_phone", roster_parsing.parse_phone)
-        medical = _fast(cells, "is_medical_staff", roster_parsing.parse_yes_no, FAST_YES_NO)
+        medical = roster_rows.common_cell(cells, "is_medical_staff", roster_parsing.parse_yes_no,
+                                          FAST_YES_NO)
         tags = cells.parse("tags", roster_parsing.parse_tags) if values.get("tags") else []
-        residency = _fast(cells, "residency", roster_parsing.parse_residency, FAST_RESIDENCY)
+        residency = roster_rows.common_cell(cells, "residency", roster_parsing.parse_residency,
+                                            FAST_RESIDENCY)
         returned_on = cells.parse("returned_on", lambda raw: roster_parsing.parse_date(
             raw, self.today)) if values.get("returned_on") else None
         id_key = self._repeat(cells, parsed)
         household = self._household(cells, grid, text, residency)
         if cells.errors:
             return cells.errors
-        known = self._known.get(id_hash) if id_hash else self._unnamed.get(
+        known = self.known.get(id_hash) if id_hash else self.unnamed.get(
             (household[1], text["name"])) if household and household[1] else None
         if known is not None and (known[2] != (household[1] if household else None)
                                   or household is None and known[3] != grid[0]):
@@ -205,18 +189,14 @@ class RosterImporter(Importer):
                                        "household; resolve the duplicate before importing it."))
             return cells.errors
         if id_key:
-            self._ids[id_key] = row.number
-        person = {"name": text["name"], "phone": phone, "occupation": text["occupation"],
-                  "is_medical_staff": medical, "residency": residency,
-                  "tags": _join_tags(tags), "returnee_origin": text["returnee_origin"],
-                  "returned_on": returned_on}
-        return CleanRow(row.number, {"grid": grid, "household": household, "id": parsed,
-                                     "id_hash": id_hash, "person": person, "known": known,
-                                     "household_phone": household_phone,
-                                     "head_name": text["head_name"]})
+            self.ids[id_key] = row.number
+        person = (text["name"], phone, text["occupation"], medical, residency, join_tags(tags),
+                  text["returnee_origin"], returned_on)
+        return roster_rows.clean(row.number, grid, household, parsed, id_hash, person, known,
+                                 household_phone, text["head_name"])
 
     def _id(self, cells: Cells) -> tuple[Any, str]:
-        found = self._parsed.get(cells.row.number)
+        found = self.parsed.get(cells.row.number)
         if isinstance(found, parsers.CellError):
             cells.error("id_number", found.message)
             return INVALID, ""
@@ -239,9 +219,9 @@ class RosterImporter(Importer):
         if not parsed or parsed is INVALID:
             return None
         key = int(parsed[0][:17])
-        if key in self._ids:
+        if key in self.ids:
             cells.error("id_number", _("This ID number appears twice in the file; row %(row)s "
-                                       "has it already.") % {"row": self._ids[key]})
+                                       "has it already.") % {"row": self.ids[key]})
         return key
 
     def _household(self, cells: Cells, grid: Any, text: dict[str, Any], residency: Any
@@ -259,13 +239,13 @@ class RosterImporter(Importer):
                                      "household."))
             return None
         key = f"#{number}" if number else f"@{address}"
-        existing = self._households.get(grid[0], {}).get(key)
-        if existing is None and not address and (grid[0], key) not in self._pending:
+        existing = self.households.get(grid[0], {}).get(key)
+        if existing is None and not address and (grid[0], key) not in self.pending:
             cells.error("address", _("There is no household %(number)s in this grid yet; give "
                                      "its address to register it.") % {"number": number})
             return None
         if existing is None:
-            self._pending.add((grid[0], key))
+            self.pending.add((grid[0], key))
         return key, existing, address
 
     # --- writing ---------------------------------------------------------------------------
@@ -273,33 +253,33 @@ class RosterImporter(Importer):
     def write_batch(self, rows: Sequence[CleanRow]) -> WriteResult:
         now = timezone.now()
         new_households = self._new_households(rows, now)
-        persons: list[tuple[Any, ...]] = []
+        fresh: list[tuple[dict[str, Any], int | None]] = []
         updates: list[tuple[int, tuple[Any, ...]]] = []
         result = WriteResult()
         for row in rows:
             data = row.data
-            grid_id, path = data["grid"]
             household = data["household"]
             household_id = None
             if household is not None:
-                household_id = household[1] or new_households[(grid_id, household[0])][0]
+                household_id = household[1] or new_households[
+                    (data["grid"][0], household[0])][0]
             known = data["known"]
-            if known is not None:
-                change = self._change(known, data["person"])
-                if change is None:
-                    result.unchanged += 1
-                else:
-                    updates.append((known[1], change))
+            if known is None:
+                fresh.append((data, household_id))
                 continue
-            persons.append(self._person_row(data, now, path, grid_id, household_id))
+            change = self._change(known, data["person"], data["sealed"])
+            if change is None:
+                result.unchanged += 1
+            else:
+                updates.append((known[1], change))
         if new_households:
             bulk.insert_households(row for _pk, row in new_households.values())
-        bulk.insert_persons(persons)
-        bulk.update_persons(updates)
-        result.created, result.updated = len(persons), len(updates)
+        # A generator: rows are sealed while the bulk writer streams the earlier ones.
+        result.created = bulk.insert_persons(self._person_rows(fresh, now))
+        result.updated = bulk.update_persons(updates)
         for (grid_id, key), (pk, _row) in new_households.items():  # written: remember them
-            if grid_id in self._households:
-                self._households[grid_id][key] = pk
+            if grid_id in self.households:
+                self.households[grid_id][key] = pk
         return result
 
     def _new_households(self, rows: Sequence[CleanRow], now: datetime.datetime
@@ -309,54 +289,56 @@ class RosterImporter(Importer):
             household = row.data["household"]
             if household is not None and household[1] is None:
                 grid_id = row.data["grid"][0]
-                cached = self._households.get(grid_id, {}).get(household[0])
+                cached = self.households.get(grid_id, {}).get(household[0])
                 if cached is not None:  # created by an earlier row written on its own
                     row.data["household"] = (household[0], cached, household[2])
                 else:
                     wanted.setdefault((grid_id, household[0]), row)
         made = {}
+        seal = self.phone_sealer.seal
         for ((grid_id, key), row), pk in zip(wanted.items(), allocate_ids(Household, len(wanted)),
                                              strict=True):
-            text = row.data
+            data = row.data
             number = key[1:] if key.startswith("#") else ""
-            phone = _seal(text["household_phone"], PHONE_FIELD, mask_phone)
-            made[(grid_id, key)] = (pk, (pk, now, now, text["grid"][1], grid_id, number,
-                                         text["household"][2], text["head_name"],
-                                         *phone))
+            phone, sealed = data["household_phone"], data["sealed"]
+            # The head's own row: the phone is sealed already.
+            phone_columns = sealed[1] if sealed and phone == data["person"][1] else seal(phone)
+            made[(grid_id, key)] = (pk, (pk, now, now, data["grid"][1], grid_id, number,
+                                         data["household"][2], data["head_name"],
+                                         *phone_columns))
         return made
 
-    @staticmethod
-    def _change(known: tuple[Any, ...], person: dict[str, Any]) -> tuple[Any, ...] | None:
+    def _change(self, known: tuple[Any, ...], person: tuple[Any, ...],
+                sealed: tuple[Any, Any] | None) -> tuple[Any, ...] | None:
         """The new values of a registered person (PERSON_UPDATE_COLUMNS), or None if the same."""
-        old = dict(zip(bulk.PERSON_UPDATE_COLUMNS, known[4:], strict=True))
-        phone_hash = crypto.keyed_hash(person["phone"], PHONE_FIELD) if person["phone"] else ""
-        same = phone_hash == old["phone_hash"] and all(
-            old[name] == person[name] for name in bulk.PERSON_UPDATE_COLUMNS
-            if not name.startswith("phone_"))
-        if same:
+        name, phone, occupation, medical, residency, tags, origin, returned_on = person
+        old_name, old_enc, old_hash, old_masked, *old_rest = known[4:]
+        phone_columns = sealed[1] if sealed else self.phone_sealer.seal(phone)
+        rest = (occupation, medical, residency, tags, origin, returned_on)
+        if phone_columns[1] == old_hash and name == old_name and rest == tuple(old_rest):
             return None
-        if phone_hash == old["phone_hash"]:
-            phone = (old["phone_enc"], old["phone_hash"], old["phone_masked"])
-        else:
-            phone = _seal(person["phone"], PHONE_FIELD, mask_phone)
-        return (person["name"], *phone, person["occupation"], person["is_medical_staff"],
-                person["residency"], person["tags"], person["returnee_origin"],
-                person["returned_on"])
+        if phone_columns[1] == old_hash:  # the same phone: its ciphertext stays
+            phone_columns = (old_enc, old_hash, old_masked)
+        return (name, *phone_columns, *rest)
 
-    @staticmethod
-    def _person_row(data: dict[str, Any], now: datetime.datetime, path: str, grid_id: int,
-                    household_id: int | None) -> tuple[Any, ...]:
-        person, parsed = data["person"], data["id"]
-        if parsed:
-            value, birth, sex = parsed
-            id_columns = (crypto.encrypt(value, ID_FIELD), data["id_hash"],
-                          mask_id_number(value))
-        else:
-            birth, sex, id_columns = None, "unknown", ("", "", "")
-        return (now, now, path, grid_id, household_id, person["name"], *id_columns,
-                *_seal(person["phone"], PHONE_FIELD, mask_phone), sex, birth,
-                person["occupation"], person["is_medical_staff"], person["residency"],
-                person["tags"], person["returnee_origin"], person["returned_on"])
+    def _person_rows(self, fresh: list[tuple[dict[str, Any], int | None]],
+                     now: datetime.datetime) -> Iterator[tuple[Any, ...]]:
+        """New persons in PERSON_COLUMNS order, their ID and phone sealed."""
+        seal_id, seal_phone = self.id_sealer.seal_hashed, self.phone_sealer.seal
+        unknown = ("", "", "")
+        for data, household_id in fresh:
+            grid_id, path = data["grid"]
+            name, phone, occupation, medical, residency, tags, origin, returned_on = \
+                data["person"]
+            parsed, sealed = data["id"], data["sealed"]
+            birth, sex = (parsed[1], parsed[2]) if parsed else (None, "unknown")
+            if sealed:
+                id_columns, phone_columns = sealed
+            else:
+                id_columns = seal_id(parsed[0], data["id_hash"]) if parsed else unknown
+                phone_columns = seal_phone(phone)
+            yield (now, now, path, grid_id, household_id, name, *id_columns, *phone_columns,
+                   sex, birth, occupation, medical, residency, tags, origin, returned_on)
 
 
 IMPORTERS: tuple[type[Importer], ...] = (RosterImporter,)

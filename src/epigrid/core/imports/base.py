@@ -100,6 +100,18 @@ class Importer:
     def prepare(self, rows: Sequence[RawRow]) -> None:
         """Fetch what the rows of one batch refer to, before they are cleaned."""
 
+    # With reads_ahead, the runner reads each batch in a thread of its own and calls
+    # read_ahead() there, while the batch before it is still being cleaned and written.
+    reads_ahead: ClassVar[bool] = False
+
+    def read_ahead(self, rows: Sequence[RawRow]) -> None:
+        """Work on a batch that needs no database (parse, hash), one batch ahead of prepare().
+
+        It runs in another thread at the same time as prepare(), clean_row() and write_batch()
+        of the batch before: it must not use the database, and must keep its results apart
+        (for prepare() of the same batch to take) from what those methods use.
+        """
+
     def clean_row(self, row: RawRow) -> CleanRow | list[RowError]:
         raise NotImplementedError
 

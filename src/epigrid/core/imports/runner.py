@@ -9,7 +9,10 @@ written one by one to name the rows it refuses, and the others still go in.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Sequence
+import queue
+import threading
+from collections.abc import Generator, Iterator, Sequence
+from contextlib import closing
 from typing import IO, Any
 
 from django.conf import settings
@@ -52,6 +55,57 @@ class ErrorLog:
 def _batches(rows: Iterator[RawRow], size: int) -> Iterator[list[RawRow]]:
     while batch := list(itertools.islice(rows, size)):
         yield batch
+
+
+def _read_ahead(importer: Importer, rows: Iterator[RawRow], size: int
+                ) -> Generator[list[RawRow], None, None]:
+    """The batches, read one ahead by a thread when the importer `reads_ahead`.
+
+    The thread reads the file and calls importer.read_ahead() on each batch while this one
+    cleans and writes the batch before: while the database inserts a batch, the next one is
+    already being parsed (the GIL is released while waiting for the database). It uses no
+    database connection; a reading error reaches this thread in the file's order.
+    """
+    if not importer.reads_ahead:
+        yield from _batches(rows, size)
+        return
+    ready: queue.Queue[tuple[list[RawRow] | None, BaseException | None]] = queue.Queue(1)
+    stop = threading.Event()
+    language = translation.get_language()
+
+    def put(item: tuple[list[RawRow] | None, BaseException | None]) -> None:
+        while not stop.is_set():
+            try:
+                ready.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    def read() -> None:
+        with translation.override(language):  # messages made ahead speak the run's language
+            try:
+                for batch in _batches(rows, size):
+                    importer.read_ahead(batch)
+                    put((batch, None))
+                    if stop.is_set():
+                        return
+                put((None, None))
+            except BaseException as exc:  # noqa: BLE001 - raised again in the run's thread
+                put((None, exc))
+
+    reader = threading.Thread(target=read, name="import-read-ahead", daemon=True)
+    reader.start()
+    try:
+        while True:
+            batch, error = ready.get()
+            if error is not None:
+                raise error
+            if batch is None:
+                return
+            yield batch
+    finally:
+        stop.set()
+        reader.join()
 
 
 def _write_failure(row: CleanRow, exc: Exception) -> RowError:
@@ -98,9 +152,10 @@ def _read_and_write(run: ImportRun, importer: Importer, source: IO[bytes],
     with open_table(source, run.file_name, importer.columns, run.sheet) as table, \
             transaction.atomic():
         log.headers = table.headers
-        for batch in _batches(table.rows, size):
-            total += len(batch)
-            result += _process_batch(importer, batch, log)
+        with closing(_read_ahead(importer, table.rows, size)) as batches:
+            for batch in batches:
+                total += len(batch)
+                result += _process_batch(importer, batch, log)
         if total == 0:
             raise ImportFileError(_("The file has a header row but no data rows."))
         if run.mode == ImportRun.Mode.ALL_OR_NOTHING and log.failed_rows:

@@ -1,0 +1,178 @@
+"""The roster import's fast path decides every row exactly as the full cleaning does.
+
+These tests need no database: the importer's grids and households are set by hand, as prepare()
+would load them.
+"""
+
+from __future__ import annotations
+
+import datetime
+import unicodedata
+from collections import OrderedDict
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from epigrid.core import crypto
+from epigrid.core.identity import check_char, mask_id_number, mask_phone, parse_id_number
+from epigrid.core.imports.base import CleanRow
+from epigrid.core.imports.errors import CellError
+from epigrid.core.imports.readers import RawRow
+from epigrid.registry import roster_parsing, roster_rows
+from epigrid.registry.fields import Sealer
+from epigrid.registry.importers import RosterImporter
+from epigrid.registry.roster_rows import TEXT_LIMITS, is_plain
+
+GRIDS = {"420102001001-01": (11, "/1/2/"), "420102001001-02": (12, "/1/3/"),
+         "12.0": (13, "/1/4/")}
+ID_1 = "42010219900215001" + check_char("42010219900215001")
+ID_2 = "42010219920308002" + check_char("42010219920308002")
+WRONG = ID_1[:17] + ("1" if ID_1[17] != "1" else "2")
+TODAY = datetime.date(2026, 1, 1)
+
+CELLS: dict[str, list[str]] = {
+    "grid_code": ["420102001001-01", "420102001001-02", " 420102001001-01", "420102009999-01",
+                  "12.0", "12", ""],
+    "household_number": ["", "A-1", "B-2", " A-1", "Ａ-1"],
+    "address": ["", "No. 1, West Lane", "东街100号", "东街  100号", "x" * 301],
+    "head_name": ["", "Liu Yang", "刘洋 "],
+    "household_phone": ["", "13700000001", "+86 137 0000 0001", "12345"],
+    "name": ["Liu Yang", "刘洋", "", " 刘洋", "刘\u3000洋", "ｌｉｕ", "n" * 101, "Ma Li"],
+    "id_number": ["", ID_1, ID_2, WRONG, " " + ID_1, "420102800101004", "4201021990"],
+    "phone": ["", "13700000001", "13900000002", "+86 139 0000 0002", "999"],
+    "occupation": ["", "teacher", "\tnurse"],
+    "is_medical_staff": ["", "否", "是", "1", "yes", "maybe", "N"],
+    "tags": ["", "慢性病", "返乡、孕妇", "VIP", "重点地区返乡人员,独居老人", " "],
+    "residency": ["", "常住", "访客", "外来务工", "暂住", "流动人口", "tourist"],
+    "returnee_origin": ["", "Wuhan"],
+    "returned_on": ["", "2020-01-23", "2020/1/23", "2020年1月24日", "43853", "2020-02-30",
+                    "2030-01-01"],
+}
+
+
+def importer(ids: dict[int, int] | None = None) -> RosterImporter:
+    made = RosterImporter(None)
+    made.today = TODAY
+    made.cache = roster_rows.ParsedCells(TODAY)
+    made._grids = dict(GRIDS)
+    made.clean_grids = {code: found for code, found in GRIDS.items()
+                        if roster_rows.is_clean_code(code)}
+    made.households = OrderedDict({11: {"#A-1": 101, "@No. 1, West Lane": 102}, 12: {}})
+    made.ids = dict(ids or {})
+    # Liu Yang (ID_2) lives in household 101; a baby without an ID in household 102.
+    person = (crypto.keyed_hash(ID_2, "id_number"), 7, 101, 11, "Liu Yang", "", "", "",
+              "teacher", False, "resident", "", "", None)
+    made.known = {person[0]: person}
+    made.unnamed = {(102, "Ma Li"): ("", 8, 102, 11, "Ma Li", "", "", "", "", False,
+                                     "resident", "", "", None)}
+    return made
+
+
+def prepared(made: RosterImporter, row: RawRow) -> RosterImporter:
+    _codes, made.parsed, made.ready = made._read([row])
+    return made
+
+
+# How many leading values of each column above are in their common clean form.
+CLEAN = {"grid_code": 2, "household_number": 3, "address": 3, "head_name": 2,
+         "household_phone": 2, "name": 2, "id_number": 3, "phone": 3, "occupation": 2,
+         "is_medical_staff": 4, "tags": 3, "residency": 4, "returnee_origin": 2,
+         "returned_on": 4}
+
+
+@st.composite
+def rows(draw: st.DrawFn) -> dict[str, str]:
+    """A clean row, with up to three cells of it replaced by any value of their column."""
+    values = {name: draw(st.sampled_from(CELLS[name][:CLEAN[name]])) for name in CELLS}
+    for name in draw(st.lists(st.sampled_from(list(CELLS)), max_size=3)):
+        values[name] = draw(st.sampled_from(CELLS[name]))
+    return values
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(values=rows(), seen=st.booleans())
+def test_a_row_the_fast_path_takes_cleans_as_the_full_path_cleans_it(
+        values: dict[str, str], seen: bool) -> None:
+    row = RawRow(5, values)
+    ids = {int(ID_1[:17]): 2} if seen else {}
+    fast_importer, full_importer = prepared(importer(ids), row), prepared(importer(ids), row)
+    fast = roster_rows.fast_row(fast_importer, row)
+    full = full_importer.full_clean(row)
+    if fast is None:
+        # Refused, or a cell not in its common form: the full path decides, state untouched.
+        assert (fast_importer.ids, fast_importer.pending) == (ids, set())
+        return
+    assert isinstance(full, CleanRow), full
+    sealed = fast.data.pop("sealed")
+    assert full.data.pop("sealed") is None
+    assert fast.data == full.data
+    assert (fast_importer.ids, fast_importer.pending) == (full_importer.ids,
+                                                          full_importer.pending)
+    # The ID and phone were sealed ahead as the full path's writer would seal them.
+    (id_enc, id_hash, id_masked), (phone_enc, phone_hash, phone_masked) = sealed
+    phone = fast.data["person"][1]
+    assert (phone_hash, phone_masked) == ((crypto.keyed_hash(phone, "phone"),
+                                           mask_phone(phone)) if phone else ("", ""))
+    assert crypto.decrypt(phone_enc, "phone") == phone if phone else phone_enc == ""
+    if fast.data["id"]:
+        value = fast.data["id"][0]
+        assert (id_hash, id_masked) == (crypto.keyed_hash(value, "id_number"),
+                                        mask_id_number(value))
+        assert crypto.decrypt(id_enc, "id_number") == value
+
+
+def test_the_fast_path_takes_the_common_clean_row() -> None:
+    row = RawRow(3, {"grid_code": "420102001001-01", "household_number": "A-1", "name": "刘洋",
+                     "id_number": ID_1, "phone": "13700000001", "is_medical_staff": "否",
+                     "residency": "常住", "tags": "慢性病", "returned_on": "2020-01-23"})
+    made = prepared(importer(), row)
+    clean = roster_rows.fast_row(made, row)
+    assert clean is not None
+    assert clean.data["household"] == ("#A-1", 101, "")
+    assert clean.data["person"][5] == ",chronic," and made.ids == {int(ID_1[:17]): 3}
+
+
+@given(texts=st.lists(st.text(st.characters(blacklist_characters="\x00"), max_size=40),
+                      min_size=6, max_size=6))
+def test_one_check_of_the_joined_texts_says_what_a_check_of_each_says(
+        texts: list[str]) -> None:
+    each = all(not text or is_plain(text, limit)
+               for text, limit in zip(texts, TEXT_LIMITS.values(), strict=True))
+    assert roster_rows._all_plain(texts) == each
+
+
+@given(st.sampled_from(["  a", "a ", "a  b", "\u3000", "ｌ", "e\u0301", "\u0301"]))
+def test_odd_spaces_and_unnormalized_text_are_never_plain(text: str) -> None:
+    plain = unicodedata.is_normalized("NFKC", text) and text.strip() == text and \
+        "  " not in text and "\u3000" not in text
+    assert roster_rows._all_plain([text, "", "", "", "", ""]) == plain
+
+
+@given(st.text("0123456789", min_size=17, max_size=17), st.sampled_from("0123456789X"))
+def test_the_id_fast_check_agrees_with_the_full_parser(first17: str, last: str) -> None:
+    text = first17 + last
+    try:
+        expected: Any = parse_id_number(text, TODAY)
+        expected = (expected.value, expected.birth_date, expected.sex)
+    except Exception:  # noqa: BLE001 - the full parser's refusal, whatever its kind
+        expected = None
+    try:
+        found: Any = roster_parsing.parse_id(text, TODAY)
+    except CellError:
+        found = None
+    assert found == expected
+
+
+@given(st.text(max_size=30))
+def test_a_sealer_makes_what_crypto_makes(value: str) -> None:
+    sealer = Sealer("phone", mask_phone)
+    enc, hashed, masked = sealer.seal(value)
+    if not value:
+        assert (enc, hashed, masked) == ("", "", "")
+        return
+    assert hashed == crypto.keyed_hash(value, "phone") and masked == mask_phone(value)
+    assert crypto.decrypt(enc, "phone") == value and not crypto.needs_rotation(enc)
+    with pytest.raises(Exception):  # noqa: B017, PT011 - bound to its field: InvalidTag
+        crypto.decrypt(enc, "id_number")
