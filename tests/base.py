@@ -7,6 +7,7 @@
         │   └── Village A2 ── grid A2-1
         └── Town B: Xihe Town              officer: Bob
             └── Village B1 ── grid B1-1
+    Dr He (medical and transfer team) works for the whole district.
     A stranger has an account but no home area; an admin sees everything.
     Households: the Wangs (No. 14, East Lane, grid A1-1), the Zhaos (grid B1-1); a non-resident
     worker Sun Li in grid A1-2.
@@ -104,6 +105,8 @@ class World:
                                home_area=self.town_b)
         self.li = create_user(username="li", password=PASSWORD, role=Role.GRID_WORKER,
                               home_area=self.grid_a1_1)
+        self.medic = create_user(username="dr_he", password=PASSWORD, role=Role.MEDICAL,
+                                 home_area=self.district)
         self.stranger = create_user(username="stranger", password=PASSWORD,
                                     role=Role.VOLUNTEER, home_area=None)
 

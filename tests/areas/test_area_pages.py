@@ -188,8 +188,9 @@ class AreaPageQueryBudgetTests(BaseTestCase):
         w = self.world
         client = self.client_for(w.command)
         client.get(f"/areas/{w.town_a.pk}/")
-        # session, user, home area, area, breadcrumbs, children, 3 site counts, risk history
-        with self.assertNumQueries(10):
+        # session, user, home area, area, breadcrumbs, children, 3 site counts, risk history,
+        # and the registered panels' (the case figures: 3, cases.figures.headline_now)
+        with self.assertNumQueries(13):
             client.get(f"/areas/{w.town_a.pk}/")
-        with self.assertNumQueries(10):
+        with self.assertNumQueries(13):
             client.get(f"/areas/{w.district.pk}/")

@@ -9,6 +9,15 @@ from django.db.models import Count
 from django.test import TestCase
 
 from epigrid.areas.models import Area, Level
+from epigrid.cases.models import (
+    Case,
+    Exposure,
+    FollowUp,
+    LabTest,
+    MissedFollowUp,
+    Quarantine,
+    Transition,
+)
 from epigrid.core import crypto
 from epigrid.core.identity import parse_id_number
 from epigrid.demo.generator import generate
@@ -85,6 +94,8 @@ class TinyRegistryDemoTests(TestCase):
 
     def test_it_is_deterministic_by_seed(self) -> None:
         first = person_rows()
+        for model in (Transition, FollowUp, MissedFollowUp, Quarantine, LabTest, Exposure, Case):
+            model.objects.all().delete()
         PersonScreening.objects.all().delete()
         HouseholdVisit.objects.all().delete()
         ScreeningProgress.objects.all().delete()

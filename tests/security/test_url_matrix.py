@@ -11,6 +11,8 @@ insiders of town A do get in, so the matrix is not vacuous. No outsider's reques
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from typing import Any
 
 from django.test import Client
@@ -20,13 +22,9 @@ from epigrid.accounts.models import User
 from epigrid.accounts.services import create_api_token, create_user
 from epigrid.core.access import Role
 from epigrid.core.models import AuditEntry, ImportRun
+from tests import security as security_tests
 from tests.base import PASSWORD, BaseTestCase, World
-from tests.security import (
-    entries_registry_imports,
-    entries_registry_people,
-    entries_registry_progress,
-    entries_registry_screening,
-)
+from tests.security import entries_registry_screening
 from tests.security.matrix import (
     Entry,
     Route,
@@ -145,11 +143,16 @@ API: dict[str, Entry] = {
     "GET /api/sites/warehouses/{id}": obj(lambda w: w.warehouse_a),
 }
 
-# Each part of the registry keeps its entries in its own module.
-for _part in (entries_registry_people, entries_registry_screening, entries_registry_progress,
-              entries_registry_imports):
-    PAGES.update(_part.PAGES)
-    API.update(_part.API)
+# Each app part keeps its entries in its own module, tests/security/entries_<part>.py; a part
+# whose routes need town-A records gives it a `prepare(world)` that makes them (called once, in
+# setUpTestData, so that no call of the matrix writes anything itself).
+PARTS: list[Any] = []
+for _info in pkgutil.iter_modules(security_tests.__path__):
+    if _info.name.startswith("entries_"):
+        _part = importlib.import_module(f"{security_tests.__name__}.{_info.name}")
+        PAGES.update(_part.PAGES)
+        API.update(_part.API)
+        PARTS.append(_part)
 
 WRITES = ("create", "update", "delete")
 
@@ -172,6 +175,9 @@ class UrlMatrixTests(BaseTestCase):
         }
         town_a_import(w)  # so that the list of imports has a row of town A to leak
         entries_registry_screening.town_a_campaign(w)  # a running campaign, for its lists
+        for part in PARTS:
+            if hasattr(part, "prepare"):
+                part.prepare(w)
 
     # --- walking ---------------------------------------------------------------------------
 

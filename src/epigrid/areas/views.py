@@ -32,6 +32,7 @@ from epigrid.areas.forms import AreaSearchForm, RiskChangeForm
 from epigrid.areas.models import Area, Level, RiskLevel
 from epigrid.core.access import Capability, can
 from epigrid.core.exports import FORMATS, export_response
+from epigrid.core.panels import area_panels
 
 SEARCH_LIMIT = 50
 HISTORY_LIMIT = 20
@@ -73,6 +74,7 @@ def _detail_context(request: HttpRequest, area: Area,
         "may_export": can(user, Capability.EXPORT),
         "may_change_areas": can(user, Capability.CHANGE_AREAS),
         "search_form": AreaSearchForm(),
+        "panels": area_panels(request, area),  # other apps' figures (core.panels)
     }
 
 

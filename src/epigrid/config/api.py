@@ -13,8 +13,14 @@ from ninja import NinjaAPI, Swagger
 
 from epigrid.accounts.api import api_auth
 from epigrid.accounts.api import router as accounts_router
+from epigrid.alerts.api import router as alerts_router
 from epigrid.areas.api import router as areas_router
 from epigrid.areas.api import sites_router
+from epigrid.cases.case_api import router as cases_router
+from epigrid.cases.contact_api import router as contacts_router
+from epigrid.cases.figure_api import router as case_figures_router
+from epigrid.cases.lab_api import router as labs_router
+from epigrid.cases.quarantine_api import router as quarantine_router
 from epigrid.core.api import django_validation_error
 from epigrid.registry.api import router as registry_router
 from epigrid.registry.progress_api import router as progress_router
@@ -41,3 +47,9 @@ api.add_router("/sites", sites_router)
 api.add_router("/registry", registry_router)
 api.add_router("/screening", screening_router)
 api.add_router("/progress", progress_router)
+api.add_router("/cases", cases_router)
+api.add_router("/quarantine", quarantine_router)
+api.add_router("/labs", labs_router)
+api.add_router("/contacts", contacts_router)
+api.add_router("/case-figures", case_figures_router)
+api.add_router("/alerts", alerts_router)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import datetime
+import decimal
 import os
 import secrets
 from collections.abc import Callable
@@ -39,6 +40,14 @@ def env_int(name: str, default: int) -> int:
         return int(raw)
     except ValueError as exc:
         raise ConfigError(f"{name}={raw!r} is not a whole number") from exc
+
+
+def env_decimal(name: str, default: str) -> decimal.Decimal:
+    raw = os.environ.get(name) or default
+    try:
+        return decimal.Decimal(raw.strip())
+    except decimal.InvalidOperation as exc:
+        raise ConfigError(f"{name}={raw!r} is not a number") from exc
 
 
 def env_list(name: str, default: list[str]) -> list[str]:

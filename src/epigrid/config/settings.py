@@ -5,6 +5,8 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
+from celery.schedules import crontab
+
 from epigrid.config import env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -34,6 +36,8 @@ INSTALLED_APPS = [
     "epigrid.areas",
     "epigrid.accounts",
     "epigrid.registry",
+    "epigrid.alerts",
+    "epigrid.cases",
     "epigrid.web",
     "epigrid.demo",
 ]
@@ -134,6 +138,25 @@ CELERY_RESULT_BACKEND = env.env_str("CELERY_RESULT_BACKEND") or None
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# Run by `celery beat` (`epigrid worker --beat`): periodic checks and figures.
+CELERY_BEAT_SCHEDULE = {
+    "check-missed-follow-ups": {"task": "epigrid.cases.check_missed_follow_ups",
+                                "schedule": env.env_int("EPIGRID_FOLLOW_UP_CHECK_SECONDS", 1800)},
+    # Today's case figures every 15 minutes; yesterday's once more after midnight.
+    "recompute-case-figures": {"task": "epigrid.cases.recompute_figures", "schedule": 900},
+    "recompute-yesterdays-case-figures": {"task": "epigrid.cases.recompute_figures",
+                                          "schedule": crontab(hour=0, minute=10),
+                                          "kwargs": {"days_back": 1}},
+}
+
+# The quarantine and case policy of this deployment (docs/cases.md).
+QUARANTINE_DAYS = env.env_int("EPIGRID_QUARANTINE_DAYS", 14)
+QUARANTINE_RELEASE_NEGATIVE_TESTS = env.env_int("EPIGRID_QUARANTINE_RELEASE_TESTS", 2)
+FEVER_THRESHOLD = env.env_decimal("EPIGRID_FEVER_THRESHOLD", "37.3")
+# Serial interval for Rt (cases/rt.py): "gamma:MEAN:SD" in days, or daily probabilities
+# "0,p1,p2,..."; the default is SARS-CoV-2's (Nishiura et al. 2020).
+CASE_SERIAL_INTERVAL = env.env_str("EPIGRID_SERIAL_INTERVAL", "gamma:4.7:2.9")
+
 
 PAGE_SIZE = env.env_int("EPIGRID_PAGE_SIZE", 50)
 IMPORT_BATCH_SIZE = env.env_int("EPIGRID_IMPORT_BATCH_SIZE", 1000)

@@ -9,6 +9,8 @@ urlpatterns = [
     path("areas/", include("epigrid.areas.urls")),
     path("audit/", include("epigrid.core.urls")),
     path("registry/", include("epigrid.registry.urls")),
+    path("cases/", include("epigrid.cases.urls")),
+    path("alerts/", include("epigrid.alerts.urls")),
     path("imports/", include("epigrid.core.imports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),

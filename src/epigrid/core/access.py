@@ -39,6 +39,14 @@ class Capability(models.TextChoices):
     REVEAL_IDENTITY = "reveal_identity", _("Reveal full ID numbers and phones")
     SCREEN = "screen", _("Record door-to-door screening")
     MANAGE_CAMPAIGNS = "manage_campaigns", _("Start screening campaigns")
+    CHANGE_CASES = "change_cases", _("Report cases and change their state")
+    FOLLOW_UP = "follow_up", _("Record quarantine follow-ups")
+    LAB_RESULTS = "lab_results", _("Enter and resolve lab results")
+    TRACE_CONTACTS = "trace_contacts", _("Record contacts and exposures")
+    LOG_PASSAGES = "log_passages", _("Log passages at checkpoints")
+    MANAGE_SHIFTS = "manage_shifts", _("Plan checkpoint duty shifts")
+    UPDATE_BEDS = "update_beds", _("Update facilities' bed figures")
+    PLAN_TRANSFERS = "plan_transfers", _("Plan and track patient transfers")
     MANAGE_USERS = "manage_users", _("Manage users")
 
 
@@ -48,13 +56,24 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.COMMAND: frozenset({Capability.CHANGE_AREAS, Capability.CHANGE_RISK,
                              Capability.CHANGE_SITES, Capability.IMPORT, Capability.EXPORT,
                              Capability.CHANGE_REGISTRY, Capability.REVEAL_IDENTITY,
-                             Capability.SCREEN, Capability.MANAGE_CAMPAIGNS}),
+                             Capability.SCREEN, Capability.MANAGE_CAMPAIGNS,
+                             Capability.CHANGE_CASES, Capability.FOLLOW_UP,
+                             Capability.LAB_RESULTS, Capability.TRACE_CONTACTS,
+                             Capability.LOG_PASSAGES, Capability.MANAGE_SHIFTS,
+                             Capability.UPDATE_BEDS, Capability.PLAN_TRANSFERS}),
     Role.AREA_OFFICER: frozenset({Capability.CHANGE_SITES, Capability.IMPORT, Capability.EXPORT,
                                   Capability.CHANGE_REGISTRY, Capability.SCREEN,
-                                  Capability.MANAGE_CAMPAIGNS}),
-    Role.GRID_WORKER: frozenset({Capability.CHANGE_REGISTRY, Capability.SCREEN}),
-    Role.CHECKPOINT_STAFF: frozenset(),
-    Role.MEDICAL: frozenset({Capability.EXPORT, Capability.REVEAL_IDENTITY}),
+                                  Capability.MANAGE_CAMPAIGNS, Capability.CHANGE_CASES,
+                                  Capability.FOLLOW_UP, Capability.TRACE_CONTACTS,
+                                  Capability.LOG_PASSAGES, Capability.MANAGE_SHIFTS}),
+    Role.GRID_WORKER: frozenset({Capability.CHANGE_REGISTRY, Capability.SCREEN,
+                                 Capability.FOLLOW_UP}),
+    # Checkpoint staff log passages only at the checkpoints they are assigned to.
+    Role.CHECKPOINT_STAFF: frozenset({Capability.LOG_PASSAGES}),
+    Role.MEDICAL: frozenset({Capability.EXPORT, Capability.REVEAL_IDENTITY,
+                             Capability.CHANGE_CASES, Capability.FOLLOW_UP,
+                             Capability.LAB_RESULTS, Capability.TRACE_CONTACTS,
+                             Capability.UPDATE_BEDS, Capability.PLAN_TRANSFERS}),
     Role.LOGISTICS: frozenset({Capability.EXPORT}),
     Role.SUPERVISOR: frozenset({Capability.EXPORT}),
     Role.VOLUNTEER: frozenset(),

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from epigrid.areas.access import area_user
 from epigrid.core.access import Capability, can
+from epigrid.core.panels import panels_for
 from epigrid.registry import services
 from epigrid.registry.access import get_household_for_user, get_person_for_user
 from epigrid.registry.models import Household, Person, PersonScreening, Tag
@@ -170,7 +171,8 @@ def _person_context(request: HttpRequest, person: Person, **extra: Any) -> dict[
     with_tag_labels([person])
     return {"person": person, "screenings": screenings,
             "may_change": can(user, Capability.CHANGE_REGISTRY),
-            "reveal_form": RevealForm() if may_reveal else None, **extra}
+            "reveal_form": RevealForm() if may_reveal else None,
+            "panels": panels_for("person", request, person), **extra}
 
 
 @login_required

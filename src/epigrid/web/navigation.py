@@ -8,7 +8,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from epigrid.core.access import Capability, ScopedUser, can
+from epigrid.core.access import Capability, Role, ScopedUser, can, sees_everything
 
 
 @dataclass(frozen=True)
@@ -16,6 +16,10 @@ class NavEntry:
     label: str | Promise
     url_name: str
     capability: Capability | None = None
+    group: str | Promise | None = None  # entries of one group share a drop-down menu
+    # Whose bar shows the entry (None: everyone's). Only a shorter bar, never access: the page
+    # itself answers by capability and area.
+    roles: frozenset[str] | None = None
 
     def url(self) -> str:
         return reverse(self.url_name)
@@ -28,26 +32,55 @@ class NavLink:
     label: str | Promise
     url: str
     active: bool
+    group: str | Promise | None = None
 
 
+@dataclass(frozen=True)
+class NavGroup:
+    """A drop-down menu of links, or a single link when it holds only one (label None)."""
+
+    label: str | Promise | None
+    links: tuple[NavLink, ...]
+
+    @property
+    def active(self) -> bool:
+        return any(link.active for link in self.links)
+
+
+# Who works at checkpoints and with beds; a grid worker's phone bar stays short.
+DUTY = frozenset({Role.COMMAND, Role.AREA_OFFICER, Role.CHECKPOINT_STAFF, Role.SUPERVISOR})
+BEDS = frozenset({Role.COMMAND, Role.MEDICAL, Role.SUPERVISOR})
+SITES, REGISTRY, CASES, CHECKPOINTS, CARE = (
+    _("Sites"), _("Residents"), _("Cases"), _("Checkpoint duty"), _("Care"))
 ENTRIES: tuple[NavEntry, ...] = (
     NavEntry(_("Areas"), "areas:browse"),
-    NavEntry(_("Checkpoints"), "areas:checkpoints"),
-    NavEntry(_("Facilities"), "areas:facilities"),
-    NavEntry(_("Warehouses"), "areas:warehouses"),
-    NavEntry(_("Residents"), "registry:person_list"),
-    NavEntry(_("Screening"), "registry:screening_today", Capability.SCREEN),
-    NavEntry(_("Progress"), "registry:progress_index"),
+    NavEntry(_("Checkpoints"), "areas:checkpoints", group=SITES),
+    NavEntry(_("Facilities"), "areas:facilities", group=SITES),
+    NavEntry(_("Warehouses"), "areas:warehouses", group=SITES),
+    NavEntry(_("Residents"), "registry:person_list", group=REGISTRY),
+    NavEntry(_("Screening"), "registry:screening_today", Capability.SCREEN, group=REGISTRY),
+    NavEntry(_("Progress"), "registry:progress_index", group=REGISTRY),
+    NavEntry(_("Roster"), "registry:roster_export", Capability.EXPORT, group=REGISTRY),
+    NavEntry(_("Cases"), "cases:case_list", group=CASES),
+    NavEntry(_("Quarantine"), "cases:quarantine_list", group=CASES),
+    NavEntry(_("Follow-ups today"), "cases:followup_today", Capability.FOLLOW_UP, group=CASES),
+    NavEntry(_("Case figures"), "cases:figure_index", group=CASES),
+    NavEntry(_("Lab results"), "cases:lab_list", Capability.LAB_RESULTS, group=CASES),
+    NavEntry(_("Contacts to trace"), "cases:contact_todo", Capability.TRACE_CONTACTS,
+             group=CASES),
+    NavEntry(_("Clusters"), "cases:cluster_list", Capability.TRACE_CONTACTS, group=CASES),
     NavEntry(_("Imports"), "imports:list", Capability.IMPORT),
-    NavEntry(_("Roster"), "registry:roster_export", Capability.EXPORT),
     NavEntry(_("Audit log"), "core:audit", Capability.VIEW_AUDIT),
+    NavEntry(_("Inbox"), "alerts:inbox"),
 )
 
 
 def entries_for(user: ScopedUser) -> list[NavEntry]:
     if not user.is_authenticated:
         return []
-    return [entry for entry in ENTRIES if entry.capability is None or can(user, entry.capability)]
+    return [entry for entry in ENTRIES
+            if (entry.capability is None or can(user, entry.capability))
+            and (entry.roles is None or user.role in entry.roles or sees_everything(user))]
 
 
 def links_for(user: ScopedUser, path: str) -> list[NavLink]:
@@ -64,4 +97,21 @@ def links_for(user: ScopedUser, path: str) -> list[NavLink]:
             continue
     matching = [url for _entry, url in resolved if path.startswith(url)]
     active = max(matching, key=len, default=None)
-    return [NavLink(entry.label, url, url == active) for entry, url in resolved]
+    return [NavLink(entry.label, url, url == active, entry.group) for entry, url in resolved]
+
+
+def groups_for(links: list[NavLink]) -> list[NavGroup]:
+    """The links in bar order, those of a group gathered where its first one stands."""
+    groups: list[NavGroup] = []
+    seen: dict[str, int] = {}
+    for link in links:
+        key = str(link.group) if link.group is not None else None
+        if key is not None and key in seen:
+            index = seen[key]
+            groups[index] = NavGroup(groups[index].label, (*groups[index].links, link))
+            continue
+        if key is not None:
+            seen[key] = len(groups)
+        groups.append(NavGroup(link.group, (link,)))
+    # A group the user sees one entry of is just that link.
+    return [group if len(group.links) > 1 else NavGroup(None, group.links) for group in groups]

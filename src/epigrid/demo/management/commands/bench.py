@@ -15,7 +15,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-NOT_BENCHES = {"harness", "registry_progress"}  # the latter is a part of "registry"
+# Not benches of their own: the harness, and the parts that "registry", "cases" and
+# "checkpoints" run.
+NOT_BENCHES = {"harness", "registry_progress", "cases_labs", "cases_figures", "cases_chain",
+               "checkpoints_figures", "checkpoints_load", "checkpoints_server"}
 
 
 def available() -> list[str]:

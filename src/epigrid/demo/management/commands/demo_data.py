@@ -38,3 +38,8 @@ class Command(BaseCommand):
                 "Residents: {residents} in {households} households, {non_residents} "
                 "non-residents; campaign: {visits} households visited, {screened} persons "
                 "screened, {abnormal} abnormal.".format(**summary["residents"]))
+        if summary.get("outbreak"):
+            self.stdout.write(
+                "Outbreak: {infected} infected, {cases} cases ({open_cases} open), {exposures} "
+                "exposures, {quarantines} quarantines, {follow_ups} follow-ups, {lab_tests} lab "
+                "tests.".format(**summary["outbreak"]))

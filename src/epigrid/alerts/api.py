@@ -1,0 +1,58 @@
+"""The inbox API: my notices, and acknowledging them."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+
+from epigrid.alerts import inbox
+from epigrid.core.api import Page, PageParams, api_user, keyset_page, not_found
+
+router = Router(tags=["alerts"])
+
+
+class ReceiptOut(Schema):
+    id: int
+    title: str
+    body: str
+    link: str
+    sent_at: datetime.datetime
+    read_at: datetime.datetime | None
+
+    @staticmethod
+    def resolve_title(obj: object) -> str:
+        return obj.notice.title  # type: ignore[attr-defined]
+
+    @staticmethod
+    def resolve_body(obj: object) -> str:
+        return obj.notice.body  # type: ignore[attr-defined]
+
+    @staticmethod
+    def resolve_link(obj: object) -> str:
+        return obj.notice.link  # type: ignore[attr-defined]
+
+    @staticmethod
+    def resolve_sent_at(obj: object) -> datetime.datetime:
+        return obj.notice.created_at  # type: ignore[attr-defined]
+
+
+class InboxParams(PageParams):
+    unread: bool = False
+
+
+@router.get("/inbox", response=Page[ReceiptOut], summary="My notices, oldest first by id")
+def list_inbox(request: HttpRequest, params: Query[InboxParams]) -> dict[str, object]:
+    receipts = inbox.receipts_of(api_user(request))
+    if params.unread:
+        receipts = receipts.filter(read_at__isnull=True)
+    return keyset_page(receipts, params)
+
+
+@router.post("/inbox/{receipt_id}/read", response=ReceiptOut, summary="Acknowledge a notice")
+def read_one(request: HttpRequest, receipt_id: int) -> object:
+    receipt = inbox.receipts_of(api_user(request)).filter(pk=receipt_id).first()
+    if receipt is None:
+        raise not_found()
+    return inbox.mark_read(receipt)

@@ -1,0 +1,52 @@
+"""Notices: one message to the users of some areas' subtrees and some roles, and who read it."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from epigrid.core.access import ScopedQuerySet
+
+
+class Notice(models.Model):
+    # Where the notice was raised (the first target area): scopes who may see it in lists.
+    area_path = models.CharField(max_length=255, db_index=True, editable=False)
+    target_paths = models.JSONField(_("areas"), default=list)
+    roles = models.JSONField(_("roles"), default=list)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), blank=True)
+    link = models.CharField(_("link"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True, db_index=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path_field: ClassVar[str] = "area_path"
+
+    class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Receipt(models.Model):
+    """A notice delivered to one user's inbox; read_at is the acknowledgement."""
+
+    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="receipts")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="receipts")
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("receipt")
+        verbose_name_plural = _("receipts")
+        constraints = [models.UniqueConstraint(fields=["notice", "user"],
+                                               name="one_receipt_per_user")]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.notice_id} -> {self.user_id}"

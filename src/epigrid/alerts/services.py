@@ -1,0 +1,45 @@
+"""`notify()`: the one function every app calls to tell someone something.
+
+It starts as an in-app inbox; channels (SMS, e-mail) can be added behind it without its
+callers changing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Q
+
+from epigrid.alerts.models import Notice, Receipt
+from epigrid.areas.models import Area
+from epigrid.core.access import subtree_q
+
+
+def _paths(areas: Iterable[Area | str]) -> list[str]:
+    return sorted({area.path if isinstance(area, Area) else area for area in areas})
+
+
+def recipients_q(paths: list[str], roles: Iterable[str]) -> Q:
+    """Users whose home area lies in one of the subtrees and whose role is one of `roles`."""
+    where = Q()
+    for path in paths:
+        where |= subtree_q("home_area__path", path)
+    return where & Q(role__in=list(roles), is_active=True)
+
+
+@transaction.atomic
+def notify(areas: Iterable[Area | str], roles: Iterable[str], title: str, body: str = "",
+           link: str = "") -> Notice:
+    """Deliver a notice to the users of the areas' subtrees with one of the roles."""
+    paths = _paths(areas)
+    roles = sorted(set(roles))
+    notice = Notice.objects.create(area_path=paths[0] if paths else "", target_paths=paths,
+                                   roles=roles, title=title[:200], body=body, link=link)
+    if paths and roles:
+        user_ids = get_user_model().objects.filter(recipients_q(paths, roles)).values_list(
+            "pk", flat=True)
+        Receipt.objects.bulk_create([Receipt(notice=notice, user_id=pk) for pk in user_ids],
+                                    batch_size=1000)
+    return notice

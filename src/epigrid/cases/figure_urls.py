@@ -1,0 +1,13 @@
+"""Pages of the cases app: the figure part (case figures 疫情数据, epidemic curve, drill-downs)."""
+
+from django.urls import URLPattern, path
+
+from epigrid.cases import figure_views as views
+
+urlpatterns: list[URLPattern] = [
+    path("figures/", views.figure_index, name="figure_index"),
+    path("figures/areas/<int:area_id>/", views.figure_area, name="figure_area"),
+    path("figures/areas/<int:area_id>/curve/", views.figure_curve, name="figure_curve"),
+    path("figures/areas/<int:area_id>/records/<slug:code>/", views.figure_records,
+         name="figure_records"),
+]

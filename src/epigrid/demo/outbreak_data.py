@@ -1,0 +1,326 @@
+"""The demo's outbreak: several hundred cases in transmission chains, with their contacts,
+quarantines, twice-daily follow-ups and nucleic-acid tests, over the last four weeks.
+
+A few index cases return from a key area; each infected person exposes their household and a few
+neighbours of their village; some of those are infected in turn (a branching process with a
+generation time of about five days). Every person gets one case whose transitions follow the
+state machine of cases.states: contacts are quarantined and released after two negative tests,
+or turn positive; patients go from fever through suspected to confirmed and admission, and most
+of the early ones have recovered. Rows are written in bulk: the story is fictional, the shapes
+are real.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import random
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Max, Min
+from django.utils import timezone
+
+from epigrid.areas.models import Area, Facility, Level
+from epigrid.cases.models import (
+    Case,
+    Evidence,
+    Exposure,
+    FollowUp,
+    Lab,
+    LabTest,
+    MissedFollowUp,
+    Quarantine,
+    QuarantineRoom,
+    Severity,
+    Source,
+    Transition,
+)
+from epigrid.cases.states import TERMINAL, State
+from epigrid.registry.models import Person
+
+DAYS = 28
+INDEX_CASES = {"tiny": 2, "district": 10, "city": 10}
+MAX_INFECTED = {"tiny": 15, "district": 420, "city": 420}
+# Secondary attack rates: about two infections per case before control (R0 near 2).
+ATTACK: dict[str, float] = {Exposure.Setting.HOUSEHOLD: 0.4, Exposure.Setting.GATHERING: 0.2}
+NEIGHBOURS = (2, 7)  # contacts outside the household, drawn from the village
+ASYMPTOMATIC_SHARE = 0.2
+CENTRALIZED_SHARE = 0.4
+MISSED_SHARE = 0.03
+ROOMS_PER_SITE = 40
+LABS = (("LAB-CDC", "区疾控中心实验室", 3000), ("LAB-HOSP", "区人民医院检验科", 2000),
+        ("LAB-KINGMED", "第三方医学检验所", 5000))
+
+
+def _at(day: datetime.date, hour: int) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
+@dataclass
+class Story:
+    """One person's episode: the moves of their case, their quarantine and their tests."""
+
+    person: Person
+    moves: list[tuple[str, datetime.datetime, str, str]] = field(default_factory=list)
+    onset: datetime.date | None = None
+    quarantine: tuple[str, datetime.date] | None = None  # kind, start
+    tests: list[tuple[datetime.datetime, str]] = field(default_factory=list)
+    source: str = Source.TRACING
+
+    def move(self, state: str, at: datetime.datetime, reason: str, evidence: str = "") -> None:
+        self.moves.append((state, at, reason, evidence))
+
+
+class Outbreak:
+    def __init__(self, scale: str, seed: int, root: Area) -> None:
+        self.rng = random.Random(seed + 4)
+        self.scale = scale
+        self.today = timezone.localdate()
+        self.start = self.today - datetime.timedelta(days=DAYS)
+        self.root = root
+        self.stories: dict[int, Story] = {}
+        self.exposures: list[Exposure] = []
+        self.infected = 0
+        bounds = Person.objects.aggregate(low=Min("pk"), high=Max("pk"))
+        self.low, self.high = bounds["low"] or 0, bounds["high"] or 0
+
+    def random_person(self, path: str = "") -> Person | None:
+        for _ in range(5):
+            pivot = self.rng.randint(self.low, self.high)
+            found = Person.objects.filter(pk__gte=pivot, area_path__startswith=path).order_by(
+                "pk").first()
+            if found is not None:
+                return found
+        return None
+
+    def village_path(self, person: Person) -> str:
+        parts = person.area_path.split("/")
+        return "/".join(parts[:4]) + "/" if len(parts) > 4 else person.area_path
+
+    def infect(self, person: Person, infected_on: datetime.date, generation: int) -> None:
+        story = self.stories.setdefault(person.pk, Story(person))
+        self.infected += 1
+        onset = infected_on + datetime.timedelta(days=self.rng.randint(3, 7))
+        asymptomatic = self.rng.random() < ASYMPTOMATIC_SHARE
+        story.onset = None if asymptomatic else onset
+        if story.quarantine is not None:  # a contact in quarantine: found by its tests
+            found = max(onset, story.quarantine[1] + datetime.timedelta(days=1))
+            if found > self.today:
+                return
+            story.tests.append((_at(found, 9), LabTest.Result.POSITIVE))
+            story.move(State.ASYMPTOMATIC if asymptomatic else State.CONFIRMED, _at(found, 15),
+                       "核酸阳性", Evidence.TEST)
+        elif asymptomatic:
+            return  # nobody knows yet
+        else:
+            story.source = Source.CLINIC if generation == 0 else Source.SCREENING
+            visit = onset + datetime.timedelta(days=self.rng.randint(0, 2))
+            if visit > self.today:
+                return
+            story.move(State.FEVER, _at(visit, 10), "发热门诊就诊")
+            story.tests.append((_at(visit, 11), LabTest.Result.POSITIVE))
+            story.move(State.SUSPECTED, _at(visit, 14), "肺部CT异常")
+            confirmed = visit + datetime.timedelta(days=1)
+            if confirmed > self.today:
+                return
+            story.move(State.CONFIRMED, _at(confirmed, 9), "核酸阳性", Evidence.TEST)
+        self.treat(story)
+        self.expose(story, infected_on, generation)
+
+    def treat(self, story: Story) -> None:
+        last = story.moves[-1][1].date()
+        admitted = last + datetime.timedelta(days=1)
+        if admitted > self.today:
+            return
+        story.move(State.ADMITTED, _at(admitted, 11), "收治入院")
+        out = admitted + datetime.timedelta(days=self.rng.randint(10, 20))
+        if out <= self.today:
+            died = self.rng.random() < 0.02
+            story.move(State.DIED if died else State.RECOVERED, _at(out, 10),
+                       "死亡" if died else "治愈出院")
+
+    def expose(self, story: Story, infected_on: datetime.date, generation: int) -> None:
+        person = story.person
+        contacts: list[tuple[Person, str]] = []
+        if person.household_id:
+            contacts += [(member, Exposure.Setting.HOUSEHOLD) for member in
+                         Person.objects.filter(household_id=person.household_id)
+                         .exclude(pk=person.pk)]
+        met_already = {person.pk} | {member.pk for member, _setting in contacts}
+        for _ in range(self.rng.randint(*NEIGHBOURS)):
+            other = self.random_person(self.village_path(person))
+            if other is not None and other.pk not in met_already:
+                met_already.add(other.pk)
+                contacts.append((other, Exposure.Setting.GATHERING))
+        # Tracing starts when the case is found (its first move), or at once if never found.
+        traced = story.moves[0][1].date() if story.moves else infected_on
+        for contact, setting in contacts:
+            met = min(self.today, infected_on + datetime.timedelta(days=self.rng.randint(3, 6)))
+            self.exposures.append(Exposure(source=person, contact=contact,
+                                           area_path=person.area_path, exposed_on=met,
+                                           setting=setting))
+            if contact.pk in self.stories:
+                continue
+            story_c = self.stories[contact.pk] = Story(contact)
+            quarantined = max(met, traced) + datetime.timedelta(days=1)
+            if quarantined <= self.today:
+                story_c.move(State.CLOSE_CONTACT, _at(quarantined, 9), "流调判定为密接")
+                kind = (Quarantine.Kind.CENTRALIZED if self.rng.random() < CENTRALIZED_SHARE
+                        else Quarantine.Kind.HOME)
+                story_c.quarantine = (kind, quarantined)
+                story_c.move(State.QUARANTINED, _at(quarantined, 12), "落实隔离")
+            if (self.infected < MAX_INFECTED[self.scale]
+                    and self.rng.random() < ATTACK[setting]):
+                self.infect(contact, met, generation + 1)
+            elif story_c.quarantine is not None:
+                self.release(story_c)
+
+    def release(self, story: Story) -> None:
+        if story.quarantine is None:
+            return
+        start = story.quarantine[1]
+        end = start + datetime.timedelta(days=14)
+        for offset in (1, 13):
+            day = start + datetime.timedelta(days=offset)
+            if day <= self.today:
+                story.tests.append((_at(day, 9), LabTest.Result.NEGATIVE))
+        if end <= self.today:
+            story.move(State.RELEASED, _at(end, 10), "期满两次核酸阴性", Evidence.TEST)
+
+    def run(self) -> None:
+        grids = Area.objects.filter(level=Level.GRID, path__startswith=self.root.path)
+        for index in range(INDEX_CASES[self.scale]):
+            person = self.random_person(grids[index * 7 % max(1, grids.count())].path)
+            if person is None or person.pk in self.stories:
+                continue
+            person.returnee_origin = person.returnee_origin or "武汉"
+            self.infect(person, self.start + datetime.timedelta(days=index), 0)
+
+
+class Writer:
+    """Turns the stories into rows: labs, rooms, cases, transitions, quarantines, follow-ups."""
+
+    def __init__(self, outbreak: Outbreak) -> None:
+        self.o = outbreak
+        self.rng = random.Random(outbreak.rng.random())
+        district = (Area.objects.filter(level=Level.DISTRICT, path__startswith=outbreak.root.path)
+                    .order_by("path").first()) or outbreak.root
+        self.labs = [Lab.objects.get_or_create(code=code, defaults={
+            "name": name, "area": district, "daily_capacity": capacity})[0]
+            for code, name, capacity in LABS]
+        self.rooms = self._rooms(outbreak.root)
+        self.counts: dict[str, int] = {}
+
+    def _rooms(self, root: Area) -> list[QuarantineRoom]:
+        sites = Facility.objects.filter(kind=Facility.Kind.QUARANTINE_SITE,
+                                        area__path__startswith=root.path).order_by("code")[:20]
+        rooms = [QuarantineRoom(site=site, number=f"{floor}{number:02d}", capacity=1)
+                 for site in sites for floor in (1, 2) for number in range(1, ROOMS_PER_SITE // 2
+                                                                           + 1)]
+        return QuarantineRoom.objects.bulk_create(rooms)
+
+    def write(self) -> dict[str, int]:
+        stories = [story for story in self.o.stories.values() if story.moves]
+        cases = Case.objects.bulk_create([self._case(story) for story in stories],
+                                         batch_size=500)
+        transitions: list[Transition] = []
+        quarantines: list[tuple[Quarantine, Story]] = []
+        tests: list[LabTest] = []
+        for case, story in zip(cases, stories, strict=True):
+            previous = ""
+            for state, at, reason, evidence in story.moves:
+                transitions.append(Transition(case=case, area_path=case.area_path,
+                                              from_state=previous, to_state=state, at=at,
+                                              reason=reason, evidence=evidence))
+                previous = state
+            if story.quarantine is not None:
+                quarantines.append((self._quarantine(case, story, *story.quarantine), story))
+            tests += [self._test(story.person, index, at, result)
+                      for index, (at, result) in enumerate(story.tests)]
+        Transition.objects.bulk_create(transitions, batch_size=1000)
+        Quarantine.objects.bulk_create([q for q, _story in quarantines], batch_size=500)
+        LabTest.objects.bulk_create(tests, batch_size=1000)
+        Exposure.objects.bulk_create(self.o.exposures, batch_size=1000)
+        self._follow_ups(quarantines)
+        return {"cases": len(cases), "infected": self.o.infected,
+                "open_cases": sum(case.is_open for case in cases),
+                "exposures": len(self.o.exposures), "quarantines": len(quarantines),
+                "lab_tests": len(tests), **self.counts}
+
+    def _case(self, story: Story) -> Case:
+        state, at = story.moves[-1][0], story.moves[-1][1]
+        severe = self.rng.random()
+        case = Case(person=story.person, grid_id=story.person.grid_id,
+                    area_path=story.person.area_path, state=state, state_since=at,
+                    source=story.source, onset_date=story.onset,
+                    reported_on=timezone.localdate(story.moves[0][1]),
+                    severity=(Severity.CRITICAL if severe < 0.03 else Severity.SEVERE
+                              if severe < 0.12 else Severity.MODERATE if severe < 0.5
+                              else Severity.MILD) if story.onset else "")
+        case.is_open = state not in TERMINAL
+        return case
+
+    def _quarantine(self, case: Case, story: Story, kind: str,
+                    start: datetime.date) -> Quarantine:
+        ended = next((at.date() for state, at, _r, _e in story.moves
+                      if state in {State.RELEASED, State.CONFIRMED, State.ASYMPTOMATIC}), None)
+        outcome = "" if ended is None else (Quarantine.Outcome.RELEASED if case.state ==
+                                            State.RELEASED else Quarantine.Outcome.ESCALATED)
+        room = None
+        if kind == Quarantine.Kind.CENTRALIZED and self.rooms and ended is None:
+            room = self.rooms.pop()
+        if room is None:
+            kind = Quarantine.Kind.HOME
+        return Quarantine(case=case, area_path=case.area_path, kind=kind,
+                          site_id=room.site_id if room else None, room=room, starts_on=start,
+                          planned_end=start + datetime.timedelta(days=14), ended_on=ended,
+                          outcome=outcome)
+
+    def _test(self, person: Person, index: int, at: datetime.datetime,
+              result: str) -> LabTest:
+        lab = self.rng.choice(self.labs)
+        resulted = at + datetime.timedelta(hours=self.rng.randint(4, 20))
+        pending = resulted > timezone.now()
+        return LabTest(lab=lab, sample_id=f"S{person.pk:08d}-{index}", person=person,
+                       area_path=person.area_path, name=person.name,
+                       id_number_enc=person.id_number_enc, id_number_hash=person.id_number_hash,
+                       id_number_masked=person.id_number_masked, sampled_at=at,
+                       resulted_at=None if pending else resulted,
+                       result=LabTest.Result.PENDING if pending else result,
+                       match=LabTest.Match.MATCHED)
+
+    def _follow_ups(self, quarantines: list[tuple[Quarantine, Story]]) -> None:
+        rows: list[FollowUp] = []
+        missed: list[MissedFollowUp] = []
+        now = timezone.localtime()
+        for quarantine, _story in quarantines:
+            day = quarantine.starts_on
+            last = quarantine.ended_on or self.o.today
+            while day <= last:
+                for slot, hour in ((FollowUp.Slot.MORNING, 12), (FollowUp.Slot.EVENING, 20)):
+                    if _at(day, hour) > now:
+                        continue
+                    if self.rng.random() < MISSED_SHARE:
+                        missed.append(MissedFollowUp(quarantine=quarantine, day=day, slot=slot,
+                                                     area_path=quarantine.area_path))
+                        continue
+                    rows.append(FollowUp(quarantine=quarantine, area_path=quarantine.area_path,
+                                         day=day, slot=slot,
+                                         temperature=self.rng.choice(TEMPERATURES)))
+                day += datetime.timedelta(days=1)
+        FollowUp.objects.bulk_create(rows, batch_size=2000)
+        MissedFollowUp.objects.bulk_create(missed, batch_size=1000)
+        self.counts.update(follow_ups=len(rows), missed_follow_ups=len(missed))
+
+
+TEMPERATURES = tuple(decimal.Decimal(f"36.{tenth}") for tenth in range(1, 10))
+
+
+def generate_outbreak(scale: str, seed: int, root: Area) -> dict[str, Any]:
+    """The outbreak of the demo under `root` (after its residents); the counts of its rows."""
+    outbreak = Outbreak(scale, seed, root)
+    if outbreak.high == 0:
+        return {}
+    outbreak.run()
+    return Writer(outbreak).write()

@@ -1,0 +1,151 @@
+"""Importing a lab's result sheet: per-row errors name the row and column, valid rows are kept,
+a resend changes nothing, a positive row runs the workflow."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from epigrid.accounts.services import create_user
+from epigrid.alerts.models import Notice
+from epigrid.cases.models import Case, LabTest
+from epigrid.cases.states import State
+from epigrid.core.access import Role
+from epigrid.core.imports.runner import run_import
+from epigrid.core.models import ImportRun
+from tests.base import PASSWORD, BaseTestCase
+from tests.cases.lab_helpers import (
+    ID_A,
+    ID_A2,
+    ID_BAD_CHECK,
+    ID_NOBODY,
+    hours_ago,
+    record,
+    sheet,
+    stamp,
+    town_lab,
+)
+
+R = LabTest.Result
+M = LabTest.Match
+VALID = ImportRun.Mode.VALID_ROWS
+
+
+def row(sample: str, id_number: str = ID_A, result: str = "阴性", sampled: float = 10,
+        resulted: float | None = 2, lab: str = "LAB-A", name: str = "王军") -> list[str]:
+    return [sample, id_number, name, stamp(hours_ago(sampled)),
+            stamp(hours_ago(resulted)) if resulted is not None else "", result, lab]
+
+
+class LabImportTests(BaseTestCase):
+    def setUp(self) -> None:
+        self.lab = town_lab(self.world)
+
+    def run_sheet(self, rows: list[list[str]], user: Any = None) -> ImportRun:
+        with self.captureOnCommitCallbacks(execute=True):
+            return run_import("lab_results", sheet(rows), VALID, user or self.world.command)
+
+    def errors(self, run: ImportRun) -> list[tuple[int, str, str]]:
+        return [(e["row"], e["column"], e["message"]) for e in run.errors]
+
+    def test_it_imports_a_sheet_and_matches_its_rows(self) -> None:
+        run = self.run_sheet([row("S1"), row("S2", ID_A2, "negative"),
+                              row("S3", ID_NOBODY, "待定", resulted=None)])
+        self.assertEqual((run.status, run.rows_created, run.rows_failed),
+                         (ImportRun.Status.DONE, 3, 0))
+        tests = {t.sample_id: t for t in LabTest.objects.all()}
+        self.assertEqual(tests["S1"].person, self.world.person_a)
+        self.assertEqual(tests["S2"].person, self.world.person_a2)
+        self.assertEqual((tests["S3"].match, tests["S3"].result, tests["S3"].area_path),
+                         (M.UNMATCHED, R.PENDING, self.world.town_a.path))
+        self.assertEqual(tests["S1"].id_number_masked, "420102********001X")
+        self.assertEqual(tests["S1"].id_number_hash, self.world.person_a.id_number_hash)
+
+    def test_it_names_the_row_and_column_of_each_bad_cell_and_keeps_the_rest(self) -> None:
+        run = self.run_sheet([
+            row("S1"),                                  # row 2: fine
+            row("S2", lab="LAB-X"),                     # 3: unknown lab
+            row("S3", ID_BAD_CHECK),                    # 4: check character
+            ["S4", ID_A, "王军", "2020-02-30 08:00", "", "阴性", "LAB-A"],  # 5: no such day
+            row("S5", result="maybe"),                  # 6: unknown result
+            row("S1"),                                  # 7: repeat of row 2
+            row("S6", sampled=1, resulted=5),           # 8: result before sample
+            row("S7", sampled=-2, resulted=-3),         # 9: future
+            row("S8", resulted=None),                   # 10: final without time
+        ])
+        self.assertEqual((run.status, run.rows_created, run.rows_failed),
+                         (ImportRun.Status.PARTIAL, 1, 8))
+        errors = self.errors(run)
+        by_row = {number: (column, message) for number, column, message in errors}
+        self.assertEqual(by_row[3][0], "检测机构编码")
+        self.assertIn("no lab with the code LAB-X", by_row[3][1])
+        self.assertEqual(by_row[4][0], "身份证号")
+        self.assertIn("check character", by_row[4][1])
+        self.assertEqual(by_row[5][0], "采样时间")
+        self.assertIn("does not exist", by_row[5][1])
+        self.assertEqual(by_row[6][0], "检测结果")
+        self.assertIn("Unknown result", by_row[6][1])
+        self.assertEqual(by_row[7], ("样本编号", "This sample id appears twice in the file for "
+                                                "this lab; row 2 has it already."))
+        self.assertEqual(by_row[8], ("检测时间", "The result time lies before the sample time."))
+        self.assertIn((9, "采样时间", "The sample time lies in the future."), errors)
+        self.assertIn((9, "检测时间", "The result time lies in the future."), errors)
+        self.assertEqual(by_row[10][0], "检测时间")
+        self.assertEqual(list(LabTest.objects.values_list("sample_id", flat=True)), ["S1"])
+
+    def test_it_changes_nothing_when_the_same_sheet_comes_again(self) -> None:
+        rows = [row("S1"), row("S2", ID_NOBODY)]
+        self.run_sheet(rows)
+        again = self.run_sheet(rows)
+        self.assertEqual((again.rows_created, again.rows_updated, again.rows_unchanged,
+                          again.rows_failed), (0, 0, 2, 0))
+        self.assertEqual(LabTest.objects.count(), 2)
+
+    def test_it_refuses_a_row_that_contradicts_a_stored_result(self) -> None:
+        record(self.lab, self.world.medic, sample_id="S1", result=R.NEGATIVE)
+        run = self.run_sheet([row("S1", result="阳性"), row("S2")])
+        self.assertEqual((run.rows_created, run.rows_failed), (1, 1))
+        self.assertEqual(self.errors(run), [(2, "检测结果",
+                                             "Sample S1 already has the result negative.")])
+        self.assertFalse(Case.objects.exists())
+
+    def test_it_updates_pending_samples_with_their_results(self) -> None:
+        self.run_sheet([row("S1", result="待定", resulted=None),
+                        row("S2", ID_NOBODY, result="pending", resulted=None)])
+        run = self.run_sheet([row("S1", result="阴性"), row("S2", ID_NOBODY, result="阴性")])
+        self.assertEqual((run.rows_created, run.rows_updated), (0, 2))
+        s1 = LabTest.objects.get(sample_id="S1")
+        self.assertEqual((s1.result, s1.person), (R.NEGATIVE, self.world.person_a))
+        self.assertIsNotNone(s1.resulted_at)
+        self.assertEqual(LabTest.objects.get(sample_id="S2").match, M.UNMATCHED)
+
+    def test_it_runs_the_positive_workflow_for_positive_matched_rows_only(self) -> None:
+        run = self.run_sheet([row("S1", result="阳性"), row("S2", ID_NOBODY, result="阳性"),
+                              row("S3", ID_A2)])
+        self.assertEqual(run.rows_created, 3)
+        case = Case.objects.get()
+        self.assertEqual((case.person, case.state), (self.world.person_a, State.ASYMPTOMATIC))
+        self.assertEqual(Notice.objects.count(), 2)
+
+    def test_it_refuses_the_whole_sheet_to_a_role_without_lab_results(self) -> None:
+        run = self.run_sheet([row("S1")], user=self.world.alice)
+        self.assertEqual(run.status, ImportRun.Status.FAILED)
+        self.assertEqual(run.file_error, "Your role may not record lab results.")
+        self.assertFalse(LabTest.objects.exists())
+
+    def test_it_knows_only_the_labs_of_the_users_area(self) -> None:
+        b_command = create_user(username="wu", password=PASSWORD, role=Role.COMMAND,
+                                home_area=self.world.town_b)
+        run = self.run_sheet([row("S1")], user=b_command)
+        self.assertEqual(run.rows_failed, 1)
+        self.assertIn("no lab with the code LAB-A in your area", run.errors[0]["message"])
+
+    def test_it_reads_english_headers_and_excel_times(self) -> None:
+        headers = ("sample id", "ID number", "name", "sample time", "result time", "result",
+                   "lab code")
+        run = run_import("lab_results", sheet([
+            ["S1", ID_A, "Wang Jun", "43862.354166667", "2020/2/1 18:05", "Negative", "LAB-A"]],
+            headers=headers), VALID, self.world.command)
+        self.assertEqual(run.rows_created, 1, run.errors)
+        test = LabTest.objects.get()
+        self.assertEqual(stamp(test.sampled_at), "2020-02-01 08:30")
+        self.assertEqual(stamp(test.resulted_at), "2020-02-01 18:05")

@@ -1,0 +1,60 @@
+"""The demo's outbreak at tiny scale: every case follows the state machine, rows agree."""
+
+from __future__ import annotations
+
+from django.db.models import Count
+from django.test import TestCase
+
+from epigrid.cases import states
+from epigrid.cases.models import Case, Exposure, FollowUp, LabTest, Quarantine, Transition
+from epigrid.cases.states import State
+from epigrid.demo.generator import generate
+
+SEED = 11
+
+
+class TinyOutbreakDemoTests(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.summary = generate("tiny", SEED, residents=True)["outbreak"]
+
+    def test_it_tells_an_outbreak(self) -> None:
+        self.assertGreater(self.summary["infected"], 1)
+        self.assertEqual(Case.objects.count(), self.summary["cases"])
+        self.assertGreater(Exposure.objects.count(), 0)
+        self.assertTrue(Case.objects.filter(state__in=[State.CONFIRMED, State.ADMITTED,
+                                                       State.RECOVERED]).exists())
+
+    def test_it_moves_every_case_along_the_table(self) -> None:
+        for case in Case.objects.prefetch_related("transitions"):
+            steps = list(case.transitions.all())
+            self.assertIn(steps[0].to_state, states.INITIAL)
+            self.assertEqual(steps[0].from_state, "")
+            for before, after in zip(steps, steps[1:], strict=False):
+                self.assertEqual(after.from_state, before.to_state)
+                self.assertTrue(states.allowed(before.to_state, after.to_state), case)
+                self.assertLessEqual(before.at, after.at)
+                if states.needs_evidence(before.to_state, after.to_state):
+                    self.assertEqual(after.evidence, "test")
+            self.assertEqual(case.state, steps[-1].to_state)
+            self.assertEqual(case.is_open, case.state not in states.TERMINAL)
+
+    def test_it_gives_a_person_one_case_at_most(self) -> None:
+        self.assertFalse(Case.objects.values("person").annotate(n=Count("id"))
+                         .filter(n__gt=1).exists())
+
+    def test_it_releases_only_with_two_negative_tests(self) -> None:
+        for quarantine in Quarantine.objects.filter(outcome=Quarantine.Outcome.RELEASED):
+            negatives = LabTest.objects.filter(person=quarantine.case.person,
+                                               result=LabTest.Result.NEGATIVE).count()
+            self.assertGreaterEqual(negatives, 2)
+
+    def test_it_follows_up_open_quarantines_within_their_days(self) -> None:
+        for follow_up in FollowUp.objects.select_related("quarantine"):
+            self.assertGreaterEqual(follow_up.day, follow_up.quarantine.starts_on)
+        self.assertEqual(Transition.objects.values("case").distinct().count(),
+                         Case.objects.count())
+
+    def test_it_exposes_a_contact_once_per_source(self) -> None:
+        self.assertFalse(Exposure.objects.values("source", "contact").annotate(n=Count("id"))
+                         .filter(n__gt=1).exists())
