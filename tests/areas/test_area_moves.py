@@ -5,6 +5,7 @@ from typing import Any
 from epigrid.areas import services
 from epigrid.areas.models import Area
 from epigrid.cases import signals as cases_signals
+from epigrid.checkpoints import signals as checkpoint_signals
 from epigrid.registry import signals as registry_signals
 from tests.base import BaseTestCase
 
@@ -30,7 +31,8 @@ class MoveSignalTests(BaseTestCase):
         w = self.world
         # lock, read, one UPDATE of the subtree's paths, parent, audit, re-read, savepoints,
         # and one UPDATE per table that copies paths, whatever the subtree's size
-        copies = sum(len(app.PATH_COPIES) for app in (registry_signals, cases_signals))
+        copies = sum(len(app.PATH_COPIES) for app in (registry_signals, cases_signals,
+                                                      checkpoint_signals))
         with self.assertNumQueries(7 + copies):
             services.move_area(w.village_a1, w.town_b)
         assert Area.objects.within(w.town_b.path).filter(name__startswith="Grid A1").count() == 2

@@ -21,6 +21,9 @@ from epigrid.cases.contact_api import router as contacts_router
 from epigrid.cases.figure_api import router as case_figures_router
 from epigrid.cases.lab_api import router as labs_router
 from epigrid.cases.quarantine_api import router as quarantine_router
+from epigrid.checkpoints.duty_api import router as duty_router
+from epigrid.checkpoints.figure_api import router as passage_figures_router
+from epigrid.checkpoints.passage_api import router as passages_router
 from epigrid.core.api import django_validation_error
 from epigrid.registry.api import router as registry_router
 from epigrid.registry.progress_api import router as progress_router
@@ -53,3 +56,6 @@ api.add_router("/labs", labs_router)
 api.add_router("/contacts", contacts_router)
 api.add_router("/case-figures", case_figures_router)
 api.add_router("/alerts", alerts_router)
+api.add_router("/passages", passages_router)
+api.add_router("/duty", duty_router)
+api.add_router("/passage-figures", passage_figures_router)

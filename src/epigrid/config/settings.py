@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "epigrid.registry",
     "epigrid.alerts",
     "epigrid.cases",
+    "epigrid.checkpoints",
     "epigrid.web",
     "epigrid.demo",
 ]

@@ -10,6 +10,7 @@ urlpatterns = [
     path("audit/", include("epigrid.core.urls")),
     path("registry/", include("epigrid.registry.urls")),
     path("cases/", include("epigrid.cases.urls")),
+    path("checkpoints/", include("epigrid.checkpoints.urls")),
     path("alerts/", include("epigrid.alerts.urls")),
     path("imports/", include("epigrid.core.imports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

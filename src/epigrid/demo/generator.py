@@ -86,6 +86,9 @@ def generate(scale: str, seed: int, residents: bool = False) -> dict[str, Any]:
             from epigrid.demo.outbreak_data import generate_outbreak
 
             summary["outbreak"] = generate_outbreak(scale, seed, root)
+            from epigrid.demo.passage_data import generate_passages
+
+            summary["passages"] = generate_passages(scale, seed, root)
         audit.record("import", model=AUDIT_MODEL, object_pk=root.pk,
                      object_repr=f"demo {scale} seed {seed}", area_path=root.path,
                      changes={key: [None, value] for key, value in summary.items()})

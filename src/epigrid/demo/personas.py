@@ -82,5 +82,9 @@ def ensure_personas() -> list[tuple[Persona, User]]:
         user.password = password_hash
         user.full_clean(exclude=["password"])
         user.save()
+        if persona.role == Role.CHECKPOINT_STAFF:
+            from epigrid.demo.passage_data import staff_demo_checkpoint
+
+            staff_demo_checkpoint(user)  # assigned to its checkpoint, on today's day shift
         result.append((persona, user))
     return result

@@ -43,3 +43,6 @@ class Command(BaseCommand):
                 "Outbreak: {infected} infected, {cases} cases ({open_cases} open), {exposures} "
                 "exposures, {quarantines} quarantines, {follow_ups} follow-ups, {lab_tests} lab "
                 "tests.".format(**summary["outbreak"]))
+        if summary.get("passages"):
+            self.stdout.write("Checkpoints: a week of passages and duty shifts ({}).".format(
+                ", ".join(f"{key} {value}" for key, value in summary["passages"].items())))

@@ -1,0 +1,268 @@
+"""API of duty shifts 值守排班 (router mounted at /api/duty): shifts and assignments of a
+checkpoint, who is on duty now, the gaps of the coming week and hours per person.
+
+Reads are scoped like the pages (missing and forbidden are one 404); writes need MANAGE_SHIFTS
+(403) and go through checkpoints.duty, whose refusals answer 422 naming the field.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
+
+from epigrid.accounts.models import User
+from epigrid.areas.models import Area, Checkpoint
+from epigrid.checkpoints import duty, duty_queries
+from epigrid.checkpoints.figure_api import period_or_422
+from epigrid.checkpoints.models import Assignment, DutyShift
+from epigrid.core.access import Capability
+from epigrid.core.api import api_user, field_errors, get_object_for_user, require
+
+router = Router(tags=["duty shifts"])
+
+
+class PersonOut(Schema):
+    id: int
+    name: str
+    phone: str
+
+
+class ShiftOut(Schema):
+    id: int
+    checkpoint_id: int
+    person: PersonOut | None
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    note: str
+
+
+class ShiftIn(Schema):
+    user_id: int
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    note: str = ""
+
+
+class ShiftPatch(Schema):
+    user_id: int | None = None
+    starts_at: datetime.datetime | None = None
+    ends_at: datetime.datetime | None = None
+    note: str | None = None
+
+
+class WindowOut(Schema):
+    start: datetime.datetime
+    end: datetime.datetime
+    hours: float
+
+
+class CheckpointNowOut(Schema):
+    checkpoint_id: int
+    checkpoint_name: str
+    on_duty: list[ShiftOut]
+
+
+class AreaNowOut(Schema):
+    at: datetime.datetime
+    unstaffed: int
+    items: list[CheckpointNowOut]
+    next_after: str | None
+
+
+class CheckpointGapsOut(Schema):
+    checkpoint_id: int
+    checkpoint_name: str
+    gaps: list[WindowOut]
+
+
+class HoursOut(Schema):
+    person: PersonOut
+    shifts: int
+    hours: float
+
+
+class AssignmentOut(Schema):
+    id: int
+    checkpoint_id: int
+    person: PersonOut
+
+
+class AssignmentIn(Schema):
+    user_id: int
+
+
+def person(user: User | None) -> dict[str, Any] | None:
+    if user is None:
+        return None
+    return {"id": user.pk, "name": duty.display_name(user), "phone": user.phone}
+
+
+def shift_out(shift: DutyShift) -> dict[str, Any]:
+    return {"id": shift.pk, "checkpoint_id": shift.checkpoint_id, "person": person(shift.user),
+            "starts_at": shift.starts_at, "ends_at": shift.ends_at, "note": shift.note}
+
+
+def window_out(window: duty_queries.Window) -> dict[str, Any]:
+    return {"start": window.start, "end": window.end, "hours": window.hours}
+
+
+def aware(value: datetime.datetime | None) -> datetime.datetime | None:
+    """Times without an offset are read in the deployment's time zone."""
+    if value is not None and timezone.is_naive(value):
+        return timezone.make_aware(value)
+    return value
+
+
+def staff_member(user_id: int) -> User:
+    """The person named in a body (who they are is checked by the service's rules)."""
+    found = User.objects.filter(pk=user_id, is_active=True).first()
+    if found is None:
+        raise field_errors({"user_id": [_("No such person.")]})
+    return found
+
+
+def get_checkpoint(request: HttpRequest, checkpoint_id: int) -> Checkpoint:
+    return get_object_for_user(Checkpoint.objects.select_related("area"), api_user(request),
+                               checkpoint_id)
+
+
+def get_shift(request: HttpRequest, shift_id: int) -> DutyShift:
+    return get_object_for_user(DutyShift.objects.select_related(
+        "checkpoint", "checkpoint__area", "user"), api_user(request), shift_id)
+
+
+@router.get("/checkpoints/{int:checkpoint_id}/shifts", response=list[ShiftOut],
+            summary="A checkpoint's shifts over a period (`day`, `days`)")
+def list_shifts(request: HttpRequest, checkpoint_id: int, day: str | None = None,
+                days: str | None = None) -> list[dict[str, Any]]:
+    checkpoint = get_checkpoint(request, checkpoint_id)
+    period = period_or_422(day, days)
+    shifts = (DutyShift.objects.restrict(api_user(request)).filter(
+        checkpoint=checkpoint, starts_at__lt=period.end, ends_at__gt=period.start)
+        .select_related("user").order_by("starts_at", "pk"))
+    return [shift_out(shift) for shift in shifts]
+
+
+@router.post("/checkpoints/{int:checkpoint_id}/shifts", response={201: ShiftOut},
+             summary="Plan a shift")
+def create_shift(request: HttpRequest, checkpoint_id: int,
+                 payload: ShiftIn) -> Status:
+    user = api_user(request)
+    checkpoint = get_checkpoint(request, checkpoint_id)
+    require(user, Capability.MANAGE_SHIFTS)
+    shift = duty.create_shift(user, checkpoint, staff_member(payload.user_id),
+                              aware(payload.starts_at), aware(payload.ends_at),  # type: ignore[arg-type]
+                              payload.note)
+    return Status(201, shift_out(shift))
+
+
+@router.patch("/shifts/{int:shift_id}", response=ShiftOut, summary="Change a shift")
+def update_shift(request: HttpRequest, shift_id: int, payload: ShiftPatch) -> dict[str, Any]:
+    user = api_user(request)
+    shift = get_shift(request, shift_id)
+    require(user, Capability.MANAGE_SHIFTS)
+    changes: dict[str, Any] = {name: aware(value) if isinstance(value, datetime.datetime)
+                               else value
+                               for name, value in payload.dict(exclude_unset=True).items()
+                               if value is not None and name != "user_id"}
+    if payload.user_id is not None:
+        changes["user"] = staff_member(payload.user_id)
+    return shift_out(duty.update_shift(user, shift, **changes))
+
+
+@router.delete("/shifts/{int:shift_id}", response={204: None}, summary="Delete a shift")
+def delete_shift(request: HttpRequest, shift_id: int) -> Status:
+    user = api_user(request)
+    shift = get_shift(request, shift_id)
+    require(user, Capability.MANAGE_SHIFTS)
+    duty.delete_shift(user, shift)
+    return Status(204, None)
+
+
+@router.get("/checkpoints/{int:checkpoint_id}/now", response=CheckpointNowOut,
+            summary="Who is on duty at a checkpoint now")
+def checkpoint_now(request: HttpRequest, checkpoint_id: int) -> dict[str, Any]:
+    checkpoint = get_checkpoint(request, checkpoint_id)
+    shifts = duty_queries.on_duty(api_user(request), checkpoint)
+    return {"checkpoint_id": checkpoint.pk, "checkpoint_name": checkpoint.name,
+            "on_duty": [shift_out(shift) for shift in shifts]}
+
+
+@router.get("/checkpoints/{int:checkpoint_id}/gaps", response=list[WindowOut],
+            summary="Times in the coming 7 days with nobody on duty at a checkpoint")
+def checkpoint_gaps(request: HttpRequest, checkpoint_id: int) -> list[dict[str, Any]]:
+    checkpoint = get_checkpoint(request, checkpoint_id)
+    return [window_out(w) for w in duty_queries.checkpoint_gaps(api_user(request), checkpoint)]
+
+
+@router.get("/areas/{int:area_id}/now", response=AreaNowOut,
+            summary="An area's checkpoints with who is on duty now, a page at a time by code")
+def area_now(request: HttpRequest, area_id: int, after: str = "",
+             unstaffed: bool = False) -> dict[str, Any]:
+    user = api_user(request)
+    area: Area = get_object_for_user(Area, user, area_id)
+    at = timezone.now()
+    rows, next_after = duty_queries.area_on_duty(user, area, at, after, unstaffed)
+    return {"at": at, "unstaffed": duty_queries.unstaffed_count(user, area, at),
+            "next_after": next_after or None,
+            "items": [{"checkpoint_id": row.checkpoint.pk, "checkpoint_name": row.checkpoint.name,
+                       "on_duty": [shift_out(s) for s in row.shifts]} for row in rows]}
+
+
+@router.get("/areas/{int:area_id}/gaps", response=list[CheckpointGapsOut],
+            summary="An area's checkpoints with times in the coming 7 days nobody is on duty")
+def area_gaps(request: HttpRequest, area_id: int) -> list[dict[str, Any]]:
+    user = api_user(request)
+    area: Area = get_object_for_user(Area, user, area_id)
+    return [{"checkpoint_id": cp.pk, "checkpoint_name": cp.name,
+             "gaps": [window_out(w) for w in gaps]}
+            for cp, gaps in duty_queries.area_gaps(user, area)]
+
+
+@router.get("/areas/{int:area_id}/hours", response=list[HoursOut],
+            summary="Hours on duty per person at an area's checkpoints over a period")
+def area_hours(request: HttpRequest, area_id: int, day: str | None = None,
+               days: str | None = None) -> list[dict[str, Any]]:
+    user = api_user(request)
+    area: Area = get_object_for_user(Area, user, area_id)
+    period = period_or_422(day, days)
+    return [{"person": person(row.user), "shifts": row.shifts, "hours": row.hours}
+            for row in duty_queries.hours_per_person(user, area, period)]
+
+
+@router.get("/checkpoints/{int:checkpoint_id}/assignments", response=list[AssignmentOut],
+            summary="Who is assigned to a checkpoint")
+def list_assignments(request: HttpRequest, checkpoint_id: int) -> list[dict[str, Any]]:
+    checkpoint = get_checkpoint(request, checkpoint_id)
+    found = (Assignment.objects.restrict(api_user(request)).filter(checkpoint=checkpoint)
+             .select_related("user").order_by("user__username"))
+    return [{"id": a.pk, "checkpoint_id": a.checkpoint_id, "person": person(a.user)}
+            for a in found]
+
+
+@router.post("/checkpoints/{int:checkpoint_id}/assignments", response={201: AssignmentOut},
+             summary="Assign a person to a checkpoint")
+def create_assignment(request: HttpRequest, checkpoint_id: int,
+                      payload: AssignmentIn) -> Status:
+    user = api_user(request)
+    checkpoint = get_checkpoint(request, checkpoint_id)
+    require(user, Capability.MANAGE_SHIFTS)
+    made = duty.assign(user, checkpoint, staff_member(payload.user_id))
+    return Status(201, {"id": made.pk, "checkpoint_id": checkpoint.pk,
+                        "person": person(made.user)})
+
+
+@router.delete("/assignments/{int:assignment_id}", response={204: None},
+               summary="End an assignment")
+def delete_assignment(request: HttpRequest, assignment_id: int) -> Status:
+    user = api_user(request)
+    assignment = get_object_for_user(Assignment.objects.select_related(
+        "checkpoint", "checkpoint__area"), user, assignment_id)
+    require(user, Capability.MANAGE_SHIFTS)
+    duty.unassign(user, assignment)
+    return Status(204, None)

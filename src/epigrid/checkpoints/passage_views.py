@@ -1,0 +1,179 @@
+"""Passage pages: the offline-first logging page 卡口登记, its service worker, the passage list
+(the figures' drill-down target) and the fever referrals 发热转诊.
+
+The logging page works without a network: passage_log.js keeps passages in a local queue, each
+with its own UUID, and sends them to POST /api/passages/batch when it can; the service worker
+(served from /checkpoints/log/, so its scope covers the logging pages) keeps the page and its
+static files. Without JavaScript the page posts one passage at a time to itself.
+Lists go through `restrict()` and page by key, newest first (`?before=<id>`).
+"""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from epigrid.areas.access import area_user
+from epigrid.areas.models import Area, Checkpoint, Level
+from epigrid.checkpoints import passages
+from epigrid.checkpoints.models import Decision, FeverReferral, Passage
+from epigrid.checkpoints.passage_api import day_range
+from epigrid.checkpoints.passage_forms import (
+    PassageFilterForm,
+    ReferralFilterForm,
+    posted_item,
+)
+
+WORKER_FILE = Path(__file__).resolve().parent / "static" / "checkpoints" / "passage-sw.js"
+QUICK_TEMPERATURES = ("36.0", "36.3", "36.5", "36.8", "37.0")
+CHOOSE_LIMIT = 100
+
+
+def newest_first(rows: QuerySet[Any], request: HttpRequest) -> tuple[list[Any], int | None]:
+    """One page of `rows`, newest (highest id) first, before `?before=`; and where to go on."""
+    raw = request.GET.get("before", "")
+    rows = rows.order_by("-pk")
+    if raw.isdigit():
+        rows = rows.filter(pk__lt=int(raw))
+    items = list(rows[: settings.PAGE_SIZE + 1])
+    more = len(items) > settings.PAGE_SIZE
+    items = items[: settings.PAGE_SIZE]
+    return items, (items[-1].pk if more else None)
+
+
+def _loggable(request: HttpRequest, pk: int) -> Checkpoint:
+    if not passages.may_log_passages(request.user):
+        raise PermissionDenied
+    found = passages.checkpoints_for_logging(request.user).select_related("area").filter(
+        pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def _villages_near(checkpoint: Checkpoint) -> QuerySet[Area]:
+    """The villages of the checkpoint's district: where passers-by say they are going."""
+    district = checkpoint.area.path[: Level.DISTRICT * 9]
+    return Area.objects.filter(level=Level.VILLAGE, path__startswith=district).only(
+        "pk", "name").order_by("name")
+
+
+@login_required
+@require_GET
+def log_choose(request: HttpRequest) -> HttpResponse:
+    if not passages.may_log_passages(request.user):
+        raise PermissionDenied
+    rows = passages.checkpoints_for_logging(request.user).select_related("area").order_by(
+        "name", "pk")
+    query = request.GET.get("q", "").strip()
+    if query:
+        rows = rows.filter(name__icontains=query) | rows.filter(code__istartswith=query)
+    shown = list(rows[: CHOOSE_LIMIT + 1])
+    return render(request, "checkpoints/passage_choose.html", {
+        "checkpoints": shown[:CHOOSE_LIMIT], "more": len(shown) > CHOOSE_LIMIT, "q": query})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def log_page(request: HttpRequest, pk: int) -> HttpResponseBase:
+    checkpoint = _loggable(request, pk)
+    if request.method == "POST":  # the page without JavaScript: one passage at a time
+        item = posted_item(request.POST) | {"at": request.POST.get("at") or
+                                            timezone.now().isoformat()}
+        result = passages.record_passage(request.user, checkpoint, item)
+        if result.result == passages.ERROR:
+            for field, errors in result.errors.items():
+                for error in errors:
+                    messages.error(request, f"{field}: {error}")
+        else:
+            messages.success(request, _("Stored."))
+        return redirect("checkpoints:passage_log", pk=checkpoint.pk)
+    config = {
+        "checkpoint": checkpoint.pk, "batchUrl": reverse("api:passages_batch"),
+        "workerUrl": reverse("checkpoints:passage_worker"),
+        "scope": reverse("checkpoints:passage_log_choose"),
+        "threshold": str(settings.FEVER_THRESHOLD), "batchSize": 500,
+    }
+    return render(request, "checkpoints/passage_log.html", {
+        "checkpoint": checkpoint, "config": config, "temperatures": QUICK_TEMPERATURES,
+        "villages": _villages_near(checkpoint), "decisions": Decision.choices,
+        "threshold": settings.FEVER_THRESHOLD})
+
+
+@login_required
+@require_GET
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """The logging pages' service worker, served under their path so its scope covers them."""
+    script = WORKER_FILE.read_text(encoding="utf-8").replace(
+        '"__STATIC_URL__"', f'"{static("")}"')
+    response = HttpResponse(script, content_type="text/javascript; charset=utf-8")
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+def _filter_passages(rows: QuerySet[Passage], form: PassageFilterForm) -> QuerySet[Passage]:
+    data = form.cleaned_data
+    if data.get("checkpoint"):
+        rows = rows.filter(checkpoint=data["checkpoint"])
+    if data.get("day"):
+        start, end = day_range(data["day"])
+        if data.get("hour") is not None:
+            start = start.replace(hour=data["hour"])
+            end = start + datetime.timedelta(hours=1)
+        rows = rows.filter(at__gte=start, at__lt=end)
+    for name in ("decision", "direction", "kind"):
+        if data.get(name):
+            rows = rows.filter(**{name: data[name]})
+    return rows
+
+
+@login_required
+@require_GET
+def passage_list(request: HttpRequest) -> HttpResponse:
+    user = area_user(request)
+    checkpoints = Checkpoint.objects.restrict(user).order_by("name")
+    form = PassageFilterForm(request.GET or None, checkpoints=checkpoints)
+    rows: QuerySet[Passage] = Passage.objects.restrict(user)
+    if form.is_bound and form.is_valid():
+        rows = _filter_passages(rows, form)
+    elif form.is_bound:
+        rows = rows.none()
+    shown, before = newest_first(rows.select_related("checkpoint", "destination_area"), request)
+    checkpoint = form.cleaned_data.get("checkpoint") if form.is_bound and form.is_valid() \
+        else None
+    return render(request, "checkpoints/passage_list.html", {
+        "form": form, "passages": shown, "next_before": before, "checkpoint": checkpoint,
+        "may_log": checkpoint is not None and passages.checkpoints_for_logging(
+            user).filter(pk=checkpoint.pk).exists()})
+
+
+@login_required
+@require_GET
+def referral_list(request: HttpRequest) -> HttpResponse:
+    form = ReferralFilterForm(request.GET or None)
+    rows: QuerySet[FeverReferral] = FeverReferral.objects.restrict(area_user(request))
+    if form.is_bound and form.is_valid():
+        if form.cleaned_data.get("status"):
+            rows = rows.filter(status=form.cleaned_data["status"])
+        if form.cleaned_data.get("day"):
+            start, end = day_range(form.cleaned_data["day"])
+            rows = rows.filter(passage__at__gte=start, passage__at__lt=end)
+    shown, before = newest_first(rows.select_related(
+        "passage", "passage__checkpoint", "passage__destination_area", "case"), request)
+    return render(request, "checkpoints/passage_referrals.html", {
+        "form": form, "referrals": shown, "next_before": before})

@@ -1,0 +1,22 @@
+"""Rows that copy an area's path follow their area when a subtree moves."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Substr
+from django.dispatch import receiver
+
+from epigrid.areas.services import area_path_changed
+from epigrid.checkpoints.models import FeverReferral, Passage, PassageHour
+from epigrid.core.access import subtree_q
+
+PATH_COPIES = (Passage, PassageHour, FeverReferral)
+
+
+@receiver(area_path_changed)
+def rewrite_copied_paths(sender: Any, old: str, new: str, **kwargs: Any) -> None:
+    for model in PATH_COPIES:
+        model.objects.filter(subtree_q("area_path", old)).update(
+            area_path=Concat(Value(new), Substr(F("area_path"), len(old) + 1)))

@@ -1,0 +1,104 @@
+"""Wu's night shift at East Road with no signal: he logs three passages offline (a person in
+three taps, a car with its passengers, a fever), the phone keeps them and says how many wait,
+the network comes back and the queue sends them by itself; a resend of the whole batch (its
+answer lost) stores nothing twice, and the checkpoint's figures count each passage once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db.models import Sum
+from django.urls import reverse
+
+from epigrid.checkpoints.models import FeverReferral, Passage, PassageHour
+from tests.base import PASSWORD, World
+from tests.checkpoints.passage_helpers import east_road_staff
+
+pytestmark = [pytest.mark.e2e]
+
+QUEUE = "epigrid-passage-queue"
+WAIT_MS = 30_000
+
+
+def tap(page: Any, name: str, value: str) -> None:
+    page.locator(f"label:has(input[name={name}][value='{value}']) span").click()
+
+
+def decide(page: Any, decision: str) -> None:
+    page.locator(f"button.decision[value={decision}]").click()
+
+
+def waiting(page: Any, n: int) -> None:
+    page.locator(f"#queue-status[data-waiting='{n}']").wait_for(state="attached",
+                                                               timeout=WAIT_MS)
+
+
+def test_passages_logged_offline_are_sent_once_when_the_network_returns(
+        page: Any, live_server: Any, transactional_db: None) -> None:
+    world = World()
+    east_road_staff(world)
+    checkpoint = world.checkpoint_a
+    base = live_server.url
+    page.set_viewport_size({"width": 360, "height": 740})
+
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", "guard_wu")
+    page.fill("#id_password", PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_load_state()
+    page.goto(f"{base}{reverse('checkpoints:passage_log', args=[checkpoint.pk])}")
+    waiting(page, 0)
+
+    # No signal from here on.
+    page.context.set_offline(True)
+
+    # The common case in three taps: in, 36.5, pass.
+    tap(page, "direction", "in")
+    tap(page, "temperature", "36.5")
+    decide(page, "pass")
+    waiting(page, 1)
+
+    # A car going out with three aboard.
+    tap(page, "kind", "vehicle")
+    page.fill("#plate", "鄂a·12345")
+    page.locator("button.step[data-step='1']").click()
+    page.locator("button.step[data-step='1']").click()
+    tap(page, "direction", "out")
+    tap(page, "temperature", "36.8")
+    decide(page, "pass")
+    waiting(page, 2)
+
+    # A traveller at 38.1 °C: whatever is tapped, it is a fever referral.
+    tap(page, "kind", "person")
+    tap(page, "direction", "in")
+    page.fill("#temperature_other", "38.1")
+    page.locator("#fever-warning").wait_for(state="visible")
+    decide(page, "pass")
+    waiting(page, 3)
+    assert page.locator("#recent li.waiting").count() == 3
+    assert Passage.objects.count() == 0
+    queued = page.evaluate(f"window.localStorage.getItem('{QUEUE}')")
+
+    # The signal returns: the queue sends itself.
+    page.context.set_offline(False)
+    waiting(page, 0)
+    assert page.locator("#recent li.sent").count() == 3
+
+    stored = {(p.kind, p.plate, p.passengers, p.direction, str(p.temperature), p.decision)
+              for p in Passage.objects.all()}
+    assert stored == {("person", "", 1, "in", "36.5", "pass"),
+                      ("vehicle", "鄂A12345", 3, "out", "36.8", "pass"),
+                      ("person", "", 1, "in", "38.1", "fever")}
+    assert FeverReferral.objects.count() == 1
+
+    # The answer was lost (say): the phone sends the same batch again. Nothing doubles.
+    page.evaluate("([key, value]) => window.localStorage.setItem(key, value)", [QUEUE, queued])
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    waiting(page, 0)
+    assert Passage.objects.count() == 3 and FeverReferral.objects.count() == 1
+    counted = PassageHour.objects.filter(checkpoint=checkpoint).aggregate(
+        i=Sum("passages_in"), o=Sum("passages_out"), v=Sum("vehicles"), p=Sum("persons"),
+        f=Sum("fevers"))
+    assert counted == {"i": 2, "o": 1, "v": 1, "p": 5, "f": 1}
+    assert page.locator("#refused").is_hidden()
