@@ -17,7 +17,7 @@ OWN = {
     "worker": "Run a Celery worker (CELERY_BROKER_URL must name the broker).",
 }
 ALIASES = {"demo-data": "demo_data", "import": "import_data", "export": "export_data",
-           "rotate-keys": "rotate_keys"}
+           "rotate-keys": "rotate_keys", "plan-transfers": "plan_transfers"}
 
 
 def main(argv: list[str] | None = None) -> None:

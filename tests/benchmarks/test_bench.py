@@ -48,7 +48,7 @@ class AreasBenchTests(TestCase):
     def test_it_lists_the_benches(self) -> None:
         out = StringIO()
         call_command("bench", "--list", stdout=out)
-        assert out.getvalue().split() == ["areas", "registry"]
+        assert out.getvalue().split() == ["areas", "care", "cases", "checkpoints", "registry"]
 
     def test_it_refuses_bad_arguments_with_a_clear_message(self) -> None:
         cases = [(["nosuchbench"], "No benchmark named 'nosuchbench'. Available: areas, registry."),

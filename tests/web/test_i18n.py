@@ -39,11 +39,20 @@ class NavigationTests(BaseTestCase):
         admin_nav = [link.label for link in
                      self.client_for(w.admin).get("/areas/checkpoints/").context["nav_entries"]]
         assert {"Audit log", "Imports"} <= {str(label) for label in admin_nav}
-        li_nav = self.client_for(w.li).get("/areas/checkpoints/").context["nav_entries"]
+        response = self.client_for(w.li).get("/areas/checkpoints/")
+        li_nav = response.context["nav_entries"]
         assert [str(link.label) for link in li_nav] == [
             "Areas", "Checkpoints", "Facilities", "Warehouses", "Residents", "Screening",
-            "Progress"]
+            "Progress", "Cases", "Quarantine", "Follow-ups today", "Case figures", "Inbox"]
         assert [str(link.label) for link in li_nav if link.active] == ["Checkpoints"]
+        groups = response.context["nav_groups"]
+        assert [(str(g.label) if g.label else None, len(g.links)) for g in groups] == [
+            (None, 1), ("Sites", 3), ("Residents", 3), ("Cases", 4), (None, 1)]
+        assert [str(g.label) for g in groups if g.active] == ["Sites"]
+        # The command sees checkpoint duty and care; a grid worker's phone bar does not.
+        command_groups = [str(g.label) for g in
+                          self.client_for(w.command).get("/areas/checkpoints/").context["nav_groups"]]
+        assert {"Checkpoint duty", "Care"} <= set(command_groups)
 
 
 class ContentSecurityTests(BaseTestCase):

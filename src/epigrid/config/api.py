@@ -16,6 +16,8 @@ from epigrid.accounts.api import router as accounts_router
 from epigrid.alerts.api import router as alerts_router
 from epigrid.areas.api import router as areas_router
 from epigrid.areas.api import sites_router
+from epigrid.care.bed_api import router as beds_router
+from epigrid.care.plan_api import router as transfers_router
 from epigrid.cases.case_api import router as cases_router
 from epigrid.cases.contact_api import router as contacts_router
 from epigrid.cases.figure_api import router as case_figures_router
@@ -57,5 +59,7 @@ api.add_router("/contacts", contacts_router)
 api.add_router("/case-figures", case_figures_router)
 api.add_router("/alerts", alerts_router)
 api.add_router("/passages", passages_router)
+api.add_router("/beds", beds_router)
+api.add_router("/transfers", transfers_router)
 api.add_router("/duty", duty_router)
 api.add_router("/passage-figures", passage_figures_router)

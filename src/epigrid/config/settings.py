@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "epigrid.alerts",
     "epigrid.cases",
     "epigrid.checkpoints",
+    "epigrid.care",
     "epigrid.web",
     "epigrid.demo",
 ]
@@ -158,6 +159,8 @@ FEVER_THRESHOLD = env.env_decimal("EPIGRID_FEVER_THRESHOLD", "37.3")
 # "0,p1,p2,..."; the default is SARS-CoV-2's (Nishiura et al. 2020).
 CASE_SERIAL_INTERVAL = env.env_str("EPIGRID_SERIAL_INTERVAL", "gamma:4.7:2.9")
 
+# Beds and transfers (docs/care.md): bed figures older than this are flagged stale.
+BEDS_STALE_HOURS = env.env_int("EPIGRID_BEDS_STALE_HOURS", 4)
 
 PAGE_SIZE = env.env_int("EPIGRID_PAGE_SIZE", 50)
 IMPORT_BATCH_SIZE = env.env_int("EPIGRID_IMPORT_BATCH_SIZE", 1000)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("registry/", include("epigrid.registry.urls")),
     path("cases/", include("epigrid.cases.urls")),
     path("checkpoints/", include("epigrid.checkpoints.urls")),
+    path("care/", include("epigrid.care.urls")),
     path("alerts/", include("epigrid.alerts.urls")),
     path("imports/", include("epigrid.core.imports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,0 +1,18 @@
+"""Pages of the care app: the bed part (names prefixed: the app's parts share one namespace)."""
+
+from django.urls import URLPattern, path
+
+from epigrid.care import bed_views as views
+
+urlpatterns: list[URLPattern] = [
+    path("beds/", views.bed_index, name="bed_index"),
+    path("beds/areas/<int:area_id>/", views.bed_area, name="bed_area"),
+    path("beds/areas/<int:area_id>/have.xml", views.bed_have_xml, name="bed_have_xml"),
+    path("beds/areas/<int:area_id>/beds.json", views.bed_have_json, name="bed_have_json"),
+    path("beds/facilities/<int:facility_id>/", views.bed_facility, name="bed_facility"),
+    path("beds/awaiting/", views.bed_awaiting, name="bed_awaiting"),
+    path("beds/cases/<int:case_id>/request/", views.bed_request, name="bed_request"),
+    path("beds/requests/<int:pk>/cancel/", views.bed_request_cancel, name="bed_request_cancel"),
+    path("dashboard/", views.dashboard_index, name="dashboard_index"),
+    path("dashboard/<int:area_id>/", views.dashboard_area, name="dashboard"),
+]

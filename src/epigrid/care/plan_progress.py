@@ -1,0 +1,45 @@
+"""Progress of the transfers 转运进度 per area, stored every 2 h by day and every hour by night.
+
+A snapshot counts, at one moment: patients awaiting a bed (not yet on their way), transfers on
+their way (dispatched or arrived), patients admitted that day, and the "admit all" 应收尽收 figure:
+patients waiting for over 24 hours.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from epigrid.areas.models import Area, Level
+from epigrid.care.models import AdmissionRequest, ProgressSnapshot, Transfer
+from epigrid.care.plan_inputs import IN_FLIGHT, PENDING
+
+
+def figures(path: str, at: datetime.datetime) -> dict[str, int]:
+    """The four figures of the subtree at `path`, at `at`."""
+    day_start = timezone.localtime(at).replace(hour=0, minute=0, second=0, microsecond=0)
+    on_the_way = Transfer.objects.filter(status__in=IN_FLIGHT).values("request_id")
+    pending = AdmissionRequest.objects.within(path).filter(status__in=PENDING).exclude(
+        pk__in=on_the_way).aggregate(
+        awaiting=Count("pk"),
+        over=Count("pk", filter=Q(waiting_since__lte=at - datetime.timedelta(hours=24))))
+    moving = Transfer.objects.within(path).aggregate(
+        dispatched=Count("pk", filter=Q(status__in=IN_FLIGHT)),
+        admitted=Count("pk", filter=Q(status=Transfer.Status.ADMITTED,
+                                      status_at__gte=day_start, status_at__lte=at)))
+    return {"awaiting": pending["awaiting"], "waiting_over_24h": pending["over"],
+            "dispatched": moving["dispatched"], "admitted": moving["admitted"]}
+
+
+def take_snapshot(area: Area, at: datetime.datetime | None = None) -> list[ProgressSnapshot]:
+    """Store the figures of `area` and of each town within it at `at` (again: replaced)."""
+    at = at or timezone.now()
+    areas = [area, *Area.objects.within(area.path).filter(level=Level.TOWN).exclude(pk=area.pk)]
+    taken = []
+    for each in areas:
+        snapshot, _created = ProgressSnapshot.objects.update_or_create(
+            area=each, at=at, defaults={"area_path": each.path, **figures(each.path, at)})
+        taken.append(snapshot)
+    return taken

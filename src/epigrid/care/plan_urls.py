@@ -1,0 +1,15 @@
+"""Pages of the care app: the plan part (names prefixed: the app's parts share one namespace)."""
+
+from django.urls import URLPattern, path
+
+from epigrid.care import plan_views as views
+
+urlpatterns: list[URLPattern] = [
+    path("transfers/", views.plan_index, name="plan_index"),
+    path("transfers/areas/<int:area_id>/", views.plan_area, name="plan_area"),
+    path("transfers/areas/<int:area_id>/compute/", views.plan_compute, name="plan_compute"),
+    path("transfers/plans/<int:plan_id>/plan.xlsx", views.plan_xlsx, name="plan_xlsx"),
+    path("transfers/plans/<int:plan_id>/plan.docx", views.plan_docx, name="plan_docx"),
+    path("transfers/<int:transfer_id>/status/", views.plan_status, name="plan_status"),
+    path("transfers/<int:transfer_id>/override/", views.plan_override, name="plan_override"),
+]
