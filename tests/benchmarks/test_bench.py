@@ -51,7 +51,8 @@ class AreasBenchTests(TestCase):
         assert out.getvalue().split() == ["areas", "care", "cases", "checkpoints", "registry"]
 
     def test_it_refuses_bad_arguments_with_a_clear_message(self) -> None:
-        cases = [(["nosuchbench"], "No benchmark named 'nosuchbench'. Available: areas, registry."),
+        cases = [(["nosuchbench"], "No benchmark named 'nosuchbench'. Available: areas, care, "
+                                   "cases, checkpoints, registry."),
                  (["areas", "--scale", "province"], "Scale 'province' is not one of"),
                  (["areas", "--repeat", "0"], "--repeat must be at least 1."),
                  ([], "Name a benchmark, or use --list.")]
