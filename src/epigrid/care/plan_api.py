@@ -47,7 +47,7 @@ class PlanOut(Schema):
     patients: int
     placed: int
     unplaced: int
-    cost_km: float = Field(description="The objective, in km (see docs/cases.md).")
+    cost_km: float = Field(description="The objective, in km (see docs/care.md).")
     solve_seconds: float
 
 

@@ -1,6 +1,6 @@
 """The day's transfer plan 当日转运收治计划 as a min-cost flow: pure, no database.
 
-The model (docs/cases.md has it with an example):
+The model (docs/care.md has it with an example):
 
 - Patients who need the same kind of bed and wait at the same pick-up area are interchangeable
   for distance, so they form one supply node ("group") holding one unit per patient.
