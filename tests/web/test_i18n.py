@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 
+from django import forms
 from django.test import override_settings
+from django.utils import translation
 
 from tests.base import BaseTestCase
 
@@ -75,3 +78,14 @@ class ContentSecurityTests(BaseTestCase):
         self.assertContains(missing, "lies outside your area", status_code=404)
         forbidden = client.get("/audit/")
         self.assertContains(forbidden, "Your role does not allow this.", status_code=403)
+
+
+class DateBoxTests(BaseTestCase):
+    def test_it_fills_a_date_box_in_iso_form_in_chinese(self) -> None:
+        widget = forms.DateInput(attrs={"type": "date"})
+        with translation.override("zh-hans"):
+            html = widget.render("day", datetime.date(2026, 12, 2))
+            parsed = forms.DateField().clean("2026/12/02")
+        # A browser's date box takes only YYYY-MM-DD; the Chinese spelling is still read.
+        assert 'value="2026-12-02"' in html
+        assert parsed == datetime.date(2026, 12, 2)

@@ -117,6 +117,7 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE_COOKIES 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["epigrid.config.formats"]  # ISO dates first in Chinese forms
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = env.env_str("TIME_ZONE", "Asia/Shanghai")
