@@ -24,8 +24,10 @@ def test_an_officer_downloads_a_masked_roster_of_her_town_only(
     page.get_by_role("heading", name="Dongcheng Town").wait_for()
 
     # An officer may export but not reveal: the menu leads to the roster, which offers no
-    # unmasked option at all.
-    page.get_by_role("link", name="花名册").click()
+    # unmasked option at all. The roster sits in the "Residents" drop-down of the bar.
+    nav = page.get_by_role("navigation", name="主导航")
+    nav.locator("summary", has_text="居民").click()
+    nav.get_by_role("link", name="花名册").click()
     page.get_by_role("heading", name="导出花名册").wait_for()
     assert page.locator("input[name=unmasked]").count() == 0
     page.select_option("select[name=format]", "csv")
