@@ -47,6 +47,9 @@ class Capability(models.TextChoices):
     MANAGE_SHIFTS = "manage_shifts", _("Plan checkpoint duty shifts")
     UPDATE_BEDS = "update_beds", _("Update facilities' bed figures")
     PLAN_TRANSFERS = "plan_transfers", _("Plan and track patient transfers")
+    RAISE_PROBLEMS = "raise_problems", _("Raise problems")
+    RESOLVE_PROBLEMS = "resolve_problems", _("Assign and close problems")
+    REFRESH_FIGURES = "refresh_figures", _("Recompute the daily figures")
     MANAGE_USERS = "manage_users", _("Manage users")
 
 
@@ -60,21 +63,26 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
                              Capability.CHANGE_CASES, Capability.FOLLOW_UP,
                              Capability.LAB_RESULTS, Capability.TRACE_CONTACTS,
                              Capability.LOG_PASSAGES, Capability.MANAGE_SHIFTS,
-                             Capability.UPDATE_BEDS, Capability.PLAN_TRANSFERS}),
+                             Capability.UPDATE_BEDS, Capability.PLAN_TRANSFERS,
+                             Capability.RAISE_PROBLEMS, Capability.RESOLVE_PROBLEMS,
+                             Capability.REFRESH_FIGURES}),
     Role.AREA_OFFICER: frozenset({Capability.CHANGE_SITES, Capability.IMPORT, Capability.EXPORT,
                                   Capability.CHANGE_REGISTRY, Capability.SCREEN,
                                   Capability.MANAGE_CAMPAIGNS, Capability.CHANGE_CASES,
                                   Capability.FOLLOW_UP, Capability.TRACE_CONTACTS,
-                                  Capability.LOG_PASSAGES, Capability.MANAGE_SHIFTS}),
+                                  Capability.LOG_PASSAGES, Capability.MANAGE_SHIFTS,
+                                  Capability.RAISE_PROBLEMS, Capability.RESOLVE_PROBLEMS}),
     Role.GRID_WORKER: frozenset({Capability.CHANGE_REGISTRY, Capability.SCREEN,
-                                 Capability.FOLLOW_UP}),
+                                 Capability.FOLLOW_UP, Capability.RAISE_PROBLEMS}),
     # Checkpoint staff log passages only at the checkpoints they are assigned to.
-    Role.CHECKPOINT_STAFF: frozenset({Capability.LOG_PASSAGES}),
+    Role.CHECKPOINT_STAFF: frozenset({Capability.LOG_PASSAGES, Capability.RAISE_PROBLEMS}),
     Role.MEDICAL: frozenset({Capability.EXPORT, Capability.REVEAL_IDENTITY,
                              Capability.CHANGE_CASES, Capability.FOLLOW_UP,
                              Capability.LAB_RESULTS, Capability.TRACE_CONTACTS,
-                             Capability.UPDATE_BEDS, Capability.PLAN_TRANSFERS}),
-    Role.LOGISTICS: frozenset({Capability.EXPORT}),
+                             Capability.UPDATE_BEDS, Capability.PLAN_TRANSFERS,
+                             Capability.RAISE_PROBLEMS, Capability.RESOLVE_PROBLEMS}),
+    Role.LOGISTICS: frozenset({Capability.EXPORT, Capability.RAISE_PROBLEMS,
+                               Capability.RESOLVE_PROBLEMS}),
     Role.SUPERVISOR: frozenset({Capability.EXPORT}),
     Role.VOLUNTEER: frozenset(),
 }
