@@ -27,6 +27,7 @@ from epigrid.checkpoints.duty_api import router as duty_router
 from epigrid.checkpoints.figure_api import router as passage_figures_router
 from epigrid.checkpoints.passage_api import router as passages_router
 from epigrid.core.api import django_validation_error
+from epigrid.problems.api import router as problems_router
 from epigrid.registry.api import router as registry_router
 from epigrid.registry.progress_api import router as progress_router
 from epigrid.registry.screening_api import router as screening_router
@@ -63,3 +64,4 @@ api.add_router("/beds", beds_router)
 api.add_router("/transfers", transfers_router)
 api.add_router("/duty", duty_router)
 api.add_router("/passage-figures", passage_figures_router)
+api.add_router("/problems", problems_router)

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "epigrid.cases",
     "epigrid.checkpoints",
     "epigrid.care",
+    "epigrid.problems",
     "epigrid.web",
     "epigrid.demo",
 ]

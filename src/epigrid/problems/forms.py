@@ -1,0 +1,127 @@
+"""Forms of the problem pages. They read the input; the rules live in services.py, whose refusals
+the pages put back onto these forms' fields."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from epigrid.areas.models import Area
+from epigrid.core.access import ScopedUser
+from epigrid.problems import queries
+from epigrid.problems.models import Category, Status, Urgency
+
+DATE = {"type": "date"}
+
+
+class AreaChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{'· ' * max(obj.depth - 1, 0)}{obj.name}"
+
+
+class UserChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        name = obj.get_full_name() or obj.username
+        home = obj.home_area.name if obj.home_area else ""
+        return f"{name} ({obj.get_role_display()}{', ' + home if home else ''})"
+
+
+class FilterForm(forms.Form):
+    WHERE = (("", _("raised here or escalated to me")), (queries.RAISED, _("raised in my area")),
+             (queries.ESCALATED, _("escalated to me")))
+
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=[("", _("any status")), *Status.choices])
+    urgency = forms.ChoiceField(label=_("Urgency"), required=False,
+                                choices=[("", _("any urgency")), *Urgency.choices])
+    category = forms.ChoiceField(label=_("Category"), required=False,
+                                 choices=[("", _("any category")), *Category.choices])
+    where = forms.ChoiceField(label=_("Whose"), required=False, choices=WHERE)
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    day = forms.DateField(label=_("Closure rate of the day"), required=False,
+                          widget=forms.DateInput(DATE))
+
+    def filters(self) -> queries.Filters:
+        """The valid filters (a bad one is left out and shown with its error)."""
+        self.is_valid()
+        data = self.cleaned_data
+        return queries.Filters(status=data.get("status", ""), urgency=data.get("urgency", ""),
+                               category=data.get("category", ""),
+                               overdue=bool(data.get("overdue")), where=data.get("where", ""))
+
+    def chosen_day(self) -> datetime.date:
+        self.is_valid()
+        found: datetime.date | None = self.cleaned_data.get("day")
+        return found or timezone.localdate()
+
+
+class RaiseForm(forms.Form):
+    area = AreaChoice(label=_("Area"), queryset=Area.objects.none(),
+                      help_text=_("Where the problem is: a village, a town, a checkpoint's area."))
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(label=_("Description"), required=False,
+                                  widget=forms.Textarea(attrs={"rows": 4}))
+    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices,
+                                initial=Urgency.NORMAL)
+    due_on = forms.DateField(label=_("Due on"), widget=forms.DateInput(DATE))
+    assignee_unit = forms.CharField(label=_("Assigned unit"), max_length=200, required=False,
+                                    help_text=_("A unit named in words, e.g. the town's health "
+                                                "office."))
+    assignee = UserChoice(label=_("Assigned person"), required=False,
+                          queryset=None)
+
+    def __init__(self, *args: Any, user: ScopedUser, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = Area.objects.restrict(  # type: ignore[attr-defined]
+            user).order_by("path")
+        self.fields["area"].error_messages["invalid_choice"] = _(
+            "No such area among the areas you may see.")
+        self.fields["assignee"].queryset = queries.assignable_users(  # type: ignore[attr-defined]
+            user)
+        self.fields["due_on"].initial = timezone.localdate() + datetime.timedelta(days=1)
+        home = getattr(user, "home_area", None)
+        if home is not None:
+            self.fields["area"].initial = home.pk
+
+
+class AssignForm(forms.Form):
+    assignee_unit = forms.CharField(label=_("Assigned unit"), max_length=200, required=False)
+    assignee = UserChoice(label=_("Assigned person"), required=False,
+                          queryset=None)
+    note = forms.CharField(label=_("Note"), required=False, max_length=1000)
+
+    def __init__(self, *args: Any, user: ScopedUser, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = queries.assignable_users(  # type: ignore[attr-defined]
+            user)
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("New status"), choices=Status.choices)
+    note = forms.CharField(label=_("Note"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text=_("Required to close: how the problem was solved."))
+    evidence = forms.FileField(label=_("Evidence"), required=False,
+                               help_text=_("Closing only: a photo or document, up to 10 MB."))
+
+
+class ReopenForm(forms.Form):
+    note = forms.CharField(label=_("Why reopen"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+
+def apply_errors(form: forms.Form, error: ValidationError) -> None:
+    """A service's refusal onto the field it names (or the whole form)."""
+    if not hasattr(error, "error_dict"):
+        for message in error.messages:
+            form.add_error(None, message)
+        return
+    for name, messages in error.message_dict.items():
+        for message in messages:
+            form.add_error(name if name in form.fields else None, message)
