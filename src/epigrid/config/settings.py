@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "epigrid.checkpoints",
     "epigrid.care",
     "epigrid.problems",
+    "epigrid.reporting",
     "epigrid.web",
     "epigrid.demo",
 ]

@@ -1,0 +1,105 @@
+"""Case figures 疫情数据: the four categories 四类人员, quarantine 隔离, follow-ups 随访,
+tests 核酸检测.
+
+Not counted again here: `epigrid.cases.figures.leaf_vectors` already counts every figure per leaf
+path with one GROUP BY per figure family (cases, quarantines, follow-ups, tests); this module
+takes the codes the daily report names and links each to the cases app's own drill-down list.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from epigrid.cases import figures
+from epigrid.reporting.metrics import Family, Leaves, Metric, Rollup, Unit, register
+
+
+def _records(code: str) -> Callable[[int, datetime.date], str]:
+    def url(area_id: int, day: datetime.date) -> str:
+        return (reverse("cases:figure_records", args=(area_id, code))
+                + f"?day={day.isoformat()}")
+    return url
+
+
+CATEGORY_NAMES: dict[str, tuple[Promise, Promise, Promise]] = {
+    # (new, under management, cumulative)
+    "confirmed": (_("New confirmed cases"), _("Confirmed cases under management"),
+                  _("Confirmed cases, cumulative")),
+    "asymptomatic": (_("New asymptomatic infections"), _("Asymptomatic infections under "
+                                                         "management"),
+                     _("Asymptomatic infections, cumulative")),
+    "suspected": (_("New suspected cases"), _("Suspected cases under management"),
+                  _("Suspected cases, cumulative")),
+    "fever": (_("New fever patients"), _("Fever patients under management"),
+              _("Fever patients, cumulative")),
+    "close_contact": (_("New close contacts"), _("Close contacts under management"),
+                      _("Close contacts, cumulative")),
+}
+
+
+def _category_metrics() -> list[Metric]:
+    found = []
+    for category, (new, current, total) in CATEGORY_NAMES.items():
+        found += [
+            Metric(f"new_{category}", new, Unit.CASES, Rollup.SUM,
+                   _("Cases that entered the category on the day."),
+                   drill_down=_records(f"new_{category}")),
+            Metric(f"current_{category}", current, Unit.CASES, Rollup.LATEST,
+                   _("Cases in the category at the end of the day."),
+                   drill_down=_records(f"current_{category}")),
+        ]
+        if category == "confirmed":
+            found.append(Metric(f"total_{category}", total, Unit.CASES, Rollup.LATEST,
+                                _("Cases that entered the category on or before the day."),
+                                drill_down=_records(f"total_{category}")))
+    return found
+
+
+OTHER_METRICS: tuple[tuple[str, Promise, Promise, Rollup, Promise], ...] = (
+    ("in_home_quarantine", _("In home quarantine"), Unit.PERSONS, Rollup.LATEST,
+     _("Home quarantines begun by the day and not ended by it.")),
+    ("in_centralized_quarantine", _("In centralized quarantine"), Unit.PERSONS, Rollup.LATEST,
+     _("Centralized quarantines begun by the day and not ended by it.")),
+    ("quarantined_today", _("Quarantines begun"), Unit.PERSONS, Rollup.SUM,
+     _("Quarantines that began on the day.")),
+    ("released_today", _("Released from quarantine"), Unit.PERSONS, Rollup.SUM,
+     _("Quarantines that ended on the day with a release.")),
+    ("follow_ups_due", _("Follow-ups due"), Unit.CHECKS, Rollup.SUM,
+     _("Two checks a day for every quarantine in progress.")),
+    ("follow_ups_done", _("Follow-ups recorded"), Unit.CHECKS, Rollup.SUM,
+     _("Follow-up checks recorded for the day.")),
+    ("follow_ups_missed", _("Follow-ups missed"), Unit.CHECKS, Rollup.SUM,
+     _("Follow-up checks flagged as missed for the day.")),
+    ("tests_done", _("Test results"), Unit.TESTS, Rollup.SUM,
+     _("Nucleic-acid results received on the day.")),
+    ("tests_positive", _("Positive results"), Unit.TESTS, Rollup.SUM,
+     _("Positive nucleic-acid results received on the day.")),
+    ("tests_pending", _("Tests awaiting a result"), Unit.TESTS, Rollup.LATEST,
+     _("Samples taken by the end of the day without a result by then.")),
+)
+
+METRICS: tuple[Metric, ...] = (
+    *_category_metrics(),
+    *(Metric(code, name, unit, rollup, computed, drill_down=_records(code))
+      for code, name, unit, rollup, computed in OTHER_METRICS),
+)
+# Where each of our codes sits in the cases app's vectors.
+SLOTS = [(metric.code, figures.INDEX[metric.code]) for metric in METRICS]
+
+
+def compute(day: datetime.date, at: datetime.datetime) -> Leaves:
+    leaves: Leaves = {}
+    for path, vector in figures.leaf_vectors("", day).items():
+        values = {code: vector[i] for code, i in SLOTS if vector[i]}
+        if values:
+            leaves[path] = values
+    return leaves
+
+
+FAMILY = register(Family(key="cases", name=_("Cases, quarantine and tests"), order=20,
+                         compute=compute, metrics=METRICS))
