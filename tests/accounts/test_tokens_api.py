@@ -23,6 +23,20 @@ class TokenAuthTests(BaseTestCase):
         token.refresh_from_db()
         assert token.last_used_at is not None
 
+    def test_it_notes_the_last_use_to_the_minute_not_on_every_call(self) -> None:
+        token, raw = create_api_token(self.world.bob, "device")
+        client = bearer(raw)
+        client.get("/api/accounts/me")
+        token.refresh_from_db()
+        first = token.last_used_at
+        with self.assertNumQueries(1):  # the token with its user: no write within the minute
+            client.get("/api/accounts/me")
+        ApiToken.objects.filter(pk=token.pk).update(
+            last_used_at=first - datetime.timedelta(minutes=2))
+        client.get("/api/accounts/me")
+        token.refresh_from_db()
+        assert token.last_used_at > first
+
     def test_it_scopes_token_requests_like_sessions(self) -> None:
         _token, raw = create_api_token(self.world.bob, "script")
         names = {a["name"] for a in bearer(raw).get("/api/areas/").json()["items"]}

@@ -240,8 +240,9 @@ def _record(user: Any, checkpoint: Checkpoint | None,
 def _store(user: Any, fresh: list[tuple[int, Item]], now: datetime.datetime) -> list[ItemResult]:
     rows = _rows([item for _index, item in fresh])
     by = user.pk if user.is_authenticated else None
-    with transaction.atomic():  # a raced duplicate undoes only this, then record_passages retries
-        passage_rows.insert(rows, by, now)
+    # A raced duplicate client id raises IntegrityError out of _record's transaction, which
+    # record_passages then judges again: no savepoint of its own (two round trips a call).
+    passage_rows.insert(rows, by, now)
     count_into_hours(rows)
     fevers = [row.passage(by) for row in rows if is_fever(row)]
     if fevers:
