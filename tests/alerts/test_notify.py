@@ -27,6 +27,15 @@ class NotifyTests(BaseTestCase):
         notice = notify([self.world.town_a, self.world.town_b.path], [Role.AREA_OFFICER], "x")
         self.assertEqual(self.recipients(notice.pk), {"alice", "bob"})
 
+    def test_it_keeps_to_the_areas_themselves_when_exact(self) -> None:
+        notice = notify([self.world.town_a, self.world.grid_a1_1], [Role.AREA_OFFICER,
+                                                                   Role.GRID_WORKER], "x",
+                        exact=True)
+        self.assertEqual(self.recipients(notice.pk), {"alice", "li"})
+        notice = notify([self.world.district], [Role.AREA_OFFICER, Role.GRID_WORKER], "x",
+                        exact=True)
+        self.assertEqual(self.recipients(notice.pk), set())
+
     def test_it_skips_inactive_users(self) -> None:
         self.world.bob.is_active = False
         self.world.bob.save(update_fields=["is_active"])

@@ -21,24 +21,28 @@ def _paths(areas: Iterable[Area | str]) -> list[str]:
     return sorted({area.path if isinstance(area, Area) else area for area in areas})
 
 
-def recipients_q(paths: list[str], roles: Iterable[str]) -> Q:
-    """Users whose home area lies in one of the subtrees and whose role is one of `roles`."""
-    where = Q()
-    for path in paths:
+def recipients_q(paths: list[str], roles: Iterable[str], exact: bool = False) -> Q:
+    """Users whose home area lies in one of the subtrees (is one of the areas, when `exact`)
+    and whose role is one of `roles`."""
+    where = Q(home_area__path__in=paths) if exact else Q()
+    for path in [] if exact else paths:
         where |= subtree_q("home_area__path", path)
     return where & Q(role__in=list(roles), is_active=True)
 
 
 @transaction.atomic
 def notify(areas: Iterable[Area | str], roles: Iterable[str], title: str, body: str = "",
-           link: str = "") -> Notice:
-    """Deliver a notice to the users of the areas' subtrees with one of the roles."""
+           link: str = "", *, exact: bool = False) -> Notice:
+    """Deliver a notice to the users of the areas' subtrees with one of the roles.
+
+    `exact` keeps it to the users whose home area is one of the areas themselves: a town's
+    officers, not also its villages' (an escalated problem is the town's to handle)."""
     paths = _paths(areas)
     roles = sorted(set(roles))
     notice = Notice.objects.create(area_path=paths[0] if paths else "", target_paths=paths,
                                    roles=roles, title=title[:200], body=body, link=link)
     if paths and roles:
-        user_ids = get_user_model().objects.filter(recipients_q(paths, roles)).values_list(
+        user_ids = get_user_model().objects.filter(recipients_q(paths, roles, exact)).values_list(
             "pk", flat=True)
         Receipt.objects.bulk_create([Receipt(notice=notice, user_id=pk) for pk in user_ids],
                                     batch_size=1000)

@@ -77,4 +77,4 @@ def tell_escalation(problem: Problem, below: Area, above: Area) -> None:
              "time.") % {"origin": problem.area.name, "due": problem.due_on.isoformat(),
                          "urgency": problem.get_urgency_display(), "below": below.name}
     notify([above], RESPONSIBLE.get(above.level, (Role.AREA_OFFICER,)), title, body,
-           reverse("problems:detail", args=[problem.pk]))
+           reverse("problems:detail", args=[problem.pk]), exact=True)
