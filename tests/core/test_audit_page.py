@@ -74,3 +74,14 @@ class AuditPageTests(BaseTestCase):
         changes = [(c.field, str(c.before), str(c.after)) for c in entries[0].field_changes]
         assert changes == [("risk level", "low", "high")]
         assert entries[0].actor_name == "zhou"
+
+    def test_it_shows_a_json_value_as_stored(self) -> None:
+        AuditEntry.objects.create(action="update", model="reporting.RiskProposal", object_pk="1",
+                                  object_repr="a proposal", area_path=self.world.town_a.path,
+                                  changes={"figures": [None, {"new_confirmed": 3}],
+                                           "reason": [["a"], ["b"]]})
+        entries = self.client_for(self.world.admin).get("/audit/?action=update").context[
+            "entries"]
+        changes = {c.field: (c.before, c.after) for c in entries[0].field_changes}
+        assert changes["figures"] == (None, {"new_confirmed": 3})
+        assert changes["reason"] == (["a"], ["b"])

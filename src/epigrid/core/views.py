@@ -55,8 +55,9 @@ def _model_fields(label: str) -> dict[str, Any]:
 
 def _shown(field: Any, value: Any) -> Any:
     """A stored value as the user knows it: a choice by its label, the rest as stored."""
-    choices = dict(field.flatchoices) if field is not None and field.choices else {}
-    return choices.get(value, value)
+    if field is None or not field.choices or isinstance(value, dict | list):
+        return value  # a JSON value (a dict, a list) cannot be a choice: shown as stored
+    return dict(field.flatchoices).get(value, value)
 
 
 def field_changes(entry: AuditEntry) -> list[FieldChange]:
