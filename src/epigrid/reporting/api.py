@@ -19,8 +19,14 @@ from epigrid.core.access import Capability
 from epigrid.core.api import api_user, field_errors, get_object_for_user, require
 from epigrid.reporting import reading, services
 from epigrid.reporting.metrics import all_metrics
+from epigrid.reporting.report_api import router as reports_router
+from epigrid.reporting.risk_api import router as risk_router
 
 router = Router(tags=["figures"])
+# The daily reports and the risk levels ride under this router (config/api.py mounts one router
+# per app): /api/figures/reports and /api/figures/risk.
+router.add_router("/reports", reports_router)
+router.add_router("/risk", risk_router)
 
 
 class MetricOut(Schema):

@@ -10,10 +10,10 @@ from django.dispatch import receiver
 
 from epigrid.areas.services import area_path_changed
 from epigrid.core.access import subtree_q
-from epigrid.reporting.models import DailyFigures
+from epigrid.reporting.models import DailyFigures, DailyReport, RiskProposal
 
 # Every reporting table with a copied `area_path` column; a new one must be added here.
-PATH_COPIES = (DailyFigures,)
+PATH_COPIES = (DailyFigures, DailyReport, RiskProposal)
 
 
 @receiver(area_path_changed)
