@@ -27,6 +27,7 @@ from epigrid.checkpoints.duty_api import router as duty_router
 from epigrid.checkpoints.figure_api import router as passage_figures_router
 from epigrid.checkpoints.passage_api import router as passages_router
 from epigrid.core.api import django_validation_error
+from epigrid.dashboards.api import router as dashboards_router
 from epigrid.problems.api import router as problems_router
 from epigrid.registry.api import router as registry_router
 from epigrid.registry.progress_api import router as progress_router
@@ -67,3 +68,4 @@ api.add_router("/duty", duty_router)
 api.add_router("/passage-figures", passage_figures_router)
 api.add_router("/problems", problems_router)
 api.add_router("/figures", figures_router)
+api.add_router("/dashboards", dashboards_router)

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "epigrid.care",
     "epigrid.problems",
     "epigrid.reporting",
+    "epigrid.dashboards",
     "epigrid.web",
     "epigrid.demo",
 ]

@@ -1,0 +1,12 @@
+"""The dashboard pages 数据看板 and the wall screen 大屏."""
+
+from django.urls import URLPattern, path
+
+from epigrid.dashboards import views
+
+app_name = "dashboards"
+urlpatterns: list[URLPattern] = [
+    path("", views.index, name="index"),
+    path("<int:area_id>/", views.area, name="area"),
+    path("<int:area_id>/wall/", views.wall, name="wall"),
+]
