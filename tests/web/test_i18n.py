@@ -47,11 +47,11 @@ class NavigationTests(BaseTestCase):
         assert [str(link.label) for link in li_nav] == [
             "Areas", "Checkpoints", "Facilities", "Warehouses", "Residents", "Screening",
             "Progress", "Cases", "Quarantine", "Follow-ups today", "Case figures",
-            "Daily figures", "Problems", "Raise a problem", "Inbox"]
+            "Dashboard", "Daily figures", "Problems", "Raise a problem", "Risk levels", "Inbox"]
         assert [str(link.label) for link in li_nav if link.active] == ["Checkpoints"]
         groups = response.context["nav_groups"]
         assert [(str(g.label) if g.label else None, len(g.links)) for g in groups] == [
-            (None, 1), ("Sites", 3), ("Residents", 3), ("Cases", 4), ("Roll-up", 3), (None, 1)]
+            (None, 1), ("Sites", 3), ("Residents", 3), ("Cases", 4), ("Roll-up", 5), (None, 1)]
         assert [str(g.label) for g in groups if g.active] == ["Sites"]
         # The command sees checkpoint duty and care; a grid worker's phone bar does not.
         command_groups = [str(g.label) for g in

@@ -50,6 +50,7 @@ class NavGroup:
 # Who works at checkpoints and with beds; a grid worker's phone bar stays short.
 DUTY = frozenset({Role.COMMAND, Role.AREA_OFFICER, Role.CHECKPOINT_STAFF, Role.SUPERVISOR})
 BEDS = frozenset({Role.COMMAND, Role.MEDICAL, Role.SUPERVISOR})
+REPORTERS = frozenset({Role.COMMAND, Role.AREA_OFFICER, Role.SUPERVISOR})
 SITES, REGISTRY, CASES, CHECKPOINTS, CARE, ROLL_UP = (
     _("Sites"), _("Residents"), _("Cases"), _("Checkpoint duty"), _("Care"), _("Roll-up"))
 ENTRIES: tuple[NavEntry, ...] = (
@@ -79,9 +80,14 @@ ENTRIES: tuple[NavEntry, ...] = (
     NavEntry(_("Awaiting admission"), "care:bed_awaiting", group=CARE, roles=BEDS),
     NavEntry(_("Transfers"), "care:plan_index", group=CARE, roles=BEDS),
     NavEntry(_("Transfer dashboard"), "care:dashboard_index", group=CARE, roles=BEDS),
+    NavEntry(_("Dashboard"), "dashboards:index", group=ROLL_UP),
     NavEntry(_("Daily figures"), "reporting:index", group=ROLL_UP),
+    NavEntry(_("Daily report"), "reporting:report_index", group=ROLL_UP, roles=REPORTERS),
     NavEntry(_("Problems"), "problems:list", group=ROLL_UP),
     NavEntry(_("Raise a problem"), "problems:raise", Capability.RAISE_PROBLEMS, group=ROLL_UP),
+    NavEntry(_("Risk levels"), "reporting:risk_levels", group=ROLL_UP),
+    NavEntry(_("Risk proposals"), "reporting:risk_proposals", Capability.CHANGE_RISK,
+             group=ROLL_UP),
     NavEntry(_("Imports"), "imports:list", Capability.IMPORT),
     NavEntry(_("Audit log"), "core:audit", Capability.VIEW_AUDIT),
     NavEntry(_("Inbox"), "alerts:inbox"),
