@@ -16,6 +16,7 @@ from epigrid.accounts.api import router as accounts_router
 from epigrid.alerts.api import router as alerts_router
 from epigrid.areas.api import router as areas_router
 from epigrid.areas.api import sites_router
+from epigrid.briefing.api import router as briefing_router
 from epigrid.care.bed_api import router as beds_router
 from epigrid.care.plan_api import router as transfers_router
 from epigrid.cases.case_api import router as cases_router
@@ -69,3 +70,4 @@ api.add_router("/passage-figures", passage_figures_router)
 api.add_router("/problems", problems_router)
 api.add_router("/figures", figures_router)
 api.add_router("/dashboards", dashboards_router)
+api.add_router("/briefing", briefing_router)

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "epigrid.problems",
     "epigrid.reporting",
     "epigrid.dashboards",
+    "epigrid.briefing",
     "epigrid.web",
     "epigrid.demo",
 ]

@@ -16,6 +16,7 @@ urlpatterns = [
     path("problems/", include("epigrid.problems.urls")),
     path("reporting/", include("epigrid.reporting.urls")),
     path("dashboards/", include("epigrid.dashboards.urls")),
+    path("briefing/", include("epigrid.briefing.urls")),
     path("imports/", include("epigrid.core.imports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),

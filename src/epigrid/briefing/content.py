@@ -1,0 +1,128 @@
+"""What a briefing 简报 says, whatever its format: the meeting, the charts, every area's figures.
+
+`build(area, day)` gathers the meeting (meeting.py) and draws the three charts (charts.py) from:
+the epidemic curve of the area's subtree (`cases.curve.build`, one query), the screening
+coverage of its children and the checkpoint flows of the last CHART_DAYS days (both from
+reporting's stored figures). `every_area(area, day)` reads the stored figures of every area of
+the subtree for the XLSX workbook: two queries, streamed in path order.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from epigrid.areas.models import Area, Level
+from epigrid.briefing import charts, meeting
+from epigrid.cases import curve
+from epigrid.core.access import subtree_q
+from epigrid.reporting import reading
+from epigrid.reporting.metrics import Metric, all_metrics, get_metric
+from epigrid.reporting.models import DailyFigures
+
+CHART_DAYS = 30
+
+
+@dataclass(frozen=True)
+class Chart:
+    key: str
+    title: str
+    png: bytes
+
+
+@dataclass
+class Briefing:
+    meeting: meeting.Meeting
+    charts: list[Chart]
+    generated_at: datetime.datetime
+
+    @property
+    def area(self) -> Area:
+        return self.meeting.area
+
+    @property
+    def day(self) -> datetime.date:
+        return self.meeting.day
+
+    @property
+    def title(self) -> str:
+        return _("Briefing of %(area)s, %(day)s") % {"area": self.area.name,
+                                                      "day": self.day.isoformat()}
+
+    @property
+    def stem(self) -> str:
+        """The file name without its extension: briefing-<area code>-<day>."""
+        return f"briefing-{self.area.code}-{self.day.isoformat()}"
+
+
+def _value(found: meeting.Meeting, code: str) -> reading.Row:
+    return next(row for row in found.rows if row.metric.code == code)
+
+
+def screening_chart(found: meeting.Meeting) -> Chart:
+    visited, registered = (_value(found, "households_visited_campaign"),
+                           _value(found, "households_registered"))
+    if found.figures.children:
+        names = [child.name for child in found.figures.children]
+        png = charts.screening_progress(names, visited.children, registered.children)
+    else:
+        png = charts.screening_progress([found.area.name], [visited.value], [registered.value])
+    return Chart("screening", _("Screening progress"), png)
+
+
+def flows_chart(area: Area, day: datetime.date) -> Chart:
+    first = day - datetime.timedelta(days=CHART_DAYS - 1)
+    codes = ("passages_in", "passages_out", "turned_back")
+    stored = {found.day: found for found in reading.stored_days(
+        area, first, day, [get_metric(code) for code in codes])}
+    days = [first + datetime.timedelta(days=n) for n in range(CHART_DAYS)]
+    series = [[stored[d].values[code] if d in stored else 0 for d in days] for code in codes]
+    return Chart("flows", _("Checkpoint flows"), charts.checkpoint_flows(days, *series))
+
+
+def curve_chart(area: Area, day: datetime.date) -> Chart:
+    found = curve.build(area.path, end=day, days=CHART_DAYS)
+    return Chart("curve", _("Epidemic curve"),
+                 charts.epidemic_curve(found.days, found.by_report, found.by_onset))
+
+
+def build(area: Area, day: datetime.date) -> Briefing:
+    found = meeting.build(area, day)
+    drawn = [curve_chart(area, day), screening_chart(found), flows_chart(area, day)]
+    return Briefing(meeting=found, charts=drawn, generated_at=timezone.now())
+
+
+@dataclass(frozen=True)
+class AreaFigures:
+    code: str
+    name: str
+    level: str
+    parent_code: str
+    values: list[int]  # in `metrics` order
+
+
+def every_area(area: Area, day: datetime.date,
+               metrics: list[Metric] | None = None) -> Iterator[AreaFigures]:
+    """Every area of the subtree in path order (parents before children), with every metric's
+    stored value for the day (0 where nothing was stored)."""
+    chosen = metrics if metrics is not None else all_metrics()
+    wanted = [metric.code for metric in chosen]
+    stored = dict(DailyFigures.objects.filter(subtree_q("area_path", area.path), day=day)
+                  .values_list("area_id", "values").iterator(chunk_size=5000))
+    codes: dict[int, str] = {}
+    if area.parent_id:
+        codes[area.parent_id] = Area.objects.values_list("code", flat=True).get(
+            pk=area.parent_id)
+    levels = dict(Level.choices)
+    rows = (Area.objects.filter(subtree_q("path", area.path)).order_by("path")
+            .values_list("pk", "code", "name", "level", "parent_id"))
+    for pk, code, name, level, parent_id in rows.iterator(chunk_size=5000):
+        codes[pk] = code
+        values = stored.get(pk) or {}
+        yield AreaFigures(code=code, name=name, level=str(levels.get(level, level)),
+                          parent_code=codes.get(parent_id, "") if parent_id else "",
+                          values=[int(values.get(code, 0)) for code in wanted])

@@ -1,0 +1,12 @@
+"""The briefing pages: the dispatch meeting 调度会 and the briefing downloads 简报."""
+
+from django.urls import URLPattern, path
+
+from epigrid.briefing import views
+
+app_name = "briefing"
+urlpatterns: list[URLPattern] = [
+    path("", views.index, name="index"),
+    path("areas/<int:area_id>/", views.meeting_page, name="meeting"),
+    path("areas/<int:area_id>/briefing.<str:fmt>", views.download, name="download"),
+]
