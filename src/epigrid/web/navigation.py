@@ -83,6 +83,7 @@ ENTRIES: tuple[NavEntry, ...] = (
     NavEntry(_("Dashboard"), "dashboards:index", group=ROLL_UP),
     NavEntry(_("Daily figures"), "reporting:index", group=ROLL_UP),
     NavEntry(_("Daily report"), "reporting:report_index", group=ROLL_UP, roles=REPORTERS),
+    NavEntry(_("Dispatch meeting"), "briefing:index", group=ROLL_UP, roles=REPORTERS),
     NavEntry(_("Problems"), "problems:list", group=ROLL_UP),
     NavEntry(_("Raise a problem"), "problems:raise", Capability.RAISE_PROBLEMS, group=ROLL_UP),
     NavEntry(_("Risk levels"), "reporting:risk_levels", group=ROLL_UP),
