@@ -30,7 +30,7 @@ from epigrid.core.api import (
 )
 from epigrid.reporting import risk_services
 from epigrid.reporting.models import ProposalStatus, RiskProposal
-from epigrid.reporting.risk_rules import RISK_AREA_LEVELS
+from epigrid.reporting.risk_rules import RISK_AREA_LEVELS, explain
 
 router = Router(tags=["risk levels"])
 
@@ -54,6 +54,10 @@ class ProposalOut(Schema):
     @staticmethod
     def resolve_area_name(obj: RiskProposal) -> str:
         return obj.area.name
+
+    @staticmethod
+    def resolve_reason(obj: RiskProposal) -> str:
+        return explain(obj.rule, obj.figures, obj.day, obj.reason)
 
     @staticmethod
     def resolve_decided_by(obj: RiskProposal) -> str | None:

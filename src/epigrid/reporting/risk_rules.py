@@ -97,6 +97,13 @@ def window_sums(day: datetime.date, area_ids: list[int] | None = None
     return sums
 
 
+def explain(rule: str, figures: dict[str, int], day: datetime.date, stored: str) -> str:
+    """A proposal's reason in the reader's language, told again from its figures; the stored
+    text (in the language of the run that made it) if the rules have changed since."""
+    verdict = evaluate(figures, day)
+    return verdict.reason if verdict.rule == rule else stored
+
+
 def evaluate(figures: dict[str, int], day: datetime.date) -> Verdict:
     """The level the rules propose for an area with these window sums (missing sums are 0)."""
     shown = {window_key(*w): int(figures.get(window_key(*w), 0)) for w in sorted(windows())}

@@ -27,7 +27,7 @@ from epigrid.core.access import Capability, can
 from epigrid.reporting import risk_services
 from epigrid.reporting.models import ProposalStatus, RiskProposal
 from epigrid.reporting.report_forms import ConfirmForm, OverrideForm, apply_errors
-from epigrid.reporting.risk_rules import FALLBACK_LEVEL, RISK_AREA_LEVELS, RULES
+from epigrid.reporting.risk_rules import FALLBACK_LEVEL, RISK_AREA_LEVELS, RULES, explain
 
 LEVEL_LIST_LIMIT = 200  # areas listed per level on the map of levels
 
@@ -63,6 +63,9 @@ def _context(request: HttpRequest, **forms: Any) -> dict[str, Any]:
     rows = (rows.exclude(status=ProposalStatus.PENDING) if decided
             else rows.filter(status=ProposalStatus.PENDING))
     proposals, next_after = _keyset(rows, request)
+    for proposal in proposals:  # the reason in the reader's language
+        proposal.reason_shown = explain(  # type: ignore[attr-defined]
+            proposal.rule, proposal.figures, proposal.day, proposal.reason)
     may_decide = can(user, Capability.CHANGE_RISK)
     return {"proposals": proposals, "next_after": next_after, "decided": decided,
             "may_decide": may_decide, "rules": RULES, "fallback": FALLBACK_LEVEL,
