@@ -208,3 +208,11 @@ class DetailTests(BaseTestCase):
         assert client.post(reopen, {"note": "more needed"}).status_code == 302
         problem.refresh_from_db()
         assert problem.status == Status.OPEN
+
+
+class DetailIdsTests(BaseTestCase):
+    def test_it_gives_every_field_of_the_detail_page_its_own_id(self) -> None:
+        problem = raise_in(self.world.village_a1, self.world.alice)
+        html = self.client_for(self.world.alice).get(f"/problems/{problem.pk}/").content.decode()
+        ids = re.findall(r'\bid="([^"]+)"', html)
+        assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})

@@ -97,6 +97,8 @@ class AssignForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, max_length=1000)
 
     def __init__(self, *args: Any, user: ScopedUser, **kwargs: Any) -> None:
+        # Its own ids: the detail page shows it beside the status form, both with a note.
+        kwargs.setdefault("auto_id", "assign-%s")
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = queries.assignable_users(  # type: ignore[attr-defined]
             user)
@@ -109,6 +111,10 @@ class StatusForm(forms.Form):
                            help_text=_("Required to close: how the problem was solved."))
     evidence = forms.FileField(label=_("Evidence"), required=False,
                                help_text=_("Closing only: a photo or document, up to 10 MB."))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "status-%s")
+        super().__init__(*args, **kwargs)
 
 
 class ReopenForm(forms.Form):
