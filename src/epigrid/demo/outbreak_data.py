@@ -84,10 +84,25 @@ class Outbreak:
         self.infected = 0
         bounds = Person.objects.aggregate(low=Min("pk"), high=Max("pk"))
         self.low, self.high = bounds["low"] or 0, bounds["high"] or 0
+        self.bounds_of: dict[str, tuple[int, int]] = {}
+
+    def bounds(self, path: str) -> tuple[int, int]:
+        """The lowest and highest person id under `path` (ids run by grid: a pivot between
+        them finds someone of that place, not the first person after it anywhere)."""
+        if not path:
+            return self.low, self.high
+        if path not in self.bounds_of:
+            found = Person.objects.filter(area_path__startswith=path).aggregate(
+                low=Min("pk"), high=Max("pk"))
+            self.bounds_of[path] = (found["low"] or 0, found["high"] or -1)
+        return self.bounds_of[path]
 
     def random_person(self, path: str = "") -> Person | None:
+        low, high = self.bounds(path)
+        if high < low:
+            return None
         for _ in range(5):
-            pivot = self.rng.randint(self.low, self.high)
+            pivot = self.rng.randint(low, high)
             found = Person.objects.filter(pk__gte=pivot, area_path__startswith=path).order_by(
                 "pk").first()
             if found is not None:
@@ -189,9 +204,14 @@ class Outbreak:
             story.move(State.RELEASED, _at(end, 10), "期满两次核酸阴性", Evidence.TEST)
 
     def run(self) -> None:
-        grids = Area.objects.filter(level=Level.GRID, path__startswith=self.root.path)
-        for index in range(INDEX_CASES[self.scale]):
-            person = self.random_person(grids[index * 7 % max(1, grids.count())].path)
+        grids = list(Area.objects.filter(level=Level.GRID, path__startswith=self.root.path)
+                     .order_by("path").values_list("path", flat=True))
+        # The index cases spread over the district: grids evenly apart along the tree, so
+        # several towns have an outbreak, not only the first.
+        count = INDEX_CASES[self.scale]
+        for index in range(count):
+            grid = grids[index * len(grids) // count] if grids else self.root.path
+            person = self.random_person(grid)
             if person is None or person.pk in self.stories:
                 continue
             person.returnee_origin = person.returnee_origin or "武汉"
