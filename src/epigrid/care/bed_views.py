@@ -16,7 +16,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -37,21 +36,12 @@ from epigrid.care.models import AdmissionRequest, BedStock
 from epigrid.cases.access import get_case_for_user
 from epigrid.core import audit
 from epigrid.core.access import Capability, can
+from epigrid.core.forms import apply_errors
 
 
 def _require(request: HttpRequest, capability: Capability) -> None:
     if not can(area_user(request), capability):
         raise PermissionDenied
-
-
-def _apply_errors(form: Form, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        for message in error.messages:
-            form.add_error(None, message)
-        return
-    for name, errors in error.message_dict.items():
-        for message in errors:
-            form.add_error(name if name in form.fields else None, message)
 
 
 def _home(request: HttpRequest) -> Area:
@@ -120,7 +110,7 @@ def bed_facility(request: HttpRequest, facility_id: int) -> HttpResponseBase:
         try:
             beds.update_facility_beds(facility, form.figures(), user)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("The beds of %(facility)s are updated.")
                              % {"facility": facility.name})
@@ -214,7 +204,7 @@ def bed_request(request: HttpRequest, case_id: int) -> HttpResponseBase:
             beds.request_admission(case, data["pickup_area"], data["severity"], user,
                                    data["note"], waiting_since=data["waiting_since"])
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("%(name)s is on the list of patients awaiting a bed.")
                              % {"name": case.person.name})

@@ -15,7 +15,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -32,6 +31,7 @@ from epigrid.cases.case_forms import CaseExportForm, CaseFilterForm, OpenCaseFor
 from epigrid.cases.models import Case, Transition
 from epigrid.core.access import Capability, can
 from epigrid.core.exports import FORMATS, export_response, file_response
+from epigrid.core.forms import apply_errors
 from epigrid.core.panels import panels_for
 from epigrid.registry.access import get_person_for_user
 from epigrid.registry.models import Person
@@ -47,17 +47,6 @@ def keyset_newest(rows: QuerySet[Case], request: HttpRequest) -> tuple[list[Case
     more = len(items) > settings.PAGE_SIZE
     items = items[: settings.PAGE_SIZE]
     return items, (items[-1].pk if more else None)
-
-
-def _apply_errors(form: Form, error: ValidationError) -> None:
-    """A rule the services refuse becomes a form error on its field (or the whole form)."""
-    if not hasattr(error, "error_dict"):  # a refusal about the whole case, not one field
-        for message in error.messages:
-            form.add_error(None, message)
-        return
-    for name, errors in error.message_dict.items():
-        for message in errors:
-            form.add_error(name if name in form.fields else None, message)
 
 
 def _require(request: HttpRequest, capability: Capability) -> None:
@@ -160,7 +149,7 @@ def case_transition(request: HttpRequest, pk: int) -> HttpResponseBase:
         try:
             step = services.transition(case, by=user, **form.service_fields())
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("The case is now “%(state)s”.") % {
                 "state": step.get_to_state_display()})
@@ -182,7 +171,7 @@ def case_open(request: HttpRequest, pk: int) -> HttpResponseBase:
         try:
             case = services.open_case(person, by=user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("A case was opened for %(name)s.") % {
                 "name": person.name})

@@ -14,7 +14,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import OuterRef, QuerySet, Subquery
-from django.forms import Form
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -29,6 +28,7 @@ from epigrid.cases.contact_forms import ChainForm, ExposureForm, IdentifyForm
 from epigrid.cases.models import Case, Exposure
 from epigrid.cases.states import State
 from epigrid.core.access import Capability, can
+from epigrid.core.forms import apply_errors
 
 # A case's own contacts are dozens at most; a super-spreader's hundreds still fit one page.
 GIVEN_LIMIT = 500
@@ -41,13 +41,6 @@ TABLE_LIMIT = 200
 def _require_tracing(request: HttpRequest) -> None:
     if not can(area_user(request), Capability.TRACE_CONTACTS):
         raise PermissionDenied
-
-
-def _apply_errors(form: Form, error: ValidationError) -> None:
-    for name, errors in error.message_dict.items():
-        field = "id_number" if name == "contact" else name
-        for message in errors:
-            form.add_error(field if field in form.fields else None, message)
 
 
 def _keyset(rows: QuerySet[Any], request: HttpRequest, param: str) -> tuple[list[Any],
@@ -107,7 +100,7 @@ def contact_add(request: HttpRequest, case_id: int) -> HttpResponseBase:
             recorded = contacts.record_exposure(case.person, by=request.user,
                                                 **form.service_fields())
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error, {"contact": "id_number"})
         else:
             messages.success(request, recorded.message)
             return redirect("cases:contact_list", case_id=case.pk)

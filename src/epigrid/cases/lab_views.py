@@ -24,6 +24,7 @@ from epigrid.cases import lab_figures, labs
 from epigrid.cases.lab_forms import DiscardForm, FilterForm, LabForm, ResolveForm, ResultForm
 from epigrid.cases.models import Lab, LabTest
 from epigrid.core.access import Capability, ScopedUser, can
+from epigrid.core.forms import apply_errors
 from epigrid.registry.people_views import keyset
 
 R = LabTest.Result
@@ -50,12 +51,6 @@ def get_test_for_user(user: ScopedUser, pk: int) -> LabTest:
     return found
 
 
-def _apply_errors(form: Form, error: ValidationError) -> None:
-    for name, errors in error.message_dict.items():
-        for message in errors:
-            form.add_error(name if name in form.fields else None, message)
-
-
 @login_required
 @require_GET
 def lab_list(request: HttpRequest) -> HttpResponseBase:
@@ -79,7 +74,7 @@ def _lab_edit(request: HttpRequest, lab: Lab | None) -> HttpResponseBase:
             saved = labs.save_lab(code=data["code"], name=data["name"], area=data["area_code"],
                                   daily_capacity=data["daily_capacity"], lab=lab)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("%(name)s was saved.") % {"name": saved.name})
             return redirect("cases:lab_results", pk=saved.pk)
@@ -127,7 +122,7 @@ def lab_result_create(request: HttpRequest, pk: int) -> HttpResponseBase:
         try:
             recorded = labs.record_result(lab, by=user, **data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _result_message(recorded))
             return redirect(reverse("cases:lab_results", args=[lab.pk])
@@ -175,7 +170,7 @@ def lab_resolve(request: HttpRequest, pk: int) -> HttpResponseBase:
             recorded = labs.assign_person(test, form.cleaned_data["person"], by=user,
                                           note=form.cleaned_data["note"])
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Sample %(sample)s now belongs to %(name)s.") % {
                 "sample": test.sample_id, "name": form.cleaned_data["person"].name}
@@ -195,7 +190,7 @@ def lab_discard(request: HttpRequest, pk: int) -> HttpResponseBase:
         try:
             labs.discard(test, by=user, note=form.cleaned_data["note"])
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Sample %(sample)s was discarded.") % {
                 "sample": test.sample_id})

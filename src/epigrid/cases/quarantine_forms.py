@@ -8,7 +8,6 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -136,17 +135,6 @@ class RoomForm(forms.Form):
 class RoomEditForm(forms.Form):
     capacity = forms.IntegerField(label=_("Places"), min_value=1, max_value=50)
     active = forms.BooleanField(label=_("In use"), required=False)
-
-
-def apply_errors(form: forms.Form, error: ValidationError) -> None:
-    """A service's refusal onto the field it names (or the whole form)."""
-    if not hasattr(error, "error_dict"):
-        for message in error.messages:
-            form.add_error(None, message)
-        return
-    for name, messages in error.message_dict.items():
-        for message in messages:
-            form.add_error(name if name in form.fields else None, message)
 
 
 def due_soon(quarantine: Quarantine) -> bool:

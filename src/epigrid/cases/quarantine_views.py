@@ -36,11 +36,11 @@ from epigrid.cases.quarantine_forms import (
     RoomEditForm,
     RoomForm,
     StartForm,
-    apply_errors,
     due_soon,
     quarantine_sites,
 )
 from epigrid.core.access import Capability, can
+from epigrid.core.forms import apply_errors
 
 DETAIL_ROWS = 60  # follow-ups shown on a quarantine's page: a month of two slots a day
 

@@ -7,7 +7,6 @@ import datetime
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -121,13 +120,3 @@ class ReopenForm(forms.Form):
     note = forms.CharField(label=_("Why reopen"), required=False,
                            widget=forms.Textarea(attrs={"rows": 2}))
 
-
-def apply_errors(form: forms.Form, error: ValidationError) -> None:
-    """A service's refusal onto the field it names (or the whole form)."""
-    if not hasattr(error, "error_dict"):
-        for message in error.messages:
-            form.add_error(None, message)
-        return
-    for name, messages in error.message_dict.items():
-        for message in messages:
-            form.add_error(name if name in form.fields else None, message)

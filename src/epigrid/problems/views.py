@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from epigrid.areas.access import root_area_for
 from epigrid.areas.models import Area
 from epigrid.core.access import Capability, can
+from epigrid.core.forms import apply_errors
 from epigrid.problems import queries, services
 from epigrid.problems.access import get_problem_for_user
 from epigrid.problems.closure import ClosureRate, closure_rates
@@ -34,7 +35,6 @@ from epigrid.problems.forms import (
     RaiseForm,
     ReopenForm,
     StatusForm,
-    apply_errors,
 )
 from epigrid.problems.models import Problem, ProblemEvent
 

@@ -15,7 +15,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.forms import Form
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -24,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from epigrid.areas.access import area_user
 from epigrid.core.access import Capability, can
+from epigrid.core.forms import apply_errors
 from epigrid.core.panels import panels_for
 from epigrid.registry import services
 from epigrid.registry.access import get_household_for_user, get_person_for_user
@@ -57,13 +57,6 @@ def with_tag_labels(persons: list[Person]) -> list[Person]:
     for person in persons:
         person.tag_labels = [TAG_LABELS.get(tag, tag) for tag in person.tag_list]  # type: ignore[attr-defined]
     return persons
-
-
-def _apply_errors(form: Form, error: ValidationError) -> None:
-    """A rule the services refuse becomes a form error on its field (or the whole form)."""
-    for name, errors in error.message_dict.items():
-        for message in errors:
-            form.add_error(name if name in form.fields else None, message)
 
 
 def _require(request: HttpRequest, capability: Capability) -> None:
@@ -120,7 +113,7 @@ def _household_edit(request: HttpRequest, household: Household | None) -> HttpRe
                 saved = services.update_household(household, grid=grid,
                                                   phone=phone or None, **data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("%(address)s was saved.") % {"address": saved.address})
             return redirect("registry:household_detail", pk=saved.pk)
@@ -197,7 +190,7 @@ def _person_edit(request: HttpRequest, person: Person | None,
                 fields["phone"] = fields["phone"] or None
                 saved = services.update_person(person, **fields)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("%(name)s was saved.") % {"name": saved.name})
             return redirect("registry:person_detail", pk=saved.pk)
@@ -236,7 +229,7 @@ def _reveal(request: HttpRequest, record: Person | Household, template: str,
         except ValueError:
             form.add_error("field", _("This record has no such value."))
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             response = render(request, template, context(
                 request, record, revealed={"field": field, "value": value}))
@@ -292,7 +285,7 @@ def duplicate_resolve(request: HttpRequest, pk: int) -> HttpResponseBase:
         try:
             services.resolve_duplicate(person, user=user, note=form.cleaned_data["note"])
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("The duplicate was marked as settled."))
             return redirect("registry:duplicates")

@@ -4,7 +4,6 @@ services (report_services, risk_services), whose refusals the pages put back ont
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from epigrid.areas.models import RiskLevel
@@ -42,13 +41,3 @@ class OverrideForm(forms.Form):
 class ConfirmForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, max_length=MAX_NOTE)
 
-
-def apply_errors(form: forms.Form, error: ValidationError) -> None:
-    """A service's refusal onto the field it names (or the whole form)."""
-    if not hasattr(error, "error_dict"):
-        for message in error.messages:
-            form.add_error(None, message)
-        return
-    for name, messages in error.message_dict.items():
-        for message in messages:
-            form.add_error(name if name in form.fields else None, message)

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from epigrid.areas.access import may_see_path, root_area_for
 from epigrid.areas.models import Area, Level
+from epigrid.core.forms import apply_errors
 from epigrid.reporting import reading, report_reading
 from epigrid.reporting.models import DailyReport
 from epigrid.reporting.report_access import (
@@ -30,7 +31,7 @@ from epigrid.reporting.report_access import (
     may_submit_report,
     reports_at,
 )
-from epigrid.reporting.report_forms import SUBMIT, ReportForm, apply_errors
+from epigrid.reporting.report_forms import SUBMIT, ReportForm
 from epigrid.reporting.report_services import save_report
 
 MISSING_LIMIT = 200  # the completeness page lists at most this many missing areas

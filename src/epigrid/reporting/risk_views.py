@@ -24,9 +24,10 @@ from django.views.decorators.http import require_GET, require_POST
 from epigrid.areas.access import root_area_for
 from epigrid.areas.models import Area, RiskLevel
 from epigrid.core.access import Capability, can
+from epigrid.core.forms import apply_errors
 from epigrid.reporting import risk_services
 from epigrid.reporting.models import ProposalStatus, RiskProposal
-from epigrid.reporting.report_forms import ConfirmForm, OverrideForm, apply_errors
+from epigrid.reporting.report_forms import ConfirmForm, OverrideForm
 from epigrid.reporting.risk_rules import FALLBACK_LEVEL, RISK_AREA_LEVELS, RULES, explain
 
 LEVEL_LIST_LIMIT = 200  # areas listed per level on the map of levels
