@@ -7,9 +7,6 @@ forbidden answer the same 404. Writes need TRACE_CONTACTS (403) and go through c
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -29,6 +26,7 @@ from epigrid.cases.models import Case, Exposure
 from epigrid.cases.states import State
 from epigrid.core.access import Capability, can
 from epigrid.core.forms import apply_errors
+from epigrid.core.paging import keyset
 
 # A case's own contacts are dozens at most; a super-spreader's hundreds still fit one page.
 GIVEN_LIMIT = 500
@@ -41,18 +39,6 @@ TABLE_LIMIT = 200
 def _require_tracing(request: HttpRequest) -> None:
     if not can(area_user(request), Capability.TRACE_CONTACTS):
         raise PermissionDenied
-
-
-def _keyset(rows: QuerySet[Any], request: HttpRequest, param: str) -> tuple[list[Any],
-                                                                           int | None]:
-    raw = request.GET.get(param, "")
-    rows = rows.order_by("pk")
-    if raw.isdigit():
-        rows = rows.filter(pk__gt=int(raw))
-    items = list(rows[: settings.PAGE_SIZE + 1])
-    more = len(items) > settings.PAGE_SIZE
-    items = items[: settings.PAGE_SIZE]
-    return items, (items[-1].pk if more else None)
 
 
 def _with_contact_state(rows: QuerySet[Exposure]) -> QuerySet[Exposure]:
@@ -173,9 +159,9 @@ def cluster_detail(request: HttpRequest, person_id: int) -> HttpResponseBase:
 def contact_todo(request: HttpRequest) -> HttpResponseBase:
     """Contacts to identify, and close contacts not in quarantine yet, of the user's area."""
     user = area_user(request)
-    unidentified, next_identify = _keyset(chain_queries.to_identify(user), request,
+    unidentified, next_identify = keyset(chain_queries.to_identify(user), request,
                                           "after_identify")
-    waiting, next_quarantine = _keyset(chain_queries.to_quarantine(user), request,
+    waiting, next_quarantine = keyset(chain_queries.to_quarantine(user), request,
                                        "after_quarantine")
     for case in waiting:
         case.days_since = chain_queries.days_since(case.last_exposed)

@@ -25,7 +25,7 @@ from epigrid.cases.lab_forms import DiscardForm, FilterForm, LabForm, ResolveFor
 from epigrid.cases.models import Lab, LabTest
 from epigrid.core.access import Capability, ScopedUser, can
 from epigrid.core.forms import apply_errors
-from epigrid.registry.people_views import keyset
+from epigrid.core.paging import keyset
 
 R = LabTest.Result
 

@@ -13,7 +13,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -41,6 +40,7 @@ from epigrid.cases.quarantine_forms import (
 )
 from epigrid.core.access import Capability, can
 from epigrid.core.forms import apply_errors
+from epigrid.core.paging import keyset
 
 DETAIL_ROWS = 60  # follow-ups shown on a quarantine's page: a month of two slots a day
 
@@ -69,19 +69,6 @@ def _site(request: HttpRequest, pk: int) -> Facility:
     return site
 
 
-def _keyset(rows: QuerySet[Quarantine], request: HttpRequest) -> tuple[list[Quarantine],
-                                                                       int | None]:
-    """Newest first by id, after `?after=`: no OFFSET and no COUNT."""
-    raw = request.GET.get("after", "")
-    rows = rows.order_by("-pk")
-    if raw.isdigit():
-        rows = rows.filter(pk__lt=int(raw))
-    items = list(rows[: settings.PAGE_SIZE + 1])
-    more = len(items) > settings.PAGE_SIZE
-    items = items[: settings.PAGE_SIZE]
-    return items, (items[-1].pk if more else None)
-
-
 # --- quarantines -------------------------------------------------------------------------------
 
 @login_required
@@ -91,9 +78,9 @@ def quarantine_list(request: HttpRequest) -> HttpResponseBase:
     form = QuarantineFilterForm(request.GET, user=user)
     rows = form.apply(Quarantine.objects.restrict(user)).select_related(
         "case__person", "case__grid", "site", "room")
-    quarantines, next_after = _keyset(rows, request)
+    quarantines, next_after = keyset(rows, request, newest_first=True)
     for quarantine in quarantines:
-        quarantine.due_soon = due_soon(quarantine)  # type: ignore[attr-defined]
+        quarantine.due_soon = due_soon(quarantine)
     query = request.GET.copy()
     query.pop("after", None)
     return render(request, "cases/quarantine_list.html", {

@@ -10,11 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -26,6 +24,7 @@ from epigrid.areas.access import root_area_for
 from epigrid.areas.models import Area
 from epigrid.core.access import Capability, can
 from epigrid.core.forms import apply_errors
+from epigrid.core.paging import keyset
 from epigrid.problems import queries, services
 from epigrid.problems.access import get_problem_for_user
 from epigrid.problems.closure import ClosureRate, closure_rates
@@ -48,18 +47,6 @@ def _require(request: HttpRequest, capability: Capability) -> None:
         raise PermissionDenied
 
 
-def _keyset(rows: QuerySet[Problem], request: HttpRequest) -> tuple[list[Problem], int | None]:
-    """Newest first by id, after `?after=`: no OFFSET and no COUNT."""
-    raw = request.GET.get("after", "")
-    rows = rows.order_by("-pk")
-    if raw.isdigit():
-        rows = rows.filter(pk__lt=int(raw))
-    items = list(rows[: settings.PAGE_SIZE + 1])
-    more = len(items) > settings.PAGE_SIZE
-    items = items[: settings.PAGE_SIZE]
-    return items, (items[-1].pk if more else None)
-
-
 def area_rates(user: Any, day: Any) -> list[ClosureRate]:
     """The closure rate of the user's area and of each of its children, on `day`."""
     home = root_area_for(user)
@@ -76,7 +63,7 @@ def problem_list(request: HttpRequest) -> HttpResponseBase:
     form = FilterForm(request.GET)
     now = timezone.now()
     rows = queries.apply(user, queries.visible(user), form.filters(), now)
-    problems, next_after = _keyset(rows, request)
+    problems, next_after = keyset(rows, request, newest_first=True)
     today = timezone.localdate(now)
     day = form.chosen_day()
     return render(request, "problems/problem_list.html", {

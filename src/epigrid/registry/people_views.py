@@ -10,11 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -24,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from epigrid.areas.access import area_user
 from epigrid.core.access import Capability, can
 from epigrid.core.forms import apply_errors
+from epigrid.core.paging import keyset
 from epigrid.core.panels import panels_for
 from epigrid.registry import services
 from epigrid.registry.access import get_household_for_user, get_person_for_user
@@ -39,18 +38,6 @@ from epigrid.registry.people_forms import (
 
 SCREENING_LIMIT = 50
 TAG_LABELS = dict(Tag.choices)
-
-
-def keyset(rows: QuerySet[Any], request: HttpRequest) -> tuple[list[Any], int | None]:
-    """One page of `rows` in id order after `?after=`, and the id to continue after (or None)."""
-    raw = request.GET.get("after", "")
-    rows = rows.order_by("pk")
-    if raw.isdigit():
-        rows = rows.filter(pk__gt=int(raw))
-    items = list(rows[: settings.PAGE_SIZE + 1])
-    more = len(items) > settings.PAGE_SIZE
-    items = items[: settings.PAGE_SIZE]
-    return items, (items[-1].pk if more else None)
 
 
 def with_tag_labels(persons: list[Person]) -> list[Person]:

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, QuerySet
+from django.db.models import Count
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -25,6 +24,7 @@ from epigrid.areas.access import root_area_for
 from epigrid.areas.models import Area, RiskLevel
 from epigrid.core.access import Capability, can
 from epigrid.core.forms import apply_errors
+from epigrid.core.paging import keyset
 from epigrid.reporting import risk_services
 from epigrid.reporting.models import ProposalStatus, RiskProposal
 from epigrid.reporting.report_forms import ConfirmForm, OverrideForm
@@ -45,27 +45,15 @@ def get_proposal_for_user(user: Any, pk: int) -> RiskProposal:
     return found
 
 
-def _keyset(rows: QuerySet[RiskProposal],
-            request: HttpRequest) -> tuple[list[RiskProposal], int | None]:
-    raw = request.GET.get("after", "")
-    rows = rows.order_by("-pk")
-    if raw.isdigit():
-        rows = rows.filter(pk__lt=int(raw))
-    items = list(rows[: settings.PAGE_SIZE + 1])
-    more = len(items) > settings.PAGE_SIZE
-    items = items[: settings.PAGE_SIZE]
-    return items, (items[-1].pk if more else None)
-
-
 def _context(request: HttpRequest, **forms: Any) -> dict[str, Any]:
     user = _user(request)
     decided = request.GET.get("status") == "decided"
     rows = RiskProposal.objects.restrict(user).select_related("area", "decided_by")
     rows = (rows.exclude(status=ProposalStatus.PENDING) if decided
             else rows.filter(status=ProposalStatus.PENDING))
-    proposals, next_after = _keyset(rows, request)
+    proposals, next_after = keyset(rows, request, newest_first=True)
     for proposal in proposals:  # the reason in the reader's language
-        proposal.reason_shown = explain(  # type: ignore[attr-defined]
+        proposal.reason_shown = explain(
             proposal.rule, proposal.figures, proposal.day, proposal.reason)
     may_decide = can(user, Capability.CHANGE_RISK)
     return {"proposals": proposals, "next_after": next_after, "decided": decided,
