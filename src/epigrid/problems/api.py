@@ -3,8 +3,10 @@
 Reads come through `Problem.objects.restrict(user)`: a problem raised in the user's subtree or
 escalated to a level inside it (404 alike for missing and forbidden). Raising needs
 RAISE_PROBLEMS; assigning, changing status, closing and reopening need RESOLVE_PROBLEMS (403).
-The services' refusals answer 422 naming the field. Evidence files are uploaded on the page
-(the API's close takes the note only); their download links are in a problem's history.
+The services' refusals answer 422 naming the field. `/close` takes a JSON note;
+`/close-with-evidence` takes the note and an optional evidence file as a multipart form (one
+operation cannot take both bodies). Both call the same `services.close`; the download links of
+evidence files are in a problem's history (`problems:evidence`, scoped like the problem).
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from epigrid.areas.access import root_area_for
 from epigrid.areas.api import visible_area
@@ -159,6 +162,12 @@ class NoteIn(Schema):
     note: str = Field("", max_length=2000)
 
 
+class CloseForm(Schema):
+    """The fields of the multipart close; the file comes beside them as `evidence`."""
+
+    note: str = Field("", max_length=2000, description="How the problem was solved (required).")
+
+
 class RateOut(Schema):
     area_id: int
     area_name: str
@@ -279,6 +288,19 @@ def close(request: HttpRequest, id: int, payload: NoteIn) -> Problem:
     problem = _problem(request, id)
     require(user, Capability.RESOLVE_PROBLEMS)
     _service(lambda: services.close(problem, by=user, note=payload.note))
+    return _problem(request, id)
+
+
+@router.post("/{int:id}/close-with-evidence", response=ProblemDetailOut,
+             summary="Close a problem with an evidence file (multipart form: note, evidence)")
+def close_with_evidence(request: HttpRequest, id: int, form: Form[CloseForm],
+                        evidence: File[UploadedFile | None] = None) -> Problem:
+    # The note has a default so that a missing one is the service's refusal (422 on `note`),
+    # said after the 404 and the 403, as /close does. `evidence` (optional): up to 10 MB.
+    user = api_user(request)
+    problem = _problem(request, id)
+    require(user, Capability.RESOLVE_PROBLEMS)
+    _service(lambda: services.close(problem, by=user, note=form.note, evidence=evidence))
     return _problem(request, id)
 
 
