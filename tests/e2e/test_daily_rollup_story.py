@@ -28,7 +28,7 @@ from tests.reporting.helpers import passages_today, screening_today
 pytestmark = [pytest.mark.e2e]
 
 SCALE = 2  # the PDF rendered at 144 dpi
-BLUE = np.array([0x1F, 0x6F, 0xB2])  # briefing.charts.BLUE: each chart's first series
+BLUE = np.array([0x1F, 0x6F, 0xB2])  # briefing.chart_data.BLUE: each chart's first series
 # A chart without data still draws its axes, title and legend (4-5 % of its area inked), but no
 # more blue than its legend swatch (at most ~400 pixels at 144 dpi); here the emptiest chart, the
 # checkpoint flows, has ~4,500.

@@ -1,10 +1,9 @@
 """The briefing's charts 图表 as PNG images, drawn with matplotlib (Agg, no display).
 
-The epidemic curve 流行曲线 (new cases per day by report date, and by onset date), the screening
-progress 排查进度 (households visited in the running campaigns, per child area, against those
-registered) and the checkpoint flows 卡口流量 (passages in and out per day, and those persuaded to
-turn back). Labels are Chinese in a Chinese briefing: the CJK font (fonts.py) is registered with
-matplotlib's font manager once and put first in the family list of every chart.
+What they show (the epidemic curve 流行曲线, the screening progress 排查进度, the checkpoint flows
+卡口流量) is gathered in chart_data.py, which the dispatch meeting page draws too (with ECharts):
+this module only draws. Labels are Chinese in a Chinese briefing: the CJK font (fonts.py) is
+registered with matplotlib's font manager once and put first in the family list of every chart.
 
 Figures are built with `matplotlib.figure.Figure` on their own canvas (never pyplot's global
 state), so two briefings drawn at once in one process do not share a figure.
@@ -12,19 +11,17 @@ state), so two briefings drawn at once in one process do not share a figure.
 
 from __future__ import annotations
 
-import datetime
 import functools
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from epigrid.briefing.chart_data import BAR, GREY, LINE, ChartData, Series
 from epigrid.briefing.fonts import NoCJKFontError, cjk_font
 
 SIZE = (7.2, 3.0)  # inches
 DPI = 120
-BLUE, ORANGE, RED, GREY = "#1f6fb2", "#e08a1e", "#c0392b", "#8c8c8c"
 FALLBACK = ["DejaVu Sans"]
 
 
@@ -41,14 +38,6 @@ def font_families() -> tuple[str, ...]:
     return (font.family, *FALLBACK)
 
 
-@dataclass(frozen=True)
-class Series:
-    label: str
-    values: Sequence[int]
-    color: str
-    kind: str = "bar"  # or "line"
-
-
 def _png(title: str, labels: Sequence[str], series: Sequence[Series], *,
          horizontal: bool = False, percent: bool = False, empty: str = "") -> bytes:
     from matplotlib import rc_context
@@ -62,7 +51,7 @@ def _png(title: str, labels: Sequence[str], series: Sequence[Series], *,
         axes = figure.add_subplot()
         axes.set_title(title, fontsize=11)
         positions = list(range(len(labels)))
-        bars = [s for s in series if s.kind == "bar"]
+        bars = [s for s in series if s.kind == BAR]
         width = 0.8 / max(1, len(bars))
         for n, found in enumerate(bars):
             offset = [p - 0.4 + width * (n + 0.5) for p in positions]
@@ -73,7 +62,7 @@ def _png(title: str, labels: Sequence[str], series: Sequence[Series], *,
                 axes.bar(offset, found.values, width=width, color=found.color,
                          label=found.label)
         for found in series:
-            if found.kind == "line":
+            if found.kind == LINE:
                 axes.plot(positions, found.values, color=found.color, marker="o",
                           markersize=2.5, linewidth=1.4, label=found.label)
         _ticks(axes, labels, horizontal)
@@ -105,29 +94,13 @@ def _ticks(axes: object, labels: Sequence[str], horizontal: bool) -> None:
         axes.set_xticks([i for i, _label in shown], [label for _i, label in shown])
 
 
-def day_labels(days: Sequence[datetime.date]) -> list[str]:
-    return [day.strftime("%m-%d") for day in days]
+def day_labels(days: Sequence[str]) -> list[str]:
+    """ISO days as the axis shows them: MM-DD."""
+    return [day[5:] for day in days]
 
 
-def epidemic_curve(days: Sequence[datetime.date], by_report: Sequence[int],
-                   by_onset: Sequence[int]) -> bytes:
-    return _png(_("Epidemic curve: new confirmed and asymptomatic cases"), day_labels(days), [
-        Series(_("by report date"), by_report, BLUE),
-        Series(_("by onset date"), by_onset, ORANGE, kind="line")],
-        empty=_("No confirmed or asymptomatic case in these days."))
-
-
-def screening_progress(names: Sequence[str], visited: Sequence[int],
-                       registered: Sequence[int]) -> bytes:
-    percents = [round(v * 100 / r) if r else 0 for v, r in zip(visited, registered, strict=True)]
-    return _png(_("Screening progress: households visited in the running campaigns (%)"),
-                list(names), [Series(_("visited"), percents, BLUE)], horizontal=True,
-                percent=True, empty=_("No household visited in a running campaign."))
-
-
-def checkpoint_flows(days: Sequence[datetime.date], passages_in: Sequence[int],
-                     passages_out: Sequence[int], turned_back: Sequence[int]) -> bytes:
-    return _png(_("Checkpoint flows: passages per day"), day_labels(days), [
-        Series(_("in"), passages_in, BLUE), Series(_("out"), passages_out, GREY),
-        Series(_("persuaded to turn back"), turned_back, RED, kind="line")],
-        empty=_("No passage logged in these days."))
+def draw(chart: ChartData) -> bytes:
+    """The chart as a PNG image."""
+    labels = day_labels(chart.categories) if chart.by_day else list(chart.categories)
+    return _png(chart.title, labels, chart.series, horizontal=chart.horizontal,
+                percent=chart.percent, empty=chart.empty)

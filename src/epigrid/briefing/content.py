@@ -1,10 +1,9 @@
 """What a briefing 简报 says, whatever its format: the meeting, the charts, every area's figures.
 
-`build(area, day)` gathers the meeting (meeting.py) and draws the three charts (charts.py) from:
-the epidemic curve of the area's subtree (`cases.curve.build`, one query), the screening
-coverage of its children and the checkpoint flows of the last CHART_DAYS days (both from
-reporting's stored figures). `every_area(area, day)` reads the stored figures of every area of
-the subtree for the XLSX workbook: two queries, streamed in path order.
+`build(area, day)` gathers the meeting (meeting.py) and the data of the three charts
+(chart_data.py: the same data the meeting page draws) and draws them as images (charts.py).
+`every_area(area, day)` reads the stored figures of every area of the subtree for the XLSX
+workbook: two queries, streamed in path order.
 """
 
 from __future__ import annotations
@@ -17,14 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from epigrid.areas.models import Area, Level
-from epigrid.briefing import charts, meeting
-from epigrid.cases import curve
+from epigrid.briefing import chart_data, charts, meeting
 from epigrid.core.access import subtree_q
-from epigrid.reporting import reading
-from epigrid.reporting.metrics import Metric, all_metrics, get_metric
+from epigrid.reporting.metrics import Metric, all_metrics
 from epigrid.reporting.models import DailyFigures
-
-CHART_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -59,40 +54,9 @@ class Briefing:
         return f"briefing-{self.area.code}-{self.day.isoformat()}"
 
 
-def _value(found: meeting.Meeting, code: str) -> reading.Row:
-    return next(row for row in found.rows if row.metric.code == code)
-
-
-def screening_chart(found: meeting.Meeting) -> Chart:
-    visited, registered = (_value(found, "households_visited_campaign"),
-                           _value(found, "households_registered"))
-    if found.figures.children:
-        names = [child.name for child in found.figures.children]
-        png = charts.screening_progress(names, visited.children, registered.children)
-    else:
-        png = charts.screening_progress([found.area.name], [visited.value], [registered.value])
-    return Chart("screening", _("Screening progress"), png)
-
-
-def flows_chart(area: Area, day: datetime.date) -> Chart:
-    first = day - datetime.timedelta(days=CHART_DAYS - 1)
-    codes = ("passages_in", "passages_out", "turned_back")
-    stored = {found.day: found for found in reading.stored_days(
-        area, first, day, [get_metric(code) for code in codes])}
-    days = [first + datetime.timedelta(days=n) for n in range(CHART_DAYS)]
-    series = [[stored[d].values[code] if d in stored else 0 for d in days] for code in codes]
-    return Chart("flows", _("Checkpoint flows"), charts.checkpoint_flows(days, *series))
-
-
-def curve_chart(area: Area, day: datetime.date) -> Chart:
-    found = curve.build(area.path, end=day, days=CHART_DAYS)
-    return Chart("curve", _("Epidemic curve"),
-                 charts.epidemic_curve(found.days, found.by_report, found.by_onset))
-
-
 def build(area: Area, day: datetime.date) -> Briefing:
     found = meeting.build(area, day)
-    drawn = [curve_chart(area, day), screening_chart(found), flows_chart(area, day)]
+    drawn = [Chart(data.key, data.name, charts.draw(data)) for data in chart_data.gather(found)]
     return Briefing(meeting=found, charts=drawn, generated_at=timezone.now())
 
 

@@ -1,7 +1,9 @@
 """The dispatch meeting page 调度会 and the briefing downloads 简报 (DOCX, PDF, XLSX).
 
 Every area comes through `get_area_for_user` (missing and forbidden answer the same 404); the
-figures are reporting's stored rows, never counted in the request. A download takes
+figures are reporting's stored rows, never counted in the request. The meeting page draws the
+briefing's three charts from the same data as the files (chart_data.py), passed to
+static/briefing/meeting.js through json_script. A download takes
 Capability.EXPORT (403 without it) and builds the briefing in the request (about a second at
 district scale; `epigrid briefing` writes the same files from the command line).
 """
@@ -20,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from epigrid.areas.access import area_user, get_area_for_user, may_see_path, root_area_for
-from epigrid.briefing import content, documents, meeting
+from epigrid.briefing import chart_data, content, documents, meeting
 from epigrid.briefing.meeting import age_of
 from epigrid.core.access import Capability, can
 from epigrid.reporting import reading
@@ -52,6 +54,7 @@ def meeting_page(request: HttpRequest, area_id: int) -> HttpResponse:
     except reading.BadQueryError as error:
         return _bad(error)
     found = meeting.build(area, day)
+    charts = chart_data.gather(found)
     today = timezone.localdate()
     parent = area.parent if area.parent_id else None
     missing = found.unreported or []
@@ -65,6 +68,7 @@ def meeting_page(request: HttpRequest, area_id: int) -> HttpResponse:
         "unreported_more": max(0, len(missing) - UNREPORTED_SHOWN),
         "may_download": can(user, Capability.EXPORT),
         "formats": list(documents.FORMATS),
+        "charts": charts, "chart_json": {"charts": [chart.as_json() for chart in charts]},
     })
 
 
