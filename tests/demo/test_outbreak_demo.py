@@ -6,9 +6,18 @@ from django.db.models import Count
 from django.test import TestCase
 
 from epigrid.cases import states
-from epigrid.cases.models import Case, Exposure, FollowUp, LabTest, Quarantine, Transition
+from epigrid.cases.models import (
+    Case,
+    Exposure,
+    FollowUp,
+    LabTest,
+    Origin,
+    Quarantine,
+    Transition,
+)
 from epigrid.cases.states import State
 from epigrid.demo.generator import generate
+from epigrid.demo.outbreak_data import IMPORTED_INDEX_CASES
 
 SEED = 11
 
@@ -38,6 +47,14 @@ class TinyOutbreakDemoTests(TestCase):
                     self.assertEqual(after.evidence, "test")
             self.assertEqual(case.state, steps[-1].to_state)
             self.assertEqual(case.is_open, case.state not in states.TERMINAL)
+
+    def test_it_imports_a_few_index_cases_and_spreads_the_rest_locally(self) -> None:
+        imported = list(Case.objects.filter(origin=Origin.IMPORTED))
+        self.assertTrue(0 < len(imported) <= IMPORTED_INDEX_CASES["tiny"])
+        self.assertTrue(all(case.imported_from for case in imported))
+        self.assertGreater(Case.objects.filter(origin=Origin.LOCAL).count(), len(imported))
+        self.assertFalse(Case.objects.filter(origin=Origin.LOCAL).exclude(
+            imported_from="").exists())
 
     def test_it_gives_a_person_one_case_at_most(self) -> None:
         self.assertFalse(Case.objects.values("person").annotate(n=Count("id"))

@@ -36,7 +36,7 @@ class RiskPageTests(BaseTestCase):
         response = self.client_for(w.command).get(reverse("reporting:risk_proposals"))
         self.assertEqual([p.area.name for p in response.context["proposals"]],
                          ["Village B1", "Xihe Town", "Village A1", "Dongcheng Town"])
-        self.assertContains(response, "12 new confirmed cases")
+        self.assertContains(response, "12 new local confirmed cases")
         self.assertContains(response, reverse("reporting:risk_confirm",
                                               args=(self.proposal(w.village_a1).pk,)))
 
@@ -122,7 +122,7 @@ class RiskApiTests(BaseTestCase):
         self.assertEqual(self.client_for(w.bob).get(f"{API}/proposals").json()["items"], [])
         one = next(i for i in items if i["area_name"] == "Village A1")
         self.assertEqual((one["proposed_level"], one["figures"]),
-                         ("high", {"new_confirmed_14d": 12}))
+                         ("high", {"new_local_confirmed_14d": 12}))
 
     def test_it_confirms_and_overrides_through_the_api(self) -> None:
         w = self.world

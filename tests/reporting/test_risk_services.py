@@ -37,14 +37,14 @@ class ProposeTests(BaseTestCase):
         found = {p.area_id: (p.current_level, p.proposed_level, p.rule)
                  for p in propose_levels(TODAY())}
         self.assertEqual(found, {
-            w.town_a.pk: ("low", "high", "high_new_confirmed"),
-            w.village_a1.pk: ("low", "high", "high_new_confirmed"),
-            w.town_b.pk: ("low", "medium", "medium_new_confirmed"),
-            w.village_b1.pk: ("low", "medium", "medium_new_confirmed"),
+            w.town_a.pk: ("low", "high", "high_new_local_confirmed"),
+            w.village_a1.pk: ("low", "high", "high_new_local_confirmed"),
+            w.town_b.pk: ("low", "medium", "medium_new_local_confirmed"),
+            w.village_b1.pk: ("low", "medium", "medium_new_local_confirmed"),
         })  # village A2: no case, already low
         proposal = RiskProposal.objects.get(area=w.village_a1)
-        self.assertEqual(proposal.figures, {"new_confirmed_14d": 12})
-        self.assertIn("12 new confirmed cases in the 14 days to", proposal.reason)
+        self.assertEqual(proposal.figures, {"new_local_confirmed_14d": 12})
+        self.assertIn("12 new local confirmed cases in the 14 days to", proposal.reason)
         self.assertEqual(proposal.area_path, w.village_a1.path)
         self.assertEqual(level_of(w.village_a1), "low")  # nothing changes before a decision
 

@@ -15,6 +15,7 @@ from tests.cases.case_helpers import town_a_case
 from tests.security.matrix import Entry, obj, page
 
 MOVE = {"state": "suspected", "reason": "matrix"}
+ORIGIN = {"origin": "imported", "imported_from": "matrix", "reason": "matrix"}
 OPEN = {"state": "fever", "source": "screening", "reason": "matrix"}
 PAGE_WRITE = frozenset({200, 302, 400})
 API_OPEN = frozenset({201, 422})
@@ -37,7 +38,8 @@ PAGES: dict[str, Entry] = {
     "cases:case_list": page(methods=("get", "post"), data={"id_number": ID_A},
                             queries=("", "?area={town_a}", "?name=Wang", "?state=fever",
                                      "?category=fever", "?status=open", "?source=clinic",
-                                     "?reported_from=2020-01-01", "?export=csv")),
+                                     "?origin=imported", "?reported_from=2020-01-01",
+                                     "?export=csv")),
     # Full values need REVEAL_IDENTITY, which officers lack: the insider is a command user.
     # The form page itself names nothing of town A.
     "cases:case_export": page(methods=("get", "post"), data={"format": "csv",
@@ -47,6 +49,8 @@ PAGES: dict[str, Entry] = {
     "cases:case_detail": obj(_case),
     "cases:case_transition": obj(_case, methods=("post",), data=MOVE,
                                  insider_ok=frozenset({302, 400})),
+    "cases:case_origin": obj(_case, methods=("post",), data=ORIGIN,
+                             insider_ok=frozenset({302})),
     "cases:case_open": obj(_open_for, methods=("get", "post"), data=OPEN,
                            insider_ok=PAGE_WRITE),
 }
@@ -62,4 +66,5 @@ API: dict[str, Entry] = {
                              insider_ok=frozenset({404})),
     "POST /api/cases/{id}/transitions": obj(_case, methods=("post",), data=MOVE,
                                             insider_ok=frozenset({201, 422})),
+    "POST /api/cases/{id}/origin": obj(_case, methods=("post",), data=ORIGIN),
 }

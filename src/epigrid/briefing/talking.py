@@ -11,9 +11,9 @@ hand-made figures. The rules, in the order the points are spoken:
    "doubled" when the value is at least twice yesterday's (and yesterday's at least
    DOUBLING_FLOOR).
 2. **Fell to zero**: a case metric that was not zero yesterday and is today.
-3. **Thresholds crossed** 警戒值: a metric of `THRESHOLDS` that crossed its alert level since
-   yesterday (up: reached it from below; down: fell to it from above — a hospital's last free
-   ICU bed taken).
+3. **Thresholds crossed** 警戒值: a metric of the deployment's alert levels (`alert_levels()`,
+   setting EPIGRID_ALERT_THRESHOLDS) that crossed its level since yesterday (up: reached it
+   from below; down: fell to it from above — a hospital's last free ICU bed taken).
 4. **Overdue problems** 逾期问题: how many, and the oldest one.
 5. **Closure** 日清日结: raised today, closed of those due, the rate.
 6. **Not reported** 未报送: the areas below without a daily report (when reports are collected).
@@ -29,15 +29,19 @@ import datetime
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
 from epigrid.reporting.metrics import Metric, by_code
 
+# How the points are worded, the same in every deployment (the alert levels are settings).
 MAX_INCREASES = 3
 MAX_NAMES = 5  # areas named in one sentence; the rest are counted
 CONCENTRATION = 0.5  # a child holding this share of the value is where it is "mostly"
 DOUBLING_FLOOR = 3  # "doubled" from at least this many (1 to 2 is not news of a doubling)
+ENV = "EPIGRID_ALERT_THRESHOLDS"
 
 # A rise of these is news (order breaks ties: cases first).
 WATCHED = ("new_confirmed", "new_asymptomatic", "new_suspected", "new_fever", "new_close_contact",
@@ -55,15 +59,20 @@ class Threshold:
     rising: bool  # True: crossing upwards (reaching `limit`); False: falling to `limit`
 
 
-THRESHOLDS: tuple[Threshold, ...] = (
-    Threshold("new_confirmed", 10, rising=True),
-    Threshold("new_asymptomatic", 10, rising=True),
-    Threshold("waiting_over_24h", 1, rising=True),  # 应收尽收 no longer met
-    Threshold("follow_ups_missed", 10, rising=True),
-    Threshold("free_beds_icu", 0, rising=False),
-    Threshold("free_beds_isolation", 0, rising=False),
-    Threshold("free_beds_quarantine", 0, rising=False),
-)
+class ConfigError(ImproperlyConfigured):
+    """The alert levels name a metric the registry does not have."""
+
+
+def alert_levels() -> tuple[Threshold, ...]:
+    """This deployment's alert levels (settings.ALERT_THRESHOLDS, read now: `(code, limit,
+    rising)` each). The settings load before the metric registry, so its codes are checked
+    here (and when the app starts): an unknown one is a ConfigError naming the variable."""
+    found = tuple(Threshold(str(code), int(limit), bool(rising))
+                  for code, limit, rising in settings.ALERT_THRESHOLDS)
+    unknown = sorted({rule.code for rule in found} - set(by_code()))
+    if unknown:
+        raise ConfigError(f"{ENV} names metrics that do not exist: {', '.join(unknown)}")
+    return found
 
 
 @dataclass(frozen=True)
@@ -108,7 +117,7 @@ class Situation:
     closure: Closure | None = None
     unreported: Sequence[str] | None = None  # None: daily reports are not collected
     pending_risk: int | None = None  # risk level proposals awaiting a decision
-    thresholds: Sequence[Threshold] = field(default_factory=lambda: THRESHOLDS)
+    thresholds: Sequence[Threshold] = field(default_factory=lambda: alert_levels())
 
 
 def _name(metric: Metric) -> str:

@@ -51,7 +51,7 @@ class TransitionInline(admin.TabularInline):
 class CaseAdmin(ReadOnlyAdmin):
     list_display = ("person", "state", "is_open", "state_since", "severity", "source",
                     "reported_on", "grid")
-    list_filter = ("state", "is_open", "source", "severity")
+    list_filter = ("state", "is_open", "source", "origin", "severity")
     search_fields = ("person__name",)
     fields = ("person", "grid", "state", "is_open", "state_since", "severity", "source",
               "onset_date", "reported_on", "note", "area_path")

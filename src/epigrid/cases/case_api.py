@@ -1,9 +1,10 @@
 """API of cases 病例·四类人员 (router mounted at /api/cases).
 
-Rows come through `Case.objects.restrict(user)`; lists page by key (core.api). Opening a case and
-every change of state call cases.services, whose refusals answer 422 with the field named
-(core.api.django_validation_error). Only masked ID numbers and phones leave the server; the
-look-up by ID number or phone is a POST, so the number never lands in an access log.
+Rows come through `Case.objects.restrict(user)`; lists page by key (core.api). Opening a case,
+every change of state and of its origin of infection call cases.services, whose refusals answer
+422 with the field named (core.api.django_validation_error). Only masked ID numbers and phones
+leave the server; the look-up by ID number or phone is a POST, so the number never lands in an
+access log.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from epigrid.areas.api import visible_area
 from epigrid.cases import services, states
-from epigrid.cases.models import Case, Evidence, Severity, Source, Transition
+from epigrid.cases.models import Case, Evidence, Origin, Severity, Source, Transition
 from epigrid.cases.states import Category, State
 from epigrid.core.access import Capability, ScopedUser
 from epigrid.core.api import (
@@ -46,6 +47,7 @@ class CaseFilters(Schema):
     category: Category | None = Field(None, description="Every state counted in a category.")
     open: bool | None = Field(None, description="Only open (true) or closed (false) cases.")
     source: Source | None = None
+    origin: Origin | None = Field(None, description="Only local or only imported cases.")
     person: int | None = Field(None, description="Only the cases of this person id.")
     reported_from: datetime.date | None = None
     reported_to: datetime.date | None = None
@@ -64,6 +66,8 @@ class CaseOut(Schema):
     state_since: datetime.datetime
     severity: str
     source: str
+    origin: str = Field(description="Where the infection was acquired: local or imported.")
+    imported_from: str = Field(description="For an imported case, where from; may be empty.")
     onset_date: datetime.date | None
     reported_on: datetime.date
     grid_id: int
@@ -140,6 +144,10 @@ class OpenIn(Schema):
                                      "asymptomatic, close_contact.")
     reason: str = Field(max_length=500)
     source: Source = Source.OTHER
+    origin: Origin = Field(Origin.LOCAL, description="local, or imported (infected outside "
+                                                     "the district, e.g. a returnee).")
+    imported_from: str = Field("", max_length=100, description="For an imported case: where "
+                                                               "the infection was acquired.")
     onset_date: datetime.date | None = None
     severity: Severity | None = None
     evidence: Evidence | None = Field(None, description="Needed to open as confirmed or "
@@ -156,6 +164,12 @@ class TransitionIn(Schema):
     evidence_note: str = Field("", max_length=500)
     at: datetime.datetime | None = Field(None, description="When; now if left out. A time "
                                                            "without an offset is local time.")
+
+
+class OriginIn(Schema):
+    origin: Origin
+    imported_from: str = Field("", max_length=100, description="Only for an imported case.")
+    reason: str = Field(max_length=500)
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -179,6 +193,8 @@ def filter_cases(user: ScopedUser, filters: CaseFilters) -> QuerySet[Case]:
         rows = rows.filter(is_open=filters.open)
     if filters.source:
         rows = rows.filter(source=filters.source)
+    if filters.origin:
+        rows = rows.filter(origin=filters.origin)
     if filters.person is not None:
         rows = rows.filter(person_id=filters.person)
     if filters.reported_from and filters.reported_to and \
@@ -241,7 +257,8 @@ def open_case(request: HttpRequest, payload: OpenIn) -> Status[Any]:
         person, payload.state, by=user, reason=payload.reason, at=_aware(payload.at),
         source=payload.source, onset_date=payload.onset_date,
         severity=payload.severity or "", evidence=payload.evidence or "",
-        evidence_note=payload.evidence_note)
+        evidence_note=payload.evidence_note, origin=payload.origin,
+        imported_from=payload.imported_from)
     return Status(201, _detail(user, case.pk))
 
 
@@ -255,3 +272,14 @@ def transition_case(request: HttpRequest, id: int, payload: TransitionIn) -> Sta
                         at=_aware(payload.at), evidence=payload.evidence or "",
                         evidence_note=payload.evidence_note)
     return Status(201, _detail(user, case.pk))
+
+
+@router.post("/{int:id}/origin", response=CaseDetailOut,
+             summary="Say where a case's infection came from: local or imported")
+def set_case_origin(request: HttpRequest, id: int, payload: OriginIn) -> Case:
+    user = api_user(request)
+    case = _detail(user, id)
+    require(user, Capability.CHANGE_CASES)
+    services.set_origin(case, payload.origin, imported_from=payload.imported_from, by=user,
+                        reason=payload.reason)
+    return _detail(user, case.pk)

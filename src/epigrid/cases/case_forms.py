@@ -1,4 +1,5 @@
-"""Forms of the case pages: the list's filters and look-up, opening a case, changing its state.
+"""Forms of the case pages: the list's filters and look-up, opening a case, changing its state
+or its origin of infection.
 
 The forms check shapes (a date is a date, a state is a state); the rules (which move is allowed,
 what evidence it needs, no date in the future) live in cases.services, whose refusals the views
@@ -17,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from epigrid.areas.models import Area, Level
 from epigrid.cases import states
-from epigrid.cases.models import Case, Evidence, Severity, Source
+from epigrid.cases.models import Case, Evidence, Origin, Severity, Source
 from epigrid.cases.states import Category, State
 from epigrid.core.access import ScopedUser
 from epigrid.core.exports import FORMATS
@@ -27,6 +28,8 @@ from epigrid.registry.exporters import check_unmasked
 from epigrid.registry.people_forms import NoEchoInput
 
 DATE = {"type": "date"}
+IMPORTED_FROM_HELP = _("For an imported case: where the infection was acquired, e.g. the city a "
+                       "returnee came from.")
 ANY: list[tuple[str, Any]] = [("", _("Any"))]
 # Offered in the order a case usually moves, not alphabetically.
 STATE_ORDER = list(State.values)
@@ -58,6 +61,8 @@ class CaseFilterForm(forms.Form):
         ("", _("Any")), ("open", _("open")), ("closed", _("closed"))])
     source = forms.ChoiceField(label=_("Found by"), required=False,
                                choices=ANY + list(Source.choices))
+    origin = forms.ChoiceField(label=_("Origin of infection"), required=False,
+                               choices=ANY + list(Origin.choices))
     reported_from = forms.DateField(label=_("Reported from"), required=False,
                                     widget=forms.DateInput(attrs=DATE))
     reported_to = forms.DateField(label=_("Reported until"), required=False,
@@ -132,6 +137,8 @@ class CaseFilterForm(forms.Form):
             cases = cases.filter(is_open=data["status"] == "open")
         if data.get("source"):
             cases = cases.filter(source=data["source"])
+        if data.get("origin"):
+            cases = cases.filter(origin=data["origin"])
         if data.get("reported_from"):
             cases = cases.filter(reported_on__gte=data["reported_from"])
         if data.get("reported_to"):
@@ -182,6 +189,11 @@ class OpenCaseForm(forms.Form):
     onset_date = forms.DateField(label=_("Onset date"), required=False,
                                  widget=forms.DateInput(attrs=DATE),
                                  help_text=_("The day symptoms began, if known."))
+    # Not required: a form sent without it (an older page, a script) opens a local case.
+    origin = forms.ChoiceField(label=_("Origin of infection"), choices=Origin.choices,
+                               initial=Origin.LOCAL, required=False)
+    imported_from = forms.CharField(label=_("Imported from"), max_length=100, required=False,
+                                    help_text=IMPORTED_FROM_HELP)
     severity = forms.ChoiceField(label=_("Severity"), required=False,
                                  choices=[("", "—"), *Severity.choices])
     reason = forms.CharField(label=_("Reason"), max_length=500,
@@ -194,6 +206,30 @@ class OpenCaseForm(forms.Form):
     evidence_note = forms.CharField(label=_("Evidence details"), max_length=500,
                                     required=False)
 
+    def clean_origin(self) -> str:
+        return self.cleaned_data.get("origin") or Origin.LOCAL
+
+
+class OriginForm(forms.Form):
+    """Where a case's infection came from, as the investigation finds it (cases.services)."""
+
+    origin = forms.ChoiceField(label=_("Origin of infection"), choices=Origin.choices)
+    imported_from = forms.CharField(label=_("Imported from"), max_length=100, required=False,
+                                    help_text=IMPORTED_FROM_HELP)
+    reason = forms.CharField(label=_("Reason"), max_length=500,
+                             error_messages={"required": _("Say why.")})
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Its own element ids: it shares the case page with the change-of-state form.
+        kwargs.setdefault("auto_id", "origin-%s")
+        super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        # The place is filled in from the case: choosing local drops it rather than refusing.
+        if cleaned.get("origin") == Origin.LOCAL:
+            cleaned["imported_from"] = ""
+        return cleaned
 
 
 class CaseExportForm(forms.Form):

@@ -9,5 +9,6 @@ urlpatterns: list[URLPattern] = [
     path("export/", views.case_export, name="case_export"),
     path("<int:pk>/", views.case_detail, name="case_detail"),
     path("<int:pk>/transition/", views.case_transition, name="case_transition"),
+    path("<int:pk>/origin/", views.case_origin, name="case_origin"),
     path("persons/<int:pk>/open/", views.case_open, name="case_open"),
 ]

@@ -1,4 +1,5 @@
-"""Case pages: the list (filters, look-up, export), a case with its history, opening and moving.
+"""Case pages: the list (filters, look-up, export), a case with its history, opening and moving
+it, and setting its origin of infection.
 
 Every case comes through `Case.objects.restrict(user)` (a detail through cases.access, so missing
 and forbidden are the same 404). Opening and every change of state go through cases.services,
@@ -27,7 +28,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from epigrid.areas.access import area_user
 from epigrid.cases import exporters, services, states
 from epigrid.cases.access import get_case_for_user
-from epigrid.cases.case_forms import CaseExportForm, CaseFilterForm, OpenCaseForm, TransitionForm
+from epigrid.cases.case_forms import (
+    CaseExportForm,
+    CaseFilterForm,
+    OpenCaseForm,
+    OriginForm,
+    TransitionForm,
+)
 from epigrid.cases.models import Case, Transition
 from epigrid.core.access import Capability, can
 from epigrid.core.exports import FORMATS, export_response, file_response
@@ -125,9 +132,14 @@ def _detail_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str,
     form = extra.pop("form", None)
     if form is None and may_change and nexts:
         form = TransitionForm(case=case)
+    origin_form = extra.pop("origin_form", None)
+    if origin_form is None and may_change:
+        origin_form = OriginForm(initial={"origin": case.origin,
+                                          "imported_from": case.imported_from})
     category = states.CATEGORY_OF.get(case.state)
     return {"case": case, "person": case.person, "history": history, "form": form,
-            "may_change": may_change, "panels": panels_for("case", request, case),
+            "origin_form": origin_form, "may_change": may_change,
+            "panels": panels_for("case", request, case),
             "category": states.Category(category).label if category else "", **extra}
 
 
@@ -156,6 +168,27 @@ def case_transition(request: HttpRequest, pk: int) -> HttpResponseBase:
             return redirect("cases:case_detail", pk=case.pk)
     return render(request, "cases/case_detail.html", _detail_context(request, case, form=form),
                   status=400)
+
+
+@login_required
+@require_POST
+def case_origin(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """Set where the case's infection came from (local or imported), with a reason."""
+    user = area_user(request)
+    case = get_case_for_user(user, pk)
+    _require(request, Capability.CHANGE_CASES)
+    form = OriginForm(request.POST)
+    if form.is_valid():
+        try:
+            case = services.set_origin(case, by=user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The case is now “%(origin)s”.") % {
+                "origin": case.get_origin_display()})
+            return redirect("cases:case_detail", pk=case.pk)
+    return render(request, "cases/case_detail.html",
+                  _detail_context(request, case, origin_form=form), status=400)
 
 
 @login_required

@@ -55,6 +55,8 @@ def case_columns(unmasked: bool = False) -> list[Column]:
         Column(gettext_lazy("In this state since"), lambda c: c.state_since),
         Column(gettext_lazy("Severity"), lambda c: c.get_severity_display()),
         Column(gettext_lazy("Found by"), lambda c: c.get_source_display()),
+        Column(gettext_lazy("Origin of infection"), lambda c: c.get_origin_display()),
+        Column(gettext_lazy("Imported from"), lambda c: c.imported_from),
         Column(gettext_lazy("Onset date"), lambda c: c.onset_date),
         Column(gettext_lazy("Reported on"), lambda c: c.reported_on),
     ]

@@ -12,7 +12,15 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from epigrid.cases.figures import CODES, day_bounds
-from epigrid.cases.models import Case, FollowUp, LabTest, MissedFollowUp, Quarantine, Transition
+from epigrid.cases.models import (
+    Case,
+    FollowUp,
+    LabTest,
+    MissedFollowUp,
+    Origin,
+    Quarantine,
+    Transition,
+)
 from epigrid.cases.states import CATEGORY_OF
 from epigrid.core.access import subtree_q
 
@@ -32,10 +40,15 @@ def _moves(category: str, entering: bool) -> QuerySet[Transition]:
     return moves.filter(from_state__in=inside).exclude(to_state__in=inside)
 
 
+ORIGIN_OF = {"new_local_confirmed": Origin.LOCAL, "new_imported_confirmed": Origin.IMPORTED}
+
+
 def _cases(code: str, path: str, day: datetime.date) -> QuerySet[Case]:
+    cases = Case.objects.filter(subtree_q("area_path", path))
+    if code in ORIGIN_OF:  # new_confirmed by origin
+        cases, code = cases.filter(origin=ORIGIN_OF[code]), "new_confirmed"
     kind, _sep, category = code.partition("_")
     start, end = day_bounds(day)
-    cases = Case.objects.filter(subtree_q("area_path", path))
     if kind == "new":
         return cases.filter(Exists(_moves(category, True).filter(at__gte=start, at__lt=end)))
     cases = cases.filter(Exists(_moves(category, True).filter(at__lt=end)))

@@ -31,6 +31,8 @@ from epigrid.cases.states import Category
 PAGE_SIZE = 50
 CATEGORY_LABELS = dict(Category.choices)
 FIXED_LABELS: dict[str, Any] = {
+    "new_local_confirmed": gettext_lazy("New confirmed: local"),
+    "new_imported_confirmed": gettext_lazy("New confirmed: imported"),
     "in_home_quarantine": gettext_lazy("In home quarantine"),
     "in_centralized_quarantine": gettext_lazy("In centralized quarantine"),
     "quarantined_today": gettext_lazy("Quarantine begun"),
@@ -126,7 +128,8 @@ def figure_area(request: HttpRequest, area_id: int) -> HttpResponse:
         "next_day": day + datetime.timedelta(days=1) if day < timezone.localdate() else None,
         "parent_id": _parent_id(request, area),
         "groups": [
-            (_("The four categories"), figure_rows(values, before, figures.CASE_CODES)),
+            (_("The four categories"), figure_rows(
+                values, before, figures.CASE_CODES + figures.ORIGIN_CODES)),
             (_("Quarantine and follow-up"), figure_rows(
                 values, before, figures.QUARANTINE_CODES + figures.FOLLOW_UP_CODES)),
             (_("Nucleic-acid tests"), figure_rows(values, before, figures.TEST_CODES)),

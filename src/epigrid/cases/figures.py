@@ -11,6 +11,8 @@ What a figure means (day D, local time):
 - new_<category>: cases that entered the category on D (a case moving within its category, e.g.
   close contact -> quarantined or confirmed -> admitted, is not new; asymptomatic -> confirmed is
   a new confirmed case, as the daily reports count it);
+- new_local_confirmed, new_imported_confirmed: new_confirmed split by the case's origin of
+  infection (本土 / 输入), as the case says it now; the two add up to new_confirmed;
 - total_<category>: cases that entered it on or before D; current_<category>: those of them that
   had not left it by the end of D (entered minus left, so a past day reads as it was then);
 - in_home_quarantine, in_centralized_quarantine: quarantines begun by D and not ended by D;
@@ -42,6 +44,7 @@ from epigrid.cases.models import (
     FollowUp,
     LabTest,
     MissedFollowUp,
+    Origin,
     Quarantine,
     Transition,
 )
@@ -52,11 +55,14 @@ SEGMENT = SEGMENT_WIDTH + 1
 CATEGORIES: tuple[str, ...] = tuple(Category.values)
 CASE_CODES: tuple[str, ...] = tuple(f"{kind}_{c}" for kind in ("new", "total", "current")
                                     for c in CATEGORIES)
+# new_confirmed by the case's origin of infection (local 本土, imported 输入).
+ORIGIN_CODES = ("new_local_confirmed", "new_imported_confirmed")
 QUARANTINE_CODES = ("in_home_quarantine", "in_centralized_quarantine", "quarantined_today",
                     "released_today")
 FOLLOW_UP_CODES = ("follow_ups_due", "follow_ups_done", "follow_ups_missed")
 TEST_CODES = ("tests_done", "tests_positive", "tests_pending")
-CODES: tuple[str, ...] = (*CASE_CODES, *QUARANTINE_CODES, *FOLLOW_UP_CODES, *TEST_CODES)
+CODES: tuple[str, ...] = (*CASE_CODES, *ORIGIN_CODES, *QUARANTINE_CODES, *FOLLOW_UP_CODES,
+                          *TEST_CODES)
 # The figures of the area page's panel and of the children table.
 HEADLINE: tuple[str, ...] = ("current_confirmed", "current_asymptomatic", "current_suspected",
                              "current_fever", "current_close_contact", "new_confirmed",
@@ -125,15 +131,23 @@ def _cases(leaves: Vectors, root_path: str, day: datetime.date) -> None:
         for total, current, at_total, at_left in slots:
             target[total] += row[at_total]
             target[current] += row[at_total] - row[at_left]
-    # The day's own moves are few: counted apart, through the (at, to_state) index.
+    # The day's own moves are few: counted apart, through the (at, to_state) index; the join
+    # to their cases splits them by origin in the same query.
     today = (Transition.objects.filter(subtree_q("area_path", root_path), at__gte=start,
                                        at__lt=end).order_by()
-             .values("area_path", "from_state", "to_state").annotate(n=Count("id"))
-             .values_list("area_path", "from_state", "to_state", "n"))
-    for path, from_state, to_state, n in today:
+             .values("area_path", "from_state", "to_state", "case__origin")
+             .annotate(n=Count("id"))
+             .values_list("area_path", "from_state", "to_state", "case__origin", "n"))
+    for path, from_state, to_state, origin, n in today:
         entered = CATEGORY_OF.get(to_state)
         if entered and entered != CATEGORY_OF.get(from_state):
             leaves[path][INDEX[f"new_{entered}"]] += n
+            if entered == Category.CONFIRMED:
+                leaves[path][INDEX[_origin_code(origin)]] += n
+
+
+def _origin_code(origin: str) -> str:
+    return "new_imported_confirmed" if origin == Origin.IMPORTED else "new_local_confirmed"
 
 
 def _quarantines(leaves: Vectors, root_path: str, day: datetime.date) -> None:

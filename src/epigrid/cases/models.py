@@ -11,6 +11,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from epigrid.areas.models import Area, Facility
 from epigrid.cases.states import TERMINAL, State
@@ -39,6 +40,13 @@ class Source(models.TextChoices):
     OTHER = "other", _("other")
 
 
+class Origin(models.TextChoices):
+    """Where the infection was acquired: in the district 本土, or outside it 输入 (a returnee)."""
+
+    LOCAL = "local", pgettext_lazy("origin of infection", "local")
+    IMPORTED = "imported", pgettext_lazy("origin of infection", "imported")
+
+
 class Evidence(models.TextChoices):
     TEST = "test", _("test result")
     DIAGNOSIS = "diagnosis", _("clinical diagnosis")
@@ -62,6 +70,12 @@ class Case(GridRecord):
                                 blank=True)
     source = models.CharField(_("found by"), max_length=20, choices=Source.choices,
                               default=Source.OTHER)
+    # Imported cases are reported apart and do not raise an area's risk level (risk_rules.py).
+    # Defaults in the database too: bulk writers that name their columns may leave these out.
+    origin = models.CharField(_("origin of infection"), max_length=10, choices=Origin.choices,
+                              default=Origin.LOCAL, db_default=Origin.LOCAL)
+    imported_from = models.CharField(_("imported from"), max_length=100, blank=True, default="",
+                                     db_default="")
     onset_date = models.DateField(_("onset date"), null=True, blank=True)
     reported_on = models.DateField(_("reported on"), db_index=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
@@ -72,8 +86,13 @@ class Case(GridRecord):
         ordering = ["-state_since", "-id"]
         indexes = [models.Index(fields=["area_path", "id"]),
                    models.Index(fields=["state", "area_path"])]
-        constraints = [models.UniqueConstraint(fields=["person"], condition=models.Q(
-            is_open=True), name="one_open_case_per_person")]
+        constraints = [
+            models.UniqueConstraint(fields=["person"], condition=models.Q(is_open=True),
+                                    name="one_open_case_per_person"),
+            models.CheckConstraint(condition=models.Q(origin="imported")
+                                   | models.Q(imported_from=""),
+                                   name="imported_from_only_when_imported"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person} ({self.get_state_display()})"

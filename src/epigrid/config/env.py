@@ -6,9 +6,11 @@ import base64
 import datetime
 import decimal
 import os
+import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import parse_qs, unquote, urlparse
 
 
@@ -32,14 +34,17 @@ def env_bool(name: str, default: bool = False) -> bool:
     raise ConfigError(f"{name}={raw!r} is not a boolean (use true or false)")
 
 
-def env_int(name: str, default: int) -> int:
+def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
     raw = os.environ.get(name)
     if raw is None or raw == "":
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError as exc:
         raise ConfigError(f"{name}={raw!r} is not a whole number") from exc
+    if minimum is not None and value < minimum:
+        raise ConfigError(f"{name}={raw!r} is below {minimum}")
+    return value
 
 
 def env_decimal(name: str, default: str) -> decimal.Decimal:
@@ -67,6 +72,65 @@ def env_hhmm(name: str, default: str) -> tuple[int, int]:
     if not (0 <= hour < 24 and 0 <= minute < 60):
         raise ConfigError(f"{name}={raw!r} is not a time of day like 16:00")
     return hour, minute
+
+
+class AlertLevel(NamedTuple):
+    """An alert level 警戒值 of a daily figure: reached from below (`rising`), or fallen to from
+    above (a hospital's last free ICU bed taken)."""
+
+    code: str
+    limit: int
+    rising: bool
+
+
+_ALERT_LEVEL = re.compile(r"([a-z][a-z0-9_]*)\s*(>=|<=|=)\s*(.*)")
+_WHOLE = re.compile(r"[0-9]+")
+
+
+def parse_alert_levels(name: str, raw: str) -> tuple[AlertLevel, ...]:
+    """Alert levels from `code>=N` (rising; `code=N` says the same) and `code<=N` (falling),
+    comma-separated; `none` for no alert level at all. The metric codes are checked where the
+    metric registry is loaded (briefing.talking), not here: settings load before the apps."""
+    text = raw.strip()
+    if text.lower() == "none":
+        return ()
+    found: list[AlertLevel] = []
+    for item in (part.strip() for part in text.split(",")):
+        if not item:
+            continue
+        match = _ALERT_LEVEL.fullmatch(item)
+        if match is None:
+            raise ConfigError(f"{name}: {item!r} is not CODE>=N, CODE=N or CODE<=N "
+                              f"(CODE a metric code such as new_confirmed)")
+        code, sign, number = match.groups()
+        if not _WHOLE.fullmatch(number.strip()):
+            raise ConfigError(f"{name}: {item!r}: {number.strip()!r} is not a whole number "
+                              f"of 0 or more")
+        level = AlertLevel(code, int(number), sign != "<=")
+        if any((other.code, other.rising) == (code, level.rising) for other in found):
+            raise ConfigError(f"{name}: {code} has two {'rising' if level.rising else 'falling'}"
+                              f" alert levels")
+        found.append(level)
+    if not found:
+        raise ConfigError(f"{name}={raw!r} names no alert level (write none for none)")
+    return tuple(found)
+
+
+def format_alert_levels(levels: Sequence[AlertLevel]) -> str:
+    """The text `parse_alert_levels` reads back into `levels`."""
+    return ",".join(f"{level.code}{'>=' if level.rising else '<='}{level.limit}"
+                    for level in levels) or "none"
+
+
+def env_alert_levels(name: str, default: str) -> tuple[AlertLevel, ...]:
+    raw = os.environ.get(name)
+    return parse_alert_levels(name, default if raw is None or raw.strip() == "" else raw)
+
+
+def check_at_most(low_name: str, low: int, high_name: str, high: int) -> None:
+    """Two settings that must keep their order (a medium level below the high one)."""
+    if low > high:
+        raise ConfigError(f"{low_name}={low} is above {high_name}={high}")
 
 
 def data_dir() -> Path:

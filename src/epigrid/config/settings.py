@@ -164,6 +164,19 @@ FEVER_THRESHOLD = env.env_decimal("EPIGRID_FEVER_THRESHOLD", "37.3")
 # "0,p1,p2,..."; the default is SARS-CoV-2's (Nishiura et al. 2020).
 CASE_SERIAL_INTERVAL = env.env_str("EPIGRID_SERIAL_INTERVAL", "gamma:4.7:2.9")
 
+# Risk levels 风险等级 (docs/reporting.md): new local confirmed cases in the window that make a
+# town or village high or medium risk; read when the rules run.
+RISK_WINDOW_DAYS = env.env_int("EPIGRID_RISK_WINDOW_DAYS", 14, minimum=1)
+RISK_HIGH_AT = env.env_int("EPIGRID_RISK_HIGH_AT", 10, minimum=1)
+RISK_MEDIUM_AT = env.env_int("EPIGRID_RISK_MEDIUM_AT", 1, minimum=1)
+env.check_at_most("EPIGRID_RISK_MEDIUM_AT", RISK_MEDIUM_AT, "EPIGRID_RISK_HIGH_AT", RISK_HIGH_AT)
+# Alert levels 警戒值 of the talking points (docs/briefing.md); metric codes are checked when the
+# briefing app starts.
+ALERT_THRESHOLDS = env.env_alert_levels(
+    "EPIGRID_ALERT_THRESHOLDS",
+    "new_confirmed>=10,new_asymptomatic>=10,waiting_over_24h>=1,follow_ups_missed>=10,"
+    "free_beds_icu<=0,free_beds_isolation<=0,free_beds_quarantine<=0")
+
 # Beds and transfers (docs/care.md): bed figures older than this are flagged stale.
 BEDS_STALE_HOURS = env.env_int("EPIGRID_BEDS_STALE_HOURS", 4)
 

@@ -1,13 +1,14 @@
 """The demo's outbreak: several hundred cases in transmission chains, with their contacts,
 quarantines, twice-daily follow-ups and nucleic-acid tests, over the last four weeks.
 
-A few index cases return from a key area; each infected person exposes their household and a few
-neighbours of their village; some of those are infected in turn (a branching process with a
-generation time of about five days). Every person gets one case whose transitions follow the
-state machine of cases.states: contacts are quarantined and released after two negative tests,
-or turn positive; patients go from fever through suspected to confirmed and admission, and most
-of the early ones have recovered. Rows are written in bulk: the story is fictional, the shapes
-are real.
+A few index cases return from a key area, infected there (imported cases 输入病例); the other
+index cases are local 本土, their source never found; each infected person exposes their
+household and a few neighbours of their village; some of those are infected in turn (a
+branching process with a generation time of about five days). Every person gets one case whose
+transitions follow the state machine of cases.states: contacts are quarantined and released
+after two negative tests, or turn positive; patients go from fever through suspected to
+confirmed and admission, and most of the early ones have recovered. Rows are written in bulk:
+the story is fictional, the shapes are real.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from epigrid.cases.models import (
     Lab,
     LabTest,
     MissedFollowUp,
+    Origin,
     Quarantine,
     QuarantineRoom,
     Severity,
@@ -41,6 +43,10 @@ from epigrid.registry.models import Person
 
 DAYS = 28
 INDEX_CASES = {"tiny": 2, "district": 10, "city": 10}
+# The first index cases are returnees infected in a key area: imported cases. Every case they
+# cause here is local.
+IMPORTED_INDEX_CASES = {"tiny": 1, "district": 3, "city": 3}
+KEY_AREAS = ("武汉", "湖北孝感", "湖北黄冈")
 MAX_INFECTED = {"tiny": 15, "district": 420, "city": 420}
 # Secondary attack rates: about two infections per case before control (R0 near 2).
 ATTACK: dict[str, float] = {Exposure.Setting.HOUSEHOLD: 0.4, Exposure.Setting.GATHERING: 0.2}
@@ -67,6 +73,8 @@ class Story:
     quarantine: tuple[str, datetime.date] | None = None  # kind, start
     tests: list[tuple[datetime.datetime, str]] = field(default_factory=list)
     source: str = Source.TRACING
+    origin: str = Origin.LOCAL
+    imported_from: str = ""
 
     def move(self, state: str, at: datetime.datetime, reason: str, evidence: str = "") -> None:
         self.moves.append((state, at, reason, evidence))
@@ -113,8 +121,11 @@ class Outbreak:
         parts = person.area_path.split("/")
         return "/".join(parts[:4]) + "/" if len(parts) > 4 else person.area_path
 
-    def infect(self, person: Person, infected_on: datetime.date, generation: int) -> None:
+    def infect(self, person: Person, infected_on: datetime.date, generation: int,
+               imported_from: str = "") -> None:
         story = self.stories.setdefault(person.pk, Story(person))
+        if imported_from:
+            story.origin, story.imported_from = Origin.IMPORTED, imported_from
         self.infected += 1
         onset = infected_on + datetime.timedelta(days=self.rng.randint(3, 7))
         asymptomatic = self.rng.random() < ASYMPTOMATIC_SHARE
@@ -214,8 +225,11 @@ class Outbreak:
             person = self.random_person(grid)
             if person is None or person.pk in self.stories:
                 continue
-            person.returnee_origin = person.returnee_origin or "武汉"
-            self.infect(person, self.start + datetime.timedelta(days=index), 0)
+            imported = index < IMPORTED_INDEX_CASES[self.scale]
+            place = (person.returnee_origin or KEY_AREAS[index % len(KEY_AREAS)]
+                     if imported else "")
+            self.infect(person, self.start + datetime.timedelta(days=index), 0,
+                        imported_from=place)
 
 
 class Writer:
@@ -273,7 +287,8 @@ class Writer:
         severe = self.rng.random()
         case = Case(person=story.person, grid_id=story.person.grid_id,
                     area_path=story.person.area_path, state=state, state_since=at,
-                    source=story.source, onset_date=story.onset,
+                    source=story.source, onset_date=story.onset, origin=story.origin,
+                    imported_from=story.imported_from,
                     reported_on=timezone.localdate(story.moves[0][1]),
                     severity=(Severity.CRITICAL if severe < 0.03 else Severity.SEVERE
                               if severe < 0.12 else Severity.MODERATE if severe < 0.5

@@ -42,6 +42,16 @@ CATEGORY_NAMES: dict[str, tuple[Promise, Promise, Promise]] = {
 }
 
 
+# New confirmed cases split by origin of infection 本土 / 输入 (counted by the same query as
+# new_confirmed, which they add up to); the risk rules count only the local ones.
+ORIGIN_METRICS: tuple[tuple[str, Promise, Promise], ...] = (
+    ("new_local_confirmed", _("New local confirmed cases"),
+     _("New confirmed cases infected in the district (local).")),
+    ("new_imported_confirmed", _("New imported confirmed cases"),
+     _("New confirmed cases infected outside the district (imported, e.g. returnees).")),
+)
+
+
 def _category_metrics() -> list[Metric]:
     found = []
     for category, (new, current, total) in CATEGORY_NAMES.items():
@@ -57,6 +67,9 @@ def _category_metrics() -> list[Metric]:
             found.append(Metric(f"total_{category}", total, Unit.CASES, Rollup.LATEST,
                                 _("Cases that entered the category on or before the day."),
                                 drill_down=_records(f"total_{category}")))
+            found += [Metric(code, name, Unit.CASES, Rollup.SUM, computed,
+                             drill_down=_records(code))
+                      for code, name, computed in ORIGIN_METRICS]
     return found
 
 

@@ -28,7 +28,7 @@ from epigrid.core.paging import keyset
 from epigrid.reporting import risk_services
 from epigrid.reporting.models import ProposalStatus, RiskProposal
 from epigrid.reporting.report_forms import ConfirmForm, OverrideForm
-from epigrid.reporting.risk_rules import FALLBACK_LEVEL, RISK_AREA_LEVELS, RULES, explain
+from epigrid.reporting.risk_rules import FALLBACK_LEVEL, RISK_AREA_LEVELS, explain, rules
 
 LEVEL_LIST_LIMIT = 200  # areas listed per level on the map of levels
 
@@ -57,7 +57,7 @@ def _context(request: HttpRequest, **forms: Any) -> dict[str, Any]:
             proposal.rule, proposal.figures, proposal.day, proposal.reason)
     may_decide = can(user, Capability.CHANGE_RISK)
     return {"proposals": proposals, "next_after": next_after, "decided": decided,
-            "may_decide": may_decide, "rules": RULES, "fallback": FALLBACK_LEVEL,
+            "may_decide": may_decide, "rules": rules(), "fallback": FALLBACK_LEVEL,
             "confirm_form": forms.get("confirm_form") or ConfirmForm(),
             "override_form": forms.get("override_form") or OverrideForm(),
             "failed": forms.get("failed")}
