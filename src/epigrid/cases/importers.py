@@ -64,6 +64,7 @@ class LabResultImporter(Importer):
     label = gettext_lazy("Lab results (nucleic-acid tests)")
     model = LabTest
     columns = LAB_COLUMNS
+    capability = Capability.LAB_RESULTS
 
     def __init__(self, user: Any) -> None:
         super().__init__(user)

@@ -8,7 +8,7 @@ from typing import Any, ClassVar, TypeVar
 
 from django.db import models
 
-from epigrid.core.access import sees_everything
+from epigrid.core.access import Capability, sees_everything
 from epigrid.core.imports.errors import CellError, RowError
 from epigrid.core.imports.readers import ImportColumn, RawRow
 
@@ -80,6 +80,9 @@ class Importer:
     label: ClassVar[Any]
     model: ClassVar[type[models.Model]]
     columns: ClassVar[tuple[ImportColumn, ...]]
+    # Who may run it: the general right to import, or the right of the records' own trade (a
+    # lab's results are the medical team's to load, not every officer's).
+    capability: ClassVar[Capability] = Capability.IMPORT
 
     def __init__(self, user: Any) -> None:
         self.user = user

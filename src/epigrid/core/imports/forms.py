@@ -22,10 +22,10 @@ class ImportForm(forms.Form):
                              choices=ImportRun.Mode.choices, initial=ImportRun.Mode.VALID_ROWS,
                              widget=forms.RadioSelect)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["importer"].choices = [  # type: ignore[attr-defined]
-            (importer.name, importer.label) for importer in registry.importers()]
+            (importer.name, importer.label) for importer in registry.importers_for(user)]
 
     def clean_file(self) -> UploadedFile:
         upload: UploadedFile = self.cleaned_data["file"]

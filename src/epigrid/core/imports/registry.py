@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from epigrid.core.access import can
 from epigrid.core.exports import Column
 from epigrid.core.imports.base import Importer
 
@@ -45,6 +46,12 @@ def get_importer(name: str) -> type[Importer]:
 
 def importers() -> list[type[Importer]]:
     return list(_importers.values())
+
+
+def importers_for(user: Any) -> list[type[Importer]]:
+    """The importers `user` may run (all of them for the command line, which has no user)."""
+    return [importer for importer in _importers.values()
+            if user is None or can(user, importer.capability)]
 
 
 def register_exporter(spec: ExportSpec) -> ExportSpec:

@@ -22,7 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from epigrid.core import audit
-from epigrid.core.access import Capability, can
+from epigrid.core.access import can
 from epigrid.core.imports import registry
 from epigrid.core.imports.base import CleanRow, Importer, WriteResult
 from epigrid.core.imports.errors import ImportFileError, RowError, RowWriteError
@@ -212,10 +212,11 @@ def _finish(run: ImportRun, importer: Importer, total: int, result: WriteResult,
 
 
 def create_run(importer: str, file_name: str, mode: str, user: Any, sheet: str = "") -> ImportRun:
-    registry.get_importer(importer)  # an unknown name fails here, before anything is stored
+    # An unknown name fails here, before anything is stored.
+    capability = registry.get_importer(importer).capability
     if mode not in ImportRun.Mode.values:
         raise ValueError(f"unknown import mode {mode!r}")
-    if user is not None and not can(user, Capability.IMPORT):
+    if user is not None and not can(user, capability):
         raise PermissionDenied
     scope = getattr(user, "scope_path", None) if user is not None else None
     return ImportRun.objects.create(
