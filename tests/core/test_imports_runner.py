@@ -110,3 +110,22 @@ class RunnerTests(BaseTestCase):
         target = io.BytesIO()
         write_error_report(run, target)
         return target.getvalue()
+
+
+def test_it_collects_cycles_less_often_during_a_run_and_restores_the_collector() -> None:
+    import gc
+
+    from epigrid.core.imports.runner import GC_THRESHOLD, few_collections
+
+    before = gc.get_threshold()
+    with few_collections():
+        assert gc.get_threshold()[0] == GC_THRESHOLD > before[0]
+        assert gc.get_freeze_count() > 0
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0
+    try:
+        with few_collections():
+            raise RuntimeError
+    except RuntimeError:
+        pass
+    assert gc.get_threshold() == before

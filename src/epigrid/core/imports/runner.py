@@ -8,11 +8,12 @@ written one by one to name the rows it refuses, and the others still go in.
 
 from __future__ import annotations
 
+import gc
 import itertools
 import queue
 import threading
 from collections.abc import Generator, Iterator, Sequence
-from contextlib import closing
+from contextlib import closing, contextmanager
 from typing import IO, Any
 
 from django.conf import settings
@@ -30,6 +31,8 @@ from epigrid.core.imports.readers import RawRow, open_table
 from epigrid.core.models import ImportRun
 
 DEFAULT_MAX_STORED_ERRORS = 10_000
+# Allocations between two runs of the cycle collector during an import (Python's default: 700).
+GC_THRESHOLD = 50_000
 
 
 class ErrorLog:
@@ -172,6 +175,25 @@ def _status(run: ImportRun, log: ErrorLog) -> str:
     return ImportRun.Status.PARTIAL
 
 
+@contextmanager
+def few_collections(threshold: int = GC_THRESHOLD) -> Iterator[None]:
+    """Python's cycle collector, run less often while rows stream through.
+
+    A batch allocates thousands of short-lived tuples and strings that reference counting frees
+    alone; with the default threshold (700 allocations) the collector also ran every few rows,
+    each time walking the young objects for cycles there are none of: a third of an import's
+    CPU. The objects that live through the run (the code, caches) are frozen out of its sight.
+    """
+    before = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(threshold, before[1], before[2])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+        gc.unfreeze()
+
+
 def execute_run(run: ImportRun, source: IO[bytes]) -> ImportRun:
     """Import `source` as `run` describes it, and record how it went."""
     importer = registry.get_importer(run.importer)(run.user)
@@ -180,7 +202,7 @@ def execute_run(run: ImportRun, source: IO[bytes]) -> ImportRun:
     run.save(update_fields=["status", "started_at"])
     total, result = 0, WriteResult()
     language = run.language or translation.get_language()
-    with audit.acting_as(run.user), translation.override(language):
+    with audit.acting_as(run.user), translation.override(language), few_collections():
         try:
             total, result = _read_and_write(run, importer, source, log)
             run.status = _status(run, log)
