@@ -14,7 +14,23 @@ def test_it_reads_a_postgresql_url(monkeypatch: pytest.MonkeyPatch, tmp_path: Pa
     assert db["ENGINE"] == "django.db.backends.postgresql"
     assert (db["NAME"], db["USER"], db["PASSWORD"], db["HOST"], db["PORT"]) == (
         "epigrid", "epi", "s@cret", "db.local", "5433")
-    assert db["OPTIONS"] == {"sslmode": "require"}
+    assert db["OPTIONS"] == {"sslmode": "require", "options": "-c jit=off"}
+
+
+def test_it_leaves_jit_on_when_asked_or_when_the_url_sets_options(tmp_path: Path) -> None:
+    assert "options" not in env.database("postgresql://db/epigrid", tmp_path, jit=True)["OPTIONS"]
+    url = "postgresql://db/epigrid?options=-c%20work_mem%3D64MB"
+    assert env.database(url, tmp_path)["OPTIONS"] == {"options": "-c work_mem=64MB"}
+
+
+@pytest.mark.django_db
+def test_it_turns_jit_off_on_the_live_postgresql_connection() -> None:
+    from django.db import connection
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
 
 
 def test_it_defaults_to_sqlite_in_the_data_directory(tmp_path: Path) -> None:

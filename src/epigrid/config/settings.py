@@ -82,7 +82,8 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": env.database(env.env_str("DATABASE_URL"), DATA_DIR)}
+DATABASES = {"default": env.database(env.env_str("DATABASE_URL"), DATA_DIR,
+                                    jit=env.env_bool("EPIGRID_DB_JIT", False))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
