@@ -129,7 +129,7 @@ class DutyPageTests(BaseTestCase):
         assert "West Gate Checkpoint" in gaps.decode()
         hours = client.get(reverse("checkpoints:duty_hours", args=[w.district.pk]),
                            {"day": self.day.isoformat(), "days": "1"}).content.decode()
-        assert "Hua Ma" in hours and "13700000001" in hours
+        assert "Hua Ma" in hours and "137****0001" in hours and "13700000001" not in hours
         bad = client.get(reverse("checkpoints:duty_hours", args=[w.district.pk]),
                          {"days": "40"})
         assert "between 1 and 31 days" in bad.content.decode()
@@ -161,7 +161,7 @@ class DutyApiTests(BaseTestCase):
         assert made.status_code == 201, made.content
         shift = made.json()
         assert shift["person"] == {"id": self.people["ma"].pk, "name": "Hua Ma",
-                                   "phone": "13700000001"}
+                                   "phone_masked": "137****0001"}
         listed = self.client_for(w.alice).get(url, {"day": self.day.isoformat(), "days": "1"})
         assert [s["id"] for s in listed.json()] == [shift["id"]]
         changed = self.post(w.alice, f"/api/duty/shifts/{shift['id']}",
@@ -195,8 +195,8 @@ class DutyApiTests(BaseTestCase):
         client = self.client_for(w.command)
         area = client.get(f"/api/duty/areas/{w.district.pk}/now").json()
         assert area["unstaffed"] == 1 and area["next_after"] is None
-        assert [(i["checkpoint_name"], [s["person"]["phone"] for s in i["on_duty"]])
-                for i in area["items"]] == [("East Road Checkpoint", ["13700000001"]),
+        assert [(i["checkpoint_name"], [s["person"]["phone_masked"] for s in i["on_duty"]])
+                for i in area["items"]] == [("East Road Checkpoint", ["137****0001"]),
                                             ("West Gate Checkpoint", [])]
         one = client.get(f"/api/duty/checkpoints/{w.checkpoint_a.pk}/now").json()
         assert [s["person"]["name"] for s in one["on_duty"]] == ["Hua Ma"]
@@ -208,7 +208,8 @@ class DutyApiTests(BaseTestCase):
         hours = client.get(f"/api/duty/areas/{w.district.pk}/hours",
                            {"day": now.date().isoformat(), "days": "2"}).json()
         assert hours == [{"person": {"id": self.people["ma"].pk, "name": "Hua Ma",
-                                     "phone": "13700000001"}, "shifts": 1, "hours": 4.0}]
+                                     "phone_masked": "137****0001"}, "shifts": 1,
+                          "hours": 4.0}]
         assert client.get(f"/api/duty/areas/{w.district.pk}/hours",
                           {"days": "0"}).json()["detail"][0]["loc"] == ["query", "days"]
         bob = self.client_for(w.bob)

@@ -24,6 +24,7 @@ from epigrid.areas.models import Checkpoint
 from epigrid.checkpoints.models import Assignment, DutyShift
 from epigrid.core import audit
 from epigrid.core.access import Capability, ScopedUser, can, sees_everything, subtree_q
+from epigrid.core.identity import mask_phone
 
 MAX_SHIFT = datetime.timedelta(hours=24)
 
@@ -35,6 +36,16 @@ def require_planner(actor: ScopedUser) -> None:
 
 def display_name(user: User) -> str:
     return user.get_full_name() or user.username
+
+
+def masked_phone(user: User | None) -> str:
+    """A staff member's phone as every duty list shows it: 138****5678 (empty when none).
+
+    Rosters are read by everyone in the area and copied around; like the registry's phones, a
+    staff phone is shown masked. No duty page or route reveals the full number.
+    """
+    phone = (user.phone if user is not None else "").strip()
+    return mask_phone(phone) if phone else ""
 
 
 def ancestor_paths(path: str) -> list[str]:

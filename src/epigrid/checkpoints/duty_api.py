@@ -1,5 +1,6 @@
 """API of duty shifts 值守排班 (router mounted at /api/duty): shifts and assignments of a
-checkpoint, who is on duty now, the gaps of the coming week and hours per person.
+checkpoint, who is on duty now, the gaps of the coming week and hours per person. A person's
+phone is answered masked (`phone_masked`), as on the pages.
 
 Reads are scoped like the pages (missing and forbidden are one 404); writes need MANAGE_SHIFTS
 (403) and go through checkpoints.duty, whose refusals answer 422 naming the field.
@@ -13,7 +14,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from epigrid.accounts.models import User
 from epigrid.areas.models import Area, Checkpoint
@@ -29,7 +30,8 @@ router = Router(tags=["duty shifts"])
 class PersonOut(Schema):
     id: int
     name: str
-    phone: str
+    phone_masked: str = Field(description="Masked like 138****5678 (empty when none): the "
+                                          "duty routes never answer a full staff phone.")
 
 
 class ShiftOut(Schema):
@@ -99,7 +101,8 @@ class AssignmentIn(Schema):
 def person(user: User | None) -> dict[str, Any] | None:
     if user is None:
         return None
-    return {"id": user.pk, "name": duty.display_name(user), "phone": user.phone}
+    return {"id": user.pk, "name": duty.display_name(user),
+            "phone_masked": duty.masked_phone(user)}
 
 
 def shift_out(shift: DutyShift) -> dict[str, Any]:

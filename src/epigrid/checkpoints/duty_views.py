@@ -62,7 +62,7 @@ def duty_index(request: HttpRequest) -> HttpResponseBase:
 @login_required
 @require_GET
 def duty_area(request: HttpRequest, area_id: int) -> HttpResponse:
-    """The area's checkpoints with who is on duty now and their phone, a page at a time."""
+    """The area's checkpoints with who is on duty now and their masked phone, a page at a time."""
     user = area_user(request)
     area = get_area_for_user(user, area_id)
     unstaffed_only = request.GET.get("unstaffed") == "1"
