@@ -3,7 +3,8 @@
 Town A's records are a fever passage of a traveller at East Road (made once by `prepare`, with
 its referral; no case, so nothing audited). The insider's writes name no checkpoint the static
 body could know, so they are judged and refused per item (200 with errors, 422 for one); the
-stored paths are tested in tests/checkpoints/test_passage_*.py.
+stored paths are tested in tests/checkpoints/test_passage_*.py. The referral's moves (arrive,
+close) find it open again each time they are called, whatever the insider did before.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import uuid
 
 from django.utils import timezone
 
-from epigrid.checkpoints.models import Passage
+from epigrid.checkpoints.models import FeverReferral, Passage
 from epigrid.checkpoints.passages import record_passages
 from tests.base import World
 from tests.security.matrix import Entry, obj, page
@@ -40,6 +41,20 @@ def town_a_passage(w: World) -> Passage:
     return Passage.objects.get(checkpoint=w.checkpoint_a, name=TRAVELLER)
 
 
+def town_a_referral(w: World) -> FeverReferral:
+    return town_a_passage(w).referral
+
+
+def open_referral(w: World) -> FeverReferral:
+    """The traveller's referral, open (not arrived, not closed) again."""
+    referral = town_a_referral(w)
+    FeverReferral.objects.filter(pk=referral.pk).update(
+        status=FeverReferral.Status.OPEN, arrived_at=None, arrived_by=None, closed_at=None,
+        closed_by=None, outcome="")
+    return referral
+
+
+MOVED = frozenset({302})
 PAGES: dict[str, Entry] = {
     "checkpoints:passage_log_choose": page(queries=("", "?q=East", "?q=CP-A")),
     "checkpoints:passage_worker": page(shows_a=False),  # a script: names no record
@@ -49,6 +64,9 @@ PAGES: dict[str, Entry] = {
                                    insider_ok=frozenset({200, 302})),
     "checkpoints:passage_list": page(queries=("", "?decision=fever", "?direction=in&kind=person")),
     "checkpoints:referrals": page(queries=("", "?status=open")),
+    "checkpoints:referral_arrive": obj(open_referral, methods=("post",), insider_ok=MOVED),
+    "checkpoints:referral_close": obj(open_referral, methods=("post",),
+                                      data={"outcome": "matrix"}, insider_ok=MOVED),
 }
 API: dict[str, Entry] = {
     "POST /api/passages/batch": page(methods=("post",), data={"passages": [ITEM]},
@@ -57,4 +75,10 @@ API: dict[str, Entry] = {
                                insider_ok=frozenset({422})),
     "GET /api/passages": page(queries=("", "?decision=fever", "?direction=in")),
     "GET /api/passages/{id}": obj(town_a_passage),
+    # The page routes ran first and closed the referral: no status filter, it would show none.
+    "GET /api/passages/referrals": page(),
+    "GET /api/passages/referrals/{id}": obj(town_a_referral),
+    "POST /api/passages/referrals/{id}/arrive": obj(open_referral, methods=("post",)),
+    "POST /api/passages/referrals/{id}/close": obj(open_referral, methods=("post",),
+                                                   data={"outcome": "matrix"}),
 }

@@ -131,8 +131,13 @@ class PassageHour(models.Model):
         return f"{self.checkpoint_id} {self.hour}"
 
 
-class FeverReferral(models.Model):
-    """A fever at a checkpoint: the person's case (when known) or an unidentified referral."""
+class FeverReferral(AuditedModel):
+    """A fever at a checkpoint: the person's case (when known) or an unidentified referral.
+
+    open → arrived (at the fever clinic) → closed with an outcome; an open referral may also be
+    closed directly (the person never came, went to another hospital…). The moves are
+    `passage_fever.mark_arrived` and `close_referral`; each is logged by the audit.
+    """
 
     class Status(models.TextChoices):
         OPEN = "open", _("waiting for the fever clinic")
@@ -147,6 +152,15 @@ class FeverReferral(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices,
                               default=Status.OPEN)
     created_at = models.DateTimeField(_("referred at"), auto_now_add=True)
+    arrived_at = models.DateTimeField(_("arrived at the fever clinic"), null=True, blank=True)
+    arrived_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("arrival noted by"),
+                                   null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("closed by"),
+                                  null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    outcome = models.TextField(_("outcome"), blank=True)
 
     objects = ScopedQuerySet.as_manager()
     scope_path_field: ClassVar[str] = "area_path"
@@ -159,6 +173,9 @@ class FeverReferral(models.Model):
 
     def __str__(self) -> str:
         return f"{self.passage_id} {self.temperature}"
+
+    def audit_area_path(self) -> str:
+        return self.area_path
 
 
 class DutyShift(AuditedModel):

@@ -4,6 +4,7 @@ Devices (with `Authorization: Bearer <token>`) and the offline logging page send
 batches of up to 1,000 to POST /batch; each item carries the device's own `client_id` (a UUID),
 so a batch sent twice is stored once: the answer says per item `stored`, `duplicate` (stored
 already, not an error) or `error` with messages by field. Lists are scoped and page by key.
+The fever referrals the passages made are under /referrals (referral_api.py).
 """
 
 from __future__ import annotations
@@ -16,12 +17,12 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
-from epigrid.areas.models import Checkpoint
 from epigrid.checkpoints import passages
 from epigrid.checkpoints.models import Decision, Direction, Passage
+from epigrid.checkpoints.referral_api import router as referral_router
 from epigrid.core.access import Capability
 from epigrid.core.api import (
     Page,
@@ -34,6 +35,8 @@ from epigrid.core.api import (
 )
 
 router = Router(tags=["checkpoint passages"])
+# The referrals follow their passages: /api/passages/referrals (referral_api.py).
+router.add_router("/referrals", referral_router)
 
 
 # --- schemas ---------------------------------------------------------------------------------
@@ -120,6 +123,11 @@ class PassageFilters(Schema):
 
 # --- helpers ---------------------------------------------------------------------------------
 
+def _result(result: passages.ItemResult) -> dict[str, Any]:
+    return {"index": result.index, "client_id": result.client_id, "result": result.result,
+            "id": result.id, "errors": result.errors}
+
+
 def _answer(results: list[passages.ItemResult]) -> JsonResponse:
     """BatchOut, serialized directly: validating 1,000 results against the schema would cost
     more than storing them."""
@@ -128,9 +136,7 @@ def _answer(results: list[passages.ItemResult]) -> JsonResponse:
         tally[result.result] += 1
     return JsonResponse({
         "stored": tally[passages.STORED], "duplicates": tally[passages.DUPLICATE],
-        "errors": tally[passages.ERROR],
-        "results": [{"index": r.index, "client_id": r.client_id, "result": r.result, "id": r.id,
-                     "errors": r.errors} for r in results]})
+        "errors": tally[passages.ERROR], "results": [_result(r) for r in results]})
 
 
 def day_range(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
@@ -152,14 +158,6 @@ def filtered(rows: QuerySet[Passage], filters: PassageFilters) -> QuerySet[Passa
     return rows
 
 
-def _default_checkpoint(user: Any, pk: int | None) -> Checkpoint | None:
-    """The batch's checkpoint if the user may log there; else None, and every item that names
-    no checkpoint of its own is refused with the checkpoint's message."""
-    if pk is None:
-        return None
-    return passages.checkpoints_for_logging(user).filter(pk=pk).first()
-
-
 # --- routes ----------------------------------------------------------------------------------
 
 @router.post("/batch", response=BatchOut, url_name="passages_batch",
@@ -169,19 +167,21 @@ def record_batch(request: HttpRequest, payload: BatchIn) -> JsonResponse:
     require(user, Capability.LOG_PASSAGES)
     if len(payload.passages) > passages.MAX_BATCH:
         raise HttpError(413, str(passages.BatchTooLargeError(len(payload.passages)).message))
-    checkpoint = _default_checkpoint(user, payload.checkpoint_id)
-    return _answer(passages.record_passages(user, checkpoint, payload.passages))
+    # The batch's checkpoint is checked with the items' own (one look-up): one the user may not
+    # log at refuses every item that names no checkpoint of its own, with the checkpoint's words.
+    return _answer(passages.record_passages(user, payload.checkpoint_id, payload.passages))
 
 
 @router.post("", response={200: ItemResultOut, 201: ItemResultOut},
              summary="Record one passage (idempotent)")
-def record_one(request: HttpRequest, payload: PassageIn) -> Status[Any]:
+def record_one(request: HttpRequest, payload: PassageIn) -> JsonResponse:
     user = api_user(request)
     require(user, Capability.LOG_PASSAGES)
     result = passages.record_passage(user, None, payload.model_dump())
     if result.result == passages.ERROR:
         raise field_errors(result.errors)
-    return Status(201 if result.result == passages.STORED else 200, result)
+    # ItemResultOut, serialized directly like the batch's answer: a device sends one a second.
+    return JsonResponse(_result(result), status=201 if result.result == passages.STORED else 200)
 
 
 @router.get("", response=Page[PassageOut], summary="Passages of your area")

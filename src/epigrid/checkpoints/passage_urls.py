@@ -14,4 +14,6 @@ urlpatterns = [
     path("log/<int:pk>/", views.log_page, name="passage_log"),
     path("passages/", views.passage_list, name="passage_list"),
     path("referrals/", views.referral_list, name="referrals"),
+    path("referrals/<int:pk>/arrive/", views.referral_arrive, name="referral_arrive"),
+    path("referrals/<int:pk>/close/", views.referral_close, name="referral_close"),
 ]

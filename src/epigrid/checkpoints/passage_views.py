@@ -1,5 +1,6 @@
 """Passage pages: the offline-first logging page 卡口登记, its service worker, the passage list
-(the figures' drill-down target) and the fever referrals 发热转诊.
+(the figures' drill-down target) and the fever referrals 发热转诊, with the buttons that mark one
+arrived at the fever clinic or close it (CHANGE_CASES; passage_fever's rules).
 
 The logging page works without a network: passage_log.js keeps passages in a local queue, each
 with its own UUID, and sends them to POST /api/passages/batch when it can; the service worker
@@ -17,7 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -26,11 +27,11 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from epigrid.areas.access import area_user
 from epigrid.areas.models import Area, Checkpoint, Level
-from epigrid.checkpoints import passages
+from epigrid.checkpoints import passage_fever, passages
 from epigrid.checkpoints.models import Decision, FeverReferral, Passage
 from epigrid.checkpoints.passage_api import day_range
 from epigrid.checkpoints.passage_forms import (
@@ -162,11 +163,11 @@ def passage_list(request: HttpRequest) -> HttpResponse:
             user).filter(pk=checkpoint.pk).exists()})
 
 
-@login_required
-@require_GET
-def referral_list(request: HttpRequest) -> HttpResponse:
+def _referral_page(request: HttpRequest, status: int = 200) -> HttpResponse:
+    """The referral list filtered by the query string (the action forms post to it as well)."""
+    user = area_user(request)
     form = ReferralFilterForm(request.GET or None)
-    rows: QuerySet[FeverReferral] = FeverReferral.objects.restrict(area_user(request))
+    rows: QuerySet[FeverReferral] = FeverReferral.objects.restrict(user)
     if form.is_bound and form.is_valid():
         if form.cleaned_data.get("status"):
             rows = rows.filter(status=form.cleaned_data["status"])
@@ -176,4 +177,54 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     shown, before = newest_first(rows.select_related(
         "passage", "passage__checkpoint", "passage__destination_area", "case"), request)
     return render(request, "checkpoints/passage_referrals.html", {
-        "form": form, "referrals": shown, "next_before": before})
+        "form": form, "referrals": shown, "next_before": before,
+        "may_follow": passage_fever.may_follow_referrals(user),
+        "outcome_max": passage_fever.OUTCOME_MAX, "query": request.GET.urlencode()},
+        status=status)
+
+
+@login_required
+@require_GET
+def referral_list(request: HttpRequest) -> HttpResponse:
+    return _referral_page(request)
+
+
+def _followed_referral(request: HttpRequest, pk: int) -> FeverReferral:
+    """A referral the user sees (404 alike for missing and forbidden), if they may follow it."""
+    user = area_user(request)
+    found = FeverReferral.objects.restrict(user).filter(pk=pk).first()
+    if found is None:
+        raise Http404(_("No such fever referral."))
+    if not passage_fever.may_follow_referrals(user):
+        raise PermissionDenied
+    return found
+
+
+def _after_move(request: HttpRequest, move: Any, done: str) -> HttpResponseBase:
+    """Run a move; back to the list as it was filtered, or the list again with the refusal."""
+    try:
+        move()
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return _referral_page(request, status=400)
+    messages.success(request, done)
+    query = request.GET.urlencode()
+    return redirect(reverse("checkpoints:referrals") + (f"?{query}" if query else ""))
+
+
+@login_required
+@require_POST
+def referral_arrive(request: HttpRequest, pk: int) -> HttpResponseBase:
+    referral = _followed_referral(request, pk)
+    return _after_move(request, lambda: passage_fever.mark_arrived(referral, by=request.user),
+                       _("Marked arrived at the fever clinic."))
+
+
+@login_required
+@require_POST
+def referral_close(request: HttpRequest, pk: int) -> HttpResponseBase:
+    referral = _followed_referral(request, pk)
+    outcome = request.POST.get("outcome", "")  # an empty or too long note: the service says no
+    return _after_move(request, lambda: passage_fever.close_referral(
+        referral, by=request.user, outcome=outcome), _("The referral is closed."))
