@@ -6,7 +6,10 @@ Scale full (the default, the issue's targets): the production server (`epigrid s
 2 workers) on loopback against a fresh database of the bench's own (checkpoints_server.py), a
 checkpoint staff member's bearer token, 200 batches of 500 passages from 4 devices at once, then
 single passages from 50 concurrent clients (bounded in count and time), each beside a baseline
-measured in the same run: GET /healthz under the same 50 clients. Scale tiny (the CI smoke test,
+measured in the same run: GET /healthz under the same 50 clients. Beside each wall-clock figure,
+the CPU it cost (`*_server_cpu_ms`, `*_db_cpu_ms`, `*_driver_cpu_ms`: per request, per passage
+in a batch) and the load average when it began: the cores are shared, so requests per second
+follow whatever else runs, CPU per request much less. Scale tiny (the CI smoke test,
 seconds on SQLite and PostgreSQL): the same requests in-process through Django's test client, in
 the bench's rolled-back transaction, one client.
 """
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import random
 import statistics
 import time
@@ -26,7 +30,7 @@ from django.db import transaction
 from django.test import Client
 
 from benchmarks import checkpoints_server as server
-from benchmarks.checkpoints_load import Outcome, batches, build_world, drive, passage
+from benchmarks.checkpoints_load import Outcome, Request, batches, build_world, drive, passage
 
 SCALES = ("tiny", "full")
 DEFAULT_SCALE = "full"
@@ -61,8 +65,16 @@ def _singles(count: int, checkpoints: list[int]) -> list[bytes]:
             for n in range(count)]
 
 
+def _cpu(prefix: str, outcome: Outcome, per: int = 1) -> dict[str, float]:
+    """`<prefix>_<part>_cpu_ms`: CPU milliseconds per request (per passage in a batch: `per`)
+    of the server, the database and the driver."""
+    done = max(1, outcome.done * per)
+    return {f"{prefix}_{part}_cpu_ms": round(1000 * seconds / done, 3)
+            for part, seconds in outcome.cpu.items()}
+
+
 def _figures(batch: Outcome, single: Outcome, baseline: Outcome, expected: int,
-             counted: dict[str, int]) -> dict[str, Any]:
+             counted: dict[str, int], batch_size: int) -> dict[str, Any]:
     figures: dict[str, Any] = {
         "batch_passages_per_s": round(batch.stored / batch.seconds) if batch.seconds else 0,
         "batch_requests": batch.done, "batch_failed": batch.failed,
@@ -74,6 +86,10 @@ def _figures(batch: Outcome, single: Outcome, baseline: Outcome, expected: int,
     }
     if baseline.rps():
         figures["single_rps_ratio"] = round(single.rps() / baseline.rps(), 2)
+    # CPU per request beside the wall clock: on shared cores the one varies with the load, the
+    # other much less.
+    figures |= (_cpu("batch_passage", batch, per=batch_size) | _cpu("single", single)
+                | _cpu("baseline_healthz", baseline))
     # Stored once and counted once: every stored passage is in the hourly figures.
     figures["passages_stored"] = counted["passages"]
     figures["counts_exact"] = counted["passages"] == counted["counted"] == expected
@@ -88,19 +104,30 @@ def _over_http(size: Size, log: Callable[[str], None]) -> dict[str, Any]:
         token = world["token"]
         with server.serving(url) as port:
             log(f"serving on 127.0.0.1:{port} with 2 workers")
+
+            def measured(request: Request, total: int, clients: int, limit_s: float,
+                         stored_of: Callable[[dict[str, Any]], int] | None = None) -> Outcome:
+                before = server.cpu_seconds(port, url)
+                outcome = drive(port, token, request, total, clients, limit_s, stored_of)
+                outcome.cpu = server.cpu_used(before, server.cpu_seconds(port, url))
+                return outcome
+
             drive(port, token, lambda n: ("GET", "/healthz", None), 20, 4, 10)  # warm up
-            baseline = drive(port, token, lambda n: ("GET", "/healthz", None), size.singles,
-                             size.clients, size.limit_s)
-            batch = drive(port, token, lambda n: ("POST", BATCH_URL, bodies[n]), len(bodies),
-                          BATCH_DEVICES, 300, stored_of=lambda answer: int(answer["stored"]))
+            load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+            baseline = measured(lambda n: ("GET", "/healthz", None), size.singles,
+                                size.clients, size.limit_s)
+            batch = measured(lambda n: ("POST", BATCH_URL, bodies[n]), len(bodies),
+                             BATCH_DEVICES, 300, stored_of=lambda answer: int(answer["stored"]))
             log(f"{batch.stored} passages stored in {batch.seconds:.1f} s")
-            single = drive(port, token, lambda n: ("POST", SINGLE_URL, singles[n]),
-                           size.singles, size.clients, size.limit_s,
-                           stored_of=lambda answer: int(answer["result"] == "stored"))
+            single = measured(lambda n: ("POST", SINGLE_URL, singles[n]), size.singles,
+                              size.clients, size.limit_s,
+                              stored_of=lambda answer: int(answer["result"] == "stored"))
             log(f"{single.done} single passages in {single.seconds:.1f} s")
         counted = server.totals(url)
-    figures = _figures(batch, single, baseline, batch.stored + single.stored, counted)
-    return figures | {"server": "gunicorn, 2 workers", "clients": size.clients}
+    figures = _figures(batch, single, baseline, batch.stored + single.stored, counted,
+                       size.batch_size)
+    return figures | {"server": "gunicorn, 2 workers", "clients": size.clients,
+                      "load_average_1m": round(load, 2) if load is not None else None}
 
 
 def _in_process(size: Size, log: Callable[[str], None]) -> dict[str, Any]:
@@ -138,7 +165,8 @@ def _in_process(size: Size, log: Callable[[str], None]) -> dict[str, Any]:
     counted = {"passages": Passage.objects.filter(checkpoint_id__in=world["checkpoints"]).count(),
                "counted": (sums["i"] or 0) + (sums["o"] or 0)}
     log(f"{batch.stored} passages in batches, {single.stored} single, in-process")
-    figures = _figures(batch, single, baseline, batch.stored + single.stored, counted)
+    figures = _figures(batch, single, baseline, batch.stored + single.stored, counted,
+                       size.batch_size)
     return figures | {"server": "in-process test client", "clients": 1}
 
 

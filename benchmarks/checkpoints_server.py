@@ -124,6 +124,55 @@ def prepare(url: str, checkpoints: int, log: Callable[[str], None]) -> dict[str,
     return world
 
 
+def _cpu_of(pid: str) -> float:
+    """User and system CPU seconds of a process, from /proc (0 when it is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _processes(matches: Callable[[str], bool]) -> dict[str, float]:
+    found = {}
+    for pid in (name for name in os.listdir("/proc") if name.isdigit()):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+                command = cmdline.read().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if matches(command):
+            found[pid] = _cpu_of(pid)
+    return found
+
+
+def cpu_seconds(port: int, url: str) -> dict[str, dict[str, float]] | None:
+    """CPU seconds so far, by process, of the server (gunicorn's master and workers), of the
+    bench database's PostgreSQL backends (when PostgreSQL runs on this machine) and of this
+    process (the driver); None where /proc does not tell (not Linux). The machine's cores are
+    shared by all three and by whatever else runs: wall-clock figures vary with that load,
+    CPU per request much less."""
+    if not os.path.isdir("/proc/self"):
+        return None
+    database = url.rsplit("/", 1)[-1]
+    times = os.times()
+    return {"server": _processes(lambda command: "gunicorn" in command
+                                 and f"127.0.0.1:{port}" in command),
+            "db": _processes(lambda command: command.startswith("postgres:")
+                             and f" {database} " in command),
+            "driver": {"self": times.user + times.system}}
+
+
+def cpu_used(before: dict[str, dict[str, float]] | None,
+             after: dict[str, dict[str, float]] | None) -> dict[str, float]:
+    """CPU seconds spent between two `cpu_seconds`, by part."""
+    if before is None or after is None:
+        return {}
+    return {part: sum(seconds - before[part].get(pid, 0.0)
+                      for pid, seconds in after[part].items()) for part in after}
+
+
 def totals(url: str) -> dict[str, int]:
     """Passages stored and their sum in the hourly figures, read by a subprocess."""
     env = {**os.environ, "DATABASE_URL": url}

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from typing import Any
 
+from django.db import connection
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
@@ -14,7 +16,9 @@ from ninja.security import HttpBearer, django_auth
 
 from epigrid.accounts import services
 from epigrid.accounts.models import ApiToken, User, hash_token
+from epigrid.areas.models import Area
 from epigrid.core.api import field_errors, not_found
+from epigrid.core.rows import Columns, fetch_all
 
 LAST_USED_GRAIN = datetime.timedelta(minutes=1)
 
@@ -23,19 +27,55 @@ class TokenAuth(HttpBearer):
     """`Authorization: Bearer eg_...`: an unrevoked, unexpired token of an active user."""
 
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        found = (ApiToken.objects.select_related("user", "user__home_area")
-                 .filter(key_hash=hash_token(token), revoked=False).first())
-        if found is None or not found.user.is_active:
+        found = token_owner(hash_token(token))
+        if found is None:
+            return None
+        token_id, expires_at, last_used_at, user = found
+        if not user.is_active:
             return None
         now = timezone.now()
-        if found.expires_at is not None and found.expires_at <= now:
+        if expires_at is not None and expires_at <= now:
             return None
         # "Last used" to the minute: a device sending every second writes it once a minute, not
         # on every request (a write per call halved the passage API's throughput).
-        if found.last_used_at is None or now - found.last_used_at >= LAST_USED_GRAIN:
-            ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
-        request.user = found.user
-        return found.user
+        if last_used_at is None or now - last_used_at >= LAST_USED_GRAIN:
+            ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
+        request.user = user
+        return user
+
+
+# Every API call of a device looks its token up: one hand-written query, read fresh each time (a
+# revoked token, a deactivated user or a changed role counts from the next request), without the
+# ORM's compiling, which cost more than the query. The user's other fields (password, dates) and
+# the home area's (boundary, figures) load only if something reads them.
+_TOKEN = Columns(ApiToken, ("id", "last_used_at", "expires_at"), "t")
+_USER = Columns(User, ("id", "is_superuser", "username", "first_name", "last_name", "email",
+                       "is_staff", "is_active", "home_area", "role", "phone"), "u")
+_AREA = Columns(Area, ("id", "parent", "level", "code", "name", "path"), "a")
+
+
+@functools.cache
+def _token_sql(vendor: str) -> str:
+    quote = connection.ops.quote_name
+    return (f"SELECT {_TOKEN.sql()}, {_USER.sql()}, {_AREA.sql()} "  # noqa: S608 - our names
+            f"FROM {quote(ApiToken._meta.db_table)} t "
+            f"JOIN {quote(User._meta.db_table)} u ON u.id = t.user_id "
+            f"LEFT JOIN {quote(Area._meta.db_table)} a ON a.id = u.home_area_id "
+            "WHERE t.key_hash = %s AND t.revoked = %s")
+
+
+def token_owner(key_hash: str) -> tuple[int, Any, Any, User] | None:
+    """The unrevoked token of this hash: its id, expiry and last use, and its user (with the
+    home area)."""
+    found = fetch_all(_token_sql(connection.vendor), [key_hash, False])
+    if not found:
+        return None
+    row = found[0]
+    token = _TOKEN.instance(row[:len(_TOKEN)])
+    user = _USER.instance(row[len(_TOKEN):len(_TOKEN) + len(_USER)])
+    area_values = row[len(_TOKEN) + len(_USER):]
+    user.home_area = _AREA.instance(area_values) if area_values[0] is not None else None
+    return token.pk, token.expires_at, token.last_used_at, user
 
 
 # Token first (scripts), then the browser session (ninja checks CSRF on unsafe methods).

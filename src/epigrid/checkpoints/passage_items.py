@@ -7,6 +7,7 @@ rule and its message live in one place. Nothing here writes; `passages.record_pa
 from __future__ import annotations
 
 import datetime
+import functools
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -46,6 +47,11 @@ class Batch:
     destinations: dict[int, Area]
     fever_threshold: Decimal
     default_checkpoint: int | None = None
+
+    @functools.cached_property
+    def today(self) -> datetime.date:
+        """The local date of `now`, for every ID number's birth date (computed once)."""
+        return timezone.localdate(self.now)
 
 
 @dataclass
@@ -110,6 +116,20 @@ def parse_time(raw: Any, now: datetime.datetime) -> datetime.datetime:
 def parse_temperature(raw: Any) -> Decimal | None:
     if raw is None or raw == "":
         return None
+    if isinstance(raw, str):
+        return _temperature_text(raw)
+    return _checked_temperature(raw)
+
+
+@functools.lru_cache(maxsize=1024)
+def _temperature_text(raw: str) -> Decimal | None:
+    """A temperature sent as text: a device sends a few dozen distinct ones ("36.5"), so each is
+    parsed once (Decimals are immutable; a refused one raises again each time, in the language
+    of the request, since lru_cache keeps no exceptions)."""
+    return _checked_temperature(raw)
+
+
+def _checked_temperature(raw: Any) -> Decimal | None:
     try:
         value = Decimal(str(raw).strip())
     except InvalidOperation:
@@ -123,7 +143,9 @@ def parse_temperature(raw: Any) -> Decimal | None:
 
 
 def _text(raw: Mapping[str, Any], name: str, errors: Errors) -> str:
-    value = raw.get(name) or ""
+    value = raw.get(name)
+    if not value:  # most passages leave the texts out
+        return ""
     if not isinstance(value, str):
         value = str(value)
     value = value.strip()
@@ -184,12 +206,12 @@ def _destination(raw: Mapping[str, Any], batch: Batch, errors: Errors) -> Area |
     return found
 
 
-def _id_number(raw: Mapping[str, Any], errors: Errors) -> str:
+def _id_number(raw: Mapping[str, Any], batch: Batch, errors: Errors) -> str:
     given = str(raw.get("id_number") or "").strip()
     if not given:
         return ""
     try:
-        return parse_id_number(given, today=timezone.localdate()).value
+        return parse_id_number(given, today=batch.today).value
     except ValidationError as error:
         errors["id_number"] = error.messages
         return ""
@@ -231,7 +253,7 @@ def clean_item(raw: Mapping[str, Any], client_id: uuid.UUID,
         decision = Decision.FEVER  # a fever is referred to the clinic, whatever else was chosen
     texts = {name: _text(raw, name, errors) for name in TEXT_LIMITS}
     destination_area = _destination(raw, batch, errors)
-    id_number = _id_number(raw, errors)
+    id_number = _id_number(raw, batch, errors)
     if errors or checkpoint is None:
         return None, errors
     return Item(client_id=client_id, checkpoint=checkpoint, at=at, kind=kind, plate=plate,

@@ -5,24 +5,30 @@ Django's bulk_create builds a model instance per row and prepares every value th
 most of the time. Here one statement per batch takes values adapted by the backend's own
 adapters, so the stored rows are exactly what the ORM would write. On PostgreSQL the values go
 as one array per column (INSERT ... SELECT FROM unnest(...)): 20 parameters instead of 10,000,
-which psycopg's client-side binding would otherwise parse out of a huge statement. On SQLite a
-multi-row VALUES, up to the library's own limit of parameters.
+which psycopg's client-side binding would otherwise parse out of a huge statement, sent in
+binary and prepared; the same statement adds the stored passages to their hours. On SQLite a
+multi-row VALUES, up to the library's own limit of parameters. Either way `ON CONFLICT (client_id)
+DO NOTHING RETURNING` stores a resent passage once without looking it up first: the rows it
+answers are the ones stored now.
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
 import sqlite3
 import uuid
 from dataclasses import dataclass
 from typing import Any, cast
 
-import psycopg
 from django.db import connection
 from django.db.models import Field
 
+from epigrid.checkpoints import passage_hours
 from epigrid.checkpoints.models import Passage
 from epigrid.checkpoints.passage_items import Item
+from epigrid.core.rows import execute_binary, fetch_all
+from epigrid.registry.models import Person
 
 COLUMNS = ("client_id", "checkpoint_id", "area_path", "at", "kind", "plate", "passengers",
            "direction", "temperature", "origin", "destination", "destination_area_id",
@@ -35,7 +41,7 @@ POSTGRES_PARAMS = 65535
 class Row:
     """A checked passage with its sealed ID number and matched person, about to be stored.
 
-    It reads like a Passage where count_into_hours and the fever referral look."""
+    It reads like a Passage where passage_hours and the fever referral look."""
 
     item: Item
     person_id: int | None = None
@@ -72,17 +78,19 @@ class Row:
     def decision(self) -> str:
         return self.item.decision
 
-    def values(self, recorded_by_id: int | None, received_at: Any) -> tuple[Any, ...]:
+    def values(self, native: bool) -> tuple[Any, ...]:
+        """The values of COLUMNS but the last two (who recorded it and when it was received,
+        the same for a whole batch). `native`: the backend takes UUIDs and aware datetimes as
+        they are (PostgreSQL); else they are adapted as the ORM would (SQLite)."""
         item = self.item
-        ops = connection.ops
-        client_id = item.client_id if connection.features.has_native_uuid_field \
-            else item.client_id.hex
-        return (client_id, item.checkpoint.pk, item.checkpoint.area.path,
-                ops.adapt_datetimefield_value(item.at), item.kind, item.plate, item.passengers,
-                item.direction, item.temperature, item.origin, item.destination,
+        return (item.client_id if native else item.client_id.hex, item.checkpoint.pk,
+                item.checkpoint.area.path,
+                item.at if native else connection.ops.adapt_datetimefield_value(item.at),
+                item.kind, item.plate, item.passengers, item.direction, item.temperature,
+                item.origin, item.destination,
                 item.destination_area.pk if item.destination_area else None, item.decision,
                 item.name, self.person_id, self.id_number_enc, self.id_number_hash,
-                self.id_number_masked, recorded_by_id, received_at)
+                self.id_number_masked)
 
     def passage(self, recorded_by_id: int | None) -> Passage:
         """The stored passage as a model instance (for the few rows that need one: fevers)."""
@@ -106,6 +114,7 @@ def _rows_per_statement() -> int:
     return max(1, limit // len(COLUMNS))
 
 
+@functools.cache
 def _array_type(name: str) -> str:
     """The PostgreSQL array type of a column; varchar(n) as text[], so that a value too long
     fails the insert (assignment cast) instead of being cut by an explicit cast."""
@@ -115,22 +124,36 @@ def _array_type(name: str) -> str:
     return ("text" if kind.startswith("varchar") else kind.split("(")[0]) + "[]"
 
 
-def _insert_postgresql(rows: list[Row], recorded_by_id: int | None,
-                       now: datetime.datetime) -> dict[uuid.UUID, int]:
-    table = connection.ops.quote_name(Passage._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(name) for name in COLUMNS)
-    arrays = ", ".join(f"%b::{_array_type(name)}" for name in COLUMNS)
-    values = [row.values(recorded_by_id, now) for row in rows]
-    params = [list(column) for column in zip(*values, strict=True)]
-    # Only our own quoted names and types are formatted in; every value is a parameter.
-    sql = f"INSERT INTO {table} ({columns}) SELECT * FROM unnest({arrays}) " \
-          "RETURNING client_id, id"  # noqa: S608
-    # Django's cursors bind on the client (quoting every array element in Python); a plain
-    # psycopg cursor on the same connection, in the same transaction, sends them in binary.
-    connection.ensure_connection()
-    with psycopg.Cursor(connection.connection) as cursor:
-        cursor.execute(sql, params)
-        return {_as_uuid(client_id): pk for client_id, pk in cursor.fetchall()}
+# What the hours read of each passage stored (passage_hours.count_sql).
+COUNTED = ("checkpoint_id", "area_path", "at", "kind", "passengers", "direction", "decision")
+
+
+@functools.cache
+def _store_sql(vendor: str) -> str:
+    """Insert the passages and add the stored ones to their hours: one statement, so one
+    passage is counted exactly when it is stored, without a round trip (or a transaction) of
+    its own. Only our own quoted names and types are formatted in; every value is a parameter.
+    """
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(name) for name in COLUMNS)
+    arrays = ", ".join(f"%b::{_array_type(name)}" for name in COLUMNS[:-2])
+    counted = ", ".join(quote(name) for name in COUNTED)
+    return (f"WITH stored AS (INSERT INTO {quote(Passage._meta.db_table)} ({columns}) "  # noqa: S608
+            f"SELECT *, %b::bigint, %b::timestamptz FROM unnest({arrays}) "
+            f"ON CONFLICT (client_id) DO NOTHING RETURNING client_id, id, {counted}), "
+            f"hours AS ({passage_hours.count_sql('stored')}) "
+            "SELECT client_id, id FROM stored")
+
+
+def _store_postgresql(rows: list[Row], recorded_by_id: int | None,
+                      now: datetime.datetime) -> dict[uuid.UUID, int]:
+    """Django's cursors bind on the client (quoting every array element in Python); a
+    server-side binding cursor on the same connection sends the arrays in binary, and runs the
+    statement prepared once it has run a few times."""
+    columns = zip(*(row.values(native=True) for row in rows), strict=True)
+    params = [recorded_by_id, now, *map(list, columns)]  # in the order of the placeholders
+    found = execute_binary(_store_sql(connection.vendor), params, fetch=True) or []
+    return {_as_uuid(client_id): pk for client_id, pk in found}
 
 
 def existing(client_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
@@ -141,23 +164,49 @@ def existing(client_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
         return dict(Passage.objects.filter(client_id__in=client_ids).values_list(
             "client_id", "pk"))
     table = connection.ops.quote_name(Passage._meta.db_table)
-    connection.ensure_connection()
-    with psycopg.Cursor(connection.connection) as cursor:  # binary, as in _insert_postgresql
-        cursor.execute(f"SELECT client_id, id FROM {table} "  # noqa: S608
-                       "WHERE client_id = ANY(%b::uuid[])", [client_ids])
-        return {_as_uuid(client_id): pk for client_id, pk in cursor.fetchall()}
+    found = fetch_all(f"SELECT client_id, id FROM {table} "  # noqa: S608 - our own names
+                      "WHERE client_id = ANY(%b::uuid[])", [client_ids])
+    return {_as_uuid(client_id): pk for client_id, pk in found}
+
+
+def persons_by_hash(hashes: set[str]) -> dict[str, int]:
+    """The registry's persons with these ID-number hashes, by hash (only when some passage has
+    an ID number: a fifth of them)."""
+    if not hashes:
+        return {}
+    table = connection.ops.quote_name(Person._meta.db_table)
+    where = "= ANY(%b::text[])" if connection.vendor == "postgresql" else \
+        f"IN ({', '.join(['%s'] * len(hashes))})"
+    params: list[Any] = [list(hashes)] if connection.vendor == "postgresql" else list(hashes)
+    # NOT ... = '': the words of the hash index's condition (core.indexes), which a bound list
+    # alone does not prove.
+    found = fetch_all(f"SELECT id_number_hash, id FROM {table} "  # noqa: S608 - our own names
+                      f"WHERE id_number_hash {where} AND NOT id_number_hash = ''", params)
+    return dict(found)
 
 
 def _as_uuid(value: Any) -> uuid.UUID:
     return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
 
 
-def insert(rows: list[Row], recorded_by_id: int | None, now: datetime.datetime) -> None:
-    """Insert the rows and set each row's pk."""
-    insert_rows = _insert_postgresql if connection.vendor == "postgresql" else _insert_values
-    ids = insert_rows(rows, recorded_by_id, now)
+def store(rows: list[Row], recorded_by_id: int | None, now: datetime.datetime) -> list[Row]:
+    """Insert the rows whose client id is not stored yet and add them to their hours; set their
+    pk and answer them. A row whose client id is stored already (sent before, or by a request
+    running alongside) is neither inserted nor counted and keeps no pk. No look-up first."""
+    if not rows:
+        return []
+    if connection.vendor == "postgresql":
+        ids = _store_postgresql(rows, recorded_by_id, now)
+    else:
+        ids = _insert_values(rows, recorded_by_id, now)
+    stored = []
     for row in rows:
-        row.pk = ids[row.item.client_id]
+        row.pk = ids.get(row.item.client_id)
+        if row.pk is not None:
+            stored.append(row)
+    if connection.vendor != "postgresql":
+        passage_hours.count_into_hours(stored)
+    return stored
 
 
 def _insert_values(rows: list[Row], recorded_by_id: int | None,
@@ -165,21 +214,27 @@ def _insert_values(rows: list[Row], recorded_by_id: int | None,
     table = connection.ops.quote_name(Passage._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(name) for name in COLUMNS)
     one = "(" + ", ".join(["%s"] * len(COLUMNS)) + ")"
-    received_at = connection.ops.adapt_datetimefield_value(now)
+    batch_values = (recorded_by_id, connection.ops.adapt_datetimefield_value(now))
     returning = connection.features.can_return_rows_from_bulk_insert
+    # Without RETURNING (SQLite before 3.35), the ids stored before tell the new ones apart;
+    # SQLite runs one writing transaction at a time, so none can slip in between.
+    before = set() if returning else set(existing([row.item.client_id for row in rows]))
     step = _rows_per_statement()
     ids: dict[uuid.UUID, int] = {}
     with connection.cursor() as cursor:
         for start in range(0, len(rows), step):
             chunk = rows[start:start + step]
-            params = [value for row in chunk for value in row.values(recorded_by_id, received_at)]
+            params = [value for row in chunk
+                      for value in (*row.values(native=False), *batch_values)]
             # Only our own quoted names are formatted in; every value is a parameter.
-            sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(chunk))}"  # noqa: S608
+            sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(chunk))} " \
+                  "ON CONFLICT (client_id) DO NOTHING"  # noqa: S608
             if returning:
                 sql += " RETURNING client_id, id"
             cursor.execute(sql, params)
             if returning:
                 ids.update((_as_uuid(client_id), pk) for client_id, pk in cursor.fetchall())
     if not returning:
-        ids = existing([row.item.client_id for row in rows])
+        ids = {client_id: pk for client_id, pk in existing(
+            [row.item.client_id for row in rows]).items() if client_id not in before}
     return ids

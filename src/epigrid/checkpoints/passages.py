@@ -4,68 +4,49 @@
 the good ones), answers a resent item (same client id) "duplicate" without storing it again,
 inserts the rest in bulk, adds them to the hourly figures (`PassageHour`) in the same
 transaction, and refers fevers (passage_fever.py). Figures are added to, never recounted.
+
+Devices send a passage a second each, so the path is kept to a constant handful of queries per
+request whatever the batch's size (tests/checkpoints/test_passage_queries.py): the checkpoints
+(passage_scope), then on PostgreSQL one statement that inserts and counts (passage_rows,
+passage_hours), atomic on its own; a transaction only when a fever's referral follows.
 """
 
 from __future__ import annotations
 
-import datetime
+import contextlib
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from epigrid.accounts.models import User
 from epigrid.areas.models import Area, Checkpoint, Level
 from epigrid.checkpoints import passage_fever, passage_rows
-from epigrid.checkpoints.models import (
-    Assignment,
-    Decision,
-    Direction,
-    Passage,
-    PassageHour,
-)
+from epigrid.checkpoints.models import Assignment
+from epigrid.checkpoints.passage_hours import COUNTERS as COUNTERS
+from epigrid.checkpoints.passage_hours import PassageLike as PassageLike
+from epigrid.checkpoints.passage_hours import count_into_hours as count_into_hours
+from epigrid.checkpoints.passage_hours import hour_of as hour_of
+from epigrid.checkpoints.passage_hours import is_fever
 from epigrid.checkpoints.passage_items import Batch, Errors, Item, as_int, clean_item
 from epigrid.checkpoints.passage_items import parse_client_id as parse_client_id
 from epigrid.checkpoints.passage_rows import Row
+from epigrid.checkpoints.passage_scope import loggable_checkpoints
 from epigrid.core.access import Capability, Role, can
 from epigrid.core.identity import mask_id_number
 from epigrid.registry.fields import Sealer
-from epigrid.registry.models import Person
 
 MAX_BATCH = 1000
 STORED = "stored"
 DUPLICATE = "duplicate"
 ERROR = "error"
-# PassageHour's counters, in the order count_into_hours keeps them.
-COUNTERS = ("passages_in", "passages_out", "vehicles", "persons", "turned_back", "referred",
-            "fevers")
-UPSERT_ROWS = 500
-
-
-class PassageLike(Protocol):
-    """What the hourly figures read of a passage: a Passage, or a row about to be stored."""
-
-    @property
-    def checkpoint_id(self) -> int: ...
-    @property
-    def area_path(self) -> str: ...
-    @property
-    def at(self) -> datetime.datetime: ...
-    @property
-    def kind(self) -> str: ...
-    @property
-    def passengers(self) -> int: ...
-    @property
-    def direction(self) -> str: ...
-    @property
-    def decision(self) -> str: ...
 
 
 @dataclass
@@ -101,77 +82,26 @@ def checkpoints_for_logging(user: Any) -> Any:
     return Checkpoint.objects.restrict(user)
 
 
-def is_fever(passage: PassageLike) -> bool:
-    """A fever referral 发热转诊; clean_item makes every temperature at or over
-    settings.FEVER_THRESHOLD one, so figures count decisions alone."""
-    return passage.decision == Decision.FEVER
-
-
-# --- the hourly figures ----------------------------------------------------------------------
-
-def hour_of(at: datetime.datetime) -> datetime.datetime:
-    return at.astimezone(datetime.UTC).replace(minute=0, second=0, microsecond=0)
-
-
-def count_into_hours(passages: Iterable[PassageLike]) -> int:
-    """Add passages to their checkpoint's hourly figures (one upsert per 500 hours); answers
-    how many hour rows were touched. "persons" counts people: 1 on foot, a vehicle's passengers.
-    """
-    counts: dict[tuple[int, datetime.datetime], list[Any]] = {}
-    for passage in passages:
-        key = (passage.checkpoint_id, hour_of(passage.at))
-        row = counts.get(key)
-        if row is None:
-            row = counts[key] = [passage.area_path, 0, 0, 0, 0, 0, 0, 0]
-        row[1 if passage.direction == Direction.IN else 2] += 1
-        row[3] += passage.kind == Passage.Kind.VEHICLE
-        row[4] += passage.passengers
-        row[5] += passage.decision == Decision.TURNED_BACK
-        row[6] += passage.decision == Decision.QUARANTINE
-        row[7] += is_fever(passage)
-    keys = sorted(counts)  # one lock order for every writer: concurrent batches never deadlock
-    for start in range(0, len(keys), UPSERT_ROWS):
-        _upsert_hours([(key, counts[key]) for key in keys[start:start + UPSERT_ROWS]])
-    return len(keys)
-
-
-def _upsert_hours(rows: list[tuple[tuple[int, datetime.datetime], list[Any]]]) -> None:
-    table = connection.ops.quote_name(PassageHour._meta.db_table)
-    quoted = [connection.ops.quote_name(name) for name in COUNTERS]
-    columns = ", ".join(["checkpoint_id", "area_path", "hour", *quoted])
-    one = "(" + ", ".join(["%s"] * (3 + len(COUNTERS))) + ")"
-    adds = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in quoted)
-    values = ", ".join([one] * len(rows))
-    # Only our own quoted names are formatted in; every value is a parameter.
-    sql = f"INSERT INTO {table} ({columns}) VALUES {values} ON CONFLICT (checkpoint_id, hour) " \
-          f"DO UPDATE SET {adds}"  # noqa: S608
-    params: list[Any] = []
-    for (checkpoint_id, hour), (area_path, *numbers) in rows:
-        params += [checkpoint_id, area_path, connection.ops.adapt_datetimefield_value(hour),
-                   *numbers]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-
-
 # --- recording -------------------------------------------------------------------------------
 
-def _batch(user: Any, checkpoint: Checkpoint | None, items: Sequence[Mapping[str, Any]]) -> Batch:
+def _batch(user: Any, default: int | None, items: Sequence[Mapping[str, Any]]) -> Batch:
     """Look up, once, the checkpoints and destination areas the items name."""
     checkpoint_ids = {as_int(item.get("checkpoint_id")) for item in items} - {None}
-    if checkpoint is not None:
-        checkpoint_ids.add(checkpoint.pk)
+    if default is not None:
+        checkpoint_ids.add(default)
     destination_ids = {as_int(item.get("destination_area_id")) for item in items} - {None}
-    allowed = checkpoints_for_logging(user).filter(pk__in=checkpoint_ids).select_related("area")
-    destinations = Area.objects.filter(pk__in=destination_ids,
-                                       level__in=(Level.VILLAGE, Level.GRID))
-    return Batch(now=timezone.now(), checkpoints={cp.pk: cp for cp in allowed},
-                 fever_threshold=Decimal(settings.FEVER_THRESHOLD),
-                 destinations={area.pk: area for area in destinations} if destination_ids
-                 else {}, default_checkpoint=checkpoint.pk if checkpoint else None)
+    destinations = {area.pk: area for area in Area.objects.filter(
+        pk__in=destination_ids, level__in=(Level.VILLAGE, Level.GRID)).select_related(
+        "parent")} if destination_ids else {}  # a grid's village: where a fever is notified
+    return Batch(now=timezone.now(),
+                 checkpoints=loggable_checkpoints(user, cast(set[int], checkpoint_ids)),
+                 fever_threshold=Decimal(settings.FEVER_THRESHOLD), destinations=destinations,
+                 default_checkpoint=default)
 
 
 def _rows(items: list[Item]) -> list[Row]:
-    """Rows with their ID numbers sealed and matched to persons through the keyed hash."""
+    """Rows with their ID numbers sealed and matched to persons through the keyed hash (a look-up
+    only when some item has an ID number)."""
     rows = [Row(item) for item in items]
     with_id = [row for row in rows if row.item.id_number]
     if not with_id:
@@ -180,36 +110,32 @@ def _rows(items: list[Item]) -> list[Row]:
     for row in with_id:
         row.id_number_enc, row.id_number_hash, row.id_number_masked = sealer.seal(
             row.item.id_number)
-    persons = dict(Person.objects.filter(id_number_hash__in={
-        row.id_number_hash for row in with_id}).values_list("id_number_hash", "pk"))
+    persons = passage_rows.persons_by_hash({row.id_number_hash for row in with_id})
     for row in with_id:
         row.person_id = persons.get(row.id_number_hash)
     return rows
 
 
-def record_passages(user: User | Any, checkpoint: Checkpoint | None,
+def record_passages(user: User | Any, checkpoint: Checkpoint | int | None,
                     items: Sequence[Mapping[str, Any]]) -> list[ItemResult]:
-    """Store the valid items of a batch; one result per item, in the items' order.
+    """Store the valid items of a batch; one result per item, in the items' order. Each stored
+    passage is counted in its hour exactly once, in the same transaction (or statement).
 
-    `checkpoint` is where items without their own `checkpoint_id` were logged. A batch over
+    `checkpoint` (or its id) is where items without their own `checkpoint_id` were logged; one
+    the user may not log at refuses those items, with the checkpoint's message. A batch over
     MAX_BATCH items is refused whole (BatchTooLargeError); the rest is judged item by item.
     """
     if len(items) > MAX_BATCH:
         raise BatchTooLargeError(len(items))
-    for attempt in range(3):
-        try:
-            return _record(user, checkpoint, items)
-        except IntegrityError:
-            # Another request stored one of these client ids between our look-up and our
-            # insert (a device resending while the first send is still running): judge again.
-            if attempt == 2:
-                raise
-    raise AssertionError("unreachable")
+    default = checkpoint.pk if isinstance(checkpoint, Checkpoint) else checkpoint
+    return _record(user, default, items)
 
 
-@transaction.atomic
-def _record(user: Any, checkpoint: Checkpoint | None,
+def _record(user: Any, default: int | None,
             items: Sequence[Mapping[str, Any]]) -> list[ItemResult]:
+    """A constant number of queries whatever the batch's size: its checkpoints and the store;
+    the persons when an item has an ID number, the ids stored before when an item is refused or
+    was sent before, the referrals when one is a fever."""
     results: list[ItemResult] = []
     ids: dict[int, uuid.UUID] = {}
     for index, raw in enumerate(items):
@@ -218,40 +144,59 @@ def _record(user: Any, checkpoint: Checkpoint | None,
         except ValidationError as error:
             results.append(ItemResult(index, str(raw.get("client_id") or ""), ERROR,
                                       errors={"client_id": error.messages}))
-    existing = passage_rows.existing(list(ids.values()))
-    batch = _batch(user, checkpoint, items)
+    batch = _batch(user, default, items)
     fresh: list[tuple[int, Item]] = []
-    seen: set[uuid.UUID] = set()
+    refused: list[tuple[int, uuid.UUID, Errors]] = []
+    repeated: list[tuple[int, uuid.UUID]] = []
+    taken: set[uuid.UUID] = set()  # the client ids of this batch's valid items
     for index, client_id in ids.items():
-        if client_id in existing or client_id in seen:
-            results.append(ItemResult(index, str(client_id), DUPLICATE, existing.get(client_id)))
+        if client_id in taken:
+            repeated.append((index, client_id))
             continue
         item, errors = clean_item(items[index], client_id, batch)
         if item is None:
-            results.append(ItemResult(index, str(client_id), ERROR, errors=errors))
+            refused.append((index, client_id, errors))
             continue
-        seen.add(client_id)
+        taken.add(client_id)
         fresh.append((index, item))
-    if fresh:
-        results += _store(user, fresh, batch.now)
+    # A refused item sent before is a duplicate (a resend that has grown too old, say): look
+    # those up before this batch stores its own.
+    before = passage_rows.existing([client_id for _i, client_id, _e in refused])
+    for index, client_id, errors in refused:
+        results.append(ItemResult(index, str(client_id), DUPLICATE, before[client_id])
+                       if client_id in before else
+                       ItemResult(index, str(client_id), ERROR, errors=errors))
+    rows = _rows([item for _index, item in fresh])
+    _store(user, rows, batch.now)
+    # The valid items not stored now were stored before (or by a request alongside): the
+    # insert skipped them.
+    before |= passage_rows.existing([row.item.client_id for row in rows if row.pk is None])
+    for (index, item), row in zip(fresh, rows, strict=True):
+        results.append(ItemResult(index, str(item.client_id), STORED, row.pk)
+                       if row.pk is not None else
+                       ItemResult(index, str(item.client_id), DUPLICATE,
+                                  before.get(item.client_id)))
+    results += [ItemResult(index, str(client_id), DUPLICATE, before.get(client_id))
+                for index, client_id in repeated]
     return sorted(results, key=lambda result: result.index)
 
 
-def _store(user: Any, fresh: list[tuple[int, Item]], now: datetime.datetime) -> list[ItemResult]:
-    rows = _rows([item for _index, item in fresh])
+def _store(user: Any, rows: list[Row], now: Any) -> None:
+    """Store the rows not stored yet (each gets its pk), count them into their hours, refer
+    their fevers. On PostgreSQL storing and counting is one statement, atomic on its own: a
+    transaction (two more round trips) only when more writes follow it, a fever's referral."""
+    if not rows:
+        return
     by = user.pk if user.is_authenticated else None
-    # A raced duplicate client id raises IntegrityError out of _record's transaction, which
-    # record_passages then judges again: no savepoint of its own (two round trips a call).
-    passage_rows.insert(rows, by, now)
-    count_into_hours(rows)
-    fevers = [row.passage(by) for row in rows if is_fever(row)]
-    if fevers:
-        passage_fever.refer(fevers, by=user)
-    return [ItemResult(index, str(row.item.client_id), STORED, row.pk)
-            for (index, _item), row in zip(fresh, rows, strict=True)]
+    alone = connection.vendor == "postgresql" and not any(is_fever(row) for row in rows)
+    with contextlib.nullcontext() if alone else transaction.atomic():
+        stored = passage_rows.store(rows, by, now)
+        fevers = [row.passage(by) for row in stored if is_fever(row)]
+        if fevers:
+            passage_fever.refer(fevers, by=user)
 
 
-def record_passage(user: Any, checkpoint: Checkpoint | None,
+def record_passage(user: Any, checkpoint: Checkpoint | int | None,
                    item: Mapping[str, Any]) -> ItemResult:
     """One passage (the single API, the page without JavaScript)."""
     return record_passages(user, checkpoint, [item])[0]

@@ -84,6 +84,12 @@ TEMPLATES = [
 
 DATABASES = {"default": env.database(env.env_str("DATABASE_URL"), DATA_DIR,
                                     jit=env.env_bool("EPIGRID_DB_JIT", False))}
+# The device APIs' hand-written queries (core.rows) bind on the server: psycopg prepares one it has
+# run this many times on a connection (parsed and planned once); 0 turns that off, for a pooler
+# that cannot keep prepared statements. Django's own queries bind on the client and never prepare.
+PREPARE_AFTER = env.env_int("EPIGRID_DB_PREPARE_AFTER", 5, minimum=0)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["OPTIONS"]["prepare_threshold"] = PREPARE_AFTER or None  # type: ignore[index]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
