@@ -1,9 +1,11 @@
 """`epigrid bench reporting`: the 16:00 roll-up — recounting a day's figures of every area.
 
 Builds the demo's area tree at the scale (tiny: 18 grids, the CI smoke test; district: 3,000
-grids and 1,028 checkpoints, the default; city: 32,000 grids), then records of every family:
-cases walking the state machine (the cases bench's builder: tiny 1,000, district 10,000, city
-100,000, with their persons, quarantines, follow-ups and tests), a day of hourly passage figures
+grids and 1,028 checkpoints, the default; city: 32,000 grids), then records of every family: the
+demo's residents and its screening campaign (demo.registry_data: district 500,000 persons, city
+11 million, which take the city's build about half an hour), cases walking the state machine
+(the cases bench's builder: tiny 1,000, district 10,000, city 100,000, with their persons,
+quarantines, follow-ups and tests), a day of hourly passage figures
 for every checkpoint, bed figures for every facility and a waiting list — written in bulk. Then:
 
 - `recompute_s`: median time of `reporting.services.recompute_day(today)`, the full recount of
@@ -13,7 +15,9 @@ for every checkpoint, bed figures for every facility and a waiting list — writ
 - `figures_page_ms` / `_queries` / `_status`: the district's daily figure page, read from the
   stored figures, as a command user; `baseline_select_one_ms` (GET /healthz) and
   `figures_page_ratio`.
-Everything is rolled back by the bench harness.
+Everything is rolled back by the bench harness. With --reuse it measures the records already
+there and builds nothing (the city: `epigrid demo-data --scale city` into a database of its own,
+once; see benchmarks/README.md).
 """
 
 from __future__ import annotations
@@ -46,6 +50,8 @@ from epigrid.checkpoints.figures import FIELDS, insert_rows
 from epigrid.checkpoints.models import PassageHour
 from epigrid.core.access import Role
 from epigrid.demo.generator import generate
+from epigrid.demo.registry_data import generate_residents
+from epigrid.registry.models import HouseholdVisit, Person
 from epigrid.reporting.models import DailyFigures
 from epigrid.reporting.services import recompute_day
 
@@ -89,8 +95,11 @@ def _care(rng: random.Random) -> dict[str, int]:
 
 
 def _world(scale: str, reuse: bool, log: Callable[[str], None]) -> None:
-    if reuse and Area.objects.exists():
-        return  # measure the records that are there
+    if reuse and Area.objects.exists():  # measure the records that are there
+        log(f"measuring the records there: {Area.objects.count()} areas, "
+            f"{Person.objects.count()} persons, {HouseholdVisit.objects.count()} visits, "
+            f"{Case.objects.count()} cases, {PassageHour.objects.count()} passage hours")
+        return
     if Area.objects.exists() and not reuse:
         raise BenchRefusedError(
             "The database already has areas. The reporting bench builds its own demo world (and "
@@ -100,10 +109,14 @@ def _world(scale: str, reuse: bool, log: Callable[[str], None]) -> None:
     rng = random.Random(SEED)
     if not Area.objects.exists():
         generate(scale, SEED)
+    root = Area.objects.get(parent__isnull=True)
+    residents = generate_residents(scale, SEED, root, log)
     built = cases_figures.World(cases_figures.CASES[scale], rng).build()
+    built["residents"] = residents["residents"]
+    built["visits"] = residents["visits"]
     built["passage_hours"] = _passage_hours(rng, timezone.localdate())
     built.update(_care(rng))
-    analyze(Area, Case, PassageHour, BedStock, AdmissionRequest)
+    analyze(Area, Case, PassageHour, BedStock, AdmissionRequest, Person, HouseholdVisit)
     log(f"built the {scale} tree ({Area.objects.count()} areas) with {built} in "
         f"{time.perf_counter() - started:.1f} s")
 

@@ -62,6 +62,21 @@ class AreasBenchTests(TestCase):
             with self.subTest(args=args), self.assertRaisesMessage(CommandError, message):
                 call_command("bench", *args, stdout=StringIO())
 
+    def test_it_runs_one_part_of_a_bench_alone_and_names_the_parts_it_has(self) -> None:
+        lines, result = bench("registry", "--part", "progress", "--scale", "tiny",
+                              "--repeat", "1")
+        assert result["bench"] == "registry"
+        figures = result["figures"]
+        assert figures["progress_page_status"] == 200 and figures["progress_rows"] > 0
+        assert "rows" not in figures  # the import part did not run
+        assert Area.objects.count() == 0
+        for args, message in [(["registry", "--part", "import"],
+                               "The registry bench has no part 'import'. Its parts: progress."),
+                              (["areas", "--part", "x"], "The areas bench has no part 'x'. "
+                                                         "Its parts: none.")]:
+            with self.subTest(args=args), self.assertRaisesMessage(CommandError, message):
+                call_command("bench", *args, stdout=StringIO())
+
 
 class AreasBenchOnExistingDataTests(BaseTestCase):
     def test_it_refuses_a_database_with_areas_unless_told_to_reuse_them(self) -> None:

@@ -36,7 +36,7 @@ PERSON_UPDATE_COLUMNS = ("name", "phone_enc", "phone_hash", "phone_masked", "occ
 # PostgreSQL binary COPY needs each column's type; varchar's binary form is text's.
 _PG_TYPES = {"BigAutoField": "int8", "ForeignKey": "int8", "BigIntegerField": "int8",
              "CharField": "text", "TextField": "text", "DateTimeField": "timestamptz",
-             "DateField": "date", "BooleanField": "bool"}
+             "DateField": "date", "BooleanField": "bool", "DecimalField": "numeric"}
 
 
 def _types(model: type[Any], columns: Sequence[str]) -> list[str]:
@@ -146,9 +146,9 @@ def select_rows(model: type[Any], columns: Sequence[str], key: str, values: Iter
     value, in index order): for thousands of values in a large table the planner would rather
     scan the whole table once per batch, which makes a big import quadratic. The values travel
     as one comma-separated text (hashes and ids hold no comma): an IN list or an array costs a
-    placeholder or the quoting of every item on the client.
+    placeholder or the quoting of every item on the client. An empty text is never looked up.
     """
-    wanted = sorted(set(values))
+    wanted = sorted(set(values) - {""})
     if not wanted:
         return []
     if connection.vendor != "postgresql":

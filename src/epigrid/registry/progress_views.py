@@ -94,7 +94,9 @@ def area_figures(campaign: ScreeningCampaign, area: Area) -> dict[str, Any]:
         "figures": row_of(stored.get(area.pk), area),
         "children": [row_of(stored.get(child.pk), child) for child in children],
         "days": [row_of(p, area) for p in days],
-        "computed_at": stored[area.pk].computed_at if area.pk in stored else None,
+        "computed_at": max(filter(None, (stored[area.pk].computed_at,
+                                         campaign.progress_computed_at)))
+        if area.pk in stored else None,
     }
 
 

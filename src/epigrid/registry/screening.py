@@ -327,6 +327,10 @@ def _record(campaign: ScreeningCampaign, household: Household, worker: Any, key:
     visit.visited_on = timezone.localdate(visited_at)
     visit.worker = worker
     visit.note = _note(note, new_members)
+    # The counts of the rows written below (what PersonScreening.save would recount), no query.
+    found: list[Findings] = [*members, *new_members]
+    visit.persons_screened = sum(1 for f in found if f.present)
+    visit.persons_abnormal = sum(1 for f in found if f.present and f.outcome != Outcome.NORMAL)
     visit.save()
     visit.persons.all().delete()
     rows = []

@@ -4,6 +4,8 @@ The last line printed is one JSON object: {"bench": NAME, "database": "sqlite" |
 "figures": {...}}. A bench builds its own data inside a transaction that is rolled back at the
 end, so it leaves the database as it found it; it refuses a database that already has records of
 its kind unless --reuse is given (then it measures those records, and still writes nothing).
+`--part PART` runs one part of a bench alone (`epigrid bench registry --part progress` runs
+benchmarks/registry_progress.py), e.g. to measure a city database without the bench's import.
 """
 
 from __future__ import annotations
@@ -28,9 +30,16 @@ def available() -> list[str]:
                   if not module.name.startswith("_") and module.name not in NOT_BENCHES)
 
 
-def load(name: str) -> ModuleType:
+def load(name: str, part: str | None = None) -> ModuleType:
     if name not in available():
         raise CommandError(f"No benchmark named {name!r}. Available: {', '.join(available())}.")
+    if part is not None:
+        parts = sorted(module[len(name) + 1:] for module in NOT_BENCHES
+                       if module.startswith(f"{name}_"))
+        if part not in parts:
+            raise CommandError(f"The {name} bench has no part {part!r}. Its parts: "
+                               f"{', '.join(parts) or 'none'}.")
+        return importlib.import_module(f"benchmarks.{name}_{part}")
     return importlib.import_module(f"benchmarks.{name}")
 
 
@@ -48,6 +57,8 @@ class Command(BaseCommand):
         parser.add_argument("--reuse", action="store_true",
                             help="Measure the records already in the database instead of "
                                  "refusing a database that has some.")
+        parser.add_argument("--part", help="Run only this part of the bench (e.g. registry "
+                                           "--part progress).")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["list"]:
@@ -56,7 +67,7 @@ class Command(BaseCommand):
             return
         if not options["name"]:
             raise CommandError("Name a benchmark, or use --list.")
-        module = load(options["name"])
+        module = load(options["name"], options["part"])
         scale = options["scale"] or module.DEFAULT_SCALE
         if scale not in module.SCALES:
             raise CommandError(f"Scale {scale!r} is not one of {', '.join(module.SCALES)}.")

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from epigrid.demo.generator import DatabaseNotEmptyError, generate
+from epigrid.demo.generator import DatabaseNotEmptyError, generate, vacuum
 from epigrid.demo.specs import SCALES
 
 
@@ -23,11 +23,16 @@ class Command(BaseCommand):
                                  "campaign (the areas benchmark, quick checks).")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        def log(line: str) -> None:
+            if options["verbosity"] >= 2:
+                self.stdout.write(f"# {line}")
+
         try:
             summary = generate(options["scale"], options["seed"],
-                               residents=not options["no_residents"])
+                               residents=not options["no_residents"], log=log)
         except DatabaseNotEmptyError as exc:
             raise CommandError(str(exc)) from exc
+        vacuum()
         self.stdout.write(
             "Generated the {scale} demo (seed {seed}) in {seconds} s: {districts} districts, "
             "{towns} towns, {villages} villages, {grids} grids, {checkpoints} checkpoints, "

@@ -1,0 +1,111 @@
+"""Loading millions of rows into tables whose secondary indexes and foreign keys wait for the end.
+
+During a COPY, PostgreSQL maintains every index of a table row by row: once the indexes on
+random keys (keyed hashes, names) outgrow the buffer cache, each row costs page reads, and a load
+of the city's 11 million persons slows to a crawl. Django's foreign keys are deferred to the
+commit, which then checks (and locks) each referenced row one by one while holding every pending
+check in memory. Building each index once after the load, and checking each foreign key with one
+query, is many times faster.
+
+`deferred_indexes(models)` drops the indexes and foreign keys that Django's schema editor makes
+for the models (the statements their migrations ran: names and definitions come from the editor,
+none is written here), runs the load in a savepoint, and recreates exactly the ones it dropped in
+a `finally`, so a failed load never leaves a table without them. The whole runs in a transaction:
+a process killed half-way rolls the drops back too. Primary keys and unique constraints stay:
+they guard the rows being loaded. An index the database lacks (a migration not applied) is
+neither dropped nor created. PostgreSQL only; elsewhere it just runs the load.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection, models, transaction
+
+# Memory for each index build (the session's default, 64 MB, sorts 11 M keys on disk).
+INDEX_BUILD_MEMORY = "512MB"
+
+
+@dataclass(frozen=True)
+class Deferred:
+    model: type[models.Model]
+    name: str
+    kind: str  # "index" or "foreign key"
+    create: Any  # the schema editor's Statement that makes it again
+
+
+def _name(statement: Any) -> str:
+    return str(statement.parts["name"]).strip('"')
+
+
+def planned(editor: Any, model: type[models.Model]) -> list[Deferred]:
+    """The secondary indexes and foreign keys the schema editor makes for `model`."""
+    found = [Deferred(model, _name(statement), "index", statement)
+             for statement in editor._model_indexes_sql(model)]
+    for field in model._meta.local_concrete_fields:
+        # (django-stubs do not type db_constraint.)
+        if isinstance(field, models.ForeignKey) and getattr(field, "db_constraint", True):
+            # The suffix Django's own column_sql gives a new table's foreign keys.
+            statement = editor._create_fk_sql(model, field, "_fk_%(to_table)s_%(to_column)s")
+            found.append(Deferred(model, _name(statement), "foreign key", statement))
+    return found
+
+
+def _existing(model: type[models.Model]) -> set[str]:
+    with connection.cursor() as cursor:
+        return set(connection.introspection.get_constraints(cursor, model._meta.db_table))
+
+
+def _drop(editor: Any, models_: Sequence[type[models.Model]]) -> list[Deferred]:
+    dropped = []
+    for model in models_:
+        existing = _existing(model)
+        for item in planned(editor, model):
+            if item.name not in existing:
+                continue
+            if item.kind == "index":
+                editor.execute(editor._delete_index_sql(model, item.name))
+            else:
+                editor.execute(editor._delete_fk_sql(model, item.name))
+            dropped.append(item)
+    return dropped
+
+
+def _restore(editor: Any, dropped: list[Deferred]) -> None:
+    # Indexes first: a foreign key's check then reads the referencing table once.
+    for item in sorted(dropped, key=lambda item: item.kind != "index"):
+        editor.execute(item.create)
+
+
+@contextmanager
+def deferred_indexes(models_: Sequence[type[models.Model]],
+                     log: Callable[[str], None] | None = None) -> Iterator[list[Deferred]]:
+    """Run the body with the models' secondary indexes and foreign keys dropped (PostgreSQL)."""
+    if connection.vendor != "postgresql":
+        yield []
+        return
+    with transaction.atomic(), connection.schema_editor(atomic=False) as editor:
+        with connection.cursor() as cursor:
+            # A table with checks still pending in this transaction cannot be altered: run them
+            # now, then let later rows defer theirs again (Django's foreign keys are deferrable).
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        dropped = _drop(editor, models_)
+        try:
+            with transaction.atomic():  # a failed load rolls back to here; the restore can run
+                yield dropped
+        finally:
+            started = time.perf_counter()
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL maintenance_work_mem = %s", [INDEX_BUILD_MEMORY])
+            _restore(editor, dropped)
+            with connection.cursor() as cursor:
+                for table in sorted({item.model._meta.db_table for item in dropped}):
+                    cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+            if log is not None:
+                log(f"recreated {len(dropped)} indexes and foreign keys in "
+                    f"{time.perf_counter() - started:.1f} s")
