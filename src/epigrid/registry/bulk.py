@@ -159,6 +159,8 @@ def select_rows(model: type[Any], columns: Sequence[str], key: str, values: Iter
     cast = "bigint" if field.get_internal_type() in ("ForeignKey", "BigAutoField",
                                                     "BigIntegerField") else "text"
     conditions = "".join(f" AND {quote(column)} = %s" for column in equal)
+    if cast == "text":  # the keyed hashes' indexes leave out the empty value (core.indexes)
+        conditions += f" AND NOT {quote(field.column)} = ''"
     outer = ", ".join(f"found.{quote(column)}" for column in columns)
     inner = (f"SELECT {', '.join(map(quote, columns))} "  # noqa: S608 - our own names
              f"FROM {quote(model._meta.db_table)} "

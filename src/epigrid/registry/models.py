@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from epigrid.areas.models import Area, latitude_range, longitude_range
 from epigrid.core.access import ScopedQuerySet
 from epigrid.core.audit import AuditedModel
+from epigrid.core.indexes import keyed_hash_index
 from epigrid.core.models import TimeStampedModel
 
 # The encrypted and hashed columns never enter the audit log; the masked ones do.
@@ -85,9 +86,9 @@ class Household(GridRecord):
         verbose_name = _("household")
         verbose_name_plural = _("households")
         ordering = ["area_path", "address", "id"]
-        # Plain indexes on the hashes: db_index would add a LIKE twin that no query uses and
-        # every bulk insert pays for.
-        indexes = [models.Index(fields=["area_path", "id"]), models.Index(fields=["phone_hash"])]
+        # Hash indexes on the keyed hashes (core.indexes): equality is all they are asked.
+        indexes = [models.Index(fields=["area_path", "id"]),
+                   keyed_hash_index("phone_hash", "registry_household_phone_h")]
 
     def __str__(self) -> str:
         return self.address
@@ -125,7 +126,8 @@ class Person(GridRecord):
         verbose_name_plural = _("persons")
         ordering = ["area_path", "household_id", "id"]
         indexes = [models.Index(fields=["area_path", "id"]),
-                   models.Index(fields=["id_number_hash"]), models.Index(fields=["phone_hash"])]
+                   keyed_hash_index("id_number_hash", "registry_person_id_number_h"),
+                   keyed_hash_index("phone_hash", "registry_person_phone_h")]
 
     def __str__(self) -> str:
         return self.name

@@ -202,6 +202,7 @@ def duplicate_groups(user: ScopedUser, limit: int = 100) -> list[DuplicateGroup]
     """The first `limit` unresolved groups of `user`'s scope, each with its persons: 2 queries."""
     hashes = list(_duplicate_hashes(user)[:limit])
     persons = (Person.objects.restrict(user).filter(id_number_hash__in=hashes)
+               .exclude(id_number_hash="")  # the hash index's condition (core.indexes)
                .select_related("household", "grid").order_by("id_number_hash", "id"))
     grouped: dict[str, list[Person]] = {key: [] for key in hashes}
     for person in persons:

@@ -1,0 +1,70 @@
+"""The keyed hashes' indexes: a hash index without the empty values on PostgreSQL, found by
+the look-ups that use it; a plain index on SQLite."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
+
+from epigrid.cases import lab_bulk
+from epigrid.cases.models import LabTest
+from epigrid.registry import bulk
+from epigrid.registry.models import Person
+
+pytestmark = pytest.mark.django_db
+
+HASHES = [f"{n:064x}" for n in range(500)]
+
+
+def index_definition(name: str) -> str:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [name])
+        else:
+            cursor.execute("SELECT sql FROM sqlite_master WHERE name = %s", [name])
+        return str(cursor.fetchone()[0])
+
+
+def plan(sql: str, params: list[object]) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a scan only when no index serves
+        cursor.execute(f"EXPLAIN {sql}", params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+class KeyedHashIndexTests(TestCase):
+    def test_it_is_a_hash_index_without_empty_values_on_postgresql(self) -> None:
+        found = index_definition("registry_person_id_number_h")
+        if connection.vendor == "postgresql":
+            assert "USING hash (id_number_hash)" in found
+            assert "WHERE (NOT ((id_number_hash)::text = ''::text))" in found
+        else:
+            assert "WHERE" not in found.upper()  # SQLite would not use a partial one
+
+    def test_it_serves_a_long_list_of_hashes_that_repeats_its_condition(self) -> None:
+        if connection.vendor != "postgresql":
+            pytest.skip("PostgreSQL plans")
+        rows = Person.objects.filter(id_number_hash__in=HASHES).exclude(id_number_hash="")
+        sql, params = rows.values_list("id").query.sql_with_params()
+        assert "registry_person_id_number_h" in plan(sql, list(params))
+
+    def test_it_serves_the_lab_results_match_and_the_imports_probe(self) -> None:
+        if connection.vendor != "postgresql":
+            pytest.skip("PostgreSQL plans")
+        with CaptureQueriesContext(connection) as ran:
+            assert lab_bulk.persons_by_hash(set(HASHES), None, True) == {}
+            assert bulk.select_rows(Person, ("id",), "id_number_hash", ["", *HASHES]) == []
+        assert len(ran.captured_queries) == 2
+        for query in ran.captured_queries:  # the very statements, their values bound
+            assert "registry_person_id_number_h" in plan(query["sql"], [])
+
+    def test_it_serves_the_unmatched_results_queue_from_its_partial_index(self) -> None:
+        if connection.vendor != "postgresql":
+            pytest.skip("PostgreSQL plans")
+        rows = LabTest.objects.filter(match=LabTest.Match.UNMATCHED).within("/1/")
+        sql, params = rows.values_list("id").query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_bitmapscan = off")  # one index, by name
+        assert "cases_labtest_queue" in plan(sql, list(params))
