@@ -16,13 +16,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from epigrid.accounts.services import create_user
 from epigrid.cases import services
 from epigrid.cases.models import Case, Evidence, Source
 from epigrid.cases.states import State
+from epigrid.core.access import Role
 from epigrid.core.models import AuditEntry
 from epigrid.registry import services as registry
 from epigrid.registry.models import Residency
-from tests.base import ID_A, ID_B, BaseTestCase
+from tests.base import ID_A, ID_B, PASSWORD, BaseTestCase
 from tests.cases.case_helpers import open_case, town_a_case, town_b_case
 
 URL = reverse("cases:case_list")
@@ -72,7 +74,11 @@ class CaseListTests(BaseTestCase):
         assert names(self.get(self.world.bob)) == ["Zhao Min"]
         assert len(names(self.get(self.world.command))) == 4
         assert names(self.get(self.world.li)) == ["Wang Lei", "Wang Jun"]  # grid A1-1 only
-        assert names(self.get(self.world.stranger)) == []
+        # An officer without a home area sees no case; the stranger, a volunteer, may not look.
+        homeless = create_user(username="nowhere", password=PASSWORD, role=Role.AREA_OFFICER,
+                               home_area=None)
+        assert names(self.get(homeless)) == []
+        assert self.get(self.world.stranger).status_code == 403
 
     def test_it_filters_by_state_category_status_and_source(self) -> None:
         assert names(self.get(state="fever")) == ["Wang Jun"]

@@ -20,6 +20,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from epigrid.areas.api import visible_area
 from epigrid.cases import services, states
+from epigrid.cases.access import view_cases_operation
 from epigrid.cases.models import Case, Evidence, Origin, Severity, Source, Transition
 from epigrid.cases.states import Category, State
 from epigrid.core.access import Capability, ScopedUser
@@ -36,6 +37,8 @@ from epigrid.registry import services as registry
 from epigrid.registry.models import Person
 
 router = Router(tags=["cases"])
+# Every route names persons and their health: VIEW_CASES or 403 (cases.access).
+router.add_decorator(view_cases_operation)
 
 
 # --- schemas ---------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from epigrid.areas.access import area_user
 from epigrid.cases import exporters, services, states
-from epigrid.cases.access import get_case_for_user
+from epigrid.cases.access import get_case_for_user, may_view_cases
 from epigrid.cases.case_forms import (
     CaseExportForm,
     CaseFilterForm,
@@ -214,7 +214,10 @@ def case_open(request: HttpRequest, pk: int) -> HttpResponseBase:
         status=400 if form.is_bound else 200)
 
 
-def person_panel(request: HttpRequest, person: Person) -> SafeString:
-    """The person's cases on the registry's person page (registered with core.panels)."""
+def person_panel(request: HttpRequest, person: Person) -> SafeString | None:
+    """The person's cases on the registry's person page (registered with core.panels); nothing
+    for a role that may not see cases (the page stays theirs, the health data does not)."""
+    if not may_view_cases(area_user(request)):
+        return None
     return SafeString(render_to_string("cases/case__person_panel.html", {"person": person},
                                        request=request))

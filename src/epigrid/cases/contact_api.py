@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from epigrid.cases import chain_queries, contacts
+from epigrid.cases.access import view_cases_operation
 from epigrid.cases.chains import DEFAULT_GENERATIONS, MAX_GENERATIONS
 from epigrid.cases.models import Case, Exposure
 from epigrid.core.access import Capability
@@ -34,6 +35,8 @@ from epigrid.core.api import (
 from epigrid.registry.models import Person
 
 router = Router(tags=["contacts"])
+# Every route names persons and their health: VIEW_CASES or 403 (cases.access).
+router.add_decorator(view_cases_operation)
 
 
 # --- schemas ---------------------------------------------------------------------------------

@@ -3,11 +3,13 @@
 from django.urls import URLPattern, path
 
 from epigrid.cases import figure_views as views
+from epigrid.cases.access import view_cases_required
 
 urlpatterns: list[URLPattern] = [
     path("figures/", views.figure_index, name="figure_index"),
     path("figures/areas/<int:area_id>/", views.figure_area, name="figure_area"),
     path("figures/areas/<int:area_id>/curve/", views.figure_curve, name="figure_curve"),
-    path("figures/areas/<int:area_id>/records/<slug:code>/", views.figure_records,
-         name="figure_records"),
+    # The records behind a figure name persons; the figures themselves are counts.
+    path("figures/areas/<int:area_id>/records/<slug:code>/",
+         view_cases_required(views.figure_records), name="figure_records"),
 ]

@@ -3,7 +3,9 @@ with Rt, the records behind each figure, and the panel on the area page.
 
 Every area is fetched through `get_area_for_user` (missing and forbidden are the same 404) and
 every list through `restrict(user)`. Figures come from figures.py (live for today, stored rows
-for past days); lists page by key, newest first.
+for past days); lists page by key, newest first. The figures are counts, open to everyone in the
+area; the records behind them name persons, so they need VIEW_CASES (figure_urls.py) and the
+figures link to them only for those who have it.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from django.views.decorators.http import require_GET
 from epigrid.areas.access import area_user, get_area_for_user, may_see_path, root_area_for
 from epigrid.areas.models import Area, Level
 from epigrid.cases import curve, figure_lists, figures
+from epigrid.cases.access import may_view_cases
 from epigrid.cases.states import Category
 
 PAGE_SIZE = 50
@@ -140,6 +143,8 @@ def figure_area(request: HttpRequest, area_id: int) -> HttpResponse:
         "children": [(child, [children.get(child.pk, figures.complete(None))[code]
                               for code in figures.HEADLINE]) for child in child_areas],
         "is_grid": area.level == Level.GRID,
+        # The records behind a figure name persons: linked only for those who may see them.
+        "may_list": may_view_cases(area_user(request)),
     }
     return render(request, "cases/figure_area.html", context)
 
@@ -191,4 +196,5 @@ def area_panel(request: HttpRequest, area: Area) -> SafeString:
         "area": area, "day": today,
         "rows": [(code, label(code), values[code]) for code in figures.HEADLINE],
         "quarantine": values["in_home_quarantine"] + values["in_centralized_quarantine"],
+        "may_list": may_view_cases(area_user(request)),
     }, request=request)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from epigrid.cases import lab_figures, labs
+from epigrid.cases.access import view_cases_operation
 from epigrid.cases.importers import LabResultImporter
 from epigrid.cases.lab_parsing import parse_result
 from epigrid.cases.models import Lab, LabTest
@@ -41,6 +42,9 @@ from epigrid.registry import services as registry
 from epigrid.registry.models import Person
 
 router = Router(tags=["labs"])
+# Results name persons and their health: the whole router needs VIEW_CASES (cases.access),
+# each route LAB_RESULTS too (`_user`).
+router.add_decorator(view_cases_operation)
 MAX_BATCH = 1000
 
 

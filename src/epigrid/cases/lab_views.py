@@ -1,7 +1,8 @@
 """Lab pages 核酸检测: labs with their load, a lab's results, one result by hand, the queue of
-results waiting for a person. All need the LAB_RESULTS capability; every row comes through
-`restrict()` (a lab by its area, a result by its person's grid or, unmatched, its lab's area),
-and a lab or result outside the user's area answers 404 like a missing one.
+results waiting for a person. All need the LAB_RESULTS capability (and VIEW_CASES, as every page
+of cases/urls.py); every row comes through `restrict()` (a lab by its area, a result by its
+person's grid or, unmatched, its lab's area), and a lab or result outside the user's area answers
+404 like a missing one.
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ from epigrid.areas.api import visible_area
 from epigrid.areas.models import Facility
 from epigrid.cases import followup
 from epigrid.cases import quarantine as q
+from epigrid.cases.access import view_cases_operation
 from epigrid.cases.models import Case, FollowUp, MissedFollowUp, Quarantine, QuarantineRoom
 from epigrid.cases.quarantine_forms import DUE_SOON_DAYS
 from epigrid.core.access import Capability
@@ -34,6 +35,8 @@ from epigrid.core.api import (
 )
 
 router = Router(tags=["quarantine"])
+# Every route names persons and their health: VIEW_CASES or 403 (cases.access).
+router.add_decorator(view_cases_operation)
 RELATED = ("case__person", "case__grid", "site", "room")
 
 

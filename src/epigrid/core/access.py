@@ -39,6 +39,7 @@ class Capability(models.TextChoices):
     REVEAL_IDENTITY = "reveal_identity", _("Reveal full ID numbers and phones")
     SCREEN = "screen", _("Record door-to-door screening")
     MANAGE_CAMPAIGNS = "manage_campaigns", _("Start screening campaigns")
+    VIEW_CASES = "view_cases", _("See cases, quarantines and contacts")
     CHANGE_CASES = "change_cases", _("Report cases and change their state")
     FOLLOW_UP = "follow_up", _("Record quarantine follow-ups")
     LAB_RESULTS = "lab_results", _("Enter and resolve lab results")
@@ -60,7 +61,7 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
                              Capability.CHANGE_SITES, Capability.IMPORT, Capability.EXPORT,
                              Capability.CHANGE_REGISTRY, Capability.REVEAL_IDENTITY,
                              Capability.SCREEN, Capability.MANAGE_CAMPAIGNS,
-                             Capability.CHANGE_CASES, Capability.FOLLOW_UP,
+                             Capability.VIEW_CASES, Capability.CHANGE_CASES, Capability.FOLLOW_UP,
                              Capability.LAB_RESULTS, Capability.TRACE_CONTACTS,
                              Capability.LOG_PASSAGES, Capability.MANAGE_SHIFTS,
                              Capability.UPDATE_BEDS, Capability.PLAN_TRANSFERS,
@@ -68,22 +69,25 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
                              Capability.REFRESH_FIGURES}),
     Role.AREA_OFFICER: frozenset({Capability.CHANGE_SITES, Capability.IMPORT, Capability.EXPORT,
                                   Capability.CHANGE_REGISTRY, Capability.SCREEN,
-                                  Capability.MANAGE_CAMPAIGNS, Capability.CHANGE_CASES,
+                                  Capability.MANAGE_CAMPAIGNS, Capability.VIEW_CASES,
+                                  Capability.CHANGE_CASES,
                                   Capability.FOLLOW_UP, Capability.TRACE_CONTACTS,
                                   Capability.LOG_PASSAGES, Capability.MANAGE_SHIFTS,
                                   Capability.RAISE_PROBLEMS, Capability.RESOLVE_PROBLEMS}),
+    # Grid workers follow up the quarantined of their grid, so they see its cases.
     Role.GRID_WORKER: frozenset({Capability.CHANGE_REGISTRY, Capability.SCREEN,
-                                 Capability.FOLLOW_UP, Capability.RAISE_PROBLEMS}),
+                                 Capability.VIEW_CASES, Capability.FOLLOW_UP,
+                                 Capability.RAISE_PROBLEMS}),
     # Checkpoint staff log passages only at the checkpoints they are assigned to.
     Role.CHECKPOINT_STAFF: frozenset({Capability.LOG_PASSAGES, Capability.RAISE_PROBLEMS}),
     Role.MEDICAL: frozenset({Capability.EXPORT, Capability.REVEAL_IDENTITY,
-                             Capability.CHANGE_CASES, Capability.FOLLOW_UP,
+                             Capability.VIEW_CASES, Capability.CHANGE_CASES, Capability.FOLLOW_UP,
                              Capability.LAB_RESULTS, Capability.TRACE_CONTACTS,
                              Capability.UPDATE_BEDS, Capability.PLAN_TRANSFERS,
                              Capability.RAISE_PROBLEMS, Capability.RESOLVE_PROBLEMS}),
     Role.LOGISTICS: frozenset({Capability.EXPORT, Capability.RAISE_PROBLEMS,
                                Capability.RESOLVE_PROBLEMS}),
-    Role.SUPERVISOR: frozenset({Capability.EXPORT}),
+    Role.SUPERVISOR: frozenset({Capability.EXPORT, Capability.VIEW_CASES}),
     Role.VOLUNTEER: frozenset(),
 }
 

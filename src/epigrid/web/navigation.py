@@ -62,8 +62,10 @@ ENTRIES: tuple[NavEntry, ...] = (
     NavEntry(_("Screening"), "registry:screening_today", Capability.SCREEN, group=REGISTRY),
     NavEntry(_("Progress"), "registry:progress_index", group=REGISTRY),
     NavEntry(_("Roster"), "registry:roster_export", Capability.EXPORT, group=REGISTRY),
-    NavEntry(_("Cases"), "cases:case_list", group=CASES),
-    NavEntry(_("Quarantine"), "cases:quarantine_list", group=CASES),
+    # Lists of persons and their health, for the roles that see cases. The case figures are
+    # counts, open to all; every role holding the capabilities below also sees cases.
+    NavEntry(_("Cases"), "cases:case_list", Capability.VIEW_CASES, group=CASES),
+    NavEntry(_("Quarantine"), "cases:quarantine_list", Capability.VIEW_CASES, group=CASES),
     NavEntry(_("Follow-ups today"), "cases:followup_today", Capability.FOLLOW_UP, group=CASES),
     NavEntry(_("Case figures"), "cases:figure_index", group=CASES),
     NavEntry(_("Lab results"), "cases:lab_list", Capability.LAB_RESULTS, group=CASES),
