@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from epigrid.areas.models import Checkpoint
+import pytest
+
+from epigrid.areas.models import Area, Checkpoint, Level
 from epigrid.core.audit import acting_as
 from epigrid.core.models import AuditEntry
 from tests.base import BaseTestCase
@@ -55,3 +57,16 @@ class AuditTests(BaseTestCase):
                                          kind=Checkpoint.Kind.STATION)
         [entry] = self.entries(site.pk)
         assert entry.actor is None and entry.actor_name == ""
+
+
+@pytest.mark.django_db
+def test_it_snapshots_a_loaded_record_only_when_it_is_saved() -> None:
+    area = Area.objects.create(level=Level.CITY, code="SNAP", name="Before", path="/snap/")
+    loaded = Area.objects.get(pk=area.pk)
+    assert "_audit_snapshot" not in loaded.__dict__  # a list of records costs no snapshots
+    loaded.name = "After"
+    loaded.save()
+    entry = AuditEntry.objects.filter(object_pk=str(area.pk), action="update").get()
+    assert entry.changes == {"name": ["Before", "After"]}
+    loaded.save()  # nothing changed since: nothing logged
+    assert AuditEntry.objects.filter(object_pk=str(area.pk), action="update").count() == 1

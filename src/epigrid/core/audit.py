@@ -77,13 +77,15 @@ class AuditedModel(models.Model):
 
     # Fields that change on their own (timestamps) or hold secrets are left out of the log.
     audit_exclude: tuple[str, ...] = ("updated_at", "created_at")
+    _audit_loaded: tuple[Any, Any]  # (field names, values) as from_db() got them
+    _audit_snapshot: dict[str, Any]  # their loggable form, made on first need
 
     class Meta:
         abstract = True
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         creating = self._state.adding
-        before: dict[str, Any] = getattr(self, "_audit_snapshot", {})
+        before = self.audit_before()
         super().save(*args, **kwargs)
         after = self._audit_values()
         if creating:
@@ -110,8 +112,24 @@ class AuditedModel(models.Model):
     @classmethod
     def from_db(cls, db: Any, field_names: Any, values: Any) -> Any:
         instance = super().from_db(db, field_names, values)
-        instance._audit_snapshot = instance._audit_values()
+        # The values as loaded, made loggable only if the record is saved: a page that lists
+        # thousands of records must not pay for their snapshots.
+        instance._audit_loaded = (field_names, values)
         return instance
+
+    def audit_before(self) -> dict[str, Any]:
+        """The loggable values of the record as it was last loaded or saved ({} when new)."""
+        snapshot: dict[str, Any] | None = self.__dict__.get("_audit_snapshot")
+        if snapshot is None:
+            loaded = self.__dict__.get("_audit_loaded")
+            if loaded is None:
+                return {}
+            excluded = {field.attname for field in self._meta.concrete_fields
+                        if field.name in self.audit_exclude}
+            snapshot = {attname: jsonable(value) for attname, value in zip(*loaded, strict=True)
+                        if attname not in excluded}
+            self._audit_snapshot = snapshot
+        return snapshot
 
     def _audit_values(self) -> dict[str, Any]:
         return {

@@ -56,8 +56,7 @@ class GridRecord(AuditedModel, TimeStampedModel):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         """The copied path follows the grid (bulk writers set it themselves)."""
-        if not self.area_path or getattr(self, "_audit_snapshot", {}).get("grid_id") != \
-                self.grid_id:
+        if not self.area_path or self.audit_before().get("grid_id") != self.grid_id:
             self.area_path = Area.objects.values_list("path", flat=True).get(pk=self.grid_id)
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "area_path"}
