@@ -128,7 +128,10 @@ def missing_areas(day: datetime.date, root: Area | None = None) -> list[Area]:
     submitted = DailyReport.objects.filter(day=day, status=ReportStatus.SUBMITTED)
     if root is not None:
         areas, submitted = areas.within(root.path), submitted.within(root.path)
-    return list(areas.exclude(pk__in=submitted.values("area_id")).order_by("path"))
+    # Only what the lists and the notices read: a city has 3,400 of them, and building whole
+    # Area records (timestamps, boundaries) took most of the meeting page's time.
+    return list(areas.exclude(pk__in=submitted.values("area_id"))
+                .only("id", "parent_id", "level", "code", "name", "path").order_by("path"))
 
 
 def problems_raised(user: Any, area: Area, day: datetime.date) -> tuple[list[Problem], bool]:
