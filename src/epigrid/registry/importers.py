@@ -126,16 +126,32 @@ class RosterImporter(Importer):
         # Each row is read once (mostly ahead); clean_row() takes the result.
         ahead = self.ahead.pop((rows[0].number, len(rows)), None) if rows else None
         codes, self.parsed, self.ready = ahead if ahead is not None else self._read(rows)
-        grids = self._grid_map()
-        wanted = {grids[code][0] for code in codes if code in grids}
+        wanted = {found[0] for code in codes if (found := self._grid_of(code)) is not None}
         self._load_households(wanted)
         hashes = [found[1] for found in self.parsed.values() if isinstance(found, tuple)]
         self.known = {found[0]: found for found in bulk.select_rows(
             Person, KNOWN_FIELDS, "id_number_hash", hashes)}
-        households = [pk for grid in wanted for pk in self.households[grid].values()]
+        # A person without an ID is found again by name in their household: only the grids of
+        # this batch's rows without an ID need their households' such persons. (All the grids'
+        # made the look-up grow with every household the run had created: quadratic.)
+        unnamed = {found[0] for row in rows if not row.values.get("id_number", "").strip()
+                   and (found := self._grid_of(row.values.get("grid_code", ""))) is not None}
+        households = [pk for grid in unnamed for pk in self.households[grid].values()]
         self.unnamed = {(found[2], found[4]): found for found in bulk.select_rows(
             Person, KNOWN_FIELDS, "household_id", households, id_number_hash="")}
         self.pending = set()
+
+    def _grid_of(self, raw: str) -> tuple[int, str] | None:
+        """The grid of a raw code cell as clean_row() will find it (a code as typed in Excel,
+        '0420 or 420102001001.0, is the same grid), or None."""
+        grids = self._grid_map()
+        found = grids.get(raw.strip())
+        if found is None:
+            try:
+                found = grids.get(parsers.parse_code(raw))
+            except parsers.CellError:
+                return None
+        return found
 
     def _load_households(self, grids: set[int]) -> None:
         for grid in grids & self.households.keys():
