@@ -94,6 +94,17 @@ class LabImportTests(BaseTestCase):
         self.assertEqual(by_row[10][0], "检测时间")
         self.assertEqual(list(LabTest.objects.values_list("sample_id", flat=True)), ["S1"])
 
+    def test_it_reads_a_time_repeated_down_the_sheet_alike_and_each_bad_one_again(self) -> None:
+        # Times repeat down a sheet and are parsed once; a wrong one is named on every row.
+        bad = ["2020-02-30 08:00", "", "阴性", "LAB-A"]
+        run = self.run_sheet([row("S1"), ["S2", ID_A, "王军", *bad], row("S3", ID_A2),
+                              ["S4", ID_A2, "王军", *bad], row("S5", ID_NOBODY, sampled=10,
+                                                               resulted=None, result="待定")])
+        self.assertEqual([number for number, _column, _message in self.errors(run)], [3, 5])
+        times = {t.sample_id: (t.sampled_at, t.resulted_at) for t in LabTest.objects.all()}
+        self.assertEqual(times["S1"], times["S3"])
+        self.assertEqual((times["S5"][0], times["S5"][1]), (times["S1"][0], None))
+
     def test_it_changes_nothing_when_the_same_sheet_comes_again(self) -> None:
         rows = [row("S1"), row("S2", ID_NOBODY)]
         self.run_sheet(rows)

@@ -38,6 +38,7 @@ from epigrid.registry.services import ID_FIELD
 
 R = LabTest.Result
 M = LabTest.Match
+TIMES_KEPT = 20_000  # distinct time texts remembered at once (a three-day sheet has ~8,000)
 
 
 def _column(name: str, label: str, aliases: tuple[str, ...], required: bool = False
@@ -80,6 +81,7 @@ class LabResultImporter(Importer):
         self._persons: dict[str, tuple[int, str] | None] = {}
         self._stored: dict[tuple[int, str], lab_bulk.Stored] = {}
         self.positives: list[tuple[int, str]] = []  # written this run, for the caller to count
+        self._times: dict[str, datetime.datetime] = {}  # raw text -> parsed time (see _time)
 
     # --- what a batch refers to ------------------------------------------------------------
 
@@ -145,12 +147,22 @@ class LabResultImporter(Importer):
                                      "values": values, "stored": stored, "key": key})
 
     def _sampled(self, raw: str) -> datetime.datetime:
-        found = parse_time(raw, zone=self.zone)
+        found = self._times.get(raw) or self._time(raw, required=True)
         assert found is not None  # noqa: S101 - a required time is never None
         return found
 
     def _resulted(self, raw: str) -> datetime.datetime | None:
-        return parse_time(raw, required=False, zone=self.zone)
+        return self._times.get(raw) or self._time(raw, required=False)
+
+    def _time(self, raw: str, required: bool) -> datetime.datetime | None:
+        """A sheet's times repeat (to the minute, from a few runs a day): each text is parsed
+        once, in a memo emptied when it grows past TIMES_KEPT."""
+        found = parse_time(raw, required=required, zone=self.zone)
+        if found is not None:
+            if len(self._times) >= TIMES_KEPT:
+                self._times.clear()
+            self._times[raw] = found
+        return found
 
     def _lab(self, cells: Cells) -> Any:
         raw = cells.raw("lab_code")
