@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from epigrid.cases import lab_bulk
 from epigrid.cases.models import LabTest
@@ -70,3 +71,29 @@ class KeyedHashIndexTests(TestCase):
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL enable_bitmapscan = off")  # one index, by name
         assert "cases_labtest_queue" in plan(sql, list(params), bitmap_only=False)
+
+
+class StoredResultsLookUpTests(TestCase):
+    def test_it_finds_a_batchs_samples_each_through_the_unique_index(self) -> None:
+        # A lab with 60,000 results, none analyzed yet (as during an import): the batch's
+        # look-up must probe (lab, sample) and never read the lab's results to filter them.
+        if connection.vendor != "postgresql":
+            pytest.skip("PostgreSQL plans")
+        from epigrid.areas.models import Level
+        from epigrid.cases.models import Lab
+        from tests.base import make_area
+
+        town = make_area(None, Level.CITY, "C-PLAN", "Plan City")
+        lab = Lab.objects.create(code="LAB-P", name="Plan Lab", area=town, daily_capacity=1)
+        sampled = timezone.now()
+        lab_bulk.insert_tests((lab.pk, f"S{n:05d}", None, "/1/", "", "", "", "", sampled,
+                               sampled, "negative", "unmatched", sampled) for n in range(60_000))
+        wanted = [(lab.pk, f"S{n:05d}") for n in range(59_990, 60_010)]
+        with CaptureQueriesContext(connection) as ran:
+            found = lab_bulk.stored_tests(wanted)
+        assert sorted(sample for _lab, sample in found) == [
+            f"S{n:05d}" for n in range(59_990, 60_000)]
+        [query] = ran.captured_queries
+        used = plan(query["sql"], [], bitmap_only=False)
+        assert "one_test_per_lab_sample" in used
+        assert "cases_labte_lab_id" not in used
