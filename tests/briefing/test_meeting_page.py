@@ -74,7 +74,7 @@ class MeetingPageTests(BaseTestCase):
 
     def test_it_lists_the_areas_without_a_submitted_report(self) -> None:
         w = self.world
-        found = meeting.build(w.district, today())
+        found = meeting.build(w.district, today(), w.command)
         self.assertEqual([a.name for a in found.unreported or []],
                          ["Village A2", "Xihe Town", "Village B1"])
         response = self.client_for(w.alice).get(page_url(w.town_a.pk))

@@ -96,7 +96,7 @@ def _area_day(request: HttpRequest, area: int, day: str | None) -> tuple[Area, d
                     "age, the closure rate, talking points")
 def meeting_data(request: HttpRequest, area: int, day: str | None = None) -> MeetingOut:
     found_area, found_day = _area_day(request, area, day)
-    found = meeting.build(found_area, found_day)
+    found = meeting.build(found_area, found_day, api_user(request))
     problems = found.problems
     return MeetingOut(
         area=_ref(found_area), day=found_day, stored=found.figures.stored,

@@ -17,7 +17,8 @@ the files:
 Every value carries where it drills down to, as the dashboards do: a day of the curve opens the
 area's case figures of that day (new confirmed and new asymptomatic, each onto its records; no
 list is kept by onset date, so the onset line has no links), a day of the flows the checkpoint
-figures behind the metric (`Metric.url`), an area of the screening chart its own meeting.
+figures behind the metric (`Metric.url`, for the viewer), an area of the screening chart its own
+meeting.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from django.utils.translation import gettext as _
 from epigrid.areas.models import Area
 from epigrid.briefing import meeting
 from epigrid.cases import curve
+from epigrid.core.access import ScopedUser
 from epigrid.reporting import reading
 from epigrid.reporting.metrics import get_metric
 
@@ -127,12 +129,12 @@ def screening_data(found: meeting.Meeting) -> ChartData:
         by_day=False, horizontal=True, percent=True)
 
 
-def flows_data(area: Area, day: datetime.date) -> ChartData:
+def flows_data(area: Area, day: datetime.date, viewer: ScopedUser | None) -> ChartData:
     days = _days(day)
     metrics = [get_metric(code) for code in FLOW_CODES]
     stored = {found.day: found for found in reading.stored_days(area, days[0], day, metrics)}
     values = [[stored[d].values[code] if d in stored else 0 for d in days] for code in FLOW_CODES]
-    urls = [[metric.url(area.pk, d) for d in days] for metric in metrics]
+    urls = [[metric.url(area.pk, d, viewer) for d in days] for metric in metrics]
     passages_in, passages_out, turned_back = values
     return ChartData(
         key="flows", name=_("Checkpoint flows"), title=_("Checkpoint flows: passages per day"),
@@ -144,7 +146,8 @@ def flows_data(area: Area, day: datetime.date) -> ChartData:
         empty=_("No passage logged in these days."))
 
 
-def gather(found: meeting.Meeting) -> list[ChartData]:
-    """The three charts of a meeting's area and day, in the briefing's order (three queries)."""
+def gather(found: meeting.Meeting, viewer: ScopedUser | None) -> list[ChartData]:
+    """The three charts of a meeting's area and day, in the briefing's order (three queries);
+    the metrics' drill-downs are those `viewer` may open."""
     return [curve_data(found.area, found.day), screening_data(found),
-            flows_data(found.area, found.day)]
+            flows_data(found.area, found.day, viewer)]

@@ -55,8 +55,9 @@ class Briefing:
 
 
 def build(area: Area, day: datetime.date) -> Briefing:
-    found = meeting.build(area, day)
-    drawn = [Chart(data.key, data.name, charts.draw(data)) for data in chart_data.gather(found)]
+    found = meeting.build(area, day, None)  # a file: no viewer, so no link behind a capability
+    drawn = [Chart(data.key, data.name, charts.draw(data))
+             for data in chart_data.gather(found, None)]
     return Briefing(meeting=found, charts=drawn, generated_at=timezone.now())
 
 

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from epigrid.areas.models import Area
 from epigrid.briefing import reports, talking
-from epigrid.core.access import subtree_q
+from epigrid.core.access import ScopedUser, subtree_q
 from epigrid.problems.closure import ClosureRate, closure_rates, day_bounds
 from epigrid.problems.models import Problem, Status
 from epigrid.reporting import reading
@@ -119,8 +119,10 @@ def _rows(figures: reading.AreaDay) -> list[reading.Row]:
     return [row for _family, rows in figures.groups for row in rows]
 
 
-def build(area: Area, day: datetime.date) -> Meeting:
-    figures = reading.area_day(area, day)
+def build(area: Area, day: datetime.date, viewer: ScopedUser | None) -> Meeting:
+    """The meeting of an area and day; its figures link to what `viewer` may open (None, for a
+    file: only what needs no capability)."""
+    figures = reading.area_day(area, day, viewer)
     missing = reports.unreported(area, day)
     problems = open_problems(area, day)
     rate = closure_rates([area], day)[0]

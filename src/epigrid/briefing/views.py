@@ -53,8 +53,8 @@ def meeting_page(request: HttpRequest, area_id: int) -> HttpResponse:
         day = reading.parse_day(request.GET.get("day"))
     except reading.BadQueryError as error:
         return _bad(error)
-    found = meeting.build(area, day)
-    charts = chart_data.gather(found)
+    found = meeting.build(area, day, user)
+    charts = chart_data.gather(found, user)
     today = timezone.localdate()
     parent = area.parent if area.parent_id else None
     missing = found.unreported or []

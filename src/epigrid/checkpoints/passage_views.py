@@ -1,6 +1,8 @@
 """Passage pages: the offline-first logging page 卡口登记, its service worker, the passage list
 (the figures' drill-down target) and the fever referrals 发热转诊, with the buttons that mark one
-arrived at the fever clinic or close it (CHANGE_CASES; passage_fever's rules).
+arrived at the fever clinic or close it (CHANGE_CASES; passage_fever's rules). A referral names its
+case's state and links to it only for a role that sees cases (VIEW_CASES); checkpoint staff see
+that the person is on file, and the referral's own status, which is theirs to follow.
 
 The logging page works without a network: passage_log.js keeps passages in a local queue, each
 with its own UUID, and sends them to POST /api/passages/batch when it can; the service worker
@@ -31,6 +33,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from epigrid.areas.access import area_user
 from epigrid.areas.models import Area, Checkpoint, Level
+from epigrid.cases.access import may_view_cases
 from epigrid.checkpoints import passage_fever, passages
 from epigrid.checkpoints.models import Decision, FeverReferral, Passage
 from epigrid.checkpoints.passage_api import day_range
@@ -174,10 +177,12 @@ def _referral_page(request: HttpRequest, status: int = 200) -> HttpResponse:
         if form.cleaned_data.get("day"):
             start, end = day_range(form.cleaned_data["day"])
             rows = rows.filter(passage__at__gte=start, passage__at__lt=end)
+    shows_cases = may_view_cases(user)
+    related = ["passage", "passage__checkpoint", "passage__destination_area"]
     shown, before = newest_first(rows.select_related(
-        "passage", "passage__checkpoint", "passage__destination_area", "case"), request)
+        *related, *(["case"] if shows_cases else [])), request)
     return render(request, "checkpoints/passage_referrals.html", {
-        "form": form, "referrals": shown, "next_before": before,
+        "form": form, "referrals": shown, "next_before": before, "shows_cases": shows_cases,
         "may_follow": passage_fever.may_follow_referrals(user),
         "outcome_max": passage_fever.OUTCOME_MAX, "query": request.GET.urlencode()},
         status=status)

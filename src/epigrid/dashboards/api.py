@@ -91,7 +91,8 @@ class DashboardOut(Schema):
 def dashboard(request: HttpRequest, area_id: int, metric: str | None = None,
               trend: str | None = None, days: str | None = None, map: str | None = None,  # noqa: A002
               day: str | None = None, geo: bool = True) -> dict[str, Any]:
-    found: Area = get_object_for_user(Area, api_user(request), area_id)
+    user = api_user(request)
+    found: Area = get_object_for_user(Area, user, area_id)
     query = {name: [value] for name, value in (("metric", metric), ("trend", trend),
                                                ("days", days), ("map", map), ("day", day))
              if value is not None}
@@ -99,4 +100,4 @@ def dashboard(request: HttpRequest, area_id: int, metric: str | None = None,
         choice = choices.parse_choice(query)
     except BadQueryError as error:
         raise field_errors({error.field: [str(error)]}, "query") from None
-    return board.read_board(found, choice, geo=geo).as_json(geo=geo)
+    return board.read_board(found, choice, user, geo=geo).as_json(geo=geo)

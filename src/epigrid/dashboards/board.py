@@ -7,7 +7,8 @@ report before the daily cutoff, and what arrived since after it (a dashboard is 
 report stays on the figure page of epigrid.reporting).
 
 Every number carries its drill-down: the metric's list of the records behind it
-(`reporting.metrics.Metric.url`) for the area and day, and each child its own dashboard.
+(`reporting.metrics.Metric.url`) for the area and day, when the viewer may open it (a case list
+needs VIEW_CASES: the figure is shown unlinked otherwise), and each child its own dashboard.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.urls import reverse
 
 from epigrid.areas.models import Area, RiskLevel
+from epigrid.core.access import ScopedUser
 from epigrid.dashboards.choices import Choice
 from epigrid.reporting.metrics import Metric
 from epigrid.reporting.models import DailyFigures
@@ -144,8 +146,9 @@ def _children(area: Area, geo: bool) -> list[Area]:
         has_boundary=ExpressionWrapper(Q(boundary__isnull=False), output_field=BooleanField())))
 
 
-def read_board(area: Area, choice: Choice, geo: bool = True) -> Board:
-    """The dashboard of `area` for `choice`: stored figures only (two queries).
+def read_board(area: Area, choice: Choice, viewer: ScopedUser, geo: bool = True) -> Board:
+    """The dashboard of `area` for `choice` as `viewer` sees it: stored figures only (two
+    queries), the drill-downs the viewer may open.
 
     `geo` False leaves the boundaries out (the wall screen's refresh: the map is drawn once).
     """
@@ -168,12 +171,12 @@ def read_board(area: Area, choice: Choice, geo: bool = True) -> Board:
     before = own.get(yesterday)
     figures = [KeyFigure(metric=m, value=int(values.get(m.code, 0)),
                          yesterday=None if before is None else int(before[0].get(m.code, 0)),
-                         url=m.url(area.pk, day)) for m in choice.figures]
+                         url=m.url(area.pk, day, viewer)) for m in choice.figures]
     days = [first + datetime.timedelta(days=n) for n in range(choice.days)]
     trend = [TrendSeries(metric=m, values=[
         int(own[d][0].get(m.code, 0)) if d in own else None for d in days],
-        urls=[m.url(area.pk, d) for d in days]) for m in choice.trend]
-    placed = [_child(child, theirs.get(child.pk, {}), choice, geo) for child in children]
+        urls=[m.url(area.pk, d, viewer) for d in days]) for m in choice.trend]
+    placed = [_child(child, theirs.get(child.pk, {}), choice, geo, viewer) for child in children]
     mode = (MAP_REGIONS if any(c.has_boundary for c in placed)
             else MAP_POINTS if any(c.latitude is not None for c in placed) else MAP_NONE)
     unplaced = [c for c in placed if mode != MAP_NONE and not (
@@ -183,7 +186,8 @@ def read_board(area: Area, choice: Choice, geo: bool = True) -> Board:
                  trend=trend, children=placed, map_mode=mode, unplaced=unplaced)
 
 
-def _child(child: Area, values: dict[str, Any], choice: Choice, geo: bool) -> ChildArea:
+def _child(child: Area, values: dict[str, Any], choice: Choice, geo: bool,
+           viewer: ScopedUser) -> ChildArea:
     metric = choice.map_by
     located = child.latitude is not None and child.longitude is not None
     return ChildArea(
@@ -193,5 +197,5 @@ def _child(child: Area, values: dict[str, Any], choice: Choice, geo: bool) -> Ch
         longitude=_float(child.longitude) if located else None,
         has_boundary=bool(getattr(child, "has_boundary", False)),
         boundary=child.boundary if geo else None,
-        url=metric.url(child.pk, choice.day) if metric else None,
+        url=metric.url(child.pk, choice.day, viewer) if metric else None,
         dashboard_url=reverse("dashboards:area", args=(child.pk,)))

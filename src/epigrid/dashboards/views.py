@@ -51,12 +51,13 @@ def chart_labels() -> dict[str, Any]:
 
 
 def _context(request: HttpRequest, area_id: int) -> dict[str, Any] | HttpResponse:
-    found = get_area_for_user(area_user(request), area_id)
+    user = area_user(request)
+    found = get_area_for_user(user, area_id)
     try:
         choice = choices.parse_choice(dict(request.GET.lists()))
     except BadQueryError as error:
         return _bad(error)
-    shown = board.read_board(found, choice)
+    shown = board.read_board(found, choice, user)
     return {"area": found, "board": shown, "choice": choice, "data": shown.as_json(),
             "labels": chart_labels(), "today": timezone.localdate(),
             "parent_id": _parent_id(request, found)}

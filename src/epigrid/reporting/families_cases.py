@@ -3,7 +3,8 @@ tests 核酸检测.
 
 Not counted again here: `epigrid.cases.figures.leaf_vectors` already counts every figure per leaf
 path with one GROUP BY per figure family (cases, quarantines, follow-ups, tests); this module
-takes the codes the daily report names and links each to the cases app's own drill-down list.
+takes the codes the daily report names and links each to the cases app's own drill-down list,
+which names persons: only a viewer with VIEW_CASES gets the link (`Metric.capability`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from epigrid.cases import figures
+from epigrid.core.access import Capability
 from epigrid.reporting.metrics import Family, Leaves, Metric, Rollup, Unit, register
 
 
@@ -24,6 +26,13 @@ def _records(code: str) -> Callable[[int, datetime.date], str]:
         return (reverse("cases:figure_records", args=(area_id, code))
                 + f"?day={day.isoformat()}")
     return url
+
+
+def _metric(code: str, name: Promise, unit: Promise, rollup: Rollup,
+            computed: Promise) -> Metric:
+    """A case figure, drilling down to its records in the cases app (behind VIEW_CASES)."""
+    return Metric(code, name, unit, rollup, computed, drill_down=_records(code),
+                  capability=Capability.VIEW_CASES)
 
 
 CATEGORY_NAMES: dict[str, tuple[Promise, Promise, Promise]] = {
@@ -56,19 +65,15 @@ def _category_metrics() -> list[Metric]:
     found = []
     for category, (new, current, total) in CATEGORY_NAMES.items():
         found += [
-            Metric(f"new_{category}", new, Unit.CASES, Rollup.SUM,
-                   _("Cases that entered the category on the day."),
-                   drill_down=_records(f"new_{category}")),
-            Metric(f"current_{category}", current, Unit.CASES, Rollup.LATEST,
-                   _("Cases in the category at the end of the day."),
-                   drill_down=_records(f"current_{category}")),
+            _metric(f"new_{category}", new, Unit.CASES, Rollup.SUM,
+                    _("Cases that entered the category on the day.")),
+            _metric(f"current_{category}", current, Unit.CASES, Rollup.LATEST,
+                    _("Cases in the category at the end of the day.")),
         ]
         if category == "confirmed":
-            found.append(Metric(f"total_{category}", total, Unit.CASES, Rollup.LATEST,
-                                _("Cases that entered the category on or before the day."),
-                                drill_down=_records(f"total_{category}")))
-            found += [Metric(code, name, Unit.CASES, Rollup.SUM, computed,
-                             drill_down=_records(code))
+            found.append(_metric(f"total_{category}", total, Unit.CASES, Rollup.LATEST,
+                                 _("Cases that entered the category on or before the day.")))
+            found += [_metric(code, name, Unit.CASES, Rollup.SUM, computed)
                       for code, name, computed in ORIGIN_METRICS]
     return found
 
@@ -98,7 +103,7 @@ OTHER_METRICS: tuple[tuple[str, Promise, Promise, Rollup, Promise], ...] = (
 
 METRICS: tuple[Metric, ...] = (
     *_category_metrics(),
-    *(Metric(code, name, unit, rollup, computed, drill_down=_records(code))
+    *(_metric(code, name, unit, rollup, computed)
       for code, name, unit, rollup, computed in OTHER_METRICS),
 )
 # Where each of our codes sits in the cases app's vectors.

@@ -12,6 +12,11 @@ carries every leaf's values up the tree by the metric's `rollup`:
 
 A metric whose records keep no history (`snapshot`: beds and the waiting list are states, not
 events) is counted only for today; recounting a past day keeps the values stored for it.
+
+A figure links to the list of the records behind it (`drill_down`). Where that list needs more
+than seeing the area (`capability`: the case lists name persons, VIEW_CASES), `Metric.url` gives
+no link to a viewer without it, so every page, dashboard and chart shows the figure unlinked
+instead of a link that answers 403.
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from epigrid.core.access import Capability, ScopedUser, can
 
 # What a family answers: for each leaf path, the values of its metrics (codes left out are 0).
 Leaves = dict[str, dict[str, int]]
@@ -78,10 +85,22 @@ class Metric:
     computed: Promise  # how it is counted from the records, in one sentence
     snapshot: bool = False
     drill_down: DrillDown | None = None
+    capability: Capability | None = None  # what the drill-down's list takes; None: the area
     family: str = ""  # set by Family
 
-    def url(self, area_id: int, day: datetime.date) -> str | None:
-        return self.drill_down(area_id, day) if self.drill_down else None
+    def may_drill(self, viewer: ScopedUser | None) -> bool:
+        """Whether `viewer` gets the drill-down link. No viewer (None: a briefing file, read by
+        whoever it is handed to) holds no capability: only the links that need none."""
+        if self.drill_down is None:
+            return False
+        return self.capability is None or (viewer is not None and can(viewer, self.capability))
+
+    def url(self, area_id: int, day: datetime.date, viewer: ScopedUser | None) -> str | None:
+        """The list behind the figure of an area and day, for `viewer`; None when there is none
+        or the viewer may not open it (the figure is then shown without a link)."""
+        if self.drill_down is None or not self.may_drill(viewer):
+            return None
+        return self.drill_down(area_id, day)
 
     def as_dict(self) -> dict[str, Any]:
         return {"code": self.code, "name": str(self.name), "unit": str(self.unit),

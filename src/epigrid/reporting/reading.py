@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from epigrid.areas.models import Area
+from epigrid.core.access import ScopedUser
 from epigrid.reporting.metrics import Family, Metric, all_metrics, families
 from epigrid.reporting.models import DailyFigures, FrozenDay
 
@@ -77,7 +78,7 @@ class Row:
     value: int
     change: int | None  # None: the day before was not counted
     now: int
-    url: str | None
+    url: str | None  # the drill-down, if the viewer may open it
     children: list[int] = field(default_factory=list)
 
     @property
@@ -97,8 +98,10 @@ class AreaDay:
     frozen: FrozenDay | None
 
 
-def area_day(area: Area, day: datetime.date) -> AreaDay:
-    """An area's stored figures for a day, the change since the day before, its children's."""
+def area_day(area: Area, day: datetime.date, viewer: ScopedUser | None) -> AreaDay:
+    """An area's stored figures for a day, the change since the day before, its children's;
+    each with the drill-down `viewer` may open (`Metric.url`; None, for a file: only those that
+    need no capability)."""
     children = list(Area.objects.filter(parent=area).order_by("name", "pk"))
     before = day - datetime.timedelta(days=1)
     rows: dict[tuple[int, datetime.date], tuple[dict[str, Any], dict[str, Any], Any]] = {
@@ -119,7 +122,7 @@ def area_day(area: Area, day: datetime.date) -> AreaDay:
                 metric=metric, value=value, now=int(now.get(metric.code, 0)),
                 change=None if yesterday is None else value - int(
                     yesterday[0].get(metric.code, 0)),
-                url=metric.url(area.pk, day),
+                url=metric.url(area.pk, day, viewer),
                 children=[int(rows.get((child.pk, day), ({}, {}, None))[0].get(metric.code, 0))
                           for child in children]))
         groups.append((family, found))

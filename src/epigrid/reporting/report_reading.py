@@ -170,7 +170,7 @@ def report_day(user: Any, area: Area, day: datetime.date) -> ReportDay:
               .first())
     problems, more = problems_raised(user, area, day)
     villages = list(village_reports(area, day)) if area.level == Level.TOWN else []
-    return ReportDay(area=area, day=day, report=report, figures=reading.area_day(area, day),
+    return ReportDay(area=area, day=day, report=report, figures=reading.area_day(area, day, user),
                      problems=problems, more_problems=more, villages=villages,
                      cutoff=cutoff_at(day),
                      may_edit=reports_at(area) and may_submit_report(user, area))

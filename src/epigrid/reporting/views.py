@@ -50,7 +50,7 @@ def area(request: HttpRequest, area_id: int) -> HttpResponse:
         day = reading.parse_day(request.GET.get("day"))
     except reading.BadQueryError as error:
         return _bad(error)
-    figures = reading.area_day(found, day)
+    figures = reading.area_day(found, day, user)
     today = timezone.localdate()
     parent = found.parent if found.parent_id else None
     return render(request, "reporting/area.html", {
