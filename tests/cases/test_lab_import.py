@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.test import override_settings
+from django.utils import translation
 
 from epigrid.accounts.services import create_user
 from epigrid.alerts.models import Notice
@@ -104,6 +106,20 @@ class LabImportTests(BaseTestCase):
         times = {t.sample_id: (t.sampled_at, t.resulted_at) for t in LabTest.objects.all()}
         self.assertEqual(times["S1"], times["S3"])
         self.assertEqual((times["S5"][0], times["S5"][1]), (times["S1"][0], None))
+
+    @override_settings(IMPORT_BATCH_SIZE=2)
+    def test_it_reads_ids_ahead_in_the_runs_language_and_matches_every_batch(self) -> None:
+        with translation.override("zh-hans"):
+            run = self.run_sheet([row("S1"), row("S2", ID_BAD_CHECK), row("S3", ID_A2),
+                                  row("S4", ID_NOBODY), row("S5", ID_BAD_CHECK)])
+        [(row_3, column, message), (row_6, _column, again)] = self.errors(run)
+        self.assertEqual((row_3, row_6, column), (3, 6, "身份证号"))
+        self.assertEqual(message, again)
+        self.assertIn("校验", message)  # the check character's message, in Chinese
+        tests = {t.sample_id: t for t in LabTest.objects.all()}
+        self.assertEqual((tests["S1"].person, tests["S3"].person, tests["S4"].person),
+                         (self.world.person_a, self.world.person_a2, None))
+        self.assertEqual(tests["S3"].id_number_hash, self.world.person_a2.id_number_hash)
 
     def test_it_changes_nothing_when_the_same_sheet_comes_again(self) -> None:
         rows = [row("S1"), row("S2", ID_NOBODY)]

@@ -38,6 +38,9 @@ from epigrid.registry.services import ID_FIELD
 
 R = LabTest.Result
 M = LabTest.Match
+_UNSEALED = ("", "", "")
+# What a batch's ID cell gave: (ID, ciphertext, keyed hash, masked form), or its error.
+Parsed = tuple[str, str, str, str] | parsers.CellError
 TIMES_KEPT = 20_000  # distinct time texts remembered at once (a three-day sheet has ~8,000)
 
 
@@ -77,7 +80,8 @@ class LabResultImporter(Importer):
         self._labs: dict[str, tuple[int, str]] | None = None  # code -> (id, area path)
         # hash((lab id, sample id)) -> its row: finds repeats in the file in ~100 bytes/row.
         self._samples: dict[int, int] = {}
-        self._parsed: dict[int, tuple[str, str] | parsers.CellError] = {}  # row -> (ID, hash)
+        self._parsed: dict[int, Parsed] = {}  # row -> (ID, *sealed) or the ID's error
+        self._ahead: dict[tuple[int, int], dict[int, Parsed]] = {}  # read_ahead()'s batches
         self._persons: dict[str, tuple[int, str] | None] = {}
         self._stored: dict[tuple[int, str], lab_bulk.Stored] = {}
         self.positives: list[tuple[int, str]] = []  # written this run, for the caller to count
@@ -94,19 +98,32 @@ class LabResultImporter(Importer):
                           labs.values_list("pk", "code", "area__path")}
         return self._labs
 
-    def prepare(self, rows: Sequence[RawRow]) -> None:
-        labs = self._lab_map()
-        self._parsed = {}
+    # The IDs of a batch are parsed, hashed and sealed in the runner's reading thread while the
+    # database writes the batch before (see Importer.read_ahead).
+    reads_ahead = True
+
+    def read_ahead(self, rows: Sequence[RawRow]) -> None:
+        if rows:
+            self._ahead[(rows[0].number, len(rows))] = self._read_ids(rows)
+
+    def _read_ids(self, rows: Sequence[RawRow]) -> dict[int, Parsed]:
+        parsed: dict[int, Parsed] = {}
         for row in rows:
             raw = row.values.get("id_number", "")
             try:
-                parsed = roster_parsing.parse_id(raw, self.today)
+                found = roster_parsing.parse_id(raw, self.today)
             except parsers.CellError as error:
-                self._parsed[row.number] = error
+                parsed[row.number] = error
                 continue
-            if parsed is not None:
-                self._parsed[row.number] = (parsed[0], crypto.keyed_hash(parsed[0], ID_FIELD))
-        hashes = {found[1] for found in self._parsed.values() if isinstance(found, tuple)}
+            if found is not None:
+                parsed[row.number] = (found[0], *_seal(found[0]))
+        return parsed
+
+    def prepare(self, rows: Sequence[RawRow]) -> None:
+        labs = self._lab_map()
+        ahead = self._ahead.pop((rows[0].number, len(rows)), None) if rows else None
+        self._parsed = ahead if ahead is not None else self._read_ids(rows)
+        hashes = {found[2] for found in self._parsed.values() if isinstance(found, tuple)}
         self._persons = lab_bulk.persons_by_hash(hashes, self.scope_path, self.unrestricted)
         keys = {(labs[code][0], row.values.get("sample_id", "").strip()) for row in rows
                 if (code := row.values.get("lab_code", "").strip()) in labs}
@@ -118,7 +135,7 @@ class LabResultImporter(Importer):
         cells = Cells(row)
         sample_id = cells.parse("sample_id", _sample_id)
         lab = self._lab(cells)
-        id_value, id_hash = self._id(cells)
+        id_value, id_hash, sealed = self._id(cells)
         name = _name(cells)
         result = cells.parse("result", parse_result)
         sampled_at = cells.parse("sampled_at", self._sampled)
@@ -144,7 +161,8 @@ class LabResultImporter(Importer):
         if key is not None:
             self._samples[key] = row.number
         return CleanRow(row.number, {"lab": lab, "sample_id": sample_id, "id": id_value,
-                                     "values": values, "stored": stored, "key": key})
+                                     "sealed": sealed, "values": values, "stored": stored,
+                                     "key": key})
 
     def _sampled(self, raw: str) -> datetime.datetime:
         found = self._times.get(raw) or self._time(raw, required=True)
@@ -179,12 +197,15 @@ class LabResultImporter(Importer):
             return INVALID
         return found
 
-    def _id(self, cells: Cells) -> tuple[str, str]:
+    def _id(self, cells: Cells) -> tuple[str, str, tuple[str, str, str]]:
+        """(ID, its hash, its sealed columns), all empty without an ID."""
         found = self._parsed.get(cells.row.number)
         if isinstance(found, parsers.CellError):
             cells.error("id_number", found.message)
-            return "", ""
-        return found if found is not None else ("", "")
+            return "", "", _UNSEALED
+        if found is None:
+            return "", "", _UNSEALED
+        return found[0], found[2], found[1:]
 
     def _repeat(self, cells: Cells, lab: Any, sample_id: Any) -> int | None:
         if lab is INVALID or sample_id is INVALID:
@@ -212,7 +233,7 @@ class LabResultImporter(Importer):
                 result.unchanged += 1
                 continue
             person, match, path = self._match(data, stored)
-            sealed = _seal(data["id"], values["id_number_hash"])
+            sealed = data["sealed"]
             if stored is None:
                 new.append((data["lab"][0], data["sample_id"], person, path, values["name"],
                             *sealed, values["sampled_at"], values["resulted_at"],
@@ -244,10 +265,10 @@ class LabResultImporter(Importer):
         return person[0], M.MATCHED, person[1]
 
 
-def _seal(value: str, id_hash: str) -> tuple[str, str, str]:
-    if not value:
-        return "", "", ""
-    return crypto.encrypt(value, ID_FIELD), id_hash, mask_id_number(value)
+def _seal(value: str) -> tuple[str, str, str]:
+    """An ID's stored columns: ciphertext, keyed hash, masked form."""
+    return (crypto.encrypt(value, ID_FIELD), crypto.keyed_hash(value, ID_FIELD),
+            mask_id_number(value))
 
 
 def _sample_id(raw: str) -> str:
