@@ -63,6 +63,17 @@ class KeyedHashIndexTests(TestCase):
         for query in ran.captured_queries:  # the very statements, their values bound
             assert "registry_person_id_number_h" in plan(query["sql"], [])
 
+    def test_it_serves_a_name_search_by_its_start_from_one_name_index(self) -> None:
+        if connection.vendor != "postgresql":
+            pytest.skip("PostgreSQL plans")
+        sql, params = Person.objects.filter(name__startswith="Wang").values_list(
+            "id").query.sql_with_params()
+        assert "registry_person_name_prefix" in plan(sql, list(params), bitmap_only=False)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_indexes WHERE tablename = 'registry_person' "
+                           "AND indexdef LIKE '%%(name%%'")
+            assert cursor.fetchone()[0] == 1  # no plain index beside it to keep up on insert
+
     def test_it_serves_the_unmatched_results_queue_from_its_partial_index(self) -> None:
         if connection.vendor != "postgresql":
             pytest.skip("PostgreSQL plans")
