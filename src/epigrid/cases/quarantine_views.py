@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from epigrid.areas.access import get_site_for_user
+from epigrid.areas.access import area_user, get_site_for_user
 from epigrid.areas.models import Facility
 from epigrid.cases import followup
 from epigrid.cases import quarantine as q
@@ -45,12 +45,8 @@ from epigrid.core.paging import keyset
 DETAIL_ROWS = 60  # follow-ups shown on a quarantine's page: a month of two slots a day
 
 
-def _user(request: HttpRequest) -> Any:
-    return request.user
-
-
 def _require(request: HttpRequest, capability: Capability) -> None:
-    if not can(_user(request), capability):
+    if not can(area_user(request), capability):
         raise PermissionDenied
 
 
@@ -63,7 +59,7 @@ def get_quarantine_for_user(user: Any, pk: int) -> Quarantine:
 
 
 def _site(request: HttpRequest, pk: int) -> Facility:
-    site = get_site_for_user(Facility, _user(request), pk)
+    site = get_site_for_user(Facility, area_user(request), pk)
     if site.kind != Facility.Kind.QUARANTINE_SITE:
         raise Http404(_("No such quarantine site."))
     return site
@@ -74,7 +70,7 @@ def _site(request: HttpRequest, pk: int) -> Facility:
 @login_required
 @require_GET
 def quarantine_list(request: HttpRequest) -> HttpResponseBase:
-    user = _user(request)
+    user = area_user(request)
     form = QuarantineFilterForm(request.GET, user=user)
     rows = form.apply(Quarantine.objects.restrict(user)).select_related(
         "case__person", "case__grid", "site", "room")
@@ -89,7 +85,7 @@ def quarantine_list(request: HttpRequest) -> HttpResponseBase:
 
 
 def _detail_context(request: HttpRequest, quarantine: Quarantine, **forms: Any) -> dict[str, Any]:
-    user = _user(request)
+    user = area_user(request)
     may_change = can(user, Capability.CHANGE_CASES) and quarantine.ended_on is None
     return {
         "quarantine": quarantine, "person": quarantine.case.person,
@@ -108,19 +104,19 @@ def _detail_context(request: HttpRequest, quarantine: Quarantine, **forms: Any) 
 @login_required
 @require_GET
 def quarantine_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
-    quarantine = get_quarantine_for_user(_user(request), pk)
+    quarantine = get_quarantine_for_user(area_user(request), pk)
     return render(request, "cases/quarantine_detail.html", _detail_context(request, quarantine))
 
 
 @login_required
 @require_POST
 def quarantine_release(request: HttpRequest, pk: int) -> HttpResponseBase:
-    quarantine = get_quarantine_for_user(_user(request), pk)
+    quarantine = get_quarantine_for_user(area_user(request), pk)
     _require(request, Capability.CHANGE_CASES)
     form = ReleaseForm(request.POST)
     if form.is_valid():
         try:
-            q.release(quarantine, by=_user(request), on=form.cleaned_data["on"])
+            q.release(quarantine, by=area_user(request), on=form.cleaned_data["on"])
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -134,13 +130,13 @@ def quarantine_release(request: HttpRequest, pk: int) -> HttpResponseBase:
 @login_required
 @require_POST
 def quarantine_extend(request: HttpRequest, pk: int) -> HttpResponseBase:
-    quarantine = get_quarantine_for_user(_user(request), pk)
+    quarantine = get_quarantine_for_user(area_user(request), pk)
     _require(request, Capability.CHANGE_CASES)
     form = ExtendForm(request.POST)
     if form.is_valid():
         try:
             extended = q.extend(quarantine, form.cleaned_data["exposure_date"],
-                                form.cleaned_data["reason"], by=_user(request))
+                                form.cleaned_data["reason"], by=area_user(request))
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -155,7 +151,7 @@ def quarantine_extend(request: HttpRequest, pk: int) -> HttpResponseBase:
 @require_http_methods(["GET", "POST"])
 def quarantine_start(request: HttpRequest, pk: int) -> HttpResponseBase:
     """Start a quarantine for case `pk` (linked from the case's page)."""
-    user = _user(request)
+    user = area_user(request)
     case = get_case_for_user(user, pk)
     _require(request, Capability.CHANGE_CASES)
     form = StartForm(request.POST or None, user=user)
@@ -194,7 +190,7 @@ def _round_forms(rows: list[followup.TodayRow], day: Any,
 
 def _today_context(request: HttpRequest,
                    bound: tuple[int, str, FollowUpForm] | None = None) -> dict[str, Any]:
-    user, day = _user(request), timezone.localdate()
+    user, day = area_user(request), timezone.localdate()
     raw = request.GET.get("site", "")
     site = _site(request, int(raw)) if raw.isdigit() else None
     rows = followup.site_today(user, site, day) if site else followup.home_today(user, day)
@@ -213,7 +209,7 @@ def followup_today(request: HttpRequest) -> HttpResponseBase:
 @require_POST
 def followup_record(request: HttpRequest, pk: int) -> HttpResponseBase:
     """Record one slot of quarantine `pk`; back to the round (the site's, if one was chosen)."""
-    quarantine = get_quarantine_for_user(_user(request), pk)
+    quarantine = get_quarantine_for_user(area_user(request), pk)
     _require(request, Capability.FOLLOW_UP)
     slot = request.POST.get("slot", "")
     form = FollowUpForm(request.POST, prefix=f"q{pk}-{slot}")
@@ -222,7 +218,7 @@ def followup_record(request: HttpRequest, pk: int) -> HttpResponseBase:
             recorded = followup.record_follow_up(
                 quarantine, day=form.cleaned_data["day"], slot=form.cleaned_data["slot"],
                 temperature=form.temperature_value(), symptoms=form.symptom_text(),
-                by=_user(request))
+                by=area_user(request))
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -255,7 +251,7 @@ def followup_record(request: HttpRequest, pk: int) -> HttpResponseBase:
 @require_http_methods(["GET", "POST"])
 def quarantine_site_rooms(request: HttpRequest, pk: int) -> HttpResponseBase:
     """A site's rooms with their places taken; its quarantines of the people the user sees."""
-    user = _user(request)
+    user = area_user(request)
     site = _site(request, pk)
     may_change = can(user, Capability.CHANGE_SITES)
     form = RoomForm(request.POST or None)
@@ -288,7 +284,7 @@ def quarantine_site_rooms(request: HttpRequest, pk: int) -> HttpResponseBase:
 @login_required
 @require_POST
 def quarantine_room_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
-    user = _user(request)
+    user = area_user(request)
     room = QuarantineRoom.objects.restrict(user).select_related("site").filter(pk=pk).first()
     if room is None:
         raise Http404(_("No such room."))

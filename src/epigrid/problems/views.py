@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from epigrid.areas.access import root_area_for
+from epigrid.areas.access import area_user, root_area_for
 from epigrid.areas.models import Area
 from epigrid.core.access import Capability, can
 from epigrid.core.forms import apply_errors
@@ -38,12 +38,8 @@ from epigrid.problems.forms import (
 from epigrid.problems.models import Problem, ProblemEvent
 
 
-def _user(request: HttpRequest) -> Any:
-    return request.user
-
-
 def _require(request: HttpRequest, capability: Capability) -> None:
-    if not can(_user(request), capability):
+    if not can(area_user(request), capability):
         raise PermissionDenied
 
 
@@ -59,7 +55,7 @@ def area_rates(user: Any, day: Any) -> list[ClosureRate]:
 @login_required
 @require_GET
 def problem_list(request: HttpRequest) -> HttpResponseBase:
-    user = _user(request)
+    user = area_user(request)
     form = FilterForm(request.GET)
     now = timezone.now()
     rows = queries.apply(user, queries.visible(user), form.filters(), now)
@@ -76,7 +72,7 @@ def problem_list(request: HttpRequest) -> HttpResponseBase:
 @login_required
 @require_http_methods(["GET", "POST"])
 def problem_raise(request: HttpRequest) -> HttpResponseBase:
-    user = _user(request)
+    user = area_user(request)
     _require(request, Capability.RAISE_PROBLEMS)
     initial = {"area": request.GET["area"]} if request.GET.get("area", "").isdigit() else None
     form = RaiseForm(request.POST or None, user=user, initial=initial)
@@ -98,7 +94,7 @@ def problem_raise(request: HttpRequest) -> HttpResponseBase:
 
 
 def _detail_context(request: HttpRequest, problem: Problem, **forms: Any) -> dict[str, Any]:
-    user = _user(request)
+    user = area_user(request)
     may_resolve = can(user, Capability.RESOLVE_PROBLEMS)
     open_ = not problem.is_closed
     return {
@@ -120,14 +116,14 @@ def _detail_context(request: HttpRequest, problem: Problem, **forms: Any) -> dic
 @login_required
 @require_GET
 def problem_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
-    problem = get_problem_for_user(_user(request), pk)
+    problem = get_problem_for_user(area_user(request), pk)
     return render(request, "problems/problem_detail.html", _detail_context(request, problem))
 
 
 @login_required
 @require_POST
 def problem_assign(request: HttpRequest, pk: int) -> HttpResponseBase:
-    user = _user(request)
+    user = area_user(request)
     problem = get_problem_for_user(user, pk)
     _require(request, Capability.RESOLVE_PROBLEMS)
     form = AssignForm(request.POST, user=user)
@@ -149,7 +145,7 @@ def problem_assign(request: HttpRequest, pk: int) -> HttpResponseBase:
 @require_POST
 def problem_status(request: HttpRequest, pk: int) -> HttpResponseBase:
     """Change the status; choosing “closed” closes the problem (a note needed, evidence kept)."""
-    user = _user(request)
+    user = area_user(request)
     problem = get_problem_for_user(user, pk)
     _require(request, Capability.RESOLVE_PROBLEMS)
     form = StatusForm(request.POST, request.FILES)
@@ -172,7 +168,7 @@ def problem_status(request: HttpRequest, pk: int) -> HttpResponseBase:
 @login_required
 @require_POST
 def problem_reopen(request: HttpRequest, pk: int) -> HttpResponseBase:
-    user = _user(request)
+    user = area_user(request)
     problem = get_problem_for_user(user, pk)
     _require(request, Capability.RESOLVE_PROBLEMS)
     form = ReopenForm(request.POST)
@@ -192,7 +188,7 @@ def problem_reopen(request: HttpRequest, pk: int) -> HttpResponseBase:
 @require_GET
 def problem_evidence(request: HttpRequest, pk: int, event_id: int) -> HttpResponseBase:
     """The evidence file of a closing step, for those who see the problem."""
-    problem = get_problem_for_user(_user(request), pk)
+    problem = get_problem_for_user(area_user(request), pk)
     event = ProblemEvent.objects.filter(problem=problem, pk=event_id).exclude(
         evidence="").first()
     if event is None:

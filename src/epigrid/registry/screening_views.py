@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from epigrid.areas.access import area_user
 from epigrid.areas.models import Area
 from epigrid.core.access import Capability, can
 from epigrid.registry import nearby, screening
@@ -37,21 +38,16 @@ RECENT_VISITS = 50
 TODAY_LIMIT = 300  # a grid holds a few hundred households; wider scopes narrow by grid
 
 
-def _user(request: HttpRequest) -> Any:
-    """The signed-in user (login_required guards every view here)."""
-    return request.user
-
-
 def _campaign_for(request: HttpRequest, pk: int) -> ScreeningCampaign:
-    found = screening.campaigns_for(_user(request)).filter(pk=pk).first()
+    found = screening.campaigns_for(area_user(request)).filter(pk=pk).first()
     if found is None:
         raise Http404(_("No such campaign."))
     return found
 
 
 def _household_for(request: HttpRequest, campaign: ScreeningCampaign, pk: int) -> Household:
-    found = Household.objects.restrict(_user(request)).within(campaign.area_path).select_related(
-        "grid").filter(pk=pk).first()
+    found = Household.objects.restrict(area_user(request)).within(
+        campaign.area_path).select_related("grid").filter(pk=pk).first()
     if found is None:
         raise Http404(_("No such household."))
     return found
@@ -60,11 +56,11 @@ def _household_for(request: HttpRequest, campaign: ScreeningCampaign, pk: int) -
 @login_required
 @require_GET
 def campaign_list(request: HttpRequest) -> HttpResponseBase:
-    campaigns = screening.campaigns_for(_user(request))
+    campaigns = screening.campaigns_for(area_user(request))
     page = Paginator(campaigns, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "registry/screening_campaign_list.html", {
         "page": page, "today": timezone.localdate(),
-        "may_manage": can(_user(request), Capability.MANAGE_CAMPAIGNS)})
+        "may_manage": can(area_user(request), Capability.MANAGE_CAMPAIGNS)})
 
 
 @login_required
@@ -90,7 +86,7 @@ def campaign_create(request: HttpRequest) -> HttpResponseBase:
 @require_GET
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
     campaign = _campaign_for(request, pk)
-    visits = HouseholdVisit.objects.restrict(_user(request)).filter(
+    visits = HouseholdVisit.objects.restrict(area_user(request)).filter(
         campaign=campaign).select_related("household", "worker").order_by("-visited_at", "-id")
     return render(request, "registry/screening_campaign_detail.html", {
         "campaign": campaign, "visits": visits[:RECENT_VISITS],
@@ -133,7 +129,7 @@ def _grid_filter(request: HttpRequest) -> Area | None:
     raw = request.GET.get("grid", "")
     if not raw.isdigit():
         return None
-    return Area.objects.restrict(_user(request)).filter(pk=int(raw)).first()
+    return Area.objects.restrict(area_user(request)).filter(pk=int(raw)).first()
 
 
 @login_required

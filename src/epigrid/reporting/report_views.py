@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from epigrid.areas.access import may_see_path, root_area_for
+from epigrid.areas.access import area_user, may_see_path, root_area_for
 from epigrid.areas.models import Area, Level
 from epigrid.core.forms import apply_errors
 from epigrid.reporting import reading, report_reading
@@ -35,10 +35,6 @@ from epigrid.reporting.report_forms import SUBMIT, ReportForm
 from epigrid.reporting.report_services import save_report
 
 MISSING_LIMIT = 200  # the completeness page lists at most this many missing areas
-
-
-def _user(request: HttpRequest) -> Any:
-    return request.user
 
 
 def _bad(error: reading.BadQueryError) -> HttpResponse:
@@ -59,7 +55,7 @@ def _parent_id(user: Any, area: Area) -> int | None:
 def report_index(request: HttpRequest) -> HttpResponseBase:
     """My report for today: the form of the user's own town or village, else the completeness
     of the area the user works at."""
-    user = _user(request)
+    user = area_user(request)
     home = root_area_for(user)
     if home is None:
         raise Http404(_("You have no area."))
@@ -71,7 +67,7 @@ def report_index(request: HttpRequest) -> HttpResponseBase:
 @login_required
 @require_GET
 def report_area(request: HttpRequest, area_id: int) -> HttpResponse:
-    user = _user(request)
+    user = area_user(request)
     area = get_report_area_for_user(user, area_id)
     try:
         day = reading.parse_day(request.GET.get("day"))
@@ -86,7 +82,7 @@ def report_area(request: HttpRequest, area_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_edit(request: HttpRequest, area_id: int) -> HttpResponseBase:
-    user = _user(request)
+    user = area_user(request)
     area = get_report_area_for_user(user, area_id)
     if not may_submit_report(user, area):
         raise PermissionDenied(_("You may not write the daily report of %(area)s.")
@@ -126,7 +122,7 @@ def report_edit(request: HttpRequest, area_id: int) -> HttpResponseBase:
 @login_required
 @require_GET
 def report_completeness(request: HttpRequest, area_id: int) -> HttpResponse:
-    user = _user(request)
+    user = area_user(request)
     area = get_report_area_for_user(user, area_id)
     try:
         day = reading.parse_day(request.GET.get("day"))

@@ -20,7 +20,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from epigrid.areas.access import root_area_for
+from epigrid.areas.access import area_user, root_area_for
 from epigrid.areas.models import Area, RiskLevel
 from epigrid.core.access import Capability, can
 from epigrid.core.forms import apply_errors
@@ -33,10 +33,6 @@ from epigrid.reporting.risk_rules import FALLBACK_LEVEL, RISK_AREA_LEVELS, expla
 LEVEL_LIST_LIMIT = 200  # areas listed per level on the map of levels
 
 
-def _user(request: HttpRequest) -> Any:
-    return request.user
-
-
 def get_proposal_for_user(user: Any, pk: int) -> RiskProposal:
     found = (RiskProposal.objects.restrict(user).select_related("area", "decided_by")
              .filter(pk=pk).first())
@@ -46,7 +42,7 @@ def get_proposal_for_user(user: Any, pk: int) -> RiskProposal:
 
 
 def _context(request: HttpRequest, **forms: Any) -> dict[str, Any]:
-    user = _user(request)
+    user = area_user(request)
     decided = request.GET.get("status") == "decided"
     rows = RiskProposal.objects.restrict(user).select_related("area", "decided_by")
     rows = (rows.exclude(status=ProposalStatus.PENDING) if decided
@@ -72,7 +68,7 @@ def risk_proposals(request: HttpRequest) -> HttpResponseBase:
 @login_required
 @require_POST
 def risk_confirm(request: HttpRequest, pk: int) -> HttpResponseBase:
-    user = _user(request)
+    user = area_user(request)
     proposal = get_proposal_for_user(user, pk)
     if not can(user, Capability.CHANGE_RISK):
         raise PermissionDenied(_("Your role may not change risk levels."))
@@ -93,7 +89,7 @@ def risk_confirm(request: HttpRequest, pk: int) -> HttpResponseBase:
 @login_required
 @require_POST
 def risk_override(request: HttpRequest, pk: int) -> HttpResponseBase:
-    user = _user(request)
+    user = area_user(request)
     proposal = get_proposal_for_user(user, pk)
     if not can(user, Capability.CHANGE_RISK):
         raise PermissionDenied(_("Your role may not change risk levels."))
@@ -119,7 +115,7 @@ def risk_override(request: HttpRequest, pk: int) -> HttpResponseBase:
 def risk_levels(request: HttpRequest) -> HttpResponseBase:
     """The current levels of the towns and villages the user sees: counts, then the areas of
     each level (high first)."""
-    user = _user(request)
+    user = area_user(request)
     root = root_area_for(user)
     if root is None:
         raise Http404(_("You have no area."))
