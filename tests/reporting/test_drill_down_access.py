@@ -5,7 +5,9 @@ beds. Xiao, a volunteer of town A, and Lu, of the logistics team, read the same 
 the town's officer: on the figure page, the daily report, the dashboard and its API, the dispatch
 meeting. The case figures' lists name persons (VIEW_CASES, which neither has): their figures are
 shown without a link, where Alice's open the cases app's records. The passages, beds and
-households keep their links for everyone. One rule, on the metric (`Metric.capability`, read by
+households keep their links for everyone. The care figures of waiting patients link to the
+waiting list and the transfer plan, which name them (VIEW_CASES too): unlinked for Xiao and Lu,
+while the free beds keep theirs. One rule, on the metric (`Metric.capability`, read by
 `Metric.url`): no page offers a link that answers 403.
 """
 
@@ -34,6 +36,10 @@ from tests.reporting.helpers import care_today, passages_today, screening_today
 
 RECORDS = "/records/"  # the cases app's lists behind a case figure
 CASE_CODES = ("new_confirmed", "current_confirmed", "current_suspected")
+# The care figures whose lists (the waiting list, the transfer plan) name patients.
+CARE_PATIENT_CODES = ("awaiting_admission", "waiting_over_24h", "longest_wait_hours",
+                      "admitted_today")
+AWAITING = "/care/beds/awaiting/"
 
 
 def today() -> datetime.date:
@@ -52,13 +58,16 @@ class MetricRuleTests(SimpleTestCase):
     def test_it_puts_the_case_lists_behind_view_cases_and_nothing_else(self) -> None:
         for metric in metrics.all_metrics():
             with self.subTest(code=metric.code):
-                expected = Capability.VIEW_CASES if metric.family == "cases" else None
+                names_persons = metric.family == "cases" or metric.code in CARE_PATIENT_CODES
+                expected = Capability.VIEW_CASES if names_persons else None
                 self.assertEqual(metric.capability, expected)
 
     def test_it_gives_the_link_by_the_viewers_role_and_without_a_viewer_no_case_link(
             self) -> None:
         case_figure = metrics.get_metric("new_confirmed")
+        awaiting = metrics.get_metric("awaiting_admission")
         passages = metrics.get_metric("passages_in")
+        free_beds = metrics.get_metric("free_beds_icu")
         day = datetime.date(2020, 2, 1)
         for role, sees_cases in ((Role.AREA_OFFICER, True), (Role.MEDICAL, True),
                                  (Role.GRID_WORKER, True), (Role.VOLUNTEER, False),
@@ -66,8 +75,11 @@ class MetricRuleTests(SimpleTestCase):
             with self.subTest(role=role):
                 viewer = User(role=role)
                 self.assertEqual(case_figure.url(1, day, viewer) is not None, sees_cases)
+                self.assertEqual(awaiting.url(1, day, viewer) is not None, sees_cases)
                 self.assertIsNotNone(passages.url(1, day, viewer))
+                self.assertIsNotNone(free_beds.url(1, day, viewer))
         self.assertIsNone(case_figure.url(1, day, None))  # a file: read by anyone
+        self.assertIsNone(awaiting.url(1, day, None))
         self.assertIsNotNone(passages.url(1, day, None))
 
 
@@ -108,15 +120,17 @@ class DrillDownAccessTests(BaseTestCase):
                 rows = self.rows(response)
                 self.assertEqual((rows["current_confirmed"].value,
                                   rows["current_suspected"].value), (2, 1))
-                for code in CASE_CODES:
+                self.assertEqual(rows["awaiting_admission"].value, 2)
+                for code in (*CASE_CODES, *CARE_PATIENT_CODES):
                     self.assertIsNone(rows[code].url)
                 body = response.content.decode()
                 self.assertNotIn(RECORDS, body)
+                self.assertNotIn(AWAITING, body)
                 row = re.search(r'id="figure-current_confirmed">(.*?)</tr>', body, re.S)
                 assert row is not None
                 self.assertIn('<td class="num">2</td>', row.group(1))
                 # The figures whose lists they may open keep their links.
-                for code in ("passages_in", "households_registered", "awaiting_admission"):
+                for code in ("passages_in", "households_registered", "free_beds_icu"):
                     self.assertIsNotNone(rows[code].url)
                     self.assertIn(f'href="{escape(rows[code].url)}"', body)
 
@@ -128,12 +142,15 @@ class DrillDownAccessTests(BaseTestCase):
             with self.subTest(code=code):
                 self.assertEqual(rows[code].url, records_url(w.town_a.pk, code))
                 self.assertContains(response, f'href="{escape(records_url(w.town_a.pk, code))}"')
+        self.assertEqual(rows["awaiting_admission"].url, f"{AWAITING}?area={w.town_a.pk}")
+        self.assertEqual(rows["admitted_today"].url,
+                         reverse("care:plan_area", args=(w.town_a.pk,)))
 
     def test_no_link_a_viewer_is_given_answers_403(self) -> None:
         w = self.world
         staff = east_road_staff(w)
         for user, area in ((self.volunteer, w.town_a), (self.logistics, w.town_a),
-                           (staff, w.village_a1), (w.alice, w.town_a)):
+                           (staff, w.village_a1), (w.alice, w.town_a), (w.medic, w.town_a)):
             client = self.client_for(user)
             rows = self.rows(client.get(figure_page(area.pk)))
             for code, row in rows.items():
@@ -169,7 +186,8 @@ class DrillDownAccessTests(BaseTestCase):
 
     def test_the_dashboard_and_its_api_give_no_case_link_to_the_volunteer(self) -> None:
         w = self.world
-        query = "metric=new_confirmed,passages_in&trend=current_confirmed&map=current_confirmed"
+        query = ("metric=new_confirmed,passages_in,awaiting_admission&trend=current_confirmed"
+                 "&map=current_confirmed")
         page = reverse("dashboards:area", args=(w.town_a.pk,)) + f"?{query}"
         api = reverse("api:dashboard", args=(w.town_a.pk,)) + f"?{query}&geo=false"
         for user, linked in ((self.volunteer, False), (self.logistics, False), (w.alice, True)):
@@ -180,12 +198,15 @@ class DrillDownAccessTests(BaseTestCase):
                     figures = {f["code"]: f for f in data["figures"]}
                     self.assertEqual(figures["new_confirmed"]["value"], 0)  # counted, shown
                     self.assertEqual(figures["new_confirmed"]["url"] is not None, linked)
+                    self.assertEqual(figures["awaiting_admission"]["value"], 2)
+                    self.assertEqual(figures["awaiting_admission"]["url"] is not None, linked)
                     self.assertIsNotNone(figures["passages_in"]["url"])
                     trend_urls = [u for s in data["trend"]["series"] for u in s["urls"]]
                     self.assertEqual(any(trend_urls), linked)
                     self.assertEqual(any(c["url"] for c in data["map"]["areas"]), linked)
             body = client.get(page).content.decode()
             self.assertEqual(RECORDS in body, linked)
+            self.assertEqual(AWAITING in body, linked)
 
     def test_the_meeting_gives_the_volunteer_only_links_that_open(self) -> None:
         w = self.world

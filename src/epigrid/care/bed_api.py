@@ -3,7 +3,9 @@ area totals, the EDXL-HAVE 2.0 and JSON exports, and the patients awaiting a bed
 
 Rows come through `restrict(user)`; lists page by key (core.api). Updates and requests call
 care.beds, whose refusals answer 422 with the field named (a count above the total names
-`occupied` or `reserved`).
+`occupied` or `reserved`). The beds and the waiting figures are counts, open to everyone in the
+area; the routes of the waiting list name patients and their cases, so they need VIEW_CASES
+(403 otherwise, whatever the id), as the cases app's routes.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from epigrid.areas.api import visible_area
 from epigrid.areas.models import Area, Facility
 from epigrid.care import beds, have
 from epigrid.care.models import AdmissionRequest, BedStock, BedType
+from epigrid.cases.access import view_cases_operation
 from epigrid.cases.models import Case, Severity
 from epigrid.cases.states import Category
 from epigrid.core import audit
@@ -36,6 +39,9 @@ from epigrid.core.api import (
 )
 
 router = Router(tags=["care beds"])
+# The waiting list's routes (same prefix, mounted on `router` below): VIEW_CASES or 403.
+patients = Router()
+patients.add_decorator(view_cases_operation)
 
 
 # --- schemas ---------------------------------------------------------------------------------
@@ -270,8 +276,8 @@ def _requests(user: ScopedUser) -> QuerySet[AdmissionRequest]:
                                                                   "pickup_area")
 
 
-@router.get("/requests", response=Page[RequestOut],
-            summary="Patients awaiting a bed (pending requests), by id")
+@patients.get("/requests", response=Page[RequestOut],
+              summary="Patients awaiting a bed (pending requests), by id")
 def list_requests(request: HttpRequest, filters: Query[RequestFilters],
                   page: Query[PageParams]) -> dict[str, Any]:
     user = api_user(request)
@@ -290,13 +296,13 @@ def request_figures(request: HttpRequest, area: int | None = None) -> dict[str, 
     return beds.awaiting_figures(user, found)
 
 
-@router.get("/requests/{id}", response=RequestOut, summary="One admission request")
+@patients.get("/requests/{id}", response=RequestOut, summary="One admission request")
 def get_request(request: HttpRequest, id: int) -> AdmissionRequest:
     user = api_user(request)
     return get_object_for_user(_requests(user), user, id)
 
 
-@router.post("/requests", response={201: RequestOut}, summary="Put a case on the waiting list")
+@patients.post("/requests", response={201: RequestOut}, summary="Put a case on the waiting list")
 def create_request(request: HttpRequest, payload: RequestIn) -> Status[AdmissionRequest]:
     user = api_user(request)
     case = get_object_for_user(Case.objects.select_related("grid"), user, payload.case_id)
@@ -312,7 +318,7 @@ def create_request(request: HttpRequest, payload: RequestIn) -> Status[Admission
     return Status(201, _requests(user).get(pk=made.pk))
 
 
-@router.post("/requests/{id}/cancel", response=RequestOut, summary="Cancel a waiting request")
+@patients.post("/requests/{id}/cancel", response=RequestOut, summary="Cancel a waiting request")
 def cancel(request: HttpRequest, id: int) -> AdmissionRequest:
     user = api_user(request)
     found = get_object_for_user(_requests(user), user, id)
@@ -320,3 +326,7 @@ def cancel(request: HttpRequest, id: int) -> AdmissionRequest:
         require(user, Capability.PLAN_TRANSFERS)
     beds.cancel_request(found, user)
     return _requests(user).get(pk=found.pk)
+
+
+# `router`'s own routes come first in the URLs: /requests/figures is not read as an id.
+router.add_router("", patients)

@@ -3,7 +3,8 @@ short form, the EDXL-HAVE and JSON downloads, the patients awaiting a bed with t
 from a case, and the transfer dashboard.
 
 Areas, facilities, cases and requests come through `restrict(user)` (missing and forbidden are
-the same 404); writes call care.beds, whose refusals come back on the form's fields.
+the same 404); writes call care.beds, whose refusals come back on the form's fields. The pages
+naming patients need VIEW_CASES (bed_urls); the others link to them only for those who have it.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from epigrid.care.bed_forms import (
     RequestForm,
 )
 from epigrid.care.models import AdmissionRequest, BedStock
-from epigrid.cases.access import get_case_for_user
+from epigrid.cases.access import get_case_for_user, may_view_cases
 from epigrid.core import audit
 from epigrid.core.access import Capability, can
 from epigrid.core.forms import apply_errors
@@ -94,7 +95,7 @@ def bed_area(request: HttpRequest, area_id: int) -> HttpResponse:
         "children": Area.objects.restrict(user).filter(parent=area).order_by("name"),
         "stale_hours": settings.BEDS_STALE_HOURS,
         "may_update": can(user, Capability.UPDATE_BEDS),
-        "may_export": can(user, Capability.EXPORT)})
+        "may_export": can(user, Capability.EXPORT), "may_view_cases": may_view_cases(user)})
 
 
 @login_required
@@ -253,4 +254,5 @@ def dashboard_area(request: HttpRequest, area_id: int) -> HttpResponse:
         "map": dashboard.map_data(found["facilities"]),
         "map_labels": {"free": _("free beds"), "beds": _("beds"), "stale": _("stale figures"),
                        "longitude": _("longitude"), "latitude": _("latitude")},
-        "children": Area.objects.restrict(user).filter(parent=area).order_by("name")})
+        "children": Area.objects.restrict(user).filter(parent=area).order_by("name"),
+        "may_view_cases": may_view_cases(user)})

@@ -2,8 +2,11 @@
 read the current one, its transfers and unplaced patients, move a transfer on, override one,
 and the progress snapshots.
 
-Reading needs only the area in scope; computing, moving and overriding need PLAN_TRANSFERS.
-Refusals of the services answer 422 with the field named.
+Reading a plan's counts and the snapshots needs only the area in scope; the transfers and the
+unplaced are rows of patients (masked names, case ids), so they and the routes answering a
+transfer need VIEW_CASES (403 otherwise, whatever the id), as the cases app's routes.
+Computing, moving and overriding need PLAN_TRANSFERS. Refusals of the services answer 422 with
+the field named.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from epigrid.care.models import (
     Unplaced,
 )
 from epigrid.care.plan_documents import masked
+from epigrid.cases.access import view_cases_operation
 from epigrid.core.access import Capability
 from epigrid.core.api import (
     Page,
@@ -36,6 +40,9 @@ from epigrid.core.api import (
 )
 
 router = Router(tags=["care plans"])
+# The routes naming patients (same prefix, mounted on `router` below): VIEW_CASES or 403.
+patients = Router()
+patients.add_decorator(view_cases_operation)
 
 
 class PlanOut(Schema):
@@ -142,8 +149,8 @@ def current(request: HttpRequest, area_id: int) -> PlanOut:
     return plan_out(plan)
 
 
-@router.get("/plans/{int:plan_id}/transfers", response=Page[TransferOut],
-            summary="A plan's transfers (those of the patients you may see), by id")
+@patients.get("/plans/{int:plan_id}/transfers", response=Page[TransferOut],
+              summary="A plan's transfers (those of the patients you may see), by id")
 def transfers(request: HttpRequest, plan_id: int,
               params: Query[PageParams]) -> dict[str, object]:
     user = api_user(request)
@@ -155,8 +162,8 @@ def transfers(request: HttpRequest, plan_id: int,
     return page
 
 
-@router.get("/plans/{int:plan_id}/unplaced", response=list[UnplacedOut],
-            summary="The patients a plan could not place, and why")
+@patients.get("/plans/{int:plan_id}/unplaced", response=list[UnplacedOut],
+              summary="The patients a plan could not place, and why")
 def unplaced(request: HttpRequest, plan_id: int) -> list[UnplacedOut]:
     user = api_user(request)
     plan = get_object_for_user(TransferPlan, user, plan_id)
@@ -167,8 +174,8 @@ def unplaced(request: HttpRequest, plan_id: int) -> list[UnplacedOut]:
             for u in rows]
 
 
-@router.post("/{int:transfer_id}/status", response=TransferOut,
-             summary="Move a transfer on (dispatched, arrived, admitted or failed)")
+@patients.post("/{int:transfer_id}/status", response=TransferOut,
+               summary="Move a transfer on (dispatched, arrived, admitted or failed)")
 def set_status(request: HttpRequest, transfer_id: int, data: StatusIn) -> TransferOut:
     transfer = _transfer(request, transfer_id)
     plans.set_transfer_status(transfer, data.status, api_user(request), data.at)
@@ -176,8 +183,8 @@ def set_status(request: HttpRequest, transfer_id: int, data: StatusIn) -> Transf
         "request__case__person", "facility").get(pk=transfer.pk))
 
 
-@router.post("/{int:transfer_id}/override", response=TransferOut,
-             summary="Send a planned patient to another facility and bed type, with a reason")
+@patients.post("/{int:transfer_id}/override", response=TransferOut,
+               summary="Send a planned patient to another facility and bed type, with a reason")
 def override(request: HttpRequest, transfer_id: int, data: OverrideIn) -> TransferOut:
     transfer = _transfer(request, transfer_id)
     user = api_user(request)
@@ -195,3 +202,6 @@ def snapshots(request: HttpRequest, area_id: int) -> list[SnapshotOut]:
                         dispatched=s.dispatched, admitted=s.admitted,
                         waiting_over_24h=s.waiting_over_24h)
             for s in ProgressSnapshot.objects.filter(area=area).order_by("-at")[:100]]
+
+
+router.add_router("", patients)

@@ -1,9 +1,10 @@
 """Plan pages 转运收治: an area's current plan (compute button, transfers by vehicle batch with
 their status buttons, the unplaced and why, the XLSX and DOCX downloads) and the override form.
 
-Anyone who sees the area sees its plan; computing, moving a transfer on and overriding need
-PLAN_TRANSFERS. Plans, transfers and areas come through `restrict(user)` (missing and forbidden
-are the same 404); writes call care.plans, whose refusals come back as messages or on fields.
+Who sees the area and its cases (VIEW_CASES, checked for every page in plan_urls) sees its
+plan; computing, moving a transfer on and overriding need PLAN_TRANSFERS. Plans, transfers and
+areas come through `restrict(user)` (missing and forbidden are the same 404); writes call
+care.plans, whose refusals come back as messages or on fields.
 """
 
 from __future__ import annotations

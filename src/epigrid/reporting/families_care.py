@@ -5,6 +5,10 @@ Three GROUP BY queries: the waiting list by the patients' area path (as the care
 waiting or planned, not yet on the way), the day's admissions by the transfers' area path, and
 the free beds by the facilities' area path and bed type. The waiting list and the beds are states
 without history (`snapshot`): they are counted for today only, at the moment of the count.
+
+The waiting list and the transfer plan behind the patients' figures name patients and their
+cases: only a viewer with VIEW_CASES gets their link (`Metric.capability`). The free beds link
+to the beds of the area, open to everyone who sees it.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from epigrid.care.beds import ADMIT_ALL_HOURS, ON_THE_WAY
 from epigrid.care.models import AdmissionRequest, BedStock, BedType, Transfer
 from epigrid.care.plan_inputs import PENDING
 from epigrid.cases.figures import day_bounds
+from epigrid.core.access import Capability
 from epigrid.reporting.metrics import (
     DrillDown,
     Family,
@@ -94,18 +99,21 @@ def _bed_metric(bed_type: str, name: Promise) -> Metric:
                     "entered them."), snapshot=True, drill_down=_beds(bed_type))
 
 
+PATIENTS = Capability.VIEW_CASES  # what the waiting list and the transfer plan take
+
 FAMILY = register(Family(key="care", name=_("Admission and beds"), order=40, compute=compute,
                          metrics=(
     Metric("awaiting_admission", _("Awaiting admission"), Unit.PERSONS, Rollup.LATEST,
            _("Patients waiting for a bed and not yet on their way."), snapshot=True,
-           drill_down=_awaiting),
+           drill_down=_awaiting, capability=PATIENTS),
     Metric("waiting_over_24h", _("Waiting over 24 h"), Unit.PERSONS, Rollup.LATEST,
            _("Patients awaiting admission for more than 24 hours (admit all 应收尽收)."),
-           snapshot=True, drill_down=_over_24h),
+           snapshot=True, drill_down=_over_24h, capability=PATIENTS),
     Metric("longest_wait_hours", _("Longest wait"), Unit.HOURS, Rollup.MAX,
            _("The longest wait of a patient awaiting admission, in whole hours."),
-           snapshot=True, drill_down=_over_24h),
+           snapshot=True, drill_down=_over_24h, capability=PATIENTS),
     Metric("admitted_today", _("Admitted today"), Unit.PERSONS, Rollup.SUM,
-           _("Transfers that ended in an admission on the day."), drill_down=_transfers),
+           _("Transfers that ended in an admission on the day."), drill_down=_transfers,
+           capability=PATIENTS),
     *(_bed_metric(bed_type, name) for bed_type, name in BED_NAMES.items()),
 )))
