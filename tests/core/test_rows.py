@@ -3,6 +3,8 @@ selected, and their queries counted like the ORM's."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -52,3 +54,26 @@ class RowsTests(BaseTestCase):
             cursor.execute("SELECT count(*) FROM pg_prepared_statements "
                            "WHERE statement LIKE %s", ["%areas_checkpoint%"])
             assert cursor.fetchone()[0] >= 1
+
+    def test_postgresql_keeps_one_binding_cursor_per_connection(self) -> None:
+        """A cursor serves every query of its connection; another connection (Django's after
+        reconnecting) gets a cursor of its own, as does a closed cursor's connection."""
+        if connection.vendor != "postgresql":
+            self.skipTest("PostgreSQL only")
+        import psycopg
+
+        from epigrid.core.rows import _binary_cursor
+
+        connection.ensure_connection()
+        db = SimpleNamespace(connection=connection.connection)
+        first = _binary_cursor(db)
+        assert _binary_cursor(db) is first and first.connection is connection.connection
+        params = connection.get_connection_params()
+        with psycopg.connect(**params) as other:
+            db.connection = other
+            second = _binary_cursor(db)
+            assert second is not first and second.connection is other
+            second.execute("SELECT %b::int", [7])
+            assert second.fetchall() == [(7,)]
+            second.close()
+            assert _binary_cursor(db) is not second

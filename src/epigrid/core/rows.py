@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Model
 
 ModelT = TypeVar("ModelT", bound=Model)
@@ -46,27 +46,28 @@ class Columns(Generic[ModelT]):
         return ", ".join(f"{quote(self.alias)}.{quote(field.column)}"
                          for field in self.fields)
 
-    def _converters_now(self) -> list[tuple[int, list[Converter], Any]]:
-        found = self._converters.get(connection.vendor)
+    def _converters_now(self, db: Any) -> list[tuple[int, list[Converter], Any]]:
+        found = self._converters.get(db.vendor)
         if found is None:
             found = []
             for index, field in enumerate(self.fields):
                 column = field.get_col(self.alias)
-                converters = [*connection.ops.get_db_converters(column),
-                              *column.get_db_converters(connection)]
+                converters = [*db.ops.get_db_converters(column),
+                              *column.get_db_converters(db)]
                 if converters:
                     found.append((index, converters, column))
-            self._converters[connection.vendor] = found
+            self._converters[db.vendor] = found
         return found
 
     def instance(self, values: Sequence[Any]) -> ModelT:
         """The model instance of these values (in the order of `sql()`), as loaded from the
         database: saving it updates the row, the fields not selected load when read."""
+        db = connections[DEFAULT_DB_ALIAS]  # the proxy `connection` looks it up at every use
         row = list(values)
-        for index, converters, column in self._converters_now():
+        for index, converters, column in self._converters_now(db):
             for convert in converters:
-                row[index] = convert(row[index], column, connection)
-        return self.model.from_db(connection.alias, self.attnames, row)
+                row[index] = convert(row[index], column, db)
+        return self.model.from_db(db.alias, self.attnames, row)
 
 
 def fetch_all(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
@@ -88,15 +89,29 @@ def execute_binary(sql: str, params: Sequence[Any], fetch: bool = False) -> list
     """`sql` on Django's PostgreSQL connection through a plain psycopg cursor (server-side
     binding: `%b` sends a value in binary, `%s` as psycopg sees fit), with Django's error
     classes and its query log."""
-    import psycopg
-
-    connection.ensure_connection()
-    connection.validate_no_broken_transaction()
+    db = connections[DEFAULT_DB_ALIAS]  # once: the proxy `connection` looks it up at every use
+    db.ensure_connection()
+    db.validate_no_broken_transaction()
     started = time.monotonic()
     try:
-        with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        with db.wrap_database_errors:
+            cursor = _binary_cursor(db)
             cursor.execute(sql, params)
             return cursor.fetchall() if fetch else None
     finally:
-        if connection.queries_logged:
-            connection.queries_log.append({"sql": sql, "time": f"{time.monotonic() - started:.3f}"})
+        if db.queries_logged:
+            db.queries_log.append({"sql": sql, "time": f"{time.monotonic() - started:.3f}"})
+
+
+def _binary_cursor(db: Any) -> Any:
+    """The psycopg cursor of Django's connection `db` (one per connection, kept while it
+    lives): a fresh cursor per query would look up every parameter's dumper and every column's
+    loader again, which cost more CPU than the rest of a one-row query's client side. A
+    reconnection (another psycopg connection) gets a cursor of its own."""
+    import psycopg
+
+    cursor: psycopg.Cursor[Any] | None = getattr(db, "_epigrid_binary_cursor", None)
+    if cursor is None or cursor.closed or cursor.connection is not db.connection:
+        cursor = psycopg.Cursor(db.connection)
+        db._epigrid_binary_cursor = cursor
+    return cursor
