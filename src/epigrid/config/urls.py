@@ -4,6 +4,8 @@ from django.urls import include, path
 from epigrid.config.api import api
 
 urlpatterns = [
+    # First: Django tries the patterns in order, and devices call the API every second each.
+    path("api/", api.urls),
     path("", include("epigrid.web.urls")),
     path("accounts/", include("epigrid.accounts.urls")),
     path("areas/", include("epigrid.areas.urls")),
@@ -19,7 +21,6 @@ urlpatterns = [
     path("briefing/", include("epigrid.briefing.urls")),
     path("imports/", include("epigrid.core.imports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]
 
