@@ -122,3 +122,14 @@ class LoggableCheckpointTests(BaseTestCase):
                 "East Road Checkpoint", w.village_a1.path, True)
         with self.assertNumQueries(1):  # deferred, as with .only()
             assert str(found.latitude) == "30.600000"
+
+
+class PassageIndexTests(BaseTestCase):
+    def test_a_passage_s_checkpoint_is_indexed_once_leading_the_time_index(self) -> None:
+        """Every stored passage pays for each index: the checkpoint's own one is left out, the
+        (checkpoint, at) index serves look-ups by checkpoint."""
+        with connection.cursor() as cursor:
+            found = connection.introspection.get_constraints(cursor, Passage._meta.db_table)
+        indexed = [tuple(c["columns"]) for c in found.values()
+                   if c["index"] and c["columns"] and c["columns"][0] == "checkpoint_id"]
+        assert indexed == [("checkpoint_id", "at")]

@@ -158,3 +158,22 @@ class RecordingTests(BaseTestCase):
                                                           item(temperature="38.0")])
         decisions = dict(Passage.objects.values_list("pk", "decision"))
         assert (decisions[low.id], decisions[high.id]) == ("pass", "fever")
+
+    def test_one_passage_is_stored_as_a_batch_stores_it(self) -> None:
+        """PostgreSQL stores a lone passage through plain values, a batch through arrays: the
+        rows must not differ but for their own ids."""
+        w = self.world
+        fields = {"kind": "vehicle", "plate": "鄂A12345", "passengers": 3, "direction": "out",
+                  "temperature": "36.84", "origin": "Wuchang", "destination": "Home",
+                  "destination_area_id": w.village_a1.pk, "decision": "turned_back",
+                  "name": "Wang", "id_number": ID_A,
+                  "at": (timezone.now() - datetime.timedelta(minutes=5)).isoformat()}
+        alone = record_passage(self.staff, self.cp, item(**fields))
+        batched = record_passages(self.staff, self.cp, [item(**fields), item()])[0]
+        assert (alone.result, batched.result) == ("stored", "stored")
+        skipped = {"id", "client_id", "id_number_enc", "received_at"}  # the seal is randomized
+        names = [f.attname for f in Passage._meta.concrete_fields if f.attname not in skipped]
+        one, other = (Passage.objects.values(*names).get(pk=pk) for pk in (alone.id, batched.id))
+        assert one == other
+        assert (one["temperature"], one["person_id"], one["passengers"]) == (
+            Decimal("36.8"), w.person_a.pk, 3)
