@@ -205,8 +205,10 @@ class DutyApiTests(BaseTestCase):
         listed = client.get(f"/api/duty/areas/{w.district.pk}/gaps").json()
         assert {row["checkpoint_name"] for row in listed} == {"East Road Checkpoint",
                                                               "West Gate Checkpoint"}
+        # The two days ending on the shift's last day hold all of it, even when it runs past
+        # midnight (a test at 21:00-23:59 local time).
         hours = client.get(f"/api/duty/areas/{w.district.pk}/hours",
-                           {"day": now.date().isoformat(), "days": "2"}).json()
+                           {"day": (now + 4 * H).date().isoformat(), "days": "2"}).json()
         assert hours == [{"person": {"id": self.people["ma"].pk, "name": "Hua Ma",
                                      "phone_masked": "137****0001"}, "shifts": 1,
                           "hours": 4.0}]
