@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime
 import unicodedata
 from collections.abc import Sequence
+from functools import cached_property
 from typing import Any
 
 from django.utils import timezone
@@ -26,7 +27,6 @@ from epigrid.cases import lab_bulk
 from epigrid.cases.lab_parsing import check_times, parse_result, parse_time
 from epigrid.cases.labs import NAME_MAX, SAMPLE_ID_MAX
 from epigrid.cases.models import Lab, LabTest
-from epigrid.core import crypto
 from epigrid.core.access import Capability
 from epigrid.core.identity import mask_id_number
 from epigrid.core.imports import parsers
@@ -34,6 +34,7 @@ from epigrid.core.imports.base import INVALID, Cells, CleanRow, Importer, WriteR
 from epigrid.core.imports.errors import RowError
 from epigrid.core.imports.readers import ImportColumn, RawRow
 from epigrid.registry import roster_parsing
+from epigrid.registry.fields import Sealer
 from epigrid.registry.services import ID_FIELD
 
 R = LabTest.Result
@@ -87,6 +88,10 @@ class LabResultImporter(Importer):
         self.positives: list[tuple[int, str]] = []  # written this run, for the caller to count
         self._times: dict[str, datetime.datetime] = {}  # raw text -> parsed time (see _time)
 
+    @cached_property
+    def id_sealer(self) -> Sealer:  # made on first use: a missing key fails inside the run
+        return Sealer(ID_FIELD, mask_id_number)
+
     # --- what a batch refers to ------------------------------------------------------------
 
     def _lab_map(self) -> dict[str, tuple[int, str]]:
@@ -116,7 +121,7 @@ class LabResultImporter(Importer):
                 parsed[row.number] = error
                 continue
             if found is not None:
-                parsed[row.number] = (found[0], *_seal(found[0]))
+                parsed[row.number] = (found[0], *self.id_sealer.seal(found[0]))
         return parsed
 
     def prepare(self, rows: Sequence[RawRow]) -> None:
@@ -202,8 +207,7 @@ class LabResultImporter(Importer):
         found = self._parsed.get(cells.row.number)
         if isinstance(found, parsers.CellError):
             cells.error("id_number", found.message)
-            return "", "", _UNSEALED
-        if found is None:
+        if found is None or isinstance(found, parsers.CellError):
             return "", "", _UNSEALED
         return found[0], found[2], found[1:]
 
@@ -263,12 +267,6 @@ class LabResultImporter(Importer):
         if person is None:
             return None, M.UNMATCHED, data["lab"][1]
         return person[0], M.MATCHED, person[1]
-
-
-def _seal(value: str) -> tuple[str, str, str]:
-    """An ID's stored columns: ciphertext, keyed hash, masked form."""
-    return (crypto.encrypt(value, ID_FIELD), crypto.keyed_hash(value, ID_FIELD),
-            mask_id_number(value))
 
 
 def _sample_id(raw: str) -> str:
