@@ -4,6 +4,7 @@ a resend changes nothing, a positive row runs the workflow."""
 from __future__ import annotations
 
 from typing import Any
+from unittest import mock
 
 from django.core.exceptions import PermissionDenied
 from django.test import override_settings
@@ -11,15 +12,18 @@ from django.utils import translation
 
 from epigrid.accounts.services import create_user
 from epigrid.alerts.models import Notice
+from epigrid.cases.importers import LabResultImporter
 from epigrid.cases.models import Case, LabTest
 from epigrid.cases.states import State
 from epigrid.core.access import Role
 from epigrid.core.imports.runner import run_import
 from epigrid.core.models import ImportRun
+from epigrid.registry import services
 from tests.base import PASSWORD, BaseTestCase
 from tests.cases.lab_helpers import (
     ID_A,
     ID_A2,
+    ID_B,
     ID_BAD_CHECK,
     ID_NOBODY,
     hours_ago,
@@ -63,6 +67,19 @@ class LabImportTests(BaseTestCase):
                          (M.UNMATCHED, R.PENDING, self.world.town_a.path))
         self.assertEqual(tests["S1"].id_number_masked, "420102********001X")
         self.assertEqual(tests["S1"].id_number_hash, self.world.person_a.id_number_hash)
+
+    def test_it_matches_the_same_from_memory_as_by_probes(self) -> None:
+        w = self.world
+        services.create_person(  # ID_A2 in a second household: nobody's result
+            grid=w.grid_a1_2, household=services.create_household(
+                grid=w.grid_a1_2, address="No. 1, Elm Row"), name="Wang Lei", id_number=ID_A2)
+        rows = [row(f"S{n}", number) for n, number in enumerate((ID_A, ID_A2, ID_B, ID_NOBODY))]
+        with mock.patch.object(LabResultImporter, "index_after", 1), \
+                mock.patch.object(LabResultImporter, "index_share", 0):
+            run = self.run_sheet(rows)
+        self.assertEqual((run.rows_created, run.rows_failed), (4, 0))
+        found = dict(LabTest.objects.values_list("sample_id", "person_id"))
+        self.assertEqual(found, {"S0": w.person_a.pk, "S1": None, "S2": w.person_b.pk, "S3": None})
 
     def test_it_names_the_row_and_column_of_each_bad_cell_and_keeps_the_rest(self) -> None:
         run = self.run_sheet([

@@ -35,6 +35,7 @@ from epigrid.core.imports.errors import RowError
 from epigrid.core.imports.readers import ImportColumn, RawRow
 from epigrid.registry import roster_parsing
 from epigrid.registry.fields import Sealer
+from epigrid.registry.hash_index import PersonMatcher
 from epigrid.registry.services import ID_FIELD
 
 R = LabTest.Result
@@ -71,6 +72,11 @@ class LabResultImporter(Importer):
     columns = LAB_COLUMNS
     capability = Capability.LAB_RESULTS
 
+    # A sheet that has asked for 100,000 IDs, a tenth of its scope's registry or more, is
+    # matched from memory from then on (registry.hash_index): cheaper than a probe per ID.
+    index_after = 100_000
+    index_share = 0.1
+
     def __init__(self, user: Any) -> None:
         super().__init__(user)
         # One zone object for every time of the run: parsing skips the per-cell look-up, and
@@ -84,6 +90,8 @@ class LabResultImporter(Importer):
         self._parsed: dict[int, Parsed] = {}  # row -> (ID, *sealed) or the ID's error
         self._ahead: dict[tuple[int, int], dict[int, Parsed]] = {}  # read_ahead()'s batches
         self._persons: dict[str, tuple[int, str] | None] = {}
+        self._matcher = PersonMatcher(self.scope_path, self.unrestricted, self._probe,
+                                      after=self.index_after, share=self.index_share)
         self._stored: dict[tuple[int, str], lab_bulk.Stored] = {}
         self.positives: list[tuple[int, str]] = []  # written this run, for the caller to count
         self._times: dict[str, datetime.datetime] = {}  # raw text -> parsed time (see _time)
@@ -129,10 +137,13 @@ class LabResultImporter(Importer):
         ahead = self._ahead.pop((rows[0].number, len(rows)), None) if rows else None
         self._parsed = ahead if ahead is not None else self._read_ids(rows)
         hashes = {found[2] for found in self._parsed.values() if isinstance(found, tuple)}
-        self._persons = lab_bulk.persons_by_hash(hashes, self.scope_path, self.unrestricted)
+        self._persons = self._matcher.find(hashes)
         keys = {(labs[code][0], row.values.get("sample_id", "").strip()) for row in rows
                 if (code := row.values.get("lab_code", "").strip()) in labs}
         self._stored = lab_bulk.stored_tests(keys)
+
+    def _probe(self, hashes: set[str]) -> dict[str, tuple[int, str] | None]:
+        return lab_bulk.persons_by_hash(hashes, self.scope_path, self.unrestricted)
 
     # --- one row ---------------------------------------------------------------------------
 

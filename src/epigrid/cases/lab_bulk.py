@@ -20,6 +20,7 @@ from django.db.models import Q
 from epigrid.cases import labs
 from epigrid.cases.models import LabTest
 from epigrid.core.access import PATH_END
+from epigrid.core.rows import fetch_all
 from epigrid.registry import bulk
 from epigrid.registry.models import Person
 
@@ -86,11 +87,12 @@ def stored_tests(keys: Iterable[tuple[int, str]]) -> dict[tuple[int, str], Store
         columns = ", ".join("id" if name == "pk" else name for name in _STORED)
         pairs = sorted((lab_id, sample) for lab_id, samples in by_lab.items()
                        for sample in samples)
-        sql = ("SELECT found.* FROM unnest(%s::bigint[], %s::text[]) AS wanted(lab, sample) "  # noqa: S608 - our names
+        # The arrays travel in binary (%b): quoting 10,000 items into the text cost more.
+        sql = ("SELECT found.* FROM unnest(%b::bigint[], %b::text[]) AS wanted(lab, sample) "  # noqa: S608 - our names
                f"CROSS JOIN LATERAL (SELECT {columns} FROM {table} "
                "WHERE lab_id = wanted.lab AND sample_id = wanted.sample OFFSET 0) AS found")
-        rows: Any = _pg_rows(sql, [[lab for lab, _sample in pairs],
-                                   [sample for _lab, sample in pairs]])
+        rows: Any = fetch_all(sql, [[lab for lab, _sample in pairs],
+                                    [sample for _lab, sample in pairs]], prepare=False)
     else:
         where = Q()
         for lab_id, samples in by_lab.items():

@@ -70,22 +70,26 @@ class Columns(Generic[ModelT]):
         return self.model.from_db(db.alias, self.attnames, row)
 
 
-def fetch_all(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+def fetch_all(sql: str, params: Sequence[Any], prepare: bool | None = None
+              ) -> list[tuple[Any, ...]]:
     """Run a hand-written SELECT (`%s` placeholders) and answer its rows.
 
     On PostgreSQL it goes through a server-side binding cursor on Django's connection (in the
     same transaction): psycopg prepares a statement it has run a few times (the connection's
-    `prepare_threshold`), so a device's every request is not parsed and planned again. Logged
+    `prepare_threshold`), so a device's every request is not parsed and planned again; pass
+    `prepare=False` for a query whose best plan depends on its values (an array of thousands
+    or of one), which a prepared statement's generic plan would not see. Logged
     like Django's own queries, so query counts (assertNumQueries, the debug toolbar) see it.
     """
     if connection.vendor != "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
-    return execute_binary(sql, params, fetch=True) or []
+    return execute_binary(sql, params, fetch=True, prepare=prepare) or []
 
 
-def execute_binary(sql: str, params: Sequence[Any], fetch: bool = False) -> list[Any] | None:
+def execute_binary(sql: str, params: Sequence[Any], fetch: bool = False,
+                   prepare: bool | None = None) -> list[Any] | None:
     """`sql` on Django's PostgreSQL connection through a plain psycopg cursor (server-side
     binding: `%b` sends a value in binary, `%s` as psycopg sees fit), with Django's error
     classes and its query log."""
@@ -96,7 +100,7 @@ def execute_binary(sql: str, params: Sequence[Any], fetch: bool = False) -> list
     try:
         with db.wrap_database_errors:
             cursor = _binary_cursor(db)
-            cursor.execute(sql, params)
+            cursor.execute(sql, params, prepare=prepare)
             return cursor.fetchall() if fetch else None
     finally:
         if db.queries_logged:
