@@ -13,7 +13,8 @@ Figures:
 - `lab_positive_cases`: the cases the positive rows opened or moved; `lab_positive_workflow_s`
   the wall time of that workflow within the import (a dozen queries a positive row, through
   cases.services); `lab_ingest_cpu_s` and `lab_ingest_wall_s` tell this process's work from
-  waiting for the database.
+  waiting for the database; `lab_ingest_reader_cpu_s` is the CPU of the process that read the
+  sheet ahead (core.imports.ahead), on the other core.
 
 Data: a bench subtree (see benchmarks/registry.py) with N persons written by the registry's bulk
 writer (no households: the roster import is the registry bench's business), and 4 labs.
@@ -164,6 +165,7 @@ def _import(path: str, rows: int, figures: dict[str, Any], log: Callable[[str], 
     exact = _reset_peak()
     before = _status_mb("VmRSS")
     spent: list[float] = []
+    reader = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = time.process_time()
     started = time.perf_counter()
     with override_settings(IMPORT_BATCH_SIZE=IMPORT_BATCH), \
@@ -171,6 +173,9 @@ def _import(path: str, rows: int, figures: dict[str, Any], log: Callable[[str], 
         run = run_import("lab_results", path, ImportRun.Mode.VALID_ROWS, None)
     seconds = time.perf_counter() - started
     figures["lab_ingest_cpu_s"] = round(time.process_time() - cpu, 1)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the reading process, reaped
+    figures["lab_ingest_reader_cpu_s"] = round(after.ru_utime + after.ru_stime
+                                               - reader.ru_utime - reader.ru_stime, 1)
     figures["lab_ingest_wall_s"] = round(seconds, 1)
     figures["lab_positive_workflow_s"] = round(sum(spent), 1)
     peak = _status_mb("VmHWM") if exact else (

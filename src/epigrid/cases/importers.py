@@ -30,7 +30,14 @@ from epigrid.cases.models import Lab, LabTest
 from epigrid.core.access import Capability
 from epigrid.core.identity import mask_id_number
 from epigrid.core.imports import parsers
-from epigrid.core.imports.base import INVALID, Cells, CleanRow, Importer, WriteResult
+from epigrid.core.imports.base import (
+    INVALID,
+    Cells,
+    CleanRow,
+    Importer,
+    Pending,
+    WriteResult,
+)
 from epigrid.core.imports.errors import RowError
 from epigrid.core.imports.readers import ImportColumn, RawRow
 from epigrid.registry import roster_parsing
@@ -111,13 +118,17 @@ class LabResultImporter(Importer):
                           labs.values_list("pk", "code", "area__path")}
         return self._labs
 
-    # The IDs of a batch are parsed, hashed and sealed in the runner's reading thread while the
-    # database writes the batch before (see Importer.read_ahead).
+    # The IDs of a batch are parsed, hashed and sealed by the runner's reading process while
+    # this one writes the batch before (see Importer.read_ahead).
     reads_ahead = True
+    ahead_in_process = True
 
-    def read_ahead(self, rows: Sequence[RawRow]) -> None:
+    def read_ahead(self, rows: Sequence[RawRow]) -> dict[int, Parsed]:
+        return self._read_ids(rows)
+
+    def take_ahead(self, rows: Sequence[RawRow], found: Any) -> None:
         if rows:
-            self._ahead[(rows[0].number, len(rows))] = self._read_ids(rows)
+            self._ahead[(rows[0].number, len(rows))] = found
 
     def _read_ids(self, rows: Sequence[RawRow]) -> dict[int, Parsed]:
         parsed: dict[int, Parsed] = {}
@@ -176,9 +187,12 @@ class LabResultImporter(Importer):
                 return cells.errors
         if key is not None:
             self._samples[key] = row.number
+        # The person is taken now, from this batch's look-up: the batch is written after the
+        # next one is prepared (writes_behind).
+        person = self._persons.get(id_hash) if id_hash else None
         return CleanRow(row.number, {"lab": lab, "sample_id": sample_id, "id": id_value,
                                      "sealed": sealed, "values": values, "stored": stored,
-                                     "key": key})
+                                     "key": key, "person": person})
 
     def _sampled(self, raw: str) -> datetime.datetime:
         found = self._times.get(raw) or self._time(raw, required=True)
@@ -235,7 +249,11 @@ class LabResultImporter(Importer):
 
     # --- writing ---------------------------------------------------------------------------
 
-    def write_batch(self, rows: Sequence[CleanRow]) -> WriteResult:
+    # The COPY of a batch runs while the next batch is cleaned (core.imports.behind): a batch's
+    # look-ups (persons, stored samples) never depend on the batches before it.
+    writes_behind = True
+
+    def write_batch(self, rows: Sequence[CleanRow]) -> Pending:
         now = timezone.now()
         new: list[tuple[Any, ...]] = []
         updates: list[tuple[int, tuple[Any, ...]]] = []
@@ -260,12 +278,15 @@ class LabResultImporter(Importer):
             if values["result"] == R.POSITIVE and person is not None and (
                     stored is None or stored.result != R.POSITIVE):
                 positives.append((data["lab"][0], data["sample_id"]))
-        lab_bulk.insert_tests(new)
-        lab_bulk.update_tests(updates)
-        lab_bulk.run_positives(positives, self.user)
-        self.positives.extend(positives)
-        result.created, result.updated = len(new), len(updates)
-        return result
+        copying = lab_bulk.insert_tests_behind(new)
+
+        def finish() -> WriteResult:
+            result.created = copying.finish()
+            result.updated = lab_bulk.update_tests(updates)
+            lab_bulk.run_positives(positives, self.user)
+            self.positives.extend(positives)
+            return result
+        return Pending(finish)
 
     def _match(self, data: dict[str, Any], stored: lab_bulk.Stored | None
                ) -> tuple[int | None, str, str]:
@@ -274,7 +295,7 @@ class LabResultImporter(Importer):
         if stored is not None and (stored.match in (M.RESOLVED, M.DISCARDED)
                                    or stored.id_number_hash == id_hash):
             return stored.person_id, stored.match, stored.area_path
-        person = self._persons.get(id_hash) if id_hash else None
+        person = data["person"]
         if person is None:
             return None, M.UNMATCHED, data["lab"][1]
         return person[0], M.MATCHED, person[1]

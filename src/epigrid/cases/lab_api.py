@@ -36,6 +36,7 @@ from epigrid.core.api import (
     require,
 )
 from epigrid.core.imports.base import CleanRow, WriteResult
+from epigrid.core.imports.behind import settled
 from epigrid.core.imports.errors import CellError, RowError
 from epigrid.core.imports.readers import RawRow
 from epigrid.registry import services as registry
@@ -169,14 +170,14 @@ def _write(importer: LabResultImporter, rows: list[CleanRow], errors: list[RowEr
     """All rows in one savepoint; if the database refuses it, one by one to name the rows."""
     try:
         with transaction.atomic():
-            return importer.write_batch(rows)
+            return settled(importer.write_batch(rows))
     except (IntegrityError, DataError):
         pass
     result = WriteResult()
     for row in rows:
         try:
             with transaction.atomic():
-                result += importer.write_batch([row])
+                result += settled(importer.write_batch([row]))
         except (IntegrityError, DataError):
             errors.append(RowError(row.number, "sample_id", "", _(
                 "This result could not be saved; send it again.")))

@@ -133,6 +133,11 @@ def insert_tests(rows: Iterable[Sequence[Any]]) -> int:
     return bulk.insert_rows(LabTest, TEST_COLUMNS, rows)
 
 
+def insert_tests_behind(rows: Sequence[Sequence[Any]]) -> bulk.Behind:
+    """insert_tests, the COPY left running in a thread until `finish()` (registry.bulk)."""
+    return bulk.insert_rows_behind(LabTest, TEST_COLUMNS, rows)
+
+
 def update_tests(rows: Sequence[tuple[int, Sequence[Any]]]) -> int:
     """(test id, values in UPDATE_COLUMNS order) pairs, in one executemany."""
     if not rows:

@@ -13,6 +13,7 @@ I/O) while this thread goes on formatting rows, and the server inserts as the da
 from __future__ import annotations
 
 import datetime
+import threading
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -44,19 +45,26 @@ def _types(model: type[Any], columns: Sequence[str]) -> list[str]:
     return [_PG_TYPES[fields[column].get_internal_type()] for column in columns]
 
 
-def _copy(model: type[Any], columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+def _raw() -> Any:
+    connection.ensure_connection()
+    return connection.connection
+
+
+def _copy(model: type[Any], columns: Sequence[str], rows: Iterable[Sequence[Any]],
+          raw: Any = None, queued: bool = True) -> int:
+    """COPY the rows; `queued`: the data sent by psycopg's writer thread while this one formats
+    (a caller already in a thread of its own may as well wait for the socket itself)."""
     import psycopg
     from psycopg import sql
-    from psycopg.copy import QueuedLibpqWriter
+    from psycopg.copy import LibpqWriter, QueuedLibpqWriter
 
-    connection.ensure_connection()
-    raw = connection.connection
+    raw = raw if raw is not None else _raw()
     statement = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT BINARY)").format(
         sql.Identifier(model._meta.db_table), sql.SQL(", ").join(map(sql.Identifier, columns)))
     written = 0
     try:
-        with raw.cursor() as cursor, cursor.copy(
-                statement, writer=QueuedLibpqWriter(cursor)) as copy:
+        with raw.cursor() as cursor, cursor.copy(statement, writer=(
+                QueuedLibpqWriter if queued else LibpqWriter)(cursor)) as copy:
             copy.set_types(_types(model, columns))
             for row in rows:
                 copy.write_row(row)
@@ -107,6 +115,48 @@ def insert_rows(model: type[Any], columns: Sequence[str], rows: Iterable[Sequenc
     if connection.vendor == "postgresql":
         return _copy(model, columns, rows)
     return _executemany(model, columns, rows)
+
+
+class Behind:
+    """Rows being inserted by a thread of its own (`insert_rows_behind`); `finish()` waits for
+    them and answers how many, or raises the database's refusal (as Django's IntegrityError or
+    DataError). Until then the caller must not use the database connection."""
+
+    def __init__(self, model: type[Any], columns: Sequence[str],
+                 rows: Sequence[Sequence[Any]]) -> None:
+        self.written = 0
+        self.error: BaseException | None = None
+        self._thread: threading.Thread | None = None
+        if connection.vendor != "postgresql":
+            self.written = _executemany(model, columns, rows)
+            return
+        raw = _raw()  # this thread's connection: the writer must not open one of its own
+        self._thread = threading.Thread(target=self._run, args=(model, columns, rows, raw),
+                                        name="import-copy", daemon=True)
+        self._thread.start()
+
+    def _run(self, model: type[Any], columns: Sequence[str], rows: Sequence[Sequence[Any]],
+             raw: Any) -> None:
+        try:
+            self.written = _copy(model, columns, rows, raw, queued=False)
+        except BaseException as exc:  # noqa: BLE001 - raised again by finish() in the caller's thread
+            self.error = exc
+
+    def finish(self) -> int:
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        if self.error is not None:
+            error, self.error = self.error, None
+            raise error
+        return self.written
+
+
+def insert_rows_behind(model: type[Any], columns: Sequence[str],
+                       rows: Sequence[Sequence[Any]]) -> Behind:
+    """Like insert_rows, but on PostgreSQL the COPY runs in a thread while the caller goes on
+    with work that needs no database (core.imports.behind): the server inserts meanwhile."""
+    return Behind(model, columns, rows)
 
 
 def insert_households(rows: Iterable[Sequence[Any]]) -> int:

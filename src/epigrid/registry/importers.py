@@ -111,10 +111,13 @@ class RosterImporter(Importer):
     # read_ahead() is ready for a machine with a core to spare; prepare() reads otherwise.
     reads_ahead = False
 
-    def read_ahead(self, rows: Sequence[RawRow]) -> None:
-        """Parse, check and seal what needs no database, in the runner's reading thread."""
+    def read_ahead(self, rows: Sequence[RawRow]) -> Ahead:
+        """Parse, check and seal what needs no database, in the runner's reader."""
+        return self._read(rows)
+
+    def take_ahead(self, rows: Sequence[RawRow], found: Any) -> None:
         if rows:
-            self.ahead[(rows[0].number, len(rows))] = self._read(rows)
+            self.ahead[(rows[0].number, len(rows))] = found
 
     def _read(self, rows: Sequence[RawRow]) -> Ahead:
         codes = {row.values.get("grid_code", "").strip() for row in rows}

@@ -44,6 +44,18 @@ class WriteResult:
         return self
 
 
+class Pending:
+    """A batch's write begun and not finished yet (Importer.writes_behind): `finish()` waits for
+    it, does what must follow it, and answers what was written (or raises the database's
+    refusal)."""
+
+    def __init__(self, finish: Callable[[], WriteResult]) -> None:
+        self._finish = finish
+
+    def finish(self) -> WriteResult:
+        return self._finish()
+
+
 @dataclass
 class Cells:
     """One row being cleaned: parses its cells and collects what is wrong with them."""
@@ -103,20 +115,33 @@ class Importer:
     def prepare(self, rows: Sequence[RawRow]) -> None:
         """Fetch what the rows of one batch refer to, before they are cleaned."""
 
-    # With reads_ahead, the runner reads each batch in a thread of its own and calls
-    # read_ahead() there, while the batch before it is still being cleaned and written.
+    # With reads_ahead, the runner reads each batch in a thread of its own (or, with
+    # ahead_in_process, a forked process: core.imports.ahead) and calls read_ahead() there,
+    # while the batch before it is still being cleaned and written.
     reads_ahead: ClassVar[bool] = False
+    ahead_in_process: ClassVar[bool] = False
 
-    def read_ahead(self, rows: Sequence[RawRow]) -> None:
-        """Work on a batch that needs no database (parse, hash), one batch ahead of prepare().
+    def read_ahead(self, rows: Sequence[RawRow]) -> Any:
+        """Work on a batch that needs no database (parse, hash), one batch ahead of prepare();
+        what it answers is handed to take_ahead() with the same rows, in the run's thread.
 
-        It runs in another thread at the same time as prepare(), clean_row() and write_batch()
-        of the batch before: it must not use the database, and must keep its results apart
-        (for prepare() of the same batch to take) from what those methods use.
+        It runs in another thread (or process) at the same time as prepare(), clean_row() and
+        write_batch() of the batch before: it must not use the database nor change what those
+        methods use. In a process it must change nothing at all (the change would stay in the
+        child), and its answer must pickle.
         """
+        return None
+
+    def take_ahead(self, rows: Sequence[RawRow], found: Any) -> None:
+        """Keep what read_ahead() answered for these rows, for prepare() to take."""
 
     def clean_row(self, row: RawRow) -> CleanRow | list[RowError]:
         raise NotImplementedError
 
-    def write_batch(self, rows: Sequence[CleanRow]) -> WriteResult:
+    # With writes_behind, write_batch() may answer a Pending, finished after the next batch is
+    # prepared and cleaned, so the database inserts while Python cleans (core.imports.behind);
+    # prepare() of a batch then runs before the batch before it is written.
+    writes_behind: ClassVar[bool] = False
+
+    def write_batch(self, rows: Sequence[CleanRow]) -> WriteResult | Pending:
         raise NotImplementedError

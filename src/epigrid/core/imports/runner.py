@@ -18,15 +18,15 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import DataError, IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from epigrid.core import audit
 from epigrid.core.access import can
-from epigrid.core.imports import registry
+from epigrid.core.imports import ahead, behind, registry
 from epigrid.core.imports.base import CleanRow, Importer, WriteResult
-from epigrid.core.imports.errors import ImportFileError, RowError, RowWriteError
+from epigrid.core.imports.errors import ImportFileError, RowError
 from epigrid.core.imports.readers import RawRow, open_table
 from epigrid.core.models import ImportRun
 
@@ -60,23 +60,32 @@ def _batches(rows: Iterator[RawRow], size: int) -> Iterator[list[RawRow]]:
         yield batch
 
 
+# A batch read ahead by the thread, what read_ahead() answered, or the reading's error.
+_Ahead = tuple[list[RawRow] | None, Any, BaseException | None]
+
+
 def _read_ahead(importer: Importer, rows: Iterator[RawRow], size: int
                 ) -> Generator[list[RawRow], None, None]:
-    """The batches, read one ahead by a thread when the importer `reads_ahead`.
+    """The batches, read one ahead when the importer `reads_ahead`: by a forked process with
+    `ahead_in_process` (core.imports.ahead), else by a thread.
 
-    The thread reads the file and calls importer.read_ahead() on each batch while this one
-    cleans and writes the batch before: while the database inserts a batch, the next one is
-    already being parsed (the GIL is released while waiting for the database). It uses no
-    database connection; a reading error reaches this thread in the file's order.
+    The reader reads the file and calls importer.read_ahead() on each batch while this thread
+    cleans and writes the batch before; what read_ahead() answered reaches take_ahead() here,
+    just before the batch is prepared. The reader uses no database connection; a reading error
+    reaches this thread in the file's order. A thread overlaps the reading with the database's
+    waits only (the GIL is released while waiting); a process, with everything else too.
     """
     if not importer.reads_ahead:
         yield from _batches(rows, size)
         return
-    ready: queue.Queue[tuple[list[RawRow] | None, BaseException | None]] = queue.Queue(1)
+    if importer.ahead_in_process and ahead.available():
+        yield from ahead.read_in_process(importer, _batches(rows, size))
+        return
+    ready: queue.Queue[_Ahead] = queue.Queue(1)
     stop = threading.Event()
     language = translation.get_language()
 
-    def put(item: tuple[list[RawRow] | None, BaseException | None]) -> None:
+    def put(item: _Ahead) -> None:
         while not stop.is_set():
             try:
                 ready.put(item, timeout=0.1)
@@ -88,63 +97,42 @@ def _read_ahead(importer: Importer, rows: Iterator[RawRow], size: int
         with translation.override(language):  # messages made ahead speak the run's language
             try:
                 for batch in _batches(rows, size):
-                    importer.read_ahead(batch)
-                    put((batch, None))
+                    put((batch, importer.read_ahead(batch), None))
                     if stop.is_set():
                         return
-                put((None, None))
+                put((None, None, None))
             except BaseException as exc:  # noqa: BLE001 - raised again in the run's thread
-                put((None, exc))
+                put((None, None, exc))
 
     reader = threading.Thread(target=read, name="import-read-ahead", daemon=True)
     reader.start()
     try:
         while True:
-            batch, error = ready.get()
+            batch, found, error = ready.get()
             if error is not None:
                 raise error
             if batch is None:
                 return
+            importer.take_ahead(batch, found)
             yield batch
     finally:
         stop.set()
         reader.join()
 
 
-def _write_failure(row: CleanRow, exc: Exception) -> RowError:
-    reason = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
-    return RowError(row.number, "", "", _("This row could not be saved (%(reason)s).")
-                    % {"reason": reason})
-
-
 def _write(importer: Importer, rows: list[CleanRow], log: ErrorLog) -> WriteResult:
     try:
         with transaction.atomic():
-            return importer.write_batch(rows)
-    except (IntegrityError, DataError, RowWriteError):
+            return behind.settled(importer.write_batch(rows))
+    except behind.REFUSALS:
         pass
     # The savepoint is rolled back; find the guilty rows by writing one row at a time.
-    result = WriteResult()
-    for row in rows:
-        try:
-            with transaction.atomic():
-                result += importer.write_batch([row])
-        except RowWriteError as exc:
-            log.add([exc.error])
-        except (IntegrityError, DataError) as exc:
-            log.add([_write_failure(row, exc)])
-    return result
+    return behind.write_one_by_one(importer, rows, log)
 
 
 def _process_batch(importer: Importer, batch: list[RawRow], log: ErrorLog) -> WriteResult:
     importer.prepare(batch)
-    accepted: list[CleanRow] = []
-    for raw in batch:
-        cleaned = importer.clean_row(raw)
-        if isinstance(cleaned, CleanRow):
-            accepted.append(cleaned)
-        else:
-            log.add(cleaned)
+    accepted = behind.clean(importer, batch, log)
     return _write(importer, accepted, log) if accepted else WriteResult()
 
 
@@ -156,7 +144,9 @@ def _read_and_write(run: ImportRun, importer: Importer, source: IO[bytes],
             transaction.atomic():
         log.headers = table.headers
         with closing(_read_ahead(importer, table.rows, size)) as batches:
-            for batch in batches:
+            if importer.writes_behind:
+                total, result = behind.run_behind(importer, batches, log)
+            for batch in batches:  # (none left after run_behind)
                 total += len(batch)
                 result += _process_batch(importer, batch, log)
         if total == 0:

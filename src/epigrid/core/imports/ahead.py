@@ -1,0 +1,102 @@
+"""Reading ahead in a process of its own: the file read, parsed and sealed on the other core.
+
+A reading thread (runner._read_ahead) overlaps the reading with the database's waits only: the
+reading, the cleaning and the writing are all Python, and take turns on one interpreter lock.
+For an importer with `ahead_in_process`, a forked child reads the file instead, calls
+`read_ahead()` on each batch and sends the batch's cells and what read_ahead() answered through
+a pipe; this process takes them (`take_ahead()`) while the child goes on. The pipe holds a
+batch or two: the child waits when this process is behind.
+
+The child uses nothing of the parent but the file and the importer's read_ahead(), which needs
+no database; it ends with os._exit, so nothing it inherited (the database connection among
+them) is closed or flushed by it. A reading error travels to this process, raised in the file's
+order. Where fork is missing, the runner reads in a thread.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+from collections.abc import Generator, Iterator
+from multiprocessing.connection import Connection
+from typing import NoReturn
+
+from epigrid.core.imports.base import Importer
+from epigrid.core.imports.readers import RawRow
+
+Batches = Iterator[list[RawRow]]
+PIPE_BYTES = 1 << 20  # Linux's default cap for an unprivileged process (pipe-max-size)
+
+
+def available() -> bool:
+    return hasattr(os, "fork")
+
+
+def _cells(batch: list[RawRow]) -> tuple[tuple[str, ...], list[tuple[int, tuple[str, ...]]]]:
+    """The batch as (column names, [(row number, values)]): tuples pickle at a third of the cost
+    of a dict a row (the rows of a file share their columns and their order)."""
+    names = tuple(batch[0].values)
+    return names, [(row.number, tuple(row.values.values()) if tuple(row.values) == names
+                    else tuple(row.values.get(name, "") for name in names)) for row in batch]
+
+
+def _child(importer: Importer, batches: Batches, channel: Connection) -> NoReturn:
+    code = 0
+    try:
+        for batch in batches:
+            channel.send(("batch", _cells(batch), importer.read_ahead(batch)))
+        channel.send(("end", None, None))
+    except BrokenPipeError:  # the run stopped reading
+        pass
+    except BaseException as exc:  # noqa: BLE001 - raised again in the run's process
+        code = 1
+        try:
+            channel.send(("error", exc, None))
+        except Exception:  # noqa: BLE001 - an error that does not pickle goes as its text
+            channel.send(("error", RuntimeError(f"{type(exc).__name__}: {exc}"), None))
+    finally:
+        os._exit(code)
+
+
+def _widen(pipe: int) -> None:
+    """Let the pipe hold a megabyte (Linux; a batch is about that much): the child can then run
+    a batch further ahead while this process is busy, instead of waiting for every read."""
+    with contextlib.suppress(ImportError, AttributeError, OSError):  # elsewhere, or too much
+        import fcntl
+
+        fcntl.fcntl(pipe, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+
+
+def read_in_process(importer: Importer, batches: Batches) -> Generator[list[RawRow], None, None]:
+    """The batches of `batches`, read by a forked child; each handed to take_ahead() first."""
+    readable, writable = os.pipe()
+    _widen(writable)
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child's lines run in the child
+        os.close(readable)
+        _child(importer, batches, Connection(writable, readable=False))
+    os.close(writable)
+    channel = Connection(readable, writable=False)
+    finished = False
+    try:
+        while True:
+            kind, content, ahead = channel.recv()
+            if kind == "error":
+                raise content
+            if kind == "end":
+                finished = True
+                return
+            names, rows = content
+            batch = [RawRow(number=number, values=dict(zip(names, values, strict=True)))
+                     for number, values in rows]
+            importer.take_ahead(batch, ahead)
+            yield batch
+    finally:
+        channel.close()
+        if not finished:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+
+

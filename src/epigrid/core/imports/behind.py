@@ -1,0 +1,120 @@
+"""Writing behind: the database inserts one batch while the next one is cleaned.
+
+For an importer with `writes_behind`, a batch's write_batch() may answer a `Pending`: the write
+begun (a COPY sent by a thread of its own) and finished later. The runner then takes each batch
+as: its look-ups (prepare), the write of the batch before it begun, its cleaning (CPU only, while
+the server inserts), that write finished. Each write has its savepoint, as in the plain order:
+a batch the database refuses is rolled back and written again one row at a time, to name the
+rows it refuses.
+
+The look-ups of a batch run before the batch before it is written: only an importer whose
+look-ups cannot depend on its own earlier batches may opt in (a lab's results: the persons are
+not the import's, and a sample repeated in the file is caught by the file's own count).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from django.db import DataError, IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from epigrid.core.imports.base import CleanRow, Importer, Pending, WriteResult
+from epigrid.core.imports.errors import RowError, RowWriteError
+from epigrid.core.imports.readers import RawRow
+
+if TYPE_CHECKING:
+    from epigrid.core.imports.runner import ErrorLog
+
+REFUSALS = (IntegrityError, DataError, RowWriteError)
+Started = tuple[Any, list[CleanRow], "Pending | WriteResult | None"]
+
+
+def settled(result: Pending | WriteResult) -> WriteResult:
+    return result.finish() if isinstance(result, Pending) else result
+
+
+def _write_failure(row: CleanRow, exc: Exception) -> RowError:
+    reason = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
+    return RowError(row.number, "", "", _("This row could not be saved (%(reason)s).")
+                    % {"reason": reason})
+
+
+def write_one_by_one(importer: Importer, rows: Sequence[CleanRow], log: ErrorLog
+                     ) -> WriteResult:
+    """The rows of a refused batch, each in a savepoint of its own: the refused ones logged."""
+    result = WriteResult()
+    for row in rows:
+        try:
+            with transaction.atomic():
+                result += settled(importer.write_batch([row]))
+        except RowWriteError as exc:
+            log.add([exc.error])
+        except (IntegrityError, DataError) as exc:
+            log.add([_write_failure(row, exc)])
+    return result
+
+
+def clean(importer: Importer, batch: Sequence[RawRow], log: ErrorLog) -> list[CleanRow]:
+    accepted: list[CleanRow] = []
+    for raw in batch:
+        cleaned = importer.clean_row(raw)
+        if isinstance(cleaned, CleanRow):
+            accepted.append(cleaned)
+        else:
+            log.add(cleaned)
+    return accepted
+
+
+def _start(importer: Importer, rows: list[CleanRow]) -> Started | None:
+    if not rows:
+        return None
+    savepoint = transaction.savepoint()
+    try:
+        return savepoint, rows, importer.write_batch(rows)
+    except REFUSALS:
+        transaction.savepoint_rollback(savepoint)
+        return None, rows, None
+
+
+def _finish(importer: Importer, started: Started | None, log: ErrorLog) -> WriteResult:
+    if started is None:
+        return WriteResult()
+    savepoint, rows, pending = started
+    if savepoint is not None and pending is not None:
+        try:
+            result = settled(pending)
+        except REFUSALS:
+            transaction.savepoint_rollback(savepoint)
+        else:
+            transaction.savepoint_commit(savepoint)
+            return result
+    return write_one_by_one(importer, rows, log)
+
+
+def _abandon(started: Started | None) -> None:
+    """Wait for a begun write before the run's error rolls everything back."""
+    if started is not None and isinstance(started[2], Pending):
+        with contextlib.suppress(Exception):  # the run's own error is the one to raise
+            started[2].finish()
+
+
+def run_behind(importer: Importer, batches: Iterable[list[RawRow]], log: ErrorLog
+               ) -> tuple[int, WriteResult]:
+    """Every batch in the writing-behind order; (rows read, what was written)."""
+    total, result = 0, WriteResult()
+    waiting: list[CleanRow] = []
+    for batch in batches:
+        total += len(batch)
+        importer.prepare(batch)
+        started = _start(importer, waiting)
+        try:
+            waiting = clean(importer, batch, log)
+        except BaseException:
+            _abandon(started)
+            raise
+        result += _finish(importer, started, log)
+    result += _finish(importer, _start(importer, waiting), log)
+    return total, result

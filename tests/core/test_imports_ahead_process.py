@@ -1,0 +1,140 @@
+"""Reading ahead in a process: an importer with `ahead_in_process` gets each batch read and
+worked on by a forked child, its answers handed over in the file's order; errors travel too."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+import pytest
+from django.test import override_settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from epigrid.areas.models import Area, Warehouse
+from epigrid.core.imports import ahead, registry
+from epigrid.core.imports.base import Cells, CleanRow, Importer, WriteResult
+from epigrid.core.imports.errors import RowError
+from epigrid.core.imports.readers import ImportColumn, RawRow
+from epigrid.core.models import ImportRun
+from tests.base import BaseTestCase
+from tests.core.test_imports_support import csv_bytes, errors_of, import_bytes
+
+pytestmark = pytest.mark.skipif(not ahead.available(), reason="no fork here: read in a thread")
+
+
+class ForkReadingWarehouseImporter(Importer):
+    """Upper-cases names ahead, noting the process that did it and its language."""
+
+    name = "warehouses_fork_ahead"
+    label = "warehouses read in a process"
+    model = Warehouse
+    columns = (ImportColumn("code", "code", required=True),
+               ImportColumn("name", "name", required=True))
+    reads_ahead = True
+    ahead_in_process = True
+    events: ClassVar[list[tuple[str, Any]]] = []
+
+    def __init__(self, user: Any) -> None:
+        super().__init__(user)
+        self.upper: dict[int, str] = {}
+
+    def read_ahead(self, rows: Sequence[RawRow]) -> dict[str, Any]:
+        if any(row.values["name"] == "boom" for row in rows):
+            raise ValueError("a bug in the reading")
+        return {"pid": os.getpid(), "message": _("This column must not be empty."),
+                "upper": {row.number: row.values["name"].upper() for row in rows}}
+
+    def take_ahead(self, rows: Sequence[RawRow], found: Any) -> None:
+        self.events.append(("ahead", (rows[0].number, found["pid"], found["message"])))
+        self.upper.update(found["upper"])
+
+    def prepare(self, rows: Sequence[RawRow]) -> None:
+        self.events.append(("prepare", rows[0].number))
+
+    def clean_row(self, row: RawRow) -> CleanRow | list[RowError]:
+        if row.values["name"] == "crash":
+            raise RuntimeError("a bug in the cleaning")
+        cells = Cells(row)
+        if not cells.raw("name"):
+            cells.error("name", _("This column must not be empty."))
+        return cells.errors or CleanRow(row.number, {"code": row.values["code"],
+                                                     "name": self.upper.pop(row.number)})
+
+    def write_batch(self, rows: Sequence[CleanRow]) -> WriteResult:
+        area = Area.objects.get(code="420102001000")
+        Warehouse.objects.bulk_create([Warehouse(area=area, **row.data) for row in rows])
+        return WriteResult(created=len(rows))
+
+
+registry.register_importer(ForkReadingWarehouseImporter)
+
+
+def run(rows: list[list[str]], tail: bytes = b"", **kwargs: Any) -> ImportRun:
+    ForkReadingWarehouseImporter.events = []
+    content = csv_bytes([["code", "name"], *rows]) + tail
+    return import_bytes("warehouses_fork_ahead", content, None, **kwargs)
+
+
+def warehouses(count: int, blank: int | None = None) -> list[list[str]]:
+    return [[f"FA{index:03d}", "" if index == blank else f"store {index}"]
+            for index in range(count)]
+
+
+def readers(events: list[tuple[str, Any]]) -> set[int]:
+    """The processes that read the batches ahead."""
+    return {value[1] for kind, value in events if kind == "ahead"}
+
+
+def gone(pids: set[int]) -> bool:
+    """Whether these processes have ended and been reaped (no zombie left behind)."""
+    for pid in pids:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            continue
+        return False
+    return True
+
+
+@override_settings(IMPORT_BATCH_SIZE=3)
+class ProcessReadAheadTests(BaseTestCase):
+    def test_it_reads_every_batch_in_another_process_before_preparing_it(self) -> None:
+        result = run(warehouses(8))
+        assert (result.status, result.rows_created) == ("done", 8)
+        events = ForkReadingWarehouseImporter.events
+        assert [kind for kind, _value in events] == ["ahead", "prepare"] * 3
+        assert [value[0] for kind, value in events if kind == "ahead"] == [2, 5, 8]
+        pids = readers(events)
+        assert len(pids) == 1 and os.getpid() not in pids
+        assert gone(pids)
+        assert Warehouse.objects.get(code="FA007").name == "STORE 7"
+
+    def test_the_reading_process_speaks_the_runs_language(self) -> None:
+        with translation.override("zh-hans"):
+            result = run(warehouses(4, blank=1))
+        [(_first, _pid, message), *_rest] = [
+            value for kind, value in ForkReadingWarehouseImporter.events if kind == "ahead"]
+        assert message == result.errors[0]["message"] != "This column must not be empty."
+        assert errors_of(result)[0][:2] == (3, "name")
+
+    def test_a_malformed_line_stops_the_run_in_the_files_order_and_keeps_nothing(self) -> None:
+        result = run(warehouses(7), tail=b'FA100,"never closed\n')
+        assert result.status == "failed"
+        assert "row 9" in result.file_error, result.file_error
+        assert not Warehouse.objects.filter(code__startswith="FA").exists()
+        assert gone(readers(ForkReadingWarehouseImporter.events))
+
+    def test_an_error_in_the_reading_process_reaches_the_run(self) -> None:
+        with pytest.raises(ValueError, match="a bug in the reading"):
+            run([*warehouses(4), ["FA900", "boom"]])
+        assert not Warehouse.objects.filter(code__startswith="FA").exists()
+        assert ImportRun.objects.get(importer="warehouses_fork_ahead").status == "failed"
+        assert gone(readers(ForkReadingWarehouseImporter.events))
+
+    def test_a_run_that_stops_early_ends_its_reading_process(self) -> None:
+        with pytest.raises(RuntimeError, match="a bug in the cleaning"):
+            run([["FA000", "crash"], *warehouses(60)])
+        pids = readers(ForkReadingWarehouseImporter.events)
+        assert len(pids) == 1 and gone(pids)
