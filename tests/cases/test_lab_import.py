@@ -138,6 +138,10 @@ class LabImportTests(BaseTestCase):
                          (self.world.person_a, self.world.person_a2, None))
         self.assertEqual(tests["S3"].id_number_hash, self.world.person_a2.id_number_hash)
 
+    @override_settings(IMPORT_BATCH_SIZE=2, IMPORT_PROCESS_MIN_BYTES=0)
+    def test_it_reads_ids_ahead_in_a_process_alike(self) -> None:
+        self.test_it_reads_ids_ahead_in_the_runs_language_and_matches_every_batch()
+
     def test_it_changes_nothing_when_the_same_sheet_comes_again(self) -> None:
         rows = [row("S1"), row("S2", ID_NOBODY)]
         self.run_sheet(rows)

@@ -98,7 +98,7 @@ def gone(pids: set[int]) -> bool:
     return True
 
 
-@override_settings(IMPORT_BATCH_SIZE=3)
+@override_settings(IMPORT_BATCH_SIZE=3, IMPORT_PROCESS_MIN_BYTES=0)
 class ProcessReadAheadTests(BaseTestCase):
     def test_it_reads_every_batch_in_another_process_before_preparing_it(self) -> None:
         result = run(warehouses(8))
@@ -138,3 +138,14 @@ class ProcessReadAheadTests(BaseTestCase):
             run([["FA000", "crash"], *warehouses(60)])
         pids = readers(ForkReadingWarehouseImporter.events)
         assert len(pids) == 1 and gone(pids)
+
+
+@override_settings(IMPORT_BATCH_SIZE=3, IMPORT_PROCESS_MIN_BYTES=200)
+class SmallFileTests(BaseTestCase):
+    def test_it_reads_a_file_under_the_threshold_in_a_thread(self) -> None:
+        small = run(warehouses(2))  # 38 bytes
+        assert readers(ForkReadingWarehouseImporter.events) == {os.getpid()}
+        Warehouse.objects.filter(code__startswith="FA").delete()
+        big = run(warehouses(20, blank=3))  # 280 bytes
+        assert os.getpid() not in readers(ForkReadingWarehouseImporter.events)
+        assert (small.rows_created, big.rows_created, big.rows_failed) == (2, 19, 1)

@@ -196,6 +196,14 @@ class RosterImportTests(BaseTestCase):
         assert Household.objects.filter(number="A-0100").count() == 1
         assert Person.objects.filter(household__number="A-0100").count() == 3
 
+    @override_settings(IMPORT_BATCH_SIZE=2, IMPORT_PROCESS_MIN_BYTES=0)
+    def test_it_finds_households_and_repeats_across_batches_read_in_a_process(self) -> None:
+        self.test_it_finds_households_and_repeats_across_batches()
+
+    @override_settings(IMPORT_PROCESS_MIN_BYTES=0)
+    def test_it_names_every_wrong_cell_read_in_a_process(self) -> None:
+        self.test_it_names_every_wrong_cell_in_the_users_terms()
+
     def test_it_keeps_a_grid_outside_the_users_area_out_like_an_unknown_one(self) -> None:
         run = self.import_(roster(row(grid_code=A1_1)), user=self.world.bob)
         assert errors_of(run) == [(2, "grid_code", NO_GRID.format(A1_1))]

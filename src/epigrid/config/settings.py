@@ -190,6 +190,9 @@ BEDS_STALE_HOURS = env.env_int("EPIGRID_BEDS_STALE_HOURS", 4)
 PAGE_SIZE = env.env_int("EPIGRID_PAGE_SIZE", 50)
 IMPORT_BATCH_SIZE = env.env_int("EPIGRID_IMPORT_BATCH_SIZE", 1000)
 IMPORT_MAX_UPLOAD_BYTES = env.env_int("EPIGRID_IMPORT_MAX_BYTES", 200 * 1024 * 1024)
+# Files from this size on are read ahead by a forked process, for the importers that can be
+# (core.imports.ahead); smaller ones by a thread, not worth a process.
+IMPORT_PROCESS_MIN_BYTES = env.env_int("EPIGRID_IMPORT_PROCESS_MIN_BYTES", 4 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 LOGGING = {

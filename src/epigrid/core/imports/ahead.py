@@ -10,17 +10,20 @@ batch or two: the child waits when this process is behind.
 The child uses nothing of the parent but the file and the importer's read_ahead(), which needs
 no database; it ends with os._exit, so nothing it inherited (the database connection among
 them) is closed or flushed by it. A reading error travels to this process, raised in the file's
-order. Where fork is missing, the runner reads in a thread.
+order. Where fork is missing, or for a small file, the runner reads in a thread.
 """
 
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import signal
 from collections.abc import Generator, Iterator
 from multiprocessing.connection import Connection
-from typing import NoReturn
+from typing import IO, NoReturn
+
+from django.conf import settings
 
 from epigrid.core.imports.base import Importer
 from epigrid.core.imports.readers import RawRow
@@ -31,6 +34,22 @@ PIPE_BYTES = 1 << 20  # Linux's default cap for an unprivileged process (pipe-ma
 
 def available() -> bool:
     return hasattr(os, "fork")
+
+
+def worth_a_process(source: IO[bytes]) -> bool:
+    """Whether a file is big enough to be read by a process (IMPORT_PROCESS_MIN_BYTES): a
+    small one is read before a process would have started, and a web request's thread should
+    not fork for it."""
+    if not available():
+        return False
+    least = int(getattr(settings, "IMPORT_PROCESS_MIN_BYTES", 0))
+    try:
+        size = os.fstat(source.fileno()).st_size
+    except (AttributeError, OSError, io.UnsupportedOperation):
+        here = source.tell()
+        size = source.seek(0, io.SEEK_END)
+        source.seek(here)
+    return size >= least
 
 
 def _cells(batch: list[RawRow]) -> tuple[tuple[str, ...], list[tuple[int, tuple[str, ...]]]]:

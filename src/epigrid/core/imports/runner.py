@@ -64,10 +64,10 @@ def _batches(rows: Iterator[RawRow], size: int) -> Iterator[list[RawRow]]:
 _Ahead = tuple[list[RawRow] | None, Any, BaseException | None]
 
 
-def _read_ahead(importer: Importer, rows: Iterator[RawRow], size: int
+def _read_ahead(importer: Importer, rows: Iterator[RawRow], size: int, in_process: bool
                 ) -> Generator[list[RawRow], None, None]:
-    """The batches, read one ahead when the importer `reads_ahead`: by a forked process with
-    `ahead_in_process` (core.imports.ahead), else by a thread.
+    """The batches, read one ahead when the importer `reads_ahead`: by a forked process when
+    `in_process` (core.imports.ahead), else by a thread.
 
     The reader reads the file and calls importer.read_ahead() on each batch while this thread
     cleans and writes the batch before; what read_ahead() answered reaches take_ahead() here,
@@ -78,7 +78,7 @@ def _read_ahead(importer: Importer, rows: Iterator[RawRow], size: int
     if not importer.reads_ahead:
         yield from _batches(rows, size)
         return
-    if importer.ahead_in_process and ahead.available():
+    if in_process:
         yield from ahead.read_in_process(importer, _batches(rows, size))
         return
     ready: queue.Queue[_Ahead] = queue.Queue(1)
@@ -140,10 +140,11 @@ def _read_and_write(run: ImportRun, importer: Importer, source: IO[bytes],
                     log: ErrorLog) -> tuple[int, WriteResult]:
     total, result = 0, WriteResult()
     size = max(1, int(settings.IMPORT_BATCH_SIZE))
+    in_process = importer.ahead_in_process and ahead.worth_a_process(source)
     with open_table(source, run.file_name, importer.columns, run.sheet) as table, \
             transaction.atomic():
         log.headers = table.headers
-        with closing(_read_ahead(importer, table.rows, size)) as batches:
+        with closing(_read_ahead(importer, table.rows, size, in_process)) as batches:
             if importer.writes_behind:
                 total, result = behind.run_behind(importer, batches, log)
             for batch in batches:  # (none left after run_behind)
