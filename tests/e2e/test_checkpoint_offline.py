@@ -94,7 +94,11 @@ def test_passages_logged_offline_are_sent_once_when_the_network_returns(
 
     # The answer was lost (say): the phone sends the same batch again. Nothing doubles.
     page.evaluate("([key, value]) => window.localStorage.setItem(key, value)", [QUEUE, queued])
-    page.evaluate("window.dispatchEvent(new Event('online'))")
+    # The page shows 0 waiting before it reads the queue again: wait for the resend's answer
+    # itself (counting while the server writes would also find SQLite's table locked).
+    with page.expect_response(lambda answer: "/api/passages/batch" in answer.url,
+                              timeout=WAIT_MS):
+        page.evaluate("window.dispatchEvent(new Event('online'))")
     waiting(page, 0)
     assert Passage.objects.count() == 3 and FeverReferral.objects.count() == 1
     counted = PassageHour.objects.filter(checkpoint=checkpoint).aggregate(
