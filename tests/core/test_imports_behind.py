@@ -50,13 +50,16 @@ class BehindWarehouseImporter(Importer):
         area = Area.objects.get(code="420102001000")
         made = [Warehouse(area=area, **row.data) for row in rows]
 
-        def finish() -> WriteResult:
+        def wait() -> None:
             self.events.append(("finish", first))
+
+        def finish() -> WriteResult:
+            wait()
             if any(row.data["name"] == "refused" for row in rows):
                 raise IntegrityError("duplicate key value violates unique constraint")
             Warehouse.objects.bulk_create(made)
             return WriteResult(created=len(rows))
-        return Pending(finish)
+        return Pending(finish, wait)
 
 
 registry.register_importer(BehindWarehouseImporter)

@@ -286,7 +286,7 @@ class LabResultImporter(Importer):
             lab_bulk.run_positives(positives, self.user)
             self.positives.extend(positives)
             return result
-        return Pending(finish)
+        return Pending(finish, wait=copying.finish)
 
     def _match(self, data: dict[str, Any], stored: lab_bulk.Stored | None
                ) -> tuple[int | None, str, str]:

@@ -19,9 +19,9 @@ from django.db.models import Q
 
 from epigrid.cases import labs
 from epigrid.cases.models import LabTest
-from epigrid.core.access import PATH_END
 from epigrid.core.rows import fetch_all
 from epigrid.registry import bulk
+from epigrid.registry.hash_index import scope_sql
 from epigrid.registry.models import Person
 
 R = LabTest.Result
@@ -107,15 +107,9 @@ def persons_by_hash(hashes: set[str], scope_path: str | None, unrestricted: bool
     if not hashes or not (unrestricted or scope_path):
         return {}
     if connection.vendor == "postgresql":
-        table = connection.ops.quote_name(Person._meta.db_table)
-        # NOT ... = '': the words of the hash index's own condition (core.indexes).
-        sql = (f"SELECT id_number_hash, id, area_path FROM {table} "  # noqa: S608
-               "WHERE id_number_hash = ANY(%s) AND NOT id_number_hash = ''")
-        params: list[Any] = [sorted(hashes)]
-        if not unrestricted:
-            sql += " AND area_path >= %s AND area_path < %s"
-            params += [scope_path, f"{scope_path}{PATH_END}"]
-        rows: Any = _pg_rows(sql, params)
+        where, params = scope_sql(scope_path, unrestricted)
+        sql = f"SELECT id_number_hash, id, area_path {where} AND id_number_hash = ANY(%s)"  # noqa: S608
+        rows: Any = _pg_rows(sql, [*params, sorted(hashes)])
     else:
         persons: Any = Person.objects.all()
         if not unrestricted:

@@ -27,7 +27,9 @@ AMBIGUOUS = -1  # the id of a hash several persons share: no match, as persons_b
 Found = dict[str, tuple[int, str] | None]
 
 
-def _scope_sql(scope_path: str | None, unrestricted: bool) -> tuple[str, list[Any]]:
+def scope_sql(scope_path: str | None, unrestricted: bool) -> tuple[str, list[Any]]:
+    """`FROM person WHERE ...` for the persons of the scope with an ID number, and its values
+    (PostgreSQL's and SQLite's words alike)."""
     table = connection.ops.quote_name(Person._meta.db_table)
     # NOT ... = '': the words of the hash index's own condition (core.indexes).
     where = f"FROM {table} WHERE NOT id_number_hash = ''"  # noqa: S608 - our own names
@@ -41,14 +43,14 @@ def count_in_scope(scope_path: str | None, unrestricted: bool) -> int:
     """How many persons of the scope have an ID number."""
     if not (unrestricted or scope_path):
         return 0
-    where, params = _scope_sql(scope_path, unrestricted)
+    where, params = scope_sql(scope_path, unrestricted)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(*) {where}", params)  # noqa: S608 - our own names
         return int(cursor.fetchone()[0])
 
 
 def _rows(scope_path: str | None, unrestricted: bool) -> Iterator[list[tuple[str, int, str]]]:
-    where, params = _scope_sql(scope_path, unrestricted)
+    where, params = scope_sql(scope_path, unrestricted)
     # A server-side cursor on PostgreSQL: the rows arrive CHUNK at a time, never all at once.
     with connection.chunked_cursor() as cursor:
         cursor.execute(f"SELECT id_number_hash, id, area_path {where}", params)  # noqa: S608

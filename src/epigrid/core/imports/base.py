@@ -47,13 +47,16 @@ class WriteResult:
 class Pending:
     """A batch's write begun and not finished yet (Importer.writes_behind): `finish()` waits for
     it, does what must follow it, and answers what was written (or raises the database's
-    refusal)."""
+    refusal); `wait()` only waits for it, for a run that fails meanwhile."""
 
-    def __init__(self, finish: Callable[[], WriteResult]) -> None:
-        self._finish = finish
+    def __init__(self, finish: Callable[[], WriteResult], wait: Callable[[], Any]) -> None:
+        self._finish, self._wait = finish, wait
 
     def finish(self) -> WriteResult:
         return self._finish()
+
+    def wait(self) -> None:
+        self._wait()
 
 
 @dataclass

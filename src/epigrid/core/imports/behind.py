@@ -95,10 +95,11 @@ def _finish(importer: Importer, started: Started | None, log: ErrorLog) -> Write
 
 
 def _abandon(started: Started | None) -> None:
-    """Wait for a begun write before the run's error rolls everything back."""
+    """Wait for a begun write before the run's error rolls everything back (what would follow
+    the write, such as a positive result's workflow, is not done)."""
     if started is not None and isinstance(started[2], Pending):
         with contextlib.suppress(Exception):  # the run's own error is the one to raise
-            started[2].finish()
+            started[2].wait()
 
 
 def run_behind(importer: Importer, batches: Iterable[list[RawRow]], log: ErrorLog

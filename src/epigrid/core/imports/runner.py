@@ -147,9 +147,10 @@ def _read_and_write(run: ImportRun, importer: Importer, source: IO[bytes],
         with closing(_read_ahead(importer, table.rows, size, in_process)) as batches:
             if importer.writes_behind:
                 total, result = behind.run_behind(importer, batches, log)
-            for batch in batches:  # (none left after run_behind)
-                total += len(batch)
-                result += _process_batch(importer, batch, log)
+            else:
+                for batch in batches:
+                    total += len(batch)
+                    result += _process_batch(importer, batch, log)
         if total == 0:
             raise ImportFileError(_("The file has a header row but no data rows."))
         if run.mode == ImportRun.Mode.ALL_OR_NOTHING and log.failed_rows:
