@@ -27,7 +27,7 @@ class CopyBehindTests(BaseTestCase):
     def test_it_answers_how_many_it_inserted_once_finished(self) -> None:
         writing = lab_bulk.insert_tests_behind([result_row(self.lab, "S1"),
                                                 result_row(self.lab, "S2")])
-        self.assertEqual(writing.finish(), 2)
+        self.assertEqual(writing.finish(), [2])
         self.assertEqual(sorted(LabTest.objects.values_list("sample_id", flat=True)),
                          ["S1", "S2"])
 
@@ -36,4 +36,4 @@ class CopyBehindTests(BaseTestCase):
             lab_bulk.insert_tests_behind([result_row(self.lab, "S1"),
                                           result_row(self.lab, "S1")]).finish()
         self.assertEqual(LabTest.objects.count(), 0)
-        self.assertEqual(lab_bulk.insert_tests_behind([result_row(self.lab, "S3")]).finish(), 1)
+        self.assertEqual(lab_bulk.insert_tests_behind([result_row(self.lab, "S3")]).finish(), [1])

@@ -281,7 +281,7 @@ class LabResultImporter(Importer):
         copying = lab_bulk.insert_tests_behind(new)
 
         def finish() -> WriteResult:
-            result.created = copying.finish()
+            result.created = copying.finish()[0]
             result.updated = lab_bulk.update_tests(updates)
             lab_bulk.run_positives(positives, self.user)
             self.positives.extend(positives)

@@ -129,7 +129,7 @@ def insert_tests(rows: Iterable[Sequence[Any]]) -> int:
 
 def insert_tests_behind(rows: Sequence[Sequence[Any]]) -> bulk.Behind:
     """insert_tests, the COPY left running in a thread until `finish()` (registry.bulk)."""
-    return bulk.insert_rows_behind(LabTest, TEST_COLUMNS, rows)
+    return bulk.insert_rows_behind((LabTest, TEST_COLUMNS, rows))
 
 
 def update_tests(rows: Sequence[tuple[int, Sequence[Any]]]) -> int:

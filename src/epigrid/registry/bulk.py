@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Sized
 from typing import Any
 
 from django.db import DataError, IntegrityError, connection
@@ -117,32 +117,37 @@ def insert_rows(model: type[Any], columns: Sequence[str], rows: Iterable[Sequenc
     return _executemany(model, columns, rows)
 
 
-class Behind:
-    """Rows being inserted by a thread of its own (`insert_rows_behind`); `finish()` waits for
-    them and answers how many, or raises the database's refusal (as Django's IntegrityError or
-    DataError). Until then the caller must not use the database connection."""
+# A table's rows to insert: (model, columns, rows in the columns' order).
+Job = tuple[type[Any], Sequence[str], Iterable[Sequence[Any]]]
 
-    def __init__(self, model: type[Any], columns: Sequence[str],
-                 rows: Sequence[Sequence[Any]]) -> None:
-        self.written = 0
+
+class Behind:
+    """Tables' rows being inserted, one table after the other, by a thread of its own
+    (`insert_rows_behind`); `finish()` waits for them and answers how many rows of each, or
+    raises the database's refusal (as Django's IntegrityError or DataError). Until then the
+    caller must not use the database connection. On SQLite they are inserted at once."""
+
+    def __init__(self, jobs: Sequence[Job]) -> None:
+        self.written: list[int] = []
         self.error: BaseException | None = None
         self._thread: threading.Thread | None = None
         if connection.vendor != "postgresql":
-            self.written = _executemany(model, columns, rows)
+            self.written = [_executemany(*job) if _any(job[2]) else 0 for job in jobs]
             return
         raw = _raw()  # this thread's connection: the writer must not open one of its own
-        self._thread = threading.Thread(target=self._run, args=(model, columns, rows, raw),
+        self._thread = threading.Thread(target=self._run, args=(jobs, raw),
                                         name="import-copy", daemon=True)
         self._thread.start()
 
-    def _run(self, model: type[Any], columns: Sequence[str], rows: Sequence[Sequence[Any]],
-             raw: Any) -> None:
+    def _run(self, jobs: Sequence[Job], raw: Any) -> None:
         try:
-            self.written = _copy(model, columns, rows, raw, queued=False)
+            for model, columns, rows in jobs:
+                self.written.append(_copy(model, columns, rows, raw, queued=False)
+                                    if _any(rows) else 0)
         except BaseException as exc:  # noqa: BLE001 - raised again by finish() in the caller's thread
             self.error = exc
 
-    def finish(self) -> int:
+    def finish(self) -> list[int]:
         if self._thread is not None:
             self._thread.join()
             self._thread = None
@@ -152,11 +157,16 @@ class Behind:
         return self.written
 
 
-def insert_rows_behind(model: type[Any], columns: Sequence[str],
-                       rows: Sequence[Sequence[Any]]) -> Behind:
-    """Like insert_rows, but on PostgreSQL the COPY runs in a thread while the caller goes on
-    with work that needs no database (core.imports.behind): the server inserts meanwhile."""
-    return Behind(model, columns, rows)
+def _any(rows: Iterable[Sequence[Any]]) -> bool:
+    """False for rows known to be none (an empty list): no statement is sent for them."""
+    return not isinstance(rows, Sized) or len(rows) > 0
+
+
+def insert_rows_behind(*jobs: Job) -> Behind:
+    """Like insert_rows for each job in turn, but on PostgreSQL the COPYs run in a thread while
+    the caller goes on with work that needs no database (core.imports.behind): the server
+    inserts meanwhile. A job's rows may be a generator: it then runs in that thread."""
+    return Behind(jobs)
 
 
 def insert_households(rows: Iterable[Sequence[Any]]) -> int:

@@ -156,12 +156,18 @@ class PersonMatcher:
         self.persons: int | None = None  # in the scope, counted once
         self.index: PersonHashIndex | None = None
 
-    def find(self, hashes: set[str]) -> Found:
-        self.asked += len(hashes)
+    def index_for(self, count: int) -> PersonHashIndex | None:
+        """The index, read when `count` more IDs to match make the sheet big enough, or None
+        while the probes are the cheaper way."""
+        self.asked += count
         if self.index is None and self.asked >= self.after:
             if self.persons is None:
                 self.persons = count_in_scope(self.scope_path, self.unrestricted)
             if self.persons <= self.most and self.asked >= self.share * self.persons:
                 self.index = PersonHashIndex.load(self.scope_path, self.unrestricted,
                                                   self.persons)
-        return self.index.find(hashes) if self.index is not None else self.probe(hashes)
+        return self.index
+
+    def find(self, hashes: set[str]) -> Found:
+        index = self.index_for(len(hashes))
+        return index.find(hashes) if index is not None else self.probe(hashes)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from functools import cached_property
 from typing import Any
 
@@ -28,11 +28,12 @@ from epigrid.areas.models import Area, Level
 from epigrid.core.identity import mask_id_number, mask_phone
 from epigrid.core.ids import allocate_ids
 from epigrid.core.imports import parsers
-from epigrid.core.imports.base import INVALID, Cells, CleanRow, Importer, WriteResult
+from epigrid.core.imports.base import INVALID, Cells, CleanRow, Importer, Pending, WriteResult
 from epigrid.core.imports.errors import RowError
 from epigrid.core.imports.readers import RawRow
 from epigrid.registry import bulk, roster_parsing, roster_rows
 from epigrid.registry.fields import Sealer
+from epigrid.registry.hash_index import PersonMatcher
 from epigrid.registry.models import Household, Person, Residency
 from epigrid.registry.roster_rows import (
     FAST_RESIDENCY,
@@ -48,6 +49,9 @@ ID_FIELD, PHONE_FIELD = "id_number", "phone"
 CACHED_GRIDS = 4096
 # A registered person as (id hash, id, household id, grid id, *PERSON_UPDATE_COLUMNS).
 KNOWN_FIELDS = ("id_number_hash", "id", "household_id", "grid_id", *bulk.PERSON_UPDATE_COLUMNS)
+# What a write begun remembered for the next batch: households {(grid id, key): id} and persons
+# without an ID {(household id, name): KNOWN_FIELDS}.
+Remembered = tuple[dict[tuple[int, str], int], dict[tuple[int, str], tuple[Any, ...]]]
 
 # A batch read ahead: its grid codes, parsed IDs (see parsed) and clean cells (see ready).
 Ahead = tuple[set[str], dict[int, Any], dict[int, tuple[Any, ...]]]
@@ -75,6 +79,9 @@ class RosterImporter(Importer):
         # (household id, name).
         self.known: dict[str, tuple[Any, ...]] = {}
         self.unnamed: dict[tuple[int, str], tuple[Any, ...]] = {}
+        # Registered persons found by their ID's hash from memory once the file proves big
+        # beside the registry (registry.hash_index); an ID anywhere counts, not only in scope.
+        self.matcher = PersonMatcher(None, True, lambda hashes: {})
         self.pending: set[tuple[int, str]] = set()  # households new in this batch
         # row number -> ((ID, birth date, sex), ID hash) or the ID's CellError, for one batch
         self.parsed: dict[int, tuple[tuple[str, datetime.date, str], str] | Exception] = {}
@@ -130,18 +137,32 @@ class RosterImporter(Importer):
         codes, self.parsed, self.ready = ahead if ahead is not None else self._read(rows)
         wanted = {found[0] for code in codes if (found := self._grid_of(code)) is not None}
         self._load_households(wanted)
-        hashes = [found[1] for found in self.parsed.values() if isinstance(found, tuple)]
-        self.known = {found[0]: found for found in bulk.select_rows(
-            Person, KNOWN_FIELDS, "id_number_hash", hashes)}
+        self.known = self._known([found[1] for found in self.parsed.values()
+                                  if isinstance(found, tuple)])
         # A person without an ID is found again by name in their household: only the grids of
         # this batch's rows without an ID need their households' such persons. (All the grids'
         # made the look-up grow with every household the run had created: quadratic.)
-        unnamed = {found[0] for row in rows if not row.values.get("id_number", "").strip()
+        # (A row has an ID, well formed or not, when parse_ids() said something of it; the
+        # cells of the others only are looked at: a row read ahead is split on demand.)
+        unnamed = {found[0] for row in rows if row.number not in self.parsed
                    and (found := self._grid_of(row.values.get("grid_code", ""))) is not None}
         households = [pk for grid in unnamed for pk in self.households[grid].values()]
         self.unnamed = {(found[2], found[4]): found for found in bulk.select_rows(
             Person, KNOWN_FIELDS, "household_id", households, id_number_hash="")}
         self.pending = set()
+
+    def _known(self, hashes: list[str]) -> dict[str, tuple[Any, ...]]:
+        """The registered persons with these ID hashes (KNOWN_FIELDS), by hash."""
+        index = self.matcher.index_for(len(hashes))
+        if index is None:
+            rows = bulk.select_rows(Person, KNOWN_FIELDS, "id_number_hash", hashes)
+        else:  # the index knows who; only they are read (a shared ID: by its hash)
+            found = index.find(hashes)
+            rows = bulk.select_rows(Person, KNOWN_FIELDS, "id", [
+                hit[0] for hit in found.values() if hit is not None])
+            rows += bulk.select_rows(Person, KNOWN_FIELDS, "id_number_hash", [
+                value for value, hit in found.items() if hit is None])
+        return {row[0]: row for row in rows}
 
     def _grid_of(self, raw: str) -> tuple[int, str] | None:
         """The grid of a raw code cell as clean_row() will find it (a code as typed in Excel,
@@ -268,10 +289,19 @@ class RosterImporter(Importer):
 
     # --- writing ---------------------------------------------------------------------------
 
-    def write_batch(self, rows: Sequence[CleanRow]) -> WriteResult:
+    # A batch's COPY runs while the next batch is cleaned (core.imports.behind). That batch's
+    # look-ups ran before this write: what they would have found of it is remembered as the
+    # write begins (its new households, and its new persons without an ID, found again by name
+    # in their household), and forgotten if the database refuses it. A repeated ID is caught
+    # by `ids` whatever was written.
+    writes_behind = True
+    cleans_on_written = True
+
+    def write_batch(self, rows: Sequence[CleanRow]) -> Pending:
         now = timezone.now()
         new_households = self._new_households(rows, now)
         fresh: list[tuple[dict[str, Any], int | None]] = []
+        unnamed: list[tuple[dict[str, Any], int | None]] = []
         updates: list[tuple[int, tuple[Any, ...]]] = []
         result = WriteResult()
         for row in rows:
@@ -283,22 +313,66 @@ class RosterImporter(Importer):
                     (data["grid"][0], household[0])][0]
             known = data["known"]
             if known is None:
-                fresh.append((data, household_id))
+                (fresh if data["id"] or household_id is None else unnamed).append(
+                    (data, household_id))
                 continue
-            change = self._change(known, data["person"], data["sealed"])
+            change = roster_rows.change(known, data["person"], data["sealed"],
+                                        self.phone_sealer)
             if change is None:
                 result.unchanged += 1
             else:
                 updates.append((known[1], change))
-        if new_households:
-            bulk.insert_households(row for _pk, row in new_households.values())
-        # A generator: rows are sealed while the bulk writer streams the earlier ones.
-        result.created = bulk.insert_persons(self._person_rows(fresh, now))
         result.updated = bulk.update_persons(updates)
-        for (grid_id, key), (pk, _row) in new_households.items():  # written: remember them
-            if grid_id in self.households:
-                self.households[grid_id][key] = pk
-        return result
+        # Ids of their own: the next batch may find them again before they are written.
+        sealers = self.id_sealer, self.phone_sealer
+        unnamed_rows = [(pk, *row) for pk, row in zip(
+            allocate_ids(Person, len(unnamed)), roster_rows.person_rows(*sealers, unnamed, now),
+            strict=True)]
+        writing = bulk.insert_rows_behind(
+            (Household, bulk.HOUSEHOLD_COLUMNS, [row for _pk, row in new_households.values()]),
+            # A generator: the rows are sealed (when not sealed ahead) by the writing thread.
+            (Person, bulk.PERSON_COLUMNS, roster_rows.person_rows(*sealers, fresh, now)),
+            (Person, ("id", *bulk.PERSON_COLUMNS), unnamed_rows))
+        remembered = self._remember(new_households, unnamed_rows)
+
+        def finish() -> WriteResult:
+            try:
+                _households, persons, unnamed_persons = writing.finish()
+            except BaseException:
+                self._forget_written(remembered)
+                raise
+            result.created = persons + unnamed_persons
+            return result
+        return Pending(finish, wait=writing.finish)
+
+    def _remember(self, households: dict[tuple[int, str], tuple[int, tuple[Any, ...]]],
+                  unnamed_rows: list[tuple[Any, ...]]) -> Remembered:
+        made = {key: pk for key, (pk, _row) in households.items() if key[0] in self.households}
+        for (grid_id, key), pk in made.items():
+            self.households[grid_id][key] = pk
+        # (id, *PERSON_COLUMNS) -> KNOWN_FIELDS
+        persons = {(row[5], row[6]): (row[8], row[0], row[5], row[4], row[6], *row[10:13],
+                                      *row[15:21]) for row in unnamed_rows}
+        self.unnamed.update(persons)
+        return made, persons
+
+    def _forget_written(self, remembered: Remembered) -> None:
+        households, persons = remembered
+        for (grid_id, key), pk in households.items():
+            if self.households.get(grid_id, {}).get(key) == pk:
+                del self.households[grid_id][key]
+        for found, person in persons.items():
+            if self.unnamed.get(found) is person:
+                del self.unnamed[found]
+
+    def forget(self, rows: Sequence[RawRow]) -> None:
+        """The IDs these rows (the batch just prepared) brought, as if never read."""
+        numbers = {row.number for row in rows}
+        for number, found in self.parsed.items():
+            if number in numbers and isinstance(found, tuple):
+                key = int(found[0][0][:17])
+                if self.ids.get(key) == number:
+                    del self.ids[key]
 
     def _new_households(self, rows: Sequence[CleanRow], now: datetime.datetime
                         ) -> dict[tuple[int, str], tuple[int, tuple[Any, ...]]]:
@@ -325,38 +399,6 @@ class RosterImporter(Importer):
                                          data["household"][2], data["head_name"],
                                          *phone_columns))
         return made
-
-    def _change(self, known: tuple[Any, ...], person: tuple[Any, ...],
-                sealed: tuple[Any, Any] | None) -> tuple[Any, ...] | None:
-        """The new values of a registered person (PERSON_UPDATE_COLUMNS), or None if the same."""
-        name, phone, occupation, medical, residency, tags, origin, returned_on = person
-        old_name, old_enc, old_hash, old_masked, *old_rest = known[4:]
-        phone_columns = sealed[1] if sealed else self.phone_sealer.seal(phone)
-        rest = (occupation, medical, residency, tags, origin, returned_on)
-        if phone_columns[1] == old_hash and name == old_name and rest == tuple(old_rest):
-            return None
-        if phone_columns[1] == old_hash:  # the same phone: its ciphertext stays
-            phone_columns = (old_enc, old_hash, old_masked)
-        return (name, *phone_columns, *rest)
-
-    def _person_rows(self, fresh: list[tuple[dict[str, Any], int | None]],
-                     now: datetime.datetime) -> Iterator[tuple[Any, ...]]:
-        """New persons in PERSON_COLUMNS order, their ID and phone sealed."""
-        seal_id, seal_phone = self.id_sealer.seal_hashed, self.phone_sealer.seal
-        unknown = ("", "", "")
-        for data, household_id in fresh:
-            grid_id, path = data["grid"]
-            name, phone, occupation, medical, residency, tags, origin, returned_on = \
-                data["person"]
-            parsed, sealed = data["id"], data["sealed"]
-            birth, sex = (parsed[1], parsed[2]) if parsed else (None, "unknown")
-            if sealed:
-                id_columns, phone_columns = sealed
-            else:
-                id_columns = seal_id(parsed[0], data["id_hash"]) if parsed else unknown
-                phone_columns = seal_phone(phone)
-            yield (now, now, path, grid_id, household_id, name, *id_columns, *phone_columns,
-                   sex, birth, occupation, medical, residency, tags, origin, returned_on)
 
 
 IMPORTERS: tuple[type[Importer], ...] = (RosterImporter,)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy
@@ -270,3 +270,40 @@ def fast_row(importer: RosterImporter, row: RawRow) -> CleanRow | None:
     person = (name, phone, occupation, medical, residency, tags, origin, returned_on)
     return clean(row.number, grid, household, parsed, id_hash, person, known, household_phone,
                  head_name, (sealed_id, sealed_phone))
+
+
+# --- writing -------------------------------------------------------------------------------
+
+def change(known: tuple[Any, ...], person: tuple[Any, ...], sealed: tuple[Any, Any] | None,
+           phone_sealer: Sealer) -> tuple[Any, ...] | None:
+    """The new values of a registered person (PERSON_UPDATE_COLUMNS), or None if the same."""
+    name, phone, occupation, medical, residency, tags, origin, returned_on = person
+    old_name, old_enc, old_hash, old_masked, *old_rest = known[4:]
+    phone_columns = sealed[1] if sealed else phone_sealer.seal(phone)
+    rest = (occupation, medical, residency, tags, origin, returned_on)
+    if phone_columns[1] == old_hash and name == old_name and rest == tuple(old_rest):
+        return None
+    if phone_columns[1] == old_hash:  # the same phone: its ciphertext stays
+        phone_columns = (old_enc, old_hash, old_masked)
+    return (name, *phone_columns, *rest)
+
+
+def person_rows(id_sealer: Sealer, phone_sealer: Sealer,
+                fresh: list[tuple[dict[str, Any], int | None]], now: datetime.datetime
+                ) -> Iterator[tuple[Any, ...]]:
+    """New persons (clean row data, household id) in PERSON_COLUMNS order, ID and phone
+    sealed."""
+    seal_id, seal_phone = id_sealer.seal_hashed, phone_sealer.seal
+    unknown = ("", "", "")
+    for data, household_id in fresh:
+        grid_id, path = data["grid"]
+        name, phone, occupation, medical, residency, tags, origin, returned_on = data["person"]
+        parsed, sealed = data["id"], data["sealed"]
+        birth, sex = (parsed[1], parsed[2]) if parsed else (None, "unknown")
+        if sealed:
+            id_columns, phone_columns = sealed
+        else:
+            id_columns = seal_id(parsed[0], data["id_hash"]) if parsed else unknown
+            phone_columns = seal_phone(phone)
+        yield (now, now, path, grid_id, household_id, name, *id_columns, *phone_columns,
+               sex, birth, occupation, medical, residency, tags, origin, returned_on)

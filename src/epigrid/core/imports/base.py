@@ -145,6 +145,14 @@ class Importer:
     # prepared and cleaned, so the database inserts while Python cleans (core.imports.behind);
     # prepare() of a batch then runs before the batch before it is written.
     writes_behind: ClassVar[bool] = False
+    # With cleans_on_written too, clean_row() of a batch may rely on what write_batch() of the
+    # batch before remembered when it began (the rows it creates); when that write is refused,
+    # the runner calls forget() with the batch cleaned meanwhile, writes the refused one again
+    # row by row, then prepares and cleans the forgotten batch again.
+    cleans_on_written: ClassVar[bool] = False
+
+    def forget(self, rows: Sequence[RawRow]) -> None:
+        """Undo what clean_row() of these rows remembered, before they are cleaned again."""
 
     def write_batch(self, rows: Sequence[CleanRow]) -> WriteResult | Pending:
         raise NotImplementedError

@@ -7,9 +7,12 @@ the server inserts), that write finished. Each write has its savepoint, as in th
 a batch the database refuses is rolled back and written again one row at a time, to name the
 rows it refuses.
 
-The look-ups of a batch run before the batch before it is written: only an importer whose
-look-ups cannot depend on its own earlier batches may opt in (a lab's results: the persons are
-not the import's, and a sample repeated in the file is caught by the file's own count).
+The look-ups of a batch run before the batch before it is written: an importer opts in when
+its look-ups cannot depend on its own earlier batches (a lab's results: the persons are not the
+import's, and a sample repeated in the file is caught by the file's own count), or when it
+remembers, as each write begins, what the next batch's look-ups would have found of it
+(`cleans_on_written`: a roster's new households and persons). Such an importer forgets that
+when the write is refused, and the batch cleaned meanwhile is cleaned again.
 """
 
 from __future__ import annotations
@@ -79,19 +82,27 @@ def _start(importer: Importer, rows: list[CleanRow]) -> Started | None:
         return None, rows, None
 
 
-def _finish(importer: Importer, started: Started | None, log: ErrorLog) -> WriteResult:
+def _settle(started: Started | None) -> WriteResult | None:
+    """What the begun write wrote, or None when the database refused it (rolled back)."""
     if started is None:
         return WriteResult()
-    savepoint, rows, pending = started
-    if savepoint is not None and pending is not None:
-        try:
-            result = settled(pending)
-        except REFUSALS:
-            transaction.savepoint_rollback(savepoint)
-        else:
-            transaction.savepoint_commit(savepoint)
-            return result
-    return write_one_by_one(importer, rows, log)
+    savepoint, _rows, pending = started
+    if savepoint is None or pending is None:
+        return None
+    try:
+        result = settled(pending)
+    except REFUSALS:
+        transaction.savepoint_rollback(savepoint)
+        return None
+    transaction.savepoint_commit(savepoint)
+    return result
+
+
+def _finish(importer: Importer, started: Started | None, log: ErrorLog) -> WriteResult:
+    result = _settle(started)
+    if result is not None:
+        return result
+    return write_one_by_one(importer, started[1] if started is not None else [], log)
 
 
 def _abandon(started: Started | None) -> None:
@@ -100,6 +111,21 @@ def _abandon(started: Started | None) -> None:
     if started is not None and isinstance(started[2], Pending):
         with contextlib.suppress(Exception):  # the run's own error is the one to raise
             started[2].wait()
+
+
+def _refused(importer: Importer, rows: list[CleanRow], batch: list[RawRow],
+             cleaned: list[CleanRow], mark: tuple[int, int, int], log: ErrorLog
+             ) -> tuple[list[CleanRow], WriteResult]:
+    """A refused write's rows written one by one; the batch cleaned meanwhile, cleaned again
+    when its cleaning relied on that write (`cleans_on_written`). Answers (the batch's clean
+    rows, what was written)."""
+    if not importer.cleans_on_written:
+        return cleaned, write_one_by_one(importer, rows, log)
+    log.rewind(mark)  # its errors are found again, after the refused rows'
+    importer.forget(batch)
+    written = write_one_by_one(importer, rows, log)
+    importer.prepare(batch)
+    return clean(importer, batch, log), written
 
 
 def run_behind(importer: Importer, batches: Iterable[list[RawRow]], log: ErrorLog
@@ -111,11 +137,15 @@ def run_behind(importer: Importer, batches: Iterable[list[RawRow]], log: ErrorLo
         total += len(batch)
         importer.prepare(batch)
         started = _start(importer, waiting)
+        mark = log.mark()
         try:
             waiting = clean(importer, batch, log)
         except BaseException:
             _abandon(started)
             raise
-        result += _finish(importer, started, log)
+        written = _settle(started)
+        if written is None and started is not None:
+            waiting, written = _refused(importer, started[1], batch, waiting, mark, log)
+        result += written or WriteResult()
     result += _finish(importer, _start(importer, waiting), log)
     return total, result

@@ -45,6 +45,14 @@ class ErrorLog:
         self.failed_rows = 0
         self.headers: dict[str, str] = {}
 
+    def mark(self) -> tuple[int, int, int]:
+        return len(self.items), self.total, self.failed_rows
+
+    def rewind(self, mark: tuple[int, int, int]) -> None:
+        """Forget the errors added since `mark` (rows to be cleaned again)."""
+        kept, self.total, self.failed_rows = mark
+        del self.items[kept:]
+
     def add(self, errors: Sequence[RowError]) -> None:
         self.failed_rows += 1
         for error in errors:
