@@ -149,3 +149,17 @@ class SmallFileTests(BaseTestCase):
         big = run(warehouses(20, blank=3))  # 280 bytes
         assert os.getpid() not in readers(ForkReadingWarehouseImporter.events)
         assert (small.rows_created, big.rows_created, big.rows_failed) == (2, 19, 1)
+
+
+def test_a_row_sent_by_the_reading_process_reads_like_any_row() -> None:
+    row = ahead.PackedRow(7, ("code", "name", "note"), ahead.SEPARATOR.join(["W1", "", "x y"]))
+    assert (row.number, row.values) == (7, {"code": "W1", "name": "", "note": "x y"})
+    assert row.values is row.values  # split once
+
+
+def test_rows_with_columns_in_another_order_are_sent_in_the_first_rows_order() -> None:
+    names, rows = ahead._cells([RawRow(2, {"code": "A", "name": "a"}),
+                                RawRow(3, {"name": "b", "code": "B"})])
+    assert names == ("code", "name")
+    assert [ahead.PackedRow(number, names, packed).values for number, packed in rows] == [
+        {"code": "A", "name": "a"}, {"code": "B", "name": "b"}]
