@@ -70,6 +70,12 @@ class ImportFileTests(BaseTestCase):
         unclosed = csv_bytes([AREA_HEADER, ROW]) + b'420102001004,"Village A4,village\r\n'
         assert self.file_error(unclosed).startswith("The CSV file is malformed at row 3 (")
 
+    def test_it_names_the_row_of_a_nul_byte_in_utf_16_too(self) -> None:
+        text = "\r\n".join(",".join(row) for row in (AREA_HEADER, ROW, ["4201\x00", "V", "village",
+                                                                      "420102001000"]))
+        assert self.file_error(text.encode("utf-16")) == (
+            "The CSV file is malformed at row 3 (a NUL byte).")
+
     def test_it_refuses_text_that_is_neither_utf8_nor_gbk(self) -> None:
         content = csv_bytes([AREA_HEADER, ROW]) + b"\x80\x80,\xff\r\n"
         assert self.file_error(content) == (
