@@ -9,7 +9,8 @@ which psycopg's client-side binding would otherwise parse out of a huge statemen
 binary and prepared; the same statement adds the stored passages to their hours. On SQLite a
 multi-row VALUES, up to the library's own limit of parameters. Either way `ON CONFLICT (client_id)
 DO NOTHING RETURNING` stores a resent passage once without looking it up first: the rows it
-answers are the ones stored now.
+answers are the ones stored now. A lone passage (`store_checked`) is inserted from its checkpoint
+as the user's scope finds it, with its person, in that one statement.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ from typing import Any, cast
 from django.db import connection
 from django.db.models import Field
 
-from epigrid.checkpoints import passage_hours
+from epigrid.areas.models import Area, Checkpoint
+from epigrid.checkpoints import passage_hours, passage_scope
 from epigrid.checkpoints.models import Passage
 from epigrid.checkpoints.passage_items import Item
 from epigrid.core.rows import execute_binary, fetch_all
@@ -78,13 +80,15 @@ class Row:
     def decision(self) -> str:
         return self.item.decision
 
-    def values(self, native: bool) -> tuple[Any, ...]:
+    def values(self, native: bool, checkpoint: bool = True) -> tuple[Any, ...]:
         """The values of COLUMNS but the last two (who recorded it and when it was received,
         the same for a whole batch). `native`: the backend takes UUIDs and aware datetimes as
-        they are (PostgreSQL); else they are adapted as the ORM would (SQLite)."""
+        they are (PostgreSQL); else they are adapted as the ORM would (SQLite). Without
+        `checkpoint`, the checkpoint's id and path are None (store_checked reads them)."""
         item = self.item
-        return (item.client_id if native else item.client_id.hex, item.checkpoint.pk,
-                item.checkpoint.area.path,
+        return (item.client_id if native else item.client_id.hex,
+                item.checkpoint.pk if checkpoint else None,
+                item.checkpoint.area.path if checkpoint else None,
                 item.at if native else connection.ops.adapt_datetimefield_value(item.at),
                 item.kind, item.plate, item.passengers, item.direction, item.temperature,
                 item.origin, item.destination,
@@ -171,6 +175,67 @@ def _store_postgresql(rows: list[Row], recorded_by_id: int | None,
     return {_as_uuid(client_id): pk for client_id, pk in found}
 
 
+@functools.cache
+def _checked_store_sql(vendor: str, scope: str, match_person: bool) -> str:
+    """_store_sql for one passage whose checkpoint is checked in the same statement: `cp` is the
+    checkpoint if the user may log there (passage_scope's rule), with its area's path, and the
+    passage is inserted from it, so none is stored at a checkpoint not found. `match_person`:
+    the registry's person of the ID number's hash is found here too (persons_by_hash's rule).
+    Answers whether the checkpoint was found and the id stored (NULL: sent before)."""
+    quote = connection.ops.quote_name
+    person = connection.ops.quote_name(Person._meta.db_table)
+    values = []
+    for name in COLUMNS[:-2]:
+        if name == "checkpoint_id":
+            values.append("cp.id")
+        elif name == "area_path":
+            values.append("cp.path")
+        elif name == "person_id" and match_person:
+            # One person of that hash, or none (persons_by_hash's rule).
+            values.append(f"(SELECT CASE WHEN count(*) = 1 THEN min(p.id) END "  # noqa: S608
+                          f"FROM {person} p "
+                          "WHERE p.id_number_hash = %b::text AND NOT p.id_number_hash = '')")
+        else:
+            values.append(f"%b::{_array_type(name).removesuffix('[]')}")
+    counted = ", ".join(quote(name) for name in COUNTED)
+    return (f"WITH cp AS (SELECT c.id, a.path "  # noqa: S608 - our own names
+            f"FROM {quote(Checkpoint._meta.db_table)} c "
+            f"JOIN {quote(Area._meta.db_table)} a ON a.id = c.area_id "
+            f"WHERE c.id = %b::bigint{passage_scope.scope_condition(scope, typed=True)}), "
+            f"stored AS (INSERT INTO {quote(Passage._meta.db_table)} "
+            f"({', '.join(quote(name) for name in COLUMNS)}) "
+            f"SELECT {', '.join(values)}, %b::bigint, %b::timestamptz FROM cp "
+            f"ON CONFLICT (client_id) DO NOTHING RETURNING client_id, id, {counted}), "
+            f"hours AS ({passage_hours.count_sql('stored')}) "
+            "SELECT EXISTS (SELECT FROM cp), (SELECT id FROM stored)")
+
+
+def store_checked(row: Row, scope: tuple[str, list[Any]], recorded_by_id: int | None,
+                  now: datetime.datetime) -> tuple[bool, int | None]:
+    """Store one passage (PostgreSQL) in one statement that also checks its checkpoint against
+    the user's `scope` (passage_scope.scope_of) and, when it has an ID number's hash, matches
+    its person: whether the checkpoint was found, and the passage's new id (None: its client id
+    was stored before, or the checkpoint was not found; nothing was written then), also set as
+    the row's pk. The row's checkpoint is only its id: the statement reads its area's path."""
+    kind, scope_params = scope
+    item = row.item
+    match_person = bool(row.id_number_hash)
+    params: list[Any] = [item.checkpoint.pk, *scope_params]
+    for name, value in zip(COLUMNS[:-2], row.values(native=True, checkpoint=False),
+                           strict=True):
+        if name in ("checkpoint_id", "area_path"):
+            continue
+        if name == "person_id" and match_person:
+            value = row.id_number_hash
+        params.append(value)
+    params += [recorded_by_id, now]
+    found = execute_binary(_checked_store_sql(connection.vendor, kind, match_person), params,
+                           fetch=True)
+    checked, pk = found[0] if found else (False, None)
+    row.pk = pk
+    return bool(checked), pk
+
+
 def existing(client_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
     """The stored passages among these client ids (one array parameter on PostgreSQL)."""
     if not client_ids:
@@ -197,7 +262,18 @@ def persons_by_hash(hashes: set[str]) -> dict[str, int]:
     # alone does not prove.
     found = fetch_all(f"SELECT id_number_hash, id FROM {table} "  # noqa: S608 - our own names
                       f"WHERE id_number_hash {where} AND NOT id_number_hash = ''", params)
-    return dict(found)
+    # Two persons of one hash (a duplicate the registry has not resolved yet) match nobody,
+    # as in store_checked and a lab's results: a fever referred to the wrong person is worse
+    # than one referred unidentified.
+    persons: dict[str, int] = {}
+    shared: set[str] = set()
+    for hashed, pk in found:
+        if hashed in persons:
+            shared.add(hashed)
+        persons[hashed] = pk
+    for hashed in shared:
+        del persons[hashed]
+    return persons
 
 
 def _as_uuid(value: Any) -> uuid.UUID:

@@ -8,7 +8,10 @@ transaction, and refers fevers (passage_fever.py). Figures are added to, never r
 Devices send a passage a second each, so the path is kept to a constant handful of queries per
 request whatever the batch's size (tests/checkpoints/test_passage_queries.py): the checkpoints
 (passage_scope), then on PostgreSQL one statement that inserts and counts (passage_rows,
-passage_hours), atomic on its own; a transaction only when a fever's referral follows.
+passage_hours), atomic on its own; a transaction only when a fever's referral follows. A lone
+passage on PostgreSQL (the single API) takes one statement in all: it checks the checkpoint and
+matches the person too (`_record_checked`); anything but a valid passage stored there (refused,
+sent before, a fever, a destination area) is answered by the general path, with its messages.
 """
 
 from __future__ import annotations
@@ -22,13 +25,13 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from epigrid.accounts.models import User
 from epigrid.areas.models import Area, Checkpoint, Level
-from epigrid.checkpoints import passage_fever, passage_rows
+from epigrid.checkpoints import passage_fever, passage_rows, passage_scope
 from epigrid.checkpoints.models import Assignment
 from epigrid.checkpoints.passage_hours import COUNTERS as COUNTERS
 from epigrid.checkpoints.passage_hours import PassageLike as PassageLike
@@ -44,6 +47,7 @@ from epigrid.core.identity import mask_id_number
 from epigrid.registry.fields import Sealer
 
 MAX_BATCH = 1000
+BIGINT_MAX = 2**63 - 1
 STORED = "stored"
 DUPLICATE = "duplicate"
 ERROR = "error"
@@ -99,17 +103,24 @@ def _batch(user: Any, default: int | None, items: Sequence[Mapping[str, Any]]) -
                  default_checkpoint=default)
 
 
+def _sealed(rows: list[Row]) -> list[Row]:
+    """Seal the ID numbers of the rows that have one; answers those rows."""
+    with_id = [row for row in rows if row.item.id_number]
+    if with_id:
+        sealer = Sealer("id_number", mask_id_number)
+        for row in with_id:
+            row.id_number_enc, row.id_number_hash, row.id_number_masked = sealer.seal(
+                row.item.id_number)
+    return with_id
+
+
 def _rows(items: list[Item]) -> list[Row]:
     """Rows with their ID numbers sealed and matched to persons through the keyed hash (a look-up
     only when some item has an ID number)."""
     rows = [Row(item) for item in items]
-    with_id = [row for row in rows if row.item.id_number]
+    with_id = _sealed(rows)
     if not with_id:
         return rows
-    sealer = Sealer("id_number", mask_id_number)
-    for row in with_id:
-        row.id_number_enc, row.id_number_hash, row.id_number_masked = sealer.seal(
-            row.item.id_number)
     persons = passage_rows.persons_by_hash({row.id_number_hash for row in with_id})
     for row in with_id:
         row.person_id = persons.get(row.id_number_hash)
@@ -136,6 +147,10 @@ def _record(user: Any, default: int | None,
     """A constant number of queries whatever the batch's size: its checkpoints and the store;
     the persons when an item has an ID number, the ids stored before when an item is refused or
     was sent before, the referrals when one is a fever."""
+    if len(items) == 1 and connection.vendor == "postgresql":
+        checked = _record_checked(user, default, items[0])
+        if checked is not None:
+            return [checked]
     results: list[ItemResult] = []
     ids: dict[int, uuid.UUID] = {}
     for index, raw in enumerate(items):
@@ -179,6 +194,51 @@ def _record(user: Any, default: int | None,
     results += [ItemResult(index, str(client_id), DUPLICATE, before.get(client_id))
                 for index, client_id in repeated]
     return sorted(results, key=lambda result: result.index)
+
+
+def _record_checked(user: Any, default: int | None,
+                    item: Mapping[str, Any]) -> ItemResult | None:
+    """One passage on PostgreSQL in one statement (a device's passage a second): its checkpoint
+    checked, its person matched, stored and counted (passage_rows.store_checked). Only for the
+    common case, a valid passage that is no fever and names no destination area: None for any
+    other, and when its checkpoint is not found (nothing was written then), for `_record`'s
+    general path to answer, with its messages."""
+    given = item.get("checkpoint_id")
+    pk = default if given in (None, "") else as_int(given)
+    # An id past a bigint is no checkpoint: the general path's look-up answers so; bound to a
+    # bigint here, it would fail the statement.
+    if pk is None or not 0 < pk <= BIGINT_MAX or item.get("destination_area_id") not in (
+            None, ""):
+        return None
+    scope = passage_scope.scope_of(user)
+    if scope is None:
+        return None
+    try:
+        client_id = parse_client_id(item.get("client_id"))
+    except ValidationError:
+        return None
+    now = timezone.now()
+    # The checkpoint as far as it is known before the statement checks it: its id.
+    unchecked = Checkpoint.from_db(DEFAULT_DB_ALIAS, ["id"], [pk])
+    batch = Batch(now=now, checkpoints={pk: unchecked},
+                  fever_threshold=Decimal(settings.FEVER_THRESHOLD), destinations={},
+                  default_checkpoint=default)
+    cleaned, _errors = clean_item(item, client_id, batch)
+    if cleaned is None:
+        return None
+    row = Row(cleaned)
+    if is_fever(row):  # a referral follows: in a transaction, on the general path
+        return None
+    _sealed([row])
+    found, stored = passage_rows.store_checked(
+        row, scope, user.pk if user.is_authenticated else None, now)
+    if not found:
+        return None
+    if stored is not None:
+        return ItemResult(0, str(client_id), STORED, stored)
+    # Sent before (or by a request alongside): the insert skipped it.
+    return ItemResult(0, str(client_id), DUPLICATE,
+                      passage_rows.existing([client_id]).get(client_id))
 
 
 def _store(user: Any, rows: list[Row], now: Any) -> None:
