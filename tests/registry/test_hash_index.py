@@ -76,6 +76,13 @@ class HashIndexTests(BaseTestCase):
         matcher.find(self.asked)
         self.assertEqual((matcher.persons, matcher.index), (3, None))
 
+    def test_it_only_says_when_to_read_the_index_without_a_probe(self) -> None:
+        matcher = PersonMatcher(self.world.town_a.path, False, after=2, share=0.5, most=10)
+        self.assertIsNone(matcher.index_for(1))
+        self.assertEqual(len(matcher.index_for(1) or []), 3)
+        with self.assertRaises(TypeError):
+            matcher.find(self.asked)
+
 
 def index_of(keys: list[bytes]) -> PersonHashIndex:
     """An index of these keys (persons 1, 2, ... in this order), as load() builds it."""

@@ -145,10 +145,11 @@ class PersonMatcher:
     registry; from then on from a PersonHashIndex read once.
 
     The index is read when the IDs matched so far reach `after` and a `share` of the scope's
-    persons, and only for at most `most` persons (its memory: 44 bytes a person)."""
+    persons, and only for at most `most` persons (its memory: 44 bytes a person). Without a
+    probe it only tells when the index is worth reading (`index_for`): the caller probes."""
 
     def __init__(self, scope_path: str | None, unrestricted: bool,
-                 probe: Callable[[set[str]], Found], *, after: int = 100_000,
+                 probe: Callable[[set[str]], Found] | None = None, *, after: int = 100_000,
                  share: float = 0.1, most: int = 2_000_000) -> None:
         self.scope_path, self.unrestricted, self.probe = scope_path, unrestricted, probe
         self.after, self.share, self.most = after, share, most
@@ -169,5 +170,7 @@ class PersonMatcher:
         return self.index
 
     def find(self, hashes: set[str]) -> Found:
+        if self.probe is None:
+            raise TypeError("a PersonMatcher without a probe only answers index_for()")
         index = self.index_for(len(hashes))
         return index.find(hashes) if index is not None else self.probe(hashes)

@@ -81,7 +81,7 @@ class RosterImporter(Importer):
         self.unnamed: dict[tuple[int, str], tuple[Any, ...]] = {}
         # Registered persons found by their ID's hash from memory once the file proves big
         # beside the registry (registry.hash_index); an ID anywhere counts, not only in scope.
-        self.matcher = PersonMatcher(None, True, lambda hashes: {})
+        self.matcher = PersonMatcher(None, True)
         self.pending: set[tuple[int, str]] = set()  # households new in this batch
         # row number -> ((ID, birth date, sex), ID hash) or the ID's CellError, for one batch
         self.parsed: dict[int, tuple[tuple[str, datetime.date, str], str] | Exception] = {}

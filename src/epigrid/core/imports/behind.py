@@ -82,10 +82,8 @@ def _start(importer: Importer, rows: list[CleanRow]) -> Started | None:
         return None, rows, None
 
 
-def _settle(started: Started | None) -> WriteResult | None:
+def _settle(started: Started) -> WriteResult | None:
     """What the begun write wrote, or None when the database refused it (rolled back)."""
-    if started is None:
-        return WriteResult()
     savepoint, _rows, pending = started
     if savepoint is None or pending is None:
         return None
@@ -99,10 +97,10 @@ def _settle(started: Started | None) -> WriteResult | None:
 
 
 def _finish(importer: Importer, started: Started | None, log: ErrorLog) -> WriteResult:
+    if started is None:
+        return WriteResult()
     result = _settle(started)
-    if result is not None:
-        return result
-    return write_one_by_one(importer, started[1] if started is not None else [], log)
+    return result if result is not None else write_one_by_one(importer, started[1], log)
 
 
 def _abandon(started: Started | None) -> None:
@@ -143,9 +141,10 @@ def run_behind(importer: Importer, batches: Iterable[list[RawRow]], log: ErrorLo
         except BaseException:
             _abandon(started)
             raise
-        written = _settle(started)
-        if written is None and started is not None:
-            waiting, written = _refused(importer, started[1], batch, waiting, mark, log)
-        result += written or WriteResult()
+        if started is not None:
+            written = _settle(started)
+            if written is None:
+                waiting, written = _refused(importer, started[1], batch, waiting, mark, log)
+            result += written
     result += _finish(importer, _start(importer, waiting), log)
     return total, result
