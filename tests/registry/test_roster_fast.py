@@ -7,22 +7,29 @@ would load them.
 from __future__ import annotations
 
 import datetime
+import struct
 import unicodedata
 from collections import OrderedDict
 from typing import Any
 
+import psycopg
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from psycopg._copy_base import parse_row_binary
+from psycopg.adapt import Transformer
+from psycopg.pq import Format
 
 from epigrid.core import crypto
 from epigrid.core.identity import check_char, mask_id_number, mask_phone, parse_id_number
 from epigrid.core.imports.base import CleanRow
 from epigrid.core.imports.errors import CellError
 from epigrid.core.imports.readers import RawRow
-from epigrid.registry import roster_parsing, roster_rows
+from epigrid.registry import bulk, copy_rows, roster_parsing, roster_rows
+from epigrid.registry.copy_rows import TailEncoder
 from epigrid.registry.fields import Sealer
 from epigrid.registry.importers import RosterImporter
+from epigrid.registry.models import Person
 from epigrid.registry.roster_rows import TEXT_LIMITS, is_plain
 
 GRIDS = {"420102001001-01": (11, "/1/2/"), "420102001001-02": (12, "/1/3/"),
@@ -31,6 +38,7 @@ ID_1 = "42010219900215001" + check_char("42010219900215001")
 ID_2 = "42010219920308002" + check_char("42010219920308002")
 WRONG = ID_1[:17] + ("1" if ID_1[17] != "1" else "2")
 TODAY = datetime.date(2026, 1, 1)
+NOW = datetime.datetime(2026, 1, 1, 8, tzinfo=datetime.UTC)
 
 CELLS: dict[str, list[str]] = {
     "grid_code": ["420102001001-01", "420102001001-02", " 420102001001-01", "420102009999-01",
@@ -61,6 +69,7 @@ def importer(ids: dict[int, int] | None = None) -> RosterImporter:
                         if roster_rows.is_clean_code(code)}
     made.households = OrderedDict({11: {"#A-1": 101, "@No. 1, West Lane": 102}, 12: {}})
     made.ids = dict(ids or {})
+    made.encode_tail = TailEncoder()  # as on PostgreSQL: its tails are checked on SQLite too
     # Liu Yang (ID_2) lives in household 101; a baby without an ID in household 102.
     person = (crypto.keyed_hash(ID_2, "id_number"), 7, 101, 11, "Liu Yang", "", "", "",
               "teacher", False, "resident", "", "", None)
@@ -68,6 +77,18 @@ def importer(ids: dict[int, int] | None = None) -> RosterImporter:
     made.unnamed = {(102, "Ma Li"): ("", 8, 102, 11, "Ma Li", "", "", "", "", False,
                                      "resident", "", "", None)}
     return made
+
+
+def sealers() -> tuple[Sealer, Sealer]:
+    return Sealer("id_number", mask_id_number), Sealer("phone", mask_phone)
+
+
+def decoded(tail: bytes) -> tuple[Any, ...]:
+    """A tail's values, as the server would read them."""
+    transformer = Transformer()
+    transformer.set_loader_types([psycopg.adapters.types.get_oid(name) for name in
+                                  bulk.pg_types(Person, copy_rows.TAIL)], Format.BINARY)
+    return tuple(parse_row_binary(struct.pack(">h", len(copy_rows.TAIL)) + tail, transformer))
 
 
 def prepared(made: RosterImporter, row: RawRow) -> RosterImporter:
@@ -105,9 +126,12 @@ def test_a_row_the_fast_path_takes_cleans_as_the_full_path_cleans_it(
         assert (fast_importer.ids, fast_importer.pending) == (ids, set())
         return
     assert isinstance(full, CleanRow), full
-    sealed = fast.data.pop("sealed")
-    assert full.data.pop("sealed") is None
+    sealed, tail = fast.data.pop("sealed"), fast.data.pop("tail")
+    assert (full.data.pop("sealed"), full.data.pop("tail")) == (None, None)
     assert fast.data == full.data
+    # The tail encoded ahead holds what the full path's writer would write after the head.
+    written = roster_rows.person_row(*sealers(), {**full.data, "sealed": sealed}, 101, NOW)
+    assert decoded(tail) == written[len(copy_rows.HEAD):]
     assert (fast_importer.ids, fast_importer.pending) == (full_importer.ids,
                                                           full_importer.pending)
     # The ID and phone were sealed ahead as the full path's writer would seal them.

@@ -40,7 +40,8 @@ _PG_TYPES = {"BigAutoField": "int8", "ForeignKey": "int8", "BigIntegerField": "i
              "DateField": "date", "BooleanField": "bool", "DecimalField": "numeric"}
 
 
-def _types(model: type[Any], columns: Sequence[str]) -> list[str]:
+def pg_types(model: type[Any], columns: Sequence[str]) -> list[str]:
+    """The PostgreSQL type names of the columns, as binary COPY needs them."""
     fields = {field.column: field for field in model._meta.concrete_fields}
     return [_PG_TYPES[fields[column].get_internal_type()] for column in columns]
 
@@ -50,7 +51,18 @@ def _raw() -> Any:
     return connection.connection
 
 
-def _copy(model: type[Any], columns: Sequence[str], rows: Iterable[Sequence[Any]],
+class Encoded:
+    """Rows already in PostgreSQL's binary COPY form, header to trailer (registry.copy_rows):
+    COPYed as they are, in place of an iterable of rows (PostgreSQL only)."""
+
+    def __init__(self, data: bytes, count: int) -> None:
+        self.data, self.count = data, count
+
+    def __len__(self) -> int:
+        return self.count
+
+
+def _copy(model: type[Any], columns: Sequence[str], rows: Iterable[Sequence[Any]] | Encoded,
           raw: Any = None, queued: bool = True) -> int:
     """COPY the rows; `queued`: the data sent by psycopg's writer thread while this one formats
     (a caller already in a thread of its own may as well wait for the socket itself)."""
@@ -65,7 +77,10 @@ def _copy(model: type[Any], columns: Sequence[str], rows: Iterable[Sequence[Any]
     try:
         with raw.cursor() as cursor, cursor.copy(statement, writer=(
                 QueuedLibpqWriter if queued else LibpqWriter)(cursor)) as copy:
-            copy.set_types(_types(model, columns))
+            if isinstance(rows, Encoded):
+                copy.write(rows.data)
+                return rows.count
+            copy.set_types(pg_types(model, columns))
             for row in rows:
                 copy.write_row(row)
                 written += 1
@@ -100,7 +115,9 @@ def _sqlite_rows(rows: Iterable[Sequence[Any]], stamps: list[int]) -> list[Seque
 
 
 def _executemany(model: type[Any], columns: Sequence[str],
-                 rows: Iterable[Sequence[Any]]) -> int:
+                 rows: Iterable[Sequence[Any]] | Encoded) -> int:
+    if isinstance(rows, Encoded):
+        raise TypeError("rows encoded for PostgreSQL's COPY cannot be inserted here")
     quote = connection.ops.quote_name
     statement = (f"INSERT INTO {quote(model._meta.db_table)} "  # noqa: S608 - our own names
                  f"({', '.join(map(quote, columns))}) VALUES ({', '.join(['%s'] * len(columns))})")
@@ -118,7 +135,8 @@ def insert_rows(model: type[Any], columns: Sequence[str], rows: Iterable[Sequenc
 
 
 # A table's rows to insert: (model, columns, rows in the columns' order).
-Job = tuple[type[Any], Sequence[str], Iterable[Sequence[Any]]]
+Rows = Iterable[Sequence[Any]]
+Job = tuple[type[Any], Sequence[str], "Rows | Encoded"]
 
 
 class Behind:
@@ -157,7 +175,7 @@ class Behind:
         return self.written
 
 
-def _any(rows: Iterable[Sequence[Any]]) -> bool:
+def _any(rows: Iterable[Sequence[Any]] | Encoded) -> bool:
     """False for rows known to be none (an empty list): no statement is sent for them."""
     return not isinstance(rows, Sized) or len(rows) > 0
 

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from functools import cached_property
 from typing import Any
 
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -32,6 +33,7 @@ from epigrid.core.imports.base import INVALID, Cells, CleanRow, Importer, Pendin
 from epigrid.core.imports.errors import RowError
 from epigrid.core.imports.readers import RawRow
 from epigrid.registry import bulk, roster_parsing, roster_rows
+from epigrid.registry.copy_rows import TailEncoder
 from epigrid.registry.fields import Sealer
 from epigrid.registry.hash_index import PersonMatcher
 from epigrid.registry.models import Household, Person, Residency
@@ -99,6 +101,11 @@ class RosterImporter(Importer):
     def phone_sealer(self) -> Sealer:
         return Sealer(PHONE_FIELD, mask_phone)
 
+    @cached_property
+    def encode_tail(self) -> TailEncoder | None:
+        """On PostgreSQL, a new person's row is mostly encoded for COPY ahead (copy_rows)."""
+        return TailEncoder() if connection.vendor == "postgresql" else None
+
     # --- what a batch refers to ------------------------------------------------------------
 
     def _grid_map(self) -> dict[str, tuple[int, str]]:
@@ -129,7 +136,7 @@ class RosterImporter(Importer):
         codes = {row.values.get("grid_code", "").strip() for row in rows}
         parsed = roster_rows.parse_ids(rows, self.today, self.id_sealer.hash)
         return codes, parsed, roster_rows.read_batch(rows, parsed, self.cache, self.id_sealer,
-                                                     self.phone_sealer)
+                                                     self.phone_sealer, self.encode_tail)
 
     def prepare(self, rows: Sequence[RawRow]) -> None:
         # Each row is read once (mostly ahead); clean_row() takes the result.
@@ -299,7 +306,8 @@ class RosterImporter(Importer):
 
     def write_batch(self, rows: Sequence[CleanRow]) -> Pending:
         now = timezone.now()
-        new_households = self._new_households(rows, now)
+        new_households = roster_rows.new_households(self.households, rows, now,
+                                                    self.phone_sealer.seal)
         fresh: list[tuple[dict[str, Any], int | None]] = []
         unnamed: list[tuple[dict[str, Any], int | None]] = []
         updates: list[tuple[int, tuple[Any, ...]]] = []
@@ -330,8 +338,7 @@ class RosterImporter(Importer):
             strict=True)]
         writing = bulk.insert_rows_behind(
             (Household, bulk.HOUSEHOLD_COLUMNS, [row for _pk, row in new_households.values()]),
-            # A generator: the rows are sealed (when not sealed ahead) by the writing thread.
-            (Person, bulk.PERSON_COLUMNS, roster_rows.person_rows(*sealers, fresh, now)),
+            (Person, bulk.PERSON_COLUMNS, self._person_rows(fresh, now)),
             (Person, ("id", *bulk.PERSON_COLUMNS), unnamed_rows))
         remembered = self._remember(new_households, unnamed_rows)
 
@@ -344,6 +351,14 @@ class RosterImporter(Importer):
             result.created = persons + unnamed_persons
             return result
         return Pending(finish, wait=writing.finish)
+
+    def _person_rows(self, fresh: list[tuple[dict[str, Any], int | None]],
+                     now: datetime.datetime) -> bulk.Rows | bulk.Encoded:
+        sealers = self.id_sealer, self.phone_sealer
+        if self.encode_tail is not None:  # COPY data, mostly made ahead: the COPY only sends
+            return roster_rows.person_copy(*sealers, fresh, now)
+        # A generator: the rows are sealed (when not sealed ahead) by the writing thread.
+        return roster_rows.person_rows(*sealers, fresh, now)
 
     def _remember(self, households: dict[tuple[int, str], tuple[int, tuple[Any, ...]]],
                   unnamed_rows: list[tuple[Any, ...]]) -> Remembered:
@@ -373,32 +388,6 @@ class RosterImporter(Importer):
                 key = int(found[0][0][:17])
                 if self.ids.get(key) == number:
                     del self.ids[key]
-
-    def _new_households(self, rows: Sequence[CleanRow], now: datetime.datetime
-                        ) -> dict[tuple[int, str], tuple[int, tuple[Any, ...]]]:
-        wanted: dict[tuple[int, str], CleanRow] = {}
-        for row in rows:
-            household = row.data["household"]
-            if household is not None and household[1] is None:
-                grid_id = row.data["grid"][0]
-                cached = self.households.get(grid_id, {}).get(household[0])
-                if cached is not None:  # created by an earlier row written on its own
-                    row.data["household"] = (household[0], cached, household[2])
-                else:
-                    wanted.setdefault((grid_id, household[0]), row)
-        made = {}
-        seal = self.phone_sealer.seal
-        for ((grid_id, key), row), pk in zip(wanted.items(), allocate_ids(Household, len(wanted)),
-                                             strict=True):
-            data = row.data
-            number = key[1:] if key.startswith("#") else ""
-            phone, sealed = data["household_phone"], data["sealed"]
-            # The head's own row: the phone is sealed already.
-            phone_columns = sealed[1] if sealed and phone == data["person"][1] else seal(phone)
-            made[(grid_id, key)] = (pk, (pk, now, now, data["grid"][1], grid_id, number,
-                                         data["household"][2], data["head_name"],
-                                         *phone_columns))
-        return made
 
 
 IMPORTERS: tuple[type[Importer], ...] = (RosterImporter,)

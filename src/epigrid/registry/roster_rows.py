@@ -13,19 +13,22 @@ from __future__ import annotations
 import datetime
 import re
 import unicodedata
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy
 
+from epigrid.core.ids import allocate_ids
 from epigrid.core.imports import parsers
 from epigrid.core.imports.base import Cells, CleanRow
 from epigrid.core.imports.errors import CellError
 from epigrid.core.imports.readers import ImportColumn, RawRow
 from epigrid.registry import roster_parsing
-from epigrid.registry.models import TAG_SEPARATOR, Residency, Tag
+from epigrid.registry.copy_rows import PersonCopy
+from epigrid.registry.models import TAG_SEPARATOR, Household, Residency, Tag
 
 if TYPE_CHECKING:
+    from epigrid.registry.bulk import Encoded
     from epigrid.registry.fields import Sealer
     from epigrid.registry.importers import RosterImporter
 
@@ -145,8 +148,11 @@ def parse_ids(rows: Sequence[RawRow], today: datetime.date, hash_id: Callable[[s
 
 
 def read_batch(rows: Sequence[RawRow], parsed: dict[int, Any], cache: ParsedCells,
-               id_sealer: Sealer, phone_sealer: Sealer) -> dict[int, tuple[Any, ...]]:
-    """row number -> the clean cells of each row in its common clean form, ID and phone sealed.
+               id_sealer: Sealer, phone_sealer: Sealer,
+               encode: Callable[[Sequence[Any]], bytes] | None = None
+               ) -> dict[int, tuple[Any, ...]]:
+    """row number -> the clean cells of each row in its common clean form, ID and phone sealed,
+    and (with `encode`, a copy_rows.TailEncoder) the person's row's tail as COPY data, or None.
 
     Nothing here depends on the database or on other rows, so it runs ahead in the runner's
     reading thread; `fast_row` adds what does. A row left out goes the full way.
@@ -161,7 +167,15 @@ def read_batch(rows: Sequence[RawRow], parsed: dict[int, Any], cache: ParsedCell
         if cells is None:
             continue
         sealed_id = id_sealer.seal_hashed(found[0][0], found[1]) if found else unknown
-        ready[row.number] = (*cells, sealed_id, phone_sealer.seal(cells[7]))
+        sealed_phone = phone_sealer.seal(cells[7])
+        tail = None
+        if encode is not None:
+            sex, birth = (found[0][2], found[0][1]) if found else ("unknown", None)
+            # copy_rows.TAIL: name, ID and phone sealed, sex, birth date, occupation, medical
+            # staff, residency, tags, returnee origin, returned on.
+            tail = encode((cells[1], *sealed_id, *sealed_phone, sex, birth, cells[5], cells[9],
+                           cells[10], cells[11], cells[6], cells[12]))
+        ready[row.number] = (*cells, sealed_id, sealed_phone, tail)
     return ready
 
 
@@ -219,15 +233,16 @@ class ParsedCells:
 
 def clean(number: int, grid: tuple[int, str], household: tuple[str, int | None, str] | None,
           parsed: Any, id_hash: str, person: tuple[Any, ...], known: tuple[Any, ...] | None,
-          household_phone: str, head_name: str, sealed: tuple[Any, Any] | None = None
-          ) -> CleanRow:
+          household_phone: str, head_name: str, sealed: tuple[Any, Any] | None = None,
+          tail: bytes | None = None) -> CleanRow:
     """The clean row both paths give: `person` in roster order (name, phone, occupation,
     is_medical_staff, residency, tags, returnee_origin, returned_on); `sealed` the stored forms
-    of the ID and the phone when they were made ahead."""
+    of the ID and the phone, and `tail` the person's row's tail as COPY data (copy_rows), when
+    they were made ahead."""
     return CleanRow(number, {"grid": grid, "household": household, "id": parsed,
                              "id_hash": id_hash, "person": person, "known": known,
                              "household_phone": household_phone, "head_name": head_name,
-                             "sealed": sealed})
+                             "sealed": sealed, "tail": tail})
 
 
 def fast_row(importer: RosterImporter, row: RawRow) -> CleanRow | None:
@@ -237,7 +252,7 @@ def fast_row(importer: RosterImporter, row: RawRow) -> CleanRow | None:
     if cells is None:
         return None
     (code, name, address, head_name, number, occupation, origin, phone, household_phone,
-     medical, residency, tags, returned_on, sealed_id, sealed_phone) = cells
+     medical, residency, tags, returned_on, sealed_id, sealed_phone, tail) = cells
     grid = importer.clean_grids.get(code)
     if grid is None:
         return None
@@ -269,10 +284,39 @@ def fast_row(importer: RosterImporter, row: RawRow) -> CleanRow | None:
         importer.ids[id_key] = row.number
     person = (name, phone, occupation, medical, residency, tags, origin, returned_on)
     return clean(row.number, grid, household, parsed, id_hash, person, known, household_phone,
-                 head_name, (sealed_id, sealed_phone))
+                 head_name, (sealed_id, sealed_phone), tail)
 
 
 # --- writing -------------------------------------------------------------------------------
+
+def new_households(households: Mapping[int, dict[str, int]], rows: Sequence[CleanRow],
+                   now: datetime.datetime, seal: Callable[[str], tuple[str, str, str]]
+                   ) -> dict[tuple[int, str], tuple[int, tuple[Any, ...]]]:
+    """The households the rows create, {(grid id, key): (id, row in HOUSEHOLD_COLUMNS order)},
+    with ids of their own; a row whose household an earlier row created (written on its own:
+    in `households`, grid id -> {key: id}) is pointed at it instead."""
+    wanted: dict[tuple[int, str], CleanRow] = {}
+    for row in rows:
+        household = row.data["household"]
+        if household is not None and household[1] is None:
+            grid_id = row.data["grid"][0]
+            cached = households.get(grid_id, _NONE).get(household[0])
+            if cached is not None:
+                row.data["household"] = (household[0], cached, household[2])
+            else:
+                wanted.setdefault((grid_id, household[0]), row)
+    made = {}
+    for ((grid_id, key), row), pk in zip(wanted.items(), allocate_ids(Household, len(wanted)),
+                                         strict=True):
+        data = row.data
+        number = key[1:] if key.startswith("#") else ""
+        phone, sealed = data["household_phone"], data["sealed"]
+        # The head's own row: the phone is sealed already.
+        phone_columns = sealed[1] if sealed and phone == data["person"][1] else seal(phone)
+        made[(grid_id, key)] = (pk, (pk, now, now, data["grid"][1], grid_id, number,
+                                     data["household"][2], data["head_name"], *phone_columns))
+    return made
+
 
 def change(known: tuple[Any, ...], person: tuple[Any, ...], sealed: tuple[Any, Any] | None,
            phone_sealer: Sealer) -> tuple[Any, ...] | None:
@@ -293,17 +337,35 @@ def person_rows(id_sealer: Sealer, phone_sealer: Sealer,
                 ) -> Iterator[tuple[Any, ...]]:
     """New persons (clean row data, household id) in PERSON_COLUMNS order, ID and phone
     sealed."""
-    seal_id, seal_phone = id_sealer.seal_hashed, phone_sealer.seal
-    unknown = ("", "", "")
     for data, household_id in fresh:
-        grid_id, path = data["grid"]
-        name, phone, occupation, medical, residency, tags, origin, returned_on = data["person"]
-        parsed, sealed = data["id"], data["sealed"]
-        birth, sex = (parsed[1], parsed[2]) if parsed else (None, "unknown")
-        if sealed:
-            id_columns, phone_columns = sealed
+        yield person_row(id_sealer, phone_sealer, data, household_id, now)
+
+
+def person_row(id_sealer: Sealer, phone_sealer: Sealer, data: dict[str, Any],
+               household_id: int | None, now: datetime.datetime) -> tuple[Any, ...]:
+    grid_id, path = data["grid"]
+    name, phone, occupation, medical, residency, tags, origin, returned_on = data["person"]
+    parsed, sealed = data["id"], data["sealed"]
+    birth, sex = (parsed[1], parsed[2]) if parsed else (None, "unknown")
+    if sealed:
+        id_columns, phone_columns = sealed
+    else:
+        id_columns = id_sealer.seal_hashed(parsed[0], data["id_hash"]) if parsed else \
+            ("", "", "")
+        phone_columns = phone_sealer.seal(phone)
+    return (now, now, path, grid_id, household_id, name, *id_columns, *phone_columns,
+            sex, birth, occupation, medical, residency, tags, origin, returned_on)
+
+
+def person_copy(id_sealer: Sealer, phone_sealer: Sealer,
+                fresh: list[tuple[dict[str, Any], int | None]], now: datetime.datetime
+                ) -> Encoded:
+    """person_rows() as one block of binary COPY data, each row's tail as read ahead."""
+    copy = PersonCopy(now)
+    for data, household_id in fresh:
+        tail = data["tail"]
+        if tail is not None:
+            copy.add_tail(data["grid"], household_id, tail)
         else:
-            id_columns = seal_id(parsed[0], data["id_hash"]) if parsed else unknown
-            phone_columns = seal_phone(phone)
-        yield (now, now, path, grid_id, household_id, name, *id_columns, *phone_columns,
-               sex, birth, occupation, medical, residency, tags, origin, returned_on)
+            copy.add_row(person_row(id_sealer, phone_sealer, data, household_id, now))
+    return copy.encoded()
