@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import codecs
 import io
 
 from epigrid.areas.models import Area
-from epigrid.core.imports.readers import cell_text, detect_encoding
+from epigrid.core.imports.readers import cell_text, detect_encoding, open_table
+from epigrid.core.imports.registry import get_importer
 from tests.base import BaseTestCase
 from tests.core.test_imports_support import (
     AREA_HEADER,
@@ -115,3 +117,13 @@ class ReaderUnitTests(BaseTestCase):
     def test_it_writes_cells_as_typed(self) -> None:
         assert [cell_text(v) for v in (None, 420102001001.0, 30.25, 7, True, "x")] == [
             "", "420102001001", "30.25", "7", "1", "x"]
+
+
+def test_a_byte_order_mark_is_dropped_wherever_a_line_starts_with_one() -> None:
+    """Files get concatenated: the second file's mark opens a line in the middle."""
+    columns = get_importer("areas").columns
+    content = csv_bytes([AREA_HEADER, ROW]) + csv_bytes([["420102001004", "Village A4",
+                                                         "village", "420102001000"]])
+    assert content.count(codecs.BOM_UTF8) == 2
+    with open_table(io.BytesIO(content), "areas.csv", columns, "") as table:
+        assert [row.values["code"] for row in table.rows] == ["420102001003", "420102001004"]

@@ -176,12 +176,15 @@ class _Lines:
         self.source, self.encoding, self.number = source, encoding, 0
 
     def __iter__(self) -> Iterator[str]:
+        # utf-8-sig's decoder is Python code around UTF-8's: a line without the byte order
+        # mark (any line: files get concatenated) is decoded as plain UTF-8.
+        bom = codecs.BOM_UTF8 if self.encoding == "utf-8-sig" else None
         for raw in iter(self.source.readline, b""):
             self.number += 1
             if b"\x00" in raw:  # UTF-8's and GB18030's NUL is this byte alone
                 raise csv.Error(_("a NUL byte"))
             try:
-                yield raw.decode(self.encoding)
+                yield raw.decode("utf-8" if bom and not raw.startswith(bom) else self.encoding)
             except UnicodeDecodeError:
                 raise ImportFileError(
                     _("Line %(line)s is neither UTF-8 nor GBK text; save the file as “CSV UTF-8” "
