@@ -11,6 +11,7 @@ households pending) only for a row it accepts.
 from __future__ import annotations
 
 import datetime
+import operator
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -82,7 +83,7 @@ def is_plain(raw: str, limit: int) -> bool:
         not _ODD_SPACE.search(raw)
 
 
-def _all_plain(texts: list[str]) -> bool:
+def _all_plain(texts: Sequence[str]) -> bool:
     """is_plain() of every text cell (in TEXT_LIMITS order) with one check of them joined.
 
     NUL never occurs in a cell (the reader refuses it), is no space and composes with nothing,
@@ -163,7 +164,7 @@ def read_batch(rows: Sequence[RawRow], parsed: dict[int, Any], cache: ParsedCell
         found = parsed.get(row.number)
         if isinstance(found, Exception):
             continue
-        cells = _clean_cells(row.values.get, cache)
+        cells = _clean_cells(row.values, cache)
         if cells is None:
             continue
         sealed_id = id_sealer.seal_hashed(found[0][0], found[1]) if found else unknown
@@ -179,30 +180,44 @@ def read_batch(rows: Sequence[RawRow], parsed: dict[int, Any], cache: ParsedCell
     return ready
 
 
-def _clean_cells(get: Callable[[str, str], str], cache: ParsedCells) -> tuple[Any, ...] | None:
+# The cells _clean_cells() reads, in its order: the text cells first (TEXT_LIMITS).
+_READ = (*TEXT_LIMITS, "phone", "household_phone", "is_medical_staff", "residency", "tags",
+         "returned_on", "grid_code")
+_take_read = operator.itemgetter(*_READ)
+
+
+def _read_cells(values: dict[str, str]) -> tuple[str, ...]:
+    """The row's _READ cells, in one call when the file has every column ("" for a missing
+    one: the rows of a file all have its columns, so it is one case or the other throughout)."""
+    try:
+        return _take_read(values)
+    except KeyError:
+        return tuple(values.get(name, "") for name in _READ)
+
+
+def _clean_cells(values: dict[str, str], cache: ParsedCells) -> tuple[Any, ...] | None:
     """(grid code, name, address, head name, household number, occupation, returnee origin,
     phone, household phone, medical staff, residency, tags, returned on) or None."""
-    texts = [get(name, "") for name in TEXT_LIMITS]
+    cells = _read_cells(values)
+    texts = cells[:6]
+    (phone, household_phone, raw_medical, raw_residency, raw_tags, raw_date,
+     code) = cells[6:]
     if not texts[0] or not _all_plain(texts):
         return None
-    phone, household_phone = get("phone", ""), get("household_phone", "")
     if phone and not _CLEAN_MOBILE.fullmatch(phone) or \
             household_phone and not _CLEAN_MOBILE.fullmatch(household_phone):
         return None
-    raw_medical, raw_residency = get("is_medical_staff", ""), get("residency", "")
     medical = FAST_YES_NO.get(raw_medical, _MISSING)
     if medical is _MISSING:
         medical = cache.get("is_medical_staff", raw_medical)
     residency = FAST_RESIDENCY.get(raw_residency, _MISSING)
     if residency is _MISSING:
         residency = cache.get("residency", raw_residency)
-    raw_tags, raw_date = get("tags", ""), get("returned_on", "")
     tags = cache.get("tags", raw_tags) if raw_tags else ""
     returned_on = cache.get("returned_on", raw_date) if raw_date else None
     if _MISSING in (medical, residency, tags, returned_on):
         return None
-    return (get("grid_code", ""), *texts, phone, household_phone, medical, residency, tags,
-            returned_on)
+    return (code, *texts, phone, household_phone, medical, residency, tags, returned_on)
 
 
 class ParsedCells:
