@@ -21,6 +21,13 @@ from epigrid.core import crypto
 
 # base64.urlsafe_b64encode without its two Python-level calls per value.
 _URLSAFE = bytes.maketrans(b"+/", b"-_")
+# Nonces a Sealer draws from the system at once (one call instead of one a value).
+NONCE_POOL = 4096
+# Processes forked since this one started, as this process counts them: a child forked while a
+# Sealer holds unused nonces must never use them too (a nonce used twice with one key breaks
+# AES-GCM), so a Sealer drops its pool when this count moved.
+_forks = [0]
+os.register_at_fork(after_in_child=lambda: _forks.__setitem__(0, _forks[0] + 1))
 
 
 @dataclass(frozen=True)
@@ -55,14 +62,24 @@ class Sealer:
         # (a third of the hash's time, for millions of values).
         self._hmac = getattr(keyed, "_hmac", None) or keyed
         self.mask = mask
+        self._nonces: list[bytes] = []
+        self._fork = _forks[0]
 
     def hash(self, value: str) -> str:
         keyed = self._hmac.copy()
         keyed.update(value.encode())
         return keyed.hexdigest()
 
+    def _fill(self) -> None:
+        size = crypto.NONCE_BYTES
+        pool = os.urandom(size * NONCE_POOL)
+        self._nonces = [pool[at:at + size] for at in range(0, len(pool), size)]
+        self._fork = _forks[0]
+
     def encrypt(self, value: str) -> str:
-        nonce = os.urandom(crypto.NONCE_BYTES)
+        if not self._nonces or self._fork != _forks[0]:
+            self._fill()
+        nonce = self._nonces.pop()
         sealed = self._aead.encrypt(nonce, value.encode(), self._field)
         return self._prefix + binascii.b2a_base64(nonce + sealed, newline=False).translate(
             _URLSAFE).decode()
