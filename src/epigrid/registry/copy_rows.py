@@ -13,6 +13,7 @@ is formatted here from its values, into the same block.
 from __future__ import annotations
 
 import datetime
+import functools
 import struct
 from collections.abc import Sequence
 from typing import Any
@@ -29,7 +30,9 @@ _NULL = struct.pack(">i", -1)
 _ID = struct.Struct(">iq")  # an int8 field: its length, 8, and its value
 
 
-def _transformer(columns: Sequence[str]) -> Any:
+@functools.cache
+def _transformer(columns: tuple[str, ...]) -> Any:
+    """A binary dumper for each column, set up once per set of columns (every batch is alike)."""
     import psycopg
     from psycopg.adapt import Transformer
     from psycopg.pq import Format
@@ -67,7 +70,7 @@ class PersonCopy:
     def __init__(self, now: datetime.datetime) -> None:
         self.now, self.format = now, _formatter()
         self.transformer = _transformer(bulk.PERSON_COLUMNS)
-        self.head = _transformer(HEAD[:4])
+        self.head = _transformer(HEAD[:4])  # the household's id is packed here
         self.parts: list[bytes] = [SIGNATURE]
         self.count = 0
         self.prefixes: dict[int, bytes] = {}  # grid id -> the row's count and first 4 fields

@@ -171,11 +171,11 @@ def read_batch(rows: Sequence[RawRow], parsed: dict[int, Any], cache: ParsedCell
         sealed_phone = phone_sealer.seal(cells[7])
         tail = None
         if encode is not None:
-            sex, birth = (found[0][2], found[0][1]) if found else ("unknown", None)
-            # copy_rows.TAIL: name, ID and phone sealed, sex, birth date, occupation, medical
-            # staff, residency, tags, returnee origin, returned on.
-            tail = encode((cells[1], *sealed_id, *sealed_phone, sex, birth, cells[5], cells[9],
-                           cells[10], cells[11], cells[6], cells[12]))
+            # The person as fast_row() will make it, in roster order.
+            person = (cells[1], cells[7], cells[5], cells[9], cells[10], cells[11], cells[6],
+                      cells[12])
+            tail = encode(tail_values(person, found[0] if found else None, sealed_id,
+                                      sealed_phone))
         ready[row.number] = (*cells, sealed_id, sealed_phone, tail)
     return ready
 
@@ -359,17 +359,26 @@ def person_rows(id_sealer: Sealer, phone_sealer: Sealer,
 def person_row(id_sealer: Sealer, phone_sealer: Sealer, data: dict[str, Any],
                household_id: int | None, now: datetime.datetime) -> tuple[Any, ...]:
     grid_id, path = data["grid"]
-    name, phone, occupation, medical, residency, tags, origin, returned_on = data["person"]
     parsed, sealed = data["id"], data["sealed"]
-    birth, sex = (parsed[1], parsed[2]) if parsed else (None, "unknown")
     if sealed:
         id_columns, phone_columns = sealed
     else:
         id_columns = id_sealer.seal_hashed(parsed[0], data["id_hash"]) if parsed else \
             ("", "", "")
-        phone_columns = phone_sealer.seal(phone)
-    return (now, now, path, grid_id, household_id, name, *id_columns, *phone_columns,
-            sex, birth, occupation, medical, residency, tags, origin, returned_on)
+        phone_columns = phone_sealer.seal(data["person"][1])
+    return (now, now, path, grid_id, household_id,
+            *tail_values(data["person"], parsed, id_columns, phone_columns))
+
+
+def tail_values(person: tuple[Any, ...], parsed: tuple[str, Any, str] | None,
+                id_columns: tuple[str, str, str], phone_columns: tuple[str, str, str]
+                ) -> tuple[Any, ...]:
+    """A new person's columns after the head (copy_rows.TAIL), from the person in roster order
+    and the parsed ID (ID, birth date, sex) or None."""
+    name, _phone, occupation, medical, residency, tags, origin, returned_on = person
+    birth, sex = (parsed[1], parsed[2]) if parsed else (None, "unknown")
+    return (name, *id_columns, *phone_columns, sex, birth, occupation, medical, residency, tags,
+            origin, returned_on)
 
 
 def person_copy(id_sealer: Sealer, phone_sealer: Sealer,
