@@ -5,9 +5,12 @@ from __future__ import annotations
 import base64
 import os
 
+import pytest
+
 from epigrid.core import crypto
 from epigrid.core.identity import mask_phone
-from epigrid.registry.fields import NONCE_POOL, Sealer, protect
+from epigrid.registry import fields
+from epigrid.registry.fields import FIRST_NONCES, NONCE_POOL, Sealer, protect
 
 
 def nonce_of(token: str) -> bytes:
@@ -27,6 +30,22 @@ def test_it_never_uses_a_nonce_twice_across_its_pools() -> None:
     sealer = Sealer("phone", mask_phone)
     nonces = {nonce_of(sealer.encrypt("13900000001")) for _ in range(2 * NONCE_POOL + 5)}
     assert len(nonces) == 2 * NONCE_POOL + 5
+
+
+def test_it_draws_few_nonces_for_one_value_and_more_as_it_seals_more(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A passage API request seals one ID number: it must not draw (and slice) a whole pool."""
+    drawn: list[int] = []
+    real = os.urandom
+    monkeypatch.setattr(fields.os, "urandom", lambda size: drawn.append(size) or real(size))
+    sealer = Sealer("phone", mask_phone)
+    sealer.encrypt("13900000001")
+    assert drawn == [FIRST_NONCES * crypto.NONCE_BYTES]
+    for _ in range(4 * NONCE_POOL):
+        sealer.encrypt("13900000001")
+    pools = [size // crypto.NONCE_BYTES for size in drawn]
+    assert pools[:3] == [FIRST_NONCES, 2 * FIRST_NONCES, 4 * FIRST_NONCES]
+    assert max(pools) == NONCE_POOL == pools[-1]
 
 
 def test_a_forked_child_does_not_use_the_parents_nonces() -> None:

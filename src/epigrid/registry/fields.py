@@ -21,7 +21,10 @@ from epigrid.core import crypto
 
 # base64.urlsafe_b64encode without its two Python-level calls per value.
 _URLSAFE = bytes.maketrans(b"+/", b"-_")
-# Nonces a Sealer draws from the system at once (one call instead of one a value).
+# Nonces a Sealer draws from the system at once (one call instead of one a value): a few at
+# first, twice as many each time up to NONCE_POOL, so that a request sealing one value does not
+# draw (and slice) thousands.
+FIRST_NONCES = 16
 NONCE_POOL = 4096
 # Processes forked since this one started, as this process counts them: a child forked while a
 # Sealer holds unused nonces must never use them too (a nonce used twice with one key breaks
@@ -63,6 +66,7 @@ class Sealer:
         self._hmac = getattr(keyed, "_hmac", None) or keyed
         self.mask = mask
         self._nonces: list[bytes] = []
+        self._next_pool = FIRST_NONCES
         self._fork = _forks[0]
 
     def hash(self, value: str) -> str:
@@ -72,8 +76,9 @@ class Sealer:
 
     def _fill(self) -> None:
         size = crypto.NONCE_BYTES
-        pool = os.urandom(size * NONCE_POOL)
+        pool = os.urandom(size * self._next_pool)
         self._nonces = [pool[at:at + size] for at in range(0, len(pool), size)]
+        self._next_pool = min(NONCE_POOL, 2 * self._next_pool)
         self._fork = _forks[0]
 
     def encrypt(self, value: str) -> str:
