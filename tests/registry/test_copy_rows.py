@@ -26,6 +26,14 @@ class PersonCopyTests(BaseTestCase):
                 datetime.date(1990, 1, 2), "cook", True, "visitor", ",chronic,", "Wuhan",
                 datetime.date(2020, 1, 23))
 
+    def test_a_tail_reads_back_whole_and_its_phone_alone(self) -> None:
+        values = self.tail_values("Tail One", "13900000001")
+        tail = TailEncoder()(values)
+        assert copy_rows.decode_tail(tail) == values
+        assert copy_rows.tail_phone(tail) == values[4:7]
+        no_phone = (*values[:4], "", "", "", *values[7:])
+        assert copy_rows.tail_phone(TailEncoder()(no_phone)) == ("", "", "")
+
     @POSTGRESQL_ONLY
     def test_it_stores_rows_from_tails_and_from_values_alike(self) -> None:
         grid, household = self.world.grid_a1_1, self.world.household_a

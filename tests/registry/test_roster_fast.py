@@ -25,7 +25,7 @@ from epigrid.core.identity import check_char, mask_id_number, mask_phone, parse_
 from epigrid.core.imports.base import CleanRow
 from epigrid.core.imports.errors import CellError
 from epigrid.core.imports.readers import RawRow
-from epigrid.registry import bulk, copy_rows, roster_parsing, roster_rows
+from epigrid.registry import bulk, copy_rows, roster_parsing, roster_rows, roster_writes
 from epigrid.registry.copy_rows import TailEncoder
 from epigrid.registry.fields import Sealer
 from epigrid.registry.importers import RosterImporter
@@ -130,11 +130,26 @@ def test_a_row_the_fast_path_takes_cleans_as_the_full_path_cleans_it(
         assert (fast_importer.ids, fast_importer.pending) == (ids, set())
         return
     assert isinstance(full, CleanRow), full
+    # The household's phone, as the writer stores it, whichever way the row was read.
+    phone_hashes = [roster_writes.household_phone(clean.data, sealers()[1].seal)[1]
+                    for clean in (fast, full)]
+    assert phone_hashes[0] == phone_hashes[1]
+    if fast.data["person"] is None:
+        # Read lean: the person and the sealed forms are in the tail (the phone's stored forms
+        # only), the ID is its first 17 digits and its hash.
+        assert fast.data["id"] == (int(full.data["id"][0][:17]), full.data["id_hash"])
+        assert fast.data["same_phone"] == (full.data["household_phone"]
+                                           == full.data["person"][1])
+        roster_writes.unpack(fast.data)
+        assert fast.data["person"][1] is None
+        fast.data.update(id=full.data["id"], same_phone=False, person=(
+            fast.data["person"][0], full.data["person"][1], *fast.data["person"][2:]))
     sealed, tail = fast.data.pop("sealed"), fast.data.pop("tail")
     assert (full.data.pop("sealed"), full.data.pop("tail")) == (None, None)
     assert fast.data == full.data
     # The tail encoded ahead holds what the full path's writer would write after the head.
-    written = roster_rows.person_row(*sealers(), {**full.data, "sealed": sealed}, 101, NOW)
+    written = roster_writes.person_row(*sealers(), {**full.data, "sealed": sealed, "tail": None},
+                                       101, NOW)
     assert decoded(tail) == written[len(copy_rows.HEAD):]
     assert (fast_importer.ids, fast_importer.pending) == (full_importer.ids,
                                                           full_importer.pending)
@@ -159,7 +174,13 @@ def test_the_fast_path_takes_the_common_clean_row() -> None:
     clean = roster_rows.fast_row(made, row)
     assert clean is not None
     assert clean.data["household"] == ("#A-1", 101, "")
-    assert clean.data["person"][5] == ",chronic," and made.ids == {int(ID_1[:17]): 3}
+    assert made.ids == {int(ID_1[:17]): 3}
+    # Read lean (as on PostgreSQL): the person comes back from its tail when asked for.
+    assert clean.data["person"] is None and clean.data["id"] == (int(ID_1[:17]),
+                                                                 clean.data["id_hash"])
+    roster_writes.unpack(clean.data)
+    assert clean.data["person"][0] == "刘洋" and clean.data["person"][5] == ",chronic,"
+    assert clean.data["sealed"][1][1] == crypto.keyed_hash("13700000001", "phone")
 
 
 @given(texts=st.lists(st.text(st.characters(blacklist_characters="\x00"), max_size=40),

@@ -28,20 +28,47 @@ HEAD = bulk.PERSON_COLUMNS[:5]  # created_at, updated_at, area_path, grid_id, ho
 TAIL = bulk.PERSON_COLUMNS[5:]
 _NULL = struct.pack(">i", -1)
 _ID = struct.Struct(">iq")  # an int8 field: its length, 8, and its value
+_LENGTH = struct.Struct(">i")
+_TAIL_COUNT = struct.pack(">h", len(TAIL))
+_PHONE = TAIL.index("phone_enc")  # the phone's three stored forms follow one another
 
 
 @functools.cache
-def _transformer(columns: tuple[str, ...]) -> Any:
-    """A binary dumper for each column, set up once per set of columns (every batch is alike)."""
+def _transformer(columns: tuple[str, ...], loads: bool = False) -> Any:
+    """A binary dumper (or loader) for each column, set up once per set of columns (every
+    batch is alike)."""
     import psycopg
     from psycopg.adapt import Transformer
     from psycopg.pq import Format
 
     transformer = Transformer()
-    types = psycopg.adapters.types
-    transformer.set_dumper_types([types.get_oid(name) for name in
-                                  bulk.pg_types(Person, columns)], Format.BINARY)
+    oids = [psycopg.adapters.types.get_oid(name) for name in bulk.pg_types(Person, columns)]
+    if loads:
+        transformer.set_loader_types(oids, Format.BINARY)
+    else:
+        transformer.set_dumper_types(oids, Format.BINARY)
     return transformer
+
+
+def decode_tail(tail: bytes) -> tuple[Any, ...]:
+    """A tail's values (TAIL order), as the server will read them."""
+    from psycopg._copy_base import parse_row_binary
+
+    return tuple(parse_row_binary(_TAIL_COUNT + tail, _transformer(TAIL, loads=True)))
+
+
+def tail_phone(tail: bytes) -> tuple[str, str, str]:
+    """The stored forms of the phone in a tail (a household's phone is its head's, often):
+    the fields before them are skipped by their lengths, nothing else decoded."""
+    at = 0
+    found = []
+    for index in range(_PHONE + 3):
+        (size,) = _LENGTH.unpack_from(tail, at)
+        at += 4
+        if index >= _PHONE:
+            found.append(tail[at:at + size].decode())  # text, never NULL ("" when none)
+        at += max(size, 0)
+    return found[0], found[1], found[2]
 
 
 def _formatter() -> Any:

@@ -32,7 +32,7 @@ from epigrid.core.imports import parsers
 from epigrid.core.imports.base import INVALID, Cells, CleanRow, Importer, Pending, WriteResult
 from epigrid.core.imports.errors import RowError
 from epigrid.core.imports.readers import RawRow
-from epigrid.registry import bulk, roster_parsing, roster_rows
+from epigrid.registry import bulk, roster_parsing, roster_rows, roster_writes
 from epigrid.registry.copy_rows import TailEncoder
 from epigrid.registry.fields import Sealer
 from epigrid.registry.hash_index import PersonMatcher
@@ -85,8 +85,9 @@ class RosterImporter(Importer):
         # beside the registry (registry.hash_index); an ID anywhere counts, not only in scope.
         self.matcher = PersonMatcher(None, True)
         self.pending: set[tuple[int, str]] = set()  # households new in this batch
-        # row number -> ((ID, birth date, sex), ID hash) or the ID's CellError, for one batch
-        self.parsed: dict[int, tuple[tuple[str, datetime.date, str], str] | Exception] = {}
+        # row number -> ((ID, birth date, sex), ID hash) or the ID's CellError, for one batch;
+        # (first 17 digits, ID hash) for a row read lean (roster_rows.read_batch)
+        self.parsed: dict[int, tuple[Any, str] | Exception] = {}
         # row number -> its cells in their clean form, ID and phone sealed (read_batch)
         self.ready: dict[int, tuple[Any, ...]] = {}
         self.cache = roster_rows.ParsedCells(self.today)
@@ -248,6 +249,8 @@ class RosterImporter(Importer):
             return INVALID, ""
         if found is None or isinstance(found, Exception):
             return None, ""
+        if isinstance(found[0], int):  # read lean (roster_rows.read_batch): parsed once more
+            return roster_parsing.parse_id(cells.row.values["id_number"], self.today), found[1]
         return found
 
     def _grid(self, cells: Cells) -> Any:
@@ -306,8 +309,8 @@ class RosterImporter(Importer):
 
     def write_batch(self, rows: Sequence[CleanRow]) -> Pending:
         now = timezone.now()
-        new_households = roster_rows.new_households(self.households, rows, now,
-                                                    self.phone_sealer.seal)
+        new_households = roster_writes.new_households(self.households, rows, now,
+                                                      self.phone_sealer.seal)
         fresh: list[tuple[dict[str, Any], int | None]] = []
         unnamed: list[tuple[dict[str, Any], int | None]] = []
         updates: list[tuple[int, tuple[Any, ...]]] = []
@@ -324,8 +327,9 @@ class RosterImporter(Importer):
                 (fresh if data["id"] or household_id is None else unnamed).append(
                     (data, household_id))
                 continue
-            change = roster_rows.change(known, data["person"], data["sealed"],
-                                        self.phone_sealer)
+            roster_writes.unpack(data)
+            change = roster_writes.change(known, data["person"], data["sealed"],
+                                          self.phone_sealer)
             if change is None:
                 result.unchanged += 1
             else:
@@ -334,7 +338,7 @@ class RosterImporter(Importer):
         # Ids of their own: the next batch may find them again before they are written.
         sealers = self.id_sealer, self.phone_sealer
         unnamed_rows = [(pk, *row) for pk, row in zip(
-            allocate_ids(Person, len(unnamed)), roster_rows.person_rows(*sealers, unnamed, now),
+            allocate_ids(Person, len(unnamed)), roster_writes.person_rows(*sealers, unnamed, now),
             strict=True)]
         writing = bulk.insert_rows_behind(
             (Household, bulk.HOUSEHOLD_COLUMNS, [row for _pk, row in new_households.values()]),
@@ -356,9 +360,9 @@ class RosterImporter(Importer):
                      now: datetime.datetime) -> bulk.Rows | bulk.Encoded:
         sealers = self.id_sealer, self.phone_sealer
         if self.encode_tail is not None:  # COPY data, mostly made ahead: the COPY only sends
-            return roster_rows.person_copy(*sealers, fresh, now)
+            return roster_writes.person_copy(*sealers, fresh, now)
         # A generator: the rows are sealed (when not sealed ahead) by the writing thread.
-        return roster_rows.person_rows(*sealers, fresh, now)
+        return roster_writes.person_rows(*sealers, fresh, now)
 
     def _remember(self, households: dict[tuple[int, str], tuple[int, tuple[Any, ...]]],
                   unnamed_rows: list[tuple[Any, ...]]) -> Remembered:
@@ -385,7 +389,7 @@ class RosterImporter(Importer):
         numbers = {row.number for row in rows}
         for number, found in self.parsed.items():
             if number in numbers and isinstance(found, tuple):
-                key = int(found[0][0][:17])
+                key = found[0] if isinstance(found[0], int) else int(found[0][0][:17])
                 if self.ids.get(key) == number:
                     del self.ids[key]
 

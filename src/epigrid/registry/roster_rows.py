@@ -14,22 +14,20 @@ import datetime
 import operator
 import re
 import unicodedata
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy
 
-from epigrid.core.ids import allocate_ids
 from epigrid.core.imports import parsers
 from epigrid.core.imports.base import Cells, CleanRow
 from epigrid.core.imports.errors import CellError
 from epigrid.core.imports.readers import ImportColumn, RawRow
 from epigrid.registry import roster_parsing
-from epigrid.registry.copy_rows import PersonCopy
-from epigrid.registry.models import TAG_SEPARATOR, Household, Residency, Tag
+from epigrid.registry.models import TAG_SEPARATOR, Residency, Tag
+from epigrid.registry.roster_writes import tail_values
 
 if TYPE_CHECKING:
-    from epigrid.registry.bulk import Encoded
     from epigrid.registry.fields import Sealer
     from epigrid.registry.importers import RosterImporter
 
@@ -38,6 +36,9 @@ TEXT_LIMITS = {"name": 100, "address": 300, "head_name": 100, "household_number"
 FAST_YES_NO = {"": False, "否": False, "是": True, "0": False, "1": True}
 FAST_RESIDENCY = {"": Residency.RESIDENT.value, "常住": Residency.RESIDENT.value,
                   "访客": Residency.VISITOR.value, "外来务工": Residency.WORKER.value}
+# The length of a lean row's cells read ahead (read_batch): grid code, name, address, head
+# name, household number, residency, household phone, whether it is the person's phone, tail.
+LEAN = 9
 # Distinct cell texts remembered per column (tags, dates...): a roster repeats a few of them.
 CACHE_LIMIT = 4096
 
@@ -155,8 +156,13 @@ def read_batch(rows: Sequence[RawRow], parsed: dict[int, Any], cache: ParsedCell
     """row number -> the clean cells of each row in its common clean form, ID and phone sealed,
     and (with `encode`, a copy_rows.TailEncoder) the person's row's tail as COPY data, or None.
 
+    With `encode`, a row with an ID is made lean: only the cells the run's look-ups and the
+    household need travel (LEAN cells), the rest is in the tail, and its entry in `parsed`
+    becomes (the ID's first 17 digits as a number, its hash). Half the objects to send from the
+    reading process: their pickling cost it more than the sealing.
+
     Nothing here depends on the database or on other rows, so it runs ahead in the runner's
-    reading thread; `fast_row` adds what does. A row left out goes the full way.
+    reading process; `fast_row` adds what does. A row left out goes the full way.
     """
     ready: dict[int, tuple[Any, ...]] = {}
     unknown = ("", "", "")
@@ -169,14 +175,19 @@ def read_batch(rows: Sequence[RawRow], parsed: dict[int, Any], cache: ParsedCell
             continue
         sealed_id = id_sealer.seal_hashed(found[0][0], found[1]) if found else unknown
         sealed_phone = phone_sealer.seal(cells[7])
-        tail = None
-        if encode is not None:
-            # The person as fast_row() will make it, in roster order.
-            person = (cells[1], cells[7], cells[5], cells[9], cells[10], cells[11], cells[6],
-                      cells[12])
-            tail = encode(tail_values(person, found[0] if found else None, sealed_id,
-                                      sealed_phone))
-        ready[row.number] = (*cells, sealed_id, sealed_phone, tail)
+        if encode is None:
+            ready[row.number] = (*cells, sealed_id, sealed_phone, None)
+            continue
+        # The person as fast_row() will make it, in roster order.
+        person = (cells[1], cells[7], cells[5], cells[9], cells[10], cells[11], cells[6],
+                  cells[12])
+        tail = encode(tail_values(person, found[0] if found else None, sealed_id,
+                                  sealed_phone))
+        if found:
+            ready[row.number] = (*cells[:5], cells[10], cells[8], cells[8] == cells[7], tail)
+            parsed[row.number] = (int(found[0][0][:17]), found[1])
+        else:
+            ready[row.number] = (*cells, sealed_id, sealed_phone, tail)
     return ready
 
 
@@ -247,17 +258,20 @@ class ParsedCells:
 
 
 def clean(number: int, grid: tuple[int, str], household: tuple[str, int | None, str] | None,
-          parsed: Any, id_hash: str, person: tuple[Any, ...], known: tuple[Any, ...] | None,
-          household_phone: str, head_name: str, sealed: tuple[Any, Any] | None = None,
-          tail: bytes | None = None) -> CleanRow:
+          parsed: Any, id_hash: str, person: tuple[Any, ...] | None,
+          known: tuple[Any, ...] | None, household_phone: str, head_name: str,
+          sealed: tuple[Any, Any] | None = None, tail: bytes | None = None,
+          same_phone: bool = False) -> CleanRow:
     """The clean row both paths give: `person` in roster order (name, phone, occupation,
     is_medical_staff, residency, tags, returnee_origin, returned_on); `sealed` the stored forms
     of the ID and the phone, and `tail` the person's row's tail as COPY data (copy_rows), when
-    they were made ahead."""
+    they were made ahead. A lean row (read_batch) has no `person` nor `sealed` (they are in its
+    tail: roster_writes.unpack), its `parsed` ID is (first 17 digits, hash), and `same_phone`
+    says whether the household's phone is the person's."""
     return CleanRow(number, {"grid": grid, "household": household, "id": parsed,
                              "id_hash": id_hash, "person": person, "known": known,
                              "household_phone": household_phone, "head_name": head_name,
-                             "sealed": sealed, "tail": tail})
+                             "sealed": sealed, "tail": tail, "same_phone": same_phone})
 
 
 def fast_row(importer: RosterImporter, row: RawRow) -> CleanRow | None:
@@ -266,14 +280,19 @@ def fast_row(importer: RosterImporter, row: RawRow) -> CleanRow | None:
     cells = importer.ready.get(row.number)
     if cells is None:
         return None
-    (code, name, address, head_name, number, occupation, origin, phone, household_phone,
-     medical, residency, tags, returned_on, sealed_id, sealed_phone, tail) = cells
+    found: Any = importer.parsed.get(row.number)  # no CellError: read_batch took the row
+    if len(cells) == LEAN:
+        code, name, address, head_name, number, residency, household_phone, same_phone, tail = \
+            cells
+        parsed, (id_key, id_hash) = found, found
+    else:
+        (code, name, address, head_name, number, occupation, origin, phone, household_phone,
+         medical, residency, tags, returned_on, sealed_id, sealed_phone, tail) = cells
+        parsed, id_hash = found or (None, "")
+        id_key = int(parsed[0][:17]) if parsed else None
     grid = importer.clean_grids.get(code)
     if grid is None:
         return None
-    found: Any = importer.parsed.get(row.number)  # no CellError: read_batch took the row
-    parsed, id_hash = found or (None, "")
-    id_key = int(parsed[0][:17]) if parsed else None
     if id_key is not None and id_key in importer.ids:
         return None
     # The household, as RosterImporter._household finds it.
@@ -297,99 +316,9 @@ def fast_row(importer: RosterImporter, row: RawRow) -> CleanRow | None:
         importer.pending.add((grid_id, household[0]))
     if id_key is not None:
         importer.ids[id_key] = row.number
+    if len(cells) == LEAN:
+        return clean(row.number, grid, household, parsed, id_hash, None, known,
+                     household_phone, head_name, None, tail, same_phone)
     person = (name, phone, occupation, medical, residency, tags, origin, returned_on)
     return clean(row.number, grid, household, parsed, id_hash, person, known, household_phone,
                  head_name, (sealed_id, sealed_phone), tail)
-
-
-# --- writing -------------------------------------------------------------------------------
-
-def new_households(households: Mapping[int, dict[str, int]], rows: Sequence[CleanRow],
-                   now: datetime.datetime, seal: Callable[[str], tuple[str, str, str]]
-                   ) -> dict[tuple[int, str], tuple[int, tuple[Any, ...]]]:
-    """The households the rows create, {(grid id, key): (id, row in HOUSEHOLD_COLUMNS order)},
-    with ids of their own; a row whose household an earlier row created (written on its own:
-    in `households`, grid id -> {key: id}) is pointed at it instead."""
-    wanted: dict[tuple[int, str], CleanRow] = {}
-    for row in rows:
-        household = row.data["household"]
-        if household is not None and household[1] is None:
-            grid_id = row.data["grid"][0]
-            cached = households.get(grid_id, _NONE).get(household[0])
-            if cached is not None:
-                row.data["household"] = (household[0], cached, household[2])
-            else:
-                wanted.setdefault((grid_id, household[0]), row)
-    made = {}
-    for ((grid_id, key), row), pk in zip(wanted.items(), allocate_ids(Household, len(wanted)),
-                                         strict=True):
-        data = row.data
-        number = key[1:] if key.startswith("#") else ""
-        phone, sealed = data["household_phone"], data["sealed"]
-        # The head's own row: the phone is sealed already.
-        phone_columns = sealed[1] if sealed and phone == data["person"][1] else seal(phone)
-        made[(grid_id, key)] = (pk, (pk, now, now, data["grid"][1], grid_id, number,
-                                     data["household"][2], data["head_name"], *phone_columns))
-    return made
-
-
-def change(known: tuple[Any, ...], person: tuple[Any, ...], sealed: tuple[Any, Any] | None,
-           phone_sealer: Sealer) -> tuple[Any, ...] | None:
-    """The new values of a registered person (PERSON_UPDATE_COLUMNS), or None if the same."""
-    name, phone, occupation, medical, residency, tags, origin, returned_on = person
-    old_name, old_enc, old_hash, old_masked, *old_rest = known[4:]
-    phone_columns = sealed[1] if sealed else phone_sealer.seal(phone)
-    rest = (occupation, medical, residency, tags, origin, returned_on)
-    if phone_columns[1] == old_hash and name == old_name and rest == tuple(old_rest):
-        return None
-    if phone_columns[1] == old_hash:  # the same phone: its ciphertext stays
-        phone_columns = (old_enc, old_hash, old_masked)
-    return (name, *phone_columns, *rest)
-
-
-def person_rows(id_sealer: Sealer, phone_sealer: Sealer,
-                fresh: list[tuple[dict[str, Any], int | None]], now: datetime.datetime
-                ) -> Iterator[tuple[Any, ...]]:
-    """New persons (clean row data, household id) in PERSON_COLUMNS order, ID and phone
-    sealed."""
-    for data, household_id in fresh:
-        yield person_row(id_sealer, phone_sealer, data, household_id, now)
-
-
-def person_row(id_sealer: Sealer, phone_sealer: Sealer, data: dict[str, Any],
-               household_id: int | None, now: datetime.datetime) -> tuple[Any, ...]:
-    grid_id, path = data["grid"]
-    parsed, sealed = data["id"], data["sealed"]
-    if sealed:
-        id_columns, phone_columns = sealed
-    else:
-        id_columns = id_sealer.seal_hashed(parsed[0], data["id_hash"]) if parsed else \
-            ("", "", "")
-        phone_columns = phone_sealer.seal(data["person"][1])
-    return (now, now, path, grid_id, household_id,
-            *tail_values(data["person"], parsed, id_columns, phone_columns))
-
-
-def tail_values(person: tuple[Any, ...], parsed: tuple[str, Any, str] | None,
-                id_columns: tuple[str, str, str], phone_columns: tuple[str, str, str]
-                ) -> tuple[Any, ...]:
-    """A new person's columns after the head (copy_rows.TAIL), from the person in roster order
-    and the parsed ID (ID, birth date, sex) or None."""
-    name, _phone, occupation, medical, residency, tags, origin, returned_on = person
-    birth, sex = (parsed[1], parsed[2]) if parsed else (None, "unknown")
-    return (name, *id_columns, *phone_columns, sex, birth, occupation, medical, residency, tags,
-            origin, returned_on)
-
-
-def person_copy(id_sealer: Sealer, phone_sealer: Sealer,
-                fresh: list[tuple[dict[str, Any], int | None]], now: datetime.datetime
-                ) -> Encoded:
-    """person_rows() as one block of binary COPY data, each row's tail as read ahead."""
-    copy = PersonCopy(now)
-    for data, household_id in fresh:
-        tail = data["tail"]
-        if tail is not None:
-            copy.add_tail(data["grid"], household_id, tail)
-        else:
-            copy.add_row(person_row(id_sealer, phone_sealer, data, household_id, now))
-    return copy.encoded()
