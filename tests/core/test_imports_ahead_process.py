@@ -4,6 +4,7 @@ worked on by a forked child, its answers handed over in the file's order; errors
 from __future__ import annotations
 
 import os
+import pickle
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
@@ -43,6 +44,10 @@ class ForkReadingWarehouseImporter(Importer):
     def read_ahead(self, rows: Sequence[RawRow]) -> dict[str, Any]:
         if any(row.values["name"] == "boom" for row in rows):
             raise ValueError("a bug in the reading")
+        if any(row.values["name"] == "loop" for row in rows):
+            holder: list[Any] = []
+            holder.append(holder)  # an answer that holds itself cannot be sent
+            return {"upper": holder}
         return {"pid": os.getpid(), "message": _("This column must not be empty."),
                 "upper": {row.number: row.values["name"].upper() for row in rows}}
 
@@ -133,6 +138,11 @@ class ProcessReadAheadTests(BaseTestCase):
         assert ImportRun.objects.get(importer="warehouses_fork_ahead").status == "failed"
         assert gone(readers(ForkReadingWarehouseImporter.events))
 
+    def test_an_answer_that_holds_itself_fails_the_run_instead_of_hanging_it(self) -> None:
+        with pytest.raises(ValueError, match="cyclic"):
+            run([*warehouses(4), ["FA900", "loop"]])
+        assert not Warehouse.objects.filter(code__startswith="FA").exists()
+
     def test_a_run_that_stops_early_ends_its_reading_process(self) -> None:
         with pytest.raises(RuntimeError, match="a bug in the cleaning"):
             run([["FA000", "crash"], *warehouses(60)])
@@ -155,6 +165,15 @@ def test_a_row_sent_by_the_reading_process_reads_like_any_row() -> None:
     row = ahead.PackedRow(7, ("code", "name", "note"), ahead.SEPARATOR.join(["W1", "", "x y"]))
     assert (row.number, row.values) == (7, {"code": "W1", "name": "", "note": "x y"})
     assert row.values is row.values  # split once
+
+
+def test_a_batch_is_sent_without_pickles_memo_and_arrives_equal() -> None:
+    shared = ("resident", "13700000001")
+    message = ("batch", None, {1: shared, 2: shared, 3: [b"tail", None, True, 7]})
+    sent = ahead._dumps(message)
+    assert pickle.loads(sent) == message  # noqa: S301 - our own bytes
+    # Fast mode: the shared tuple is written twice, not once and referred to.
+    assert len(sent) > len(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def test_rows_with_columns_in_another_order_are_sent_in_the_first_rows_order() -> None:
