@@ -96,7 +96,9 @@ class ImportFileTests(BaseTestCase):
         assert self.file_error(xlsx_bytes({"Sheet1": []}), name="a.xlsx") == "The file is empty."
 
     def test_it_reads_tab_separated_text_and_skips_blank_rows(self) -> None:
-        content = csv_bytes([AREA_HEADER, [], ROW, ["", "", ""]], delimiter="\t")
+        # Cells of spaces are blank too, in a full row and in a short one.
+        content = csv_bytes([AREA_HEADER, [], ROW, ["", "", ""], [" ", "  ", ""], ["  "]],
+                            delimiter="\t")
         run = import_bytes("areas", content, self.world.alice, name="areas.txt")
         assert (run.status, run.rows_total, run.rows_created) == ("done", 1, 1)
 
