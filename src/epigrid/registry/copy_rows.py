@@ -59,15 +59,17 @@ def decode_tail(tail: bytes) -> tuple[Any, ...]:
 
 def tail_phone(tail: bytes) -> tuple[str, str, str]:
     """The stored forms of the phone in a tail (a household's phone is its head's, often):
-    the fields before them are skipped by their lengths, nothing else decoded."""
+    the four fields before them (name and the ID's three, text: never NULL) are skipped by
+    their lengths, nothing else decoded."""
+    unpack = _LENGTH.unpack_from
     at = 0
+    for _field in range(_PHONE):
+        at += 4 + unpack(tail, at)[0]
     found = []
-    for index in range(_PHONE + 3):
-        (size,) = _LENGTH.unpack_from(tail, at)
-        at += 4
-        if index >= _PHONE:
-            found.append(tail[at:at + size].decode())  # text, never NULL ("" when none)
-        at += max(size, 0)
+    for _field in range(3):
+        size = unpack(tail, at)[0]
+        found.append(tail[at + 4:at + 4 + size].decode())
+        at += 4 + size
     return found[0], found[1], found[2]
 
 
