@@ -37,3 +37,26 @@ def allocate_ids(model: type[models.Model], count: int) -> list[int]:
             cursor.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)",
                            [table, first + count - 1])
         return list(range(first, first + count))
+
+
+class IdPool:
+    """Ids of a model reserved before they are needed (allocate_ids), for rows made where the
+    database must not be used: while a COPY runs on the connection. Reserve outside any savepoint
+    that may be rolled back: on SQLite the reservation is a write, and rolled back, the same ids
+    would be handed out again."""
+
+    def __init__(self, model: type[models.Model]) -> None:
+        self.model = model
+        self.ids: list[int] = []
+
+    def reserve(self, count: int) -> None:
+        """Have at least `count` ids at hand."""
+        if len(self.ids) < count:
+            self.ids += allocate_ids(self.model, count - len(self.ids))
+
+    def take(self, count: int) -> list[int] | None:
+        """`count` reserved ids in ascending order, or None (none taken) when fewer are at hand."""
+        if count > len(self.ids):
+            return None
+        taken, self.ids = self.ids[:count], self.ids[count:]
+        return taken

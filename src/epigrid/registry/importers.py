@@ -14,7 +14,7 @@ Both give the same clean row for a row they both accept (tests/registry/test_ros
 
 from __future__ import annotations
 
-import datetime
+import functools
 from collections import OrderedDict
 from collections.abc import Sequence
 from functools import cached_property
@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy
 
 from epigrid.areas.models import Area, Level
 from epigrid.core.identity import mask_id_number, mask_phone
-from epigrid.core.ids import allocate_ids
+from epigrid.core.ids import IdPool, allocate_ids
 from epigrid.core.imports import parsers
 from epigrid.core.imports.base import INVALID, Cells, CleanRow, Importer, Pending, WriteResult
 from epigrid.core.imports.errors import RowError
@@ -51,9 +51,6 @@ ID_FIELD, PHONE_FIELD = "id_number", "phone"
 CACHED_GRIDS = 4096
 # A registered person as (id hash, id, household id, grid id, *PERSON_UPDATE_COLUMNS).
 KNOWN_FIELDS = ("id_number_hash", "id", "household_id", "grid_id", *bulk.PERSON_UPDATE_COLUMNS)
-# What a write begun remembered for the next batch: households {(grid id, key): id} and persons
-# without an ID {(household id, name): KNOWN_FIELDS}.
-Remembered = tuple[dict[tuple[int, str], int], dict[tuple[int, str], tuple[Any, ...]]]
 
 # A batch read ahead: its grid codes, parsed IDs (see parsed) and clean cells (see ready).
 Ahead = tuple[set[str], dict[int, Any], dict[int, tuple[Any, ...]]]
@@ -93,6 +90,11 @@ class RosterImporter(Importer):
         self.cache = roster_rows.ParsedCells(self.today)
         # (first row number, rows) of a batch -> what read_ahead() made of it.
         self.ahead: dict[tuple[int, int], Ahead] = {}
+        # Ids reserved by prepare() for the rows build_ahead() makes, when the database is busy.
+        self.pools: dict[type[Any], IdPool] = {Household: IdPool(Household),
+                                               Person: IdPool(Person)}
+        # (clean rows, what they write) made by build_ahead().
+        self.built: tuple[Sequence[CleanRow], roster_writes.Built] | None = None
 
     @cached_property
     def id_sealer(self) -> Sealer:  # made on first use: a missing key fails inside the run
@@ -152,12 +154,16 @@ class RosterImporter(Importer):
         # made the look-up grow with every household the run had created: quadratic.)
         # (A row has an ID, well formed or not, when parse_ids() said something of it; the
         # cells of the others only are looked at: a row read ahead is split on demand.)
-        unnamed = {found[0] for row in rows if row.number not in self.parsed
-                   and (found := self._grid_of(row.values.get("grid_code", ""))) is not None}
+        without_id = [row for row in rows if row.number not in self.parsed]
+        unnamed = {found[0] for row in without_id
+                   if (found := self._grid_of(row.values.get("grid_code", ""))) is not None}
         households = [pk for grid in unnamed for pk in self.households[grid].values()]
         self.unnamed = {(found[2], found[4]): found for found in bulk.select_rows(
             Person, KNOWN_FIELDS, "household_id", households, id_number_hash="")}
         self.pending = set()
+        # At most a household per row and an ID-less person per row without an ID.
+        self.pools[Household].reserve(len(rows))
+        self.pools[Person].reserve(len(without_id))
 
     def _known(self, hashes: list[str]) -> dict[str, tuple[Any, ...]]:
         """The registered persons with these ID hashes (KNOWN_FIELDS), by hash."""
@@ -307,44 +313,43 @@ class RosterImporter(Importer):
     writes_behind = True
     cleans_on_written = True
 
+    def build_ahead(self, rows: Sequence[CleanRow]) -> None:
+        """What write_batch() of these rows will send, made while the batch before is written:
+        its COPY waits for none of it. Ids come from the pools prepare() filled; with too few
+        at hand, write_batch() makes it all itself. (What it creates is remembered when the
+        write begins, after the next batch's look-ups, which would not find it.)"""
+        built = self._build(rows, ahead=True) if rows else None
+        self.built = (rows, built) if built is not None else None
+
+    def _build(self, rows: Sequence[CleanRow], ahead: bool) -> roster_writes.Built | None:
+        return roster_writes.build(rows, self.households, timezone.now(),
+                                   (self.id_sealer, self.phone_sealer),
+                                   functools.partial(self._take_ids, ahead=ahead),
+                                   self.encode_tail is not None)
+
+    def _take_ids(self, model: type[Any], count: int, ahead: bool) -> list[int] | None:
+        taken = self.pools[model].take(count)
+        # Not into the pool: this may run in a savepoint that is rolled back (core.ids.IdPool).
+        return allocate_ids(model, count) if taken is None and not ahead else taken
+
     def write_batch(self, rows: Sequence[CleanRow]) -> Pending:
-        now = timezone.now()
-        new_households = roster_writes.new_households(self.households, rows, now,
-                                                      self.phone_sealer.seal)
-        fresh: list[tuple[dict[str, Any], int | None]] = []
-        unnamed: list[tuple[dict[str, Any], int | None]] = []
-        updates: list[tuple[int, tuple[Any, ...]]] = []
-        result = WriteResult()
-        for row in rows:
-            data = row.data
-            household = data["household"]
-            household_id = None
-            if household is not None:
-                household_id = household[1] or new_households[
-                    (data["grid"][0], household[0])][0]
-            known = data["known"]
-            if known is None:
-                (fresh if data["id"] or household_id is None else unnamed).append(
-                    (data, household_id))
-                continue
-            roster_writes.unpack(data)
-            change = roster_writes.change(known, data["person"], data["sealed"],
-                                          self.phone_sealer)
-            if change is None:
-                result.unchanged += 1
-            else:
-                updates.append((known[1], change))
-        result.updated = bulk.update_persons(updates)
-        # Ids of their own: the next batch may find them again before they are written.
-        sealers = self.id_sealer, self.phone_sealer
-        unnamed_rows = [(pk, *row) for pk, row in zip(
-            allocate_ids(Person, len(unnamed)), roster_writes.person_rows(*sealers, unnamed, now),
-            strict=True)]
-        writing = bulk.insert_rows_behind(
-            (Household, bulk.HOUSEHOLD_COLUMNS, [row for _pk, row in new_households.values()]),
-            (Person, bulk.PERSON_COLUMNS, self._person_rows(fresh, now)),
-            (Person, ("id", *bulk.PERSON_COLUMNS), unnamed_rows))
-        remembered = self._remember(new_households, unnamed_rows)
+        built = self.built[1] if self.built is not None and self.built[0] is rows else \
+            self._build(rows, ahead=False)
+        self.built = None
+        if built is None:  # not ahead: ids are allocated when the pool is short
+            raise RuntimeError("no ids for the batch")
+        remembered = self._remember(built)
+        result = WriteResult(unchanged=built.unchanged)
+        try:
+            result.updated = bulk.update_persons(built.updates)
+            writing = bulk.insert_rows_behind(
+                (Household, bulk.HOUSEHOLD_COLUMNS, [row for _pk, row in
+                                                     built.households.values()]),
+                (Person, bulk.PERSON_COLUMNS, built.persons),
+                (Person, ("id", *bulk.PERSON_COLUMNS), built.unnamed))
+        except BaseException:
+            self._forget_written(remembered)
+            raise
 
         def finish() -> WriteResult:
             try:
@@ -356,36 +361,16 @@ class RosterImporter(Importer):
             return result
         return Pending(finish, wait=writing.finish)
 
-    def _person_rows(self, fresh: list[tuple[dict[str, Any], int | None]],
-                     now: datetime.datetime) -> bulk.Rows | bulk.Encoded:
-        sealers = self.id_sealer, self.phone_sealer
-        if self.encode_tail is not None:  # COPY data, mostly made ahead: the COPY only sends
-            return roster_writes.person_copy(*sealers, fresh, now)
-        # A generator: the rows are sealed (when not sealed ahead) by the writing thread.
-        return roster_writes.person_rows(*sealers, fresh, now)
+    def _remember(self, built: roster_writes.Built) -> roster_writes.Remembered:
+        return roster_writes.remember(self.households, self.unnamed, built)
 
-    def _remember(self, households: dict[tuple[int, str], tuple[int, tuple[Any, ...]]],
-                  unnamed_rows: list[tuple[Any, ...]]) -> Remembered:
-        made = {key: pk for key, (pk, _row) in households.items() if key[0] in self.households}
-        for (grid_id, key), pk in made.items():
-            self.households[grid_id][key] = pk
-        # (id, *PERSON_COLUMNS) -> KNOWN_FIELDS
-        persons = {(row[5], row[6]): (row[8], row[0], row[5], row[4], row[6], *row[10:13],
-                                      *row[15:21]) for row in unnamed_rows}
-        self.unnamed.update(persons)
-        return made, persons
-
-    def _forget_written(self, remembered: Remembered) -> None:
-        households, persons = remembered
-        for (grid_id, key), pk in households.items():
-            if self.households.get(grid_id, {}).get(key) == pk:
-                del self.households[grid_id][key]
-        for found, person in persons.items():
-            if self.unnamed.get(found) is person:
-                del self.unnamed[found]
+    def _forget_written(self, remembered: roster_writes.Remembered) -> None:
+        roster_writes.forget_written(self.households, self.unnamed, remembered)
 
     def forget(self, rows: Sequence[RawRow]) -> None:
-        """The IDs these rows (the batch just prepared) brought, as if never read."""
+        """The IDs these rows (the batch just prepared) brought, and what was built of them
+        ahead, as if never read."""
+        self.built = None
         numbers = {row.number for row in rows}
         for number, found in self.parsed.items():
             if number in numbers and isinstance(found, tuple):

@@ -12,28 +12,35 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from epigrid.core.ids import allocate_ids
 from epigrid.core.imports.base import CleanRow
 from epigrid.registry import copy_rows
 from epigrid.registry.copy_rows import PersonCopy
-from epigrid.registry.models import Household
+from epigrid.registry.models import Household, Person
 
 if TYPE_CHECKING:
-    from epigrid.registry.bulk import Encoded
+    from django.db.models import Model
+
+    from epigrid.registry.bulk import Encoded, Rows
     from epigrid.registry.fields import Sealer
 
 Sealed = tuple[str, str, str]  # (ciphertext, keyed hash, masked)
+# What a batch's write remembered for the next batch: households {(grid id, key): id} and
+# persons without an ID {(household id, name): importers.KNOWN_FIELDS}.
+Remembered = tuple[dict[tuple[int, str], int], dict[tuple[int, str], tuple[Any, ...]]]
+# Ids of a model for so many rows, or None when there are too few at hand (core.ids.IdPool).
+TakeIds = Callable[["type[Model]", int], "list[int] | None"]
 _NONE: dict[str, int] = {}
 
 
 def new_households(households: Mapping[int, dict[str, int]], rows: Sequence[CleanRow],
-                   now: datetime.datetime, seal: Callable[[str], Sealed]
-                   ) -> dict[tuple[int, str], tuple[int, tuple[Any, ...]]]:
+                   now: datetime.datetime, seal: Callable[[str], Sealed], take_ids: TakeIds
+                   ) -> dict[tuple[int, str], tuple[int, tuple[Any, ...]]] | None:
     """The households the rows create, {(grid id, key): (id, row in HOUSEHOLD_COLUMNS order)},
-    with ids of their own; a row whose household an earlier row created (written on its own:
-    in `households`, grid id -> {key: id}) is pointed at it instead."""
+    with ids of their own (None when `take_ids` has too few); a row whose household an earlier
+    row created (written on its own: in `households`, grid id -> {key: id}) is pointed at it
+    instead."""
     wanted: dict[tuple[int, str], CleanRow] = {}
     for row in rows:
         household = row.data["household"]
@@ -44,15 +51,95 @@ def new_households(households: Mapping[int, dict[str, int]], rows: Sequence[Clea
                 row.data["household"] = (household[0], cached, household[2])
             else:
                 wanted.setdefault((grid_id, household[0]), row)
+    ids = take_ids(Household, len(wanted))
+    if ids is None:
+        return None
     made = {}
-    for ((grid_id, key), row), pk in zip(wanted.items(), allocate_ids(Household, len(wanted)),
-                                         strict=True):
+    for ((grid_id, key), row), pk in zip(wanted.items(), ids, strict=True):
         data = row.data
         number = key[1:] if key.startswith("#") else ""
         made[(grid_id, key)] = (pk, (pk, now, now, data["grid"][1], grid_id, number,
                                      data["household"][2], data["head_name"],
                                      *household_phone(data, seal)))
     return made
+
+
+class Built(NamedTuple):
+    """What a batch writes, made before the database is free to take it."""
+
+    households: dict[tuple[int, str], tuple[int, tuple[Any, ...]]]  # new_households()
+    persons: Rows | Encoded  # new persons with an ID or without a household (PERSON_COLUMNS)
+    unnamed: list[tuple[Any, ...]]  # new persons without an ID, (id, *PERSON_COLUMNS)
+    updates: list[tuple[int, tuple[Any, ...]]]  # (id, PERSON_UPDATE_COLUMNS values)
+    unchanged: int
+
+
+def build(rows: Sequence[CleanRow], households: Mapping[int, dict[str, int]],
+          now: datetime.datetime, sealers: tuple[Sealer, Sealer], take_ids: TakeIds,
+          encoded: bool) -> Built | None:
+    """A batch's writes, without the database but for `take_ids` (None when it has too few
+    ids); new persons as one block of COPY data when `encoded` (PostgreSQL), else as rows made
+    while they are written."""
+    new = new_households(households, rows, now, sealers[1].seal, take_ids)
+    if new is None:
+        return None
+    fresh: list[tuple[dict[str, Any], int | None]] = []
+    unnamed: list[tuple[dict[str, Any], int | None]] = []
+    updates: list[tuple[int, tuple[Any, ...]]] = []
+    unchanged = 0
+    for row in rows:
+        data = row.data
+        household = data["household"]
+        household_id = None
+        if household is not None:
+            household_id = household[1] or new[(data["grid"][0], household[0])][0]
+        known = data["known"]
+        if known is None:
+            (fresh if data["id"] or household_id is None else unnamed).append(
+                (data, household_id))
+            continue
+        unpack(data)
+        values = change(known, data["person"], data["sealed"], sealers[1])
+        if values is None:
+            unchanged += 1
+        else:
+            updates.append((known[1], values))
+    # Ids of their own: the next batch may find them again before they are written.
+    unnamed_ids = take_ids(Person, len(unnamed))
+    if unnamed_ids is None:
+        return None
+    unnamed_rows = [(pk, *row) for pk, row in zip(
+        unnamed_ids, person_rows(*sealers, unnamed, now), strict=True)]
+    persons = person_copy(*sealers, fresh, now) if encoded else person_rows(*sealers, fresh, now)
+    return Built(new, persons, unnamed_rows, updates, unchanged)
+
+
+def remember(households: dict[int, dict[str, int]],
+             unnamed: dict[tuple[int, str], tuple[Any, ...]], built: Built) -> Remembered:
+    """Put what `built` creates where the next batch's look-ups would find it once written:
+    the new households of the grids in `households` (grid id -> {key: id}), and the new
+    persons without an ID in `unnamed`."""
+    made = {key: pk for key, (pk, _row) in built.households.items() if key[0] in households}
+    for (grid_id, key), pk in made.items():
+        households[grid_id][key] = pk
+    # (id, *PERSON_COLUMNS) -> KNOWN_FIELDS
+    persons = {(row[5], row[6]): (row[8], row[0], row[5], row[4], row[6], *row[10:13],
+                                  *row[15:21]) for row in built.unnamed}
+    unnamed.update(persons)
+    return made, persons
+
+
+def forget_written(households: dict[int, dict[str, int]],
+                   unnamed: dict[tuple[int, str], tuple[Any, ...]],
+                   remembered: Remembered) -> None:
+    """Undo remember(), where nothing has replaced what it put."""
+    made, persons = remembered
+    for (grid_id, key), pk in made.items():
+        if households.get(grid_id, _NONE).get(key) == pk:
+            del households[grid_id][key]
+    for found, person in persons.items():
+        if unnamed.get(found) is person:
+            del unnamed[found]
 
 
 def household_phone(data: dict[str, Any], seal: Callable[[str], Sealed]) -> Sealed:

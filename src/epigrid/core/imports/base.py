@@ -154,5 +154,11 @@ class Importer:
     def forget(self, rows: Sequence[RawRow]) -> None:
         """Undo what clean_row() of these rows remembered, before they are cleaned again."""
 
+    def build_ahead(self, rows: Sequence[CleanRow]) -> None:
+        """With writes_behind: called with a batch's clean rows as soon as they are cleaned,
+        while the batch before is still being written. Work for write_batch() that needs no
+        database (the rows to send, formatted) done here makes that write start sooner. What it
+        built of rows that forget() is then called for must be dropped."""
+
     def write_batch(self, rows: Sequence[CleanRow]) -> WriteResult | Pending:
         raise NotImplementedError

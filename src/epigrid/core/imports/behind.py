@@ -7,6 +7,9 @@ the server inserts), that write finished. Each write has its savepoint, as in th
 a batch the database refuses is rolled back and written again one row at a time, to name the
 rows it refuses.
 
+Once cleaned, a batch may be readied for its write (`build_ahead()`, no database) while the
+write before it still runs, so that its own write, once begun, only sends.
+
 The look-ups of a batch run before the batch before it is written: an importer opts in when
 its look-ups cannot depend on its own earlier batches (a lab's results: the persons are not the
 import's, and a sample repeated in the file is caught by the file's own count), or when it
@@ -141,6 +144,7 @@ def run_behind(importer: Importer, batches: Iterable[list[RawRow]], log: ErrorLo
         mark = log.mark()
         try:
             waiting = clean(importer, batch, log)
+            importer.build_ahead(waiting)
             # Taken from the reader while the server still inserts: the server's time is the
             # run's, any gap between two writes is lost.
             following = next(rest, None)
