@@ -85,7 +85,8 @@ class RosterImporter(Importer):
         # row number -> ((ID, birth date, sex), ID hash) or the ID's CellError, for one batch;
         # (first 17 digits, ID hash) for a row read lean (roster_rows.read_batch)
         self.parsed: dict[int, tuple[Any, str] | Exception] = {}
-        # row number -> its cells in their clean form, ID and phone sealed (read_batch)
+        # row number -> its cells in their clean form, ID and phone sealed, or on PostgreSQL
+        # a row with an ID's lean cells (roster_rows.read_batch, LEAN)
         self.ready: dict[int, tuple[Any, ...]] = {}
         self.cache = roster_rows.ParsedCells(self.today)
         # (first row number, rows) of a batch -> what read_ahead() made of it.
