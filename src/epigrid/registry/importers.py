@@ -375,7 +375,7 @@ class RosterImporter(Importer):
         numbers = {row.number for row in rows}
         for number, found in self.parsed.items():
             if number in numbers and isinstance(found, tuple):
-                key = found[0] if isinstance(found[0], int) else int(found[0][0][:17])
+                key = roster_rows.id_key(found)
                 if self.ids.get(key) == number:
                     del self.ids[key]
 

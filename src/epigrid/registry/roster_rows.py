@@ -149,6 +149,12 @@ def parse_ids(rows: Sequence[RawRow], today: datetime.date, hash_id: Callable[[s
     return parsed
 
 
+def id_key(found: tuple[Any, str]) -> int:
+    """The key the importer's `ids` holds for a row's ID, from its entry in `parsed`: the
+    first 17 digits (a lean entry holds them already)."""
+    return found[0] if isinstance(found[0], int) else int(found[0][0][:17])
+
+
 def read_batch(rows: Sequence[RawRow], parsed: dict[int, Any], cache: ParsedCells,
                id_sealer: Sealer, phone_sealer: Sealer,
                encode: Callable[[Sequence[Any]], bytes] | None = None
@@ -185,7 +191,7 @@ def read_batch(rows: Sequence[RawRow], parsed: dict[int, Any], cache: ParsedCell
                                   sealed_phone))
         if found:
             ready[row.number] = (*cells[:5], cells[10], cells[8], cells[8] == cells[7], tail)
-            parsed[row.number] = (int(found[0][0][:17]), found[1])
+            parsed[row.number] = (id_key(found), found[1])
         else:
             ready[row.number] = (*cells, sealed_id, sealed_phone, tail)
     return ready
@@ -281,19 +287,20 @@ def fast_row(importer: RosterImporter, row: RawRow) -> CleanRow | None:
     if cells is None:
         return None
     found: Any = importer.parsed.get(row.number)  # no CellError: read_batch took the row
-    if len(cells) == LEAN:
+    lean = len(cells) == LEAN
+    if lean:
         code, name, address, head_name, number, residency, household_phone, same_phone, tail = \
             cells
-        parsed, (id_key, id_hash) = found, found
     else:
         (code, name, address, head_name, number, occupation, origin, phone, household_phone,
          medical, residency, tags, returned_on, sealed_id, sealed_phone, tail) = cells
-        parsed, id_hash = found or (None, "")
-        id_key = int(parsed[0][:17]) if parsed else None
+    # A lean row's ID stays (first 17 digits, hash): clean() says so.
+    parsed, id_hash = (found, found[1]) if lean else found or (None, "")
+    seen = id_key(found) if found else None  # in importer.ids once taken
     grid = importer.clean_grids.get(code)
     if grid is None:
         return None
-    if id_key is not None and id_key in importer.ids:
+    if seen is not None and seen in importer.ids:
         return None
     # The household, as RosterImporter._household finds it.
     grid_id = grid[0]
@@ -314,9 +321,9 @@ def fast_row(importer: RosterImporter, row: RawRow) -> CleanRow | None:
         return None
     if household is not None and household_pk is None:
         importer.pending.add((grid_id, household[0]))
-    if id_key is not None:
-        importer.ids[id_key] = row.number
-    if len(cells) == LEAN:
+    if seen is not None:
+        importer.ids[seen] = row.number
+    if lean:
         return clean(row.number, grid, household, parsed, id_hash, None, known,
                      household_phone, head_name, None, tail, same_phone)
     person = (name, phone, occupation, medical, residency, tags, origin, returned_on)

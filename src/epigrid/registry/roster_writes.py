@@ -190,8 +190,6 @@ def person_rows(id_sealer: Sealer, phone_sealer: Sealer,
 def person_row(id_sealer: Sealer, phone_sealer: Sealer, data: dict[str, Any],
                household_id: int | None, now: datetime.datetime) -> tuple[Any, ...]:
     grid_id, path = data["grid"]
-    if data["person"] is None:  # lean: every value is in its tail (its ID's among them)
-        return (now, now, path, grid_id, household_id, *copy_rows.decode_tail(data["tail"]))
     parsed, sealed = data["id"], data["sealed"]
     if sealed:
         id_columns, phone_columns = sealed
