@@ -6,7 +6,13 @@ Scale full (the default, the issue's targets): the production server (`epigrid s
 2 workers) on loopback against a fresh database of the bench's own (checkpoints_server.py), a
 checkpoint staff member's bearer token, 200 batches of 500 passages from 4 devices at once, then
 single passages from 50 concurrent clients (bounded in count and time), each beside a baseline
-measured in the same run: GET /healthz under the same 50 clients. Beside each wall-clock figure,
+measured in the same run: GET /healthz under the same 50 clients. The single passages run twice:
+as fast as the 50 clients can send them (a closed loop: `single_rps`, the server's capacity, and
+`single_saturated_p99_ms`), and paced at the target's 300 a second between the same 50 clients
+(an open loop: `single_p99_ms`, timed from when each request was due). Saturated, every client
+waits behind the other 49 in the server's queue, so that p99 is about 50 / single_rps seconds
+times the spread whatever the server does; paced, it is how long a passage takes to be answered
+at the load the target names. Beside each wall-clock figure,
 the CPU it cost (`*_server_cpu_ms`, `*_db_cpu_ms`, `*_driver_cpu_ms`: per request, per passage
 in a batch) and the load average when it began: the cores are shared, so requests per second
 follow whatever else runs, CPU per request much less. Scale tiny (the CI smoke test,
@@ -49,18 +55,19 @@ class Size:
     limit_s: float
     checkpoints: int
     over_http: bool
+    paced_rps: float = 0.0  # the single passages again at this rate (0: not)
 
 
 SIZES = {
     "tiny": Size(batches=3, batch_size=500, singles=40, clients=1, limit_s=30, checkpoints=2,
                  over_http=False),
     "full": Size(batches=200, batch_size=500, singles=6000, clients=50, limit_s=30,
-                 checkpoints=20, over_http=True),
+                 checkpoints=20, over_http=True, paced_rps=300),
 }
 
 
-def _singles(count: int, checkpoints: list[int]) -> list[bytes]:
-    rng = random.Random(11)
+def _singles(count: int, checkpoints: list[int], seed: int = 11) -> list[bytes]:
+    rng = random.Random(seed)
     return [json.dumps(passage(rng, checkpoints[n % len(checkpoints)])).encode()
             for n in range(count)]
 
@@ -71,6 +78,14 @@ def _cpu(prefix: str, outcome: Outcome, per: int = 1) -> dict[str, float]:
     done = max(1, outcome.done * per)
     return {f"{prefix}_{part}_cpu_ms": round(1000 * seconds / done, 3)
             for part, seconds in outcome.cpu.items()}
+
+
+def _paced(paced: Outcome) -> dict[str, Any]:
+    """The single passages sent at a set rate: the p99 the target means, and what it cost."""
+    latencies = paced.latencies_ms
+    return {"single_p99_ms": paced.p99_ms(), "single_paced_rps": paced.rps(),
+            "single_paced_p50_ms": round(statistics.median(latencies), 1) if latencies else None,
+            "single_paced_failed": paced.failed} | _cpu("single_paced", paced)
 
 
 def _figures(batch: Outcome, single: Outcome, baseline: Outcome, expected: int,
@@ -101,14 +116,16 @@ def _over_http(size: Size, log: Callable[[str], None]) -> dict[str, Any]:
         world = server.prepare(url, size.checkpoints, log)
         bodies = batches(size.batches, size.batch_size, world["checkpoints"])
         singles = _singles(size.singles, world["checkpoints"])
+        more = _singles(size.singles, world["checkpoints"], seed=12)
         token = world["token"]
         with server.serving(url) as port:
             log(f"serving on 127.0.0.1:{port} with 2 workers")
 
             def measured(request: Request, total: int, clients: int, limit_s: float,
-                         stored_of: Callable[[dict[str, Any]], int] | None = None) -> Outcome:
+                         stored_of: Callable[[dict[str, Any]], int] | None = None,
+                         rate: float | None = None) -> Outcome:
                 before = server.cpu_seconds(port, url)
-                outcome = drive(port, token, request, total, clients, limit_s, stored_of)
+                outcome = drive(port, token, request, total, clients, limit_s, stored_of, rate)
                 outcome.cpu = server.cpu_used(before, server.cpu_seconds(port, url))
                 return outcome
 
@@ -123,11 +140,18 @@ def _over_http(size: Size, log: Callable[[str], None]) -> dict[str, Any]:
                               size.clients, size.limit_s,
                               stored_of=lambda answer: int(answer["result"] == "stored"))
             log(f"{single.done} single passages in {single.seconds:.1f} s")
+            paced = measured(lambda n: ("POST", SINGLE_URL, more[n]), size.singles,
+                             size.clients, size.singles / size.paced_rps + size.limit_s,
+                             stored_of=lambda answer: int(answer["result"] == "stored"),
+                             rate=size.paced_rps)
+            log(f"{paced.done} single passages paced at {size.paced_rps:g} a second")
         counted = server.totals(url)
-    figures = _figures(batch, single, baseline, batch.stored + single.stored, counted,
-                       size.batch_size)
-    return figures | {"server": "gunicorn, 2 workers", "clients": size.clients,
-                      "load_average_1m": round(load, 2) if load is not None else None}
+    figures = _figures(batch, single, baseline, batch.stored + single.stored + paced.stored,
+                       counted, size.batch_size)
+    figures["single_saturated_p99_ms"] = figures.pop("single_p99_ms")
+    return figures | _paced(paced) | {
+        "server": "gunicorn, 2 workers", "clients": size.clients, "paced_rps": size.paced_rps,
+        "load_average_1m": round(load, 2) if load is not None else None}
 
 
 def _in_process(size: Size, log: Callable[[str], None]) -> dict[str, Any]:

@@ -180,10 +180,16 @@ class _Client:
 
 
 def drive(port: int, token: str, request: Request, total: int, clients: int,
-          limit_s: float, stored_of: Callable[[dict[str, Any]], int] | None = None) -> Outcome:
+          limit_s: float, stored_of: Callable[[dict[str, Any]], int] | None = None,
+          rate: float | None = None) -> Outcome:
     """Send `total` requests from `clients` concurrent clients or stop after `limit_s` seconds;
     time each request. Each client keeps one connection alive (opening another when the server
     closes it) and sends its next request when the last one is answered (a closed loop).
+
+    With a `rate` (requests per second, between all clients) the load is paced instead: request
+    n is due `n / rate` seconds after the start and goes to a client free then (an open loop, as
+    devices send passages when people pass), and its latency counts from when it was due, so a
+    request that waited for a free client counts its wait too (no coordinated omission).
 
     One thread drives every client through a selector, speaking HTTP/1.1 itself: the server
     shares the machine's cores with the driver, and 50 threads of http.client spent more CPU in
@@ -210,17 +216,28 @@ def drive(port: int, token: str, request: Request, total: int, clients: int,
             client.sock.close()
             client.sock = None
 
+    idle: list[_Client] = []  # paced: free clients, waiting for the next request to be due
+    upcoming = [next(pending, None)]
+
+    def due(n: int) -> float:
+        return started + n / rate if rate else 0.0
+
     def send_next(client: _Client) -> None:
-        n = next(pending, None) if time.perf_counter() < deadline else None
+        n = upcoming[0] if time.perf_counter() < deadline else None
         if n is None:
             close(client)
             return
+        if rate and due(n) > time.perf_counter():
+            close(client)  # a device opens its connection when it has something to send
+            idle.append(client)
+            return
+        upcoming[0] = next(pending, None)
         if client.sock is None:
             connect(client)
         else:
             selector.modify(client.sock, selectors.EVENT_WRITE, client)
         client.n, client.out, client.response = n, memoryview(wire[n]), _Response()
-        client.started = time.perf_counter()
+        client.started = due(n) if rate else time.perf_counter()
 
     def finish(client: _Client, ok: bool) -> None:
         elapsed = (time.perf_counter() - client.started) * 1000
@@ -239,8 +256,18 @@ def drive(port: int, token: str, request: Request, total: int, clients: int,
     for client in everyone:
         send_next(client)
     next_check = started + 1.0
-    while selector.get_map():
-        for key, events in selector.select(timeout=1.0):
+    while selector.get_map() or idle:
+        now = time.perf_counter()
+        if idle and (upcoming[0] is None or now >= deadline):
+            for client in idle:
+                close(client)
+            idle.clear()
+            continue
+        wait = min(1.0, max(0.0, due(upcoming[0]) - now)) if idle and upcoming[0] is not None \
+            else 1.0
+        if not selector.get_map():  # every client idle until the next request is due
+            time.sleep(wait)
+        for key, events in selector.select(timeout=wait) if selector.get_map() else ():
             client = key.data
             sock = client.sock
             try:
@@ -260,6 +287,8 @@ def drive(port: int, token: str, request: Request, total: int, clients: int,
                 finish(client, ok=bool(done))
             elif client.response.feed(data):
                 finish(client, ok=True)
+        while idle and upcoming[0] is not None and due(upcoming[0]) <= time.perf_counter():
+            send_next(idle.pop())
         now = time.perf_counter()
         if now >= next_check:  # a request unanswered for a minute fails, as http.client's did
             next_check = now + 1.0
