@@ -177,3 +177,18 @@ class RecordingTests(BaseTestCase):
         assert one == other
         assert (one["temperature"], one["person_id"], one["passengers"]) == (
             Decimal("36.8"), w.person_a.pk, 3)
+
+
+class RecorderDeletedTests(BaseTestCase):
+    """Who recorded a passage has no constraint in the database (a lock on the user's row per
+    stored passage): deleting the user through Django still leaves no passage pointing at it."""
+
+    def test_it_forgets_who_recorded_a_passage_when_the_user_is_deleted(self) -> None:
+        staff = east_road_staff(self.world)
+        single = record_passage(staff, self.world.checkpoint_a, item())
+        batch = record_passages(staff, self.world.checkpoint_a, items(3))
+        ids = [single.id, *(result.id for result in batch)]
+        assert Passage.objects.filter(pk__in=ids, recorded_by=staff).count() == 4
+        staff.delete()
+        assert list(Passage.objects.filter(pk__in=ids).values_list("recorded_by_id", flat=True)
+                    ) == [None] * 4
