@@ -217,13 +217,14 @@ def drive(port: int, token: str, request: Request, total: int, clients: int,
             client.sock = None
 
     idle: list[_Client] = []  # paced: free clients, waiting for the next request to be due
-    upcoming = [next(pending, None)]
+    upcoming = next(pending, None)
 
     def due(n: int) -> float:
         return started + n / rate if rate else 0.0
 
     def send_next(client: _Client) -> None:
-        n = upcoming[0] if time.perf_counter() < deadline else None
+        nonlocal upcoming
+        n = upcoming if time.perf_counter() < deadline else None
         if n is None:
             close(client)
             return
@@ -231,7 +232,7 @@ def drive(port: int, token: str, request: Request, total: int, clients: int,
             close(client)  # a device opens its connection when it has something to send
             idle.append(client)
             return
-        upcoming[0] = next(pending, None)
+        upcoming = next(pending, None)
         if client.sock is None:
             connect(client)
         else:
@@ -258,16 +259,16 @@ def drive(port: int, token: str, request: Request, total: int, clients: int,
     next_check = started + 1.0
     while selector.get_map() or idle:
         now = time.perf_counter()
-        if idle and (upcoming[0] is None or now >= deadline):
-            for client in idle:
-                close(client)
-            idle.clear()
+        if idle and (upcoming is None or now >= deadline):
+            idle.clear()  # their connections are closed already
             continue
-        wait = min(1.0, max(0.0, due(upcoming[0]) - now)) if idle and upcoming[0] is not None \
-            else 1.0
-        if not selector.get_map():  # every client idle until the next request is due
+        wait = min(1.0, max(0.0, due(upcoming) - now)) if idle and upcoming is not None else 1.0
+        if selector.get_map():
+            ready = selector.select(timeout=wait)
+        else:  # every client idle until the next request is due
             time.sleep(wait)
-        for key, events in selector.select(timeout=wait) if selector.get_map() else ():
+            ready = []
+        for key, events in ready:
             client = key.data
             sock = client.sock
             try:
@@ -287,7 +288,7 @@ def drive(port: int, token: str, request: Request, total: int, clients: int,
                 finish(client, ok=bool(done))
             elif client.response.feed(data):
                 finish(client, ok=True)
-        while idle and upcoming[0] is not None and due(upcoming[0]) <= time.perf_counter():
+        while idle and upcoming is not None and due(upcoming) <= time.perf_counter():
             send_next(idle.pop())
         now = time.perf_counter()
         if now >= next_check:  # a request unanswered for a minute fails, as http.client's did
