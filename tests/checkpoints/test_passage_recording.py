@@ -4,12 +4,18 @@ resends stored once, and the hourly figures added to exactly."""
 from __future__ import annotations
 
 import datetime
+import uuid
 from decimal import Decimal
 
+from django.db import IntegrityError, connection, transaction
 from django.test import override_settings
 from django.utils import timezone
 
+from epigrid.areas.models import Checkpoint
+from epigrid.checkpoints import passage_rows
 from epigrid.checkpoints.models import Passage, PassageHour
+from epigrid.checkpoints.passage_items import Batch, clean_item
+from epigrid.checkpoints.passage_rows import Row
 from epigrid.checkpoints.passages import (
     MAX_BATCH,
     BatchTooLargeError,
@@ -192,3 +198,26 @@ class RecorderDeletedTests(BaseTestCase):
         staff.delete()
         assert list(Passage.objects.filter(pk__in=ids).values_list("recorded_by_id", flat=True)
                     ) == [None] * 4
+
+
+class CheckpointDeletedTests(BaseTestCase):
+    """A passage's checkpoint has no constraint in the database (a lock on the checkpoint's row
+    per stored passage); the hour it is counted into has one. A checkpoint deleted after a
+    request found it (it had no passages, or PROTECT would have kept it) takes no passage."""
+
+    def test_it_stores_no_passage_at_a_checkpoint_deleted_meanwhile(self) -> None:
+        staff = east_road_staff(self.world)
+        gone = Checkpoint.objects.create(area=self.world.village_a1, code="EAST-2",
+                                         name="East Road 2", kind=Checkpoint.Kind.ROAD)
+        # What the request found: the checkpoint, in the user's scope.
+        batch = Batch(now=timezone.now(), checkpoints={gone.pk: gone}, destinations={},
+                      fever_threshold=Decimal("37.3"))
+        found, errors = clean_item(item(checkpoint_id=gone.pk), uuid.uuid4(), batch)
+        assert found is not None, errors
+        gone_pk = gone.pk
+        gone.delete()
+        with self.assertRaises(IntegrityError), transaction.atomic():
+            passage_rows.store([Row(found)], staff.pk, batch.now)
+            connection.check_constraints()  # as a commit would
+        assert not Passage.objects.filter(checkpoint_id=gone_pk).exists()
+        assert not PassageHour.objects.filter(checkpoint_id=gone_pk).exists()
