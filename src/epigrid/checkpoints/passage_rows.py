@@ -6,8 +6,9 @@ most of the time. Here one statement per batch takes values adapted by the backe
 adapters, so the stored rows are exactly what the ORM would write. On PostgreSQL the values go
 as one array per column (INSERT ... SELECT FROM unnest(...)): 20 parameters instead of 10,000,
 which psycopg's client-side binding would otherwise parse out of a huge statement, sent in
-binary and prepared; the same statement adds the stored passages to their hours. On SQLite a
-multi-row VALUES, up to the library's own limit of parameters. Either way `ON CONFLICT (client_id)
+binary (each distinct value of a column dumped once: core.arrays) and prepared; the same
+statement adds the stored passages to their hours. On SQLite a multi-row VALUES, up to the
+library's own limit of parameters. Either way `ON CONFLICT (client_id)
 DO NOTHING RETURNING` stores a resent passage once without looking it up first: the rows it
 answers are the ones stored now. A lone passage (`store_checked`) is inserted from its checkpoint
 as the user's scope finds it, with its person, in that one statement.
@@ -29,6 +30,7 @@ from epigrid.areas.models import Area, Checkpoint
 from epigrid.checkpoints import passage_hours, passage_scope
 from epigrid.checkpoints.models import Passage
 from epigrid.checkpoints.passage_items import Item
+from epigrid.core.arrays import Column
 from epigrid.core.rows import execute_binary, fetch_all
 from epigrid.registry.models import Person
 
@@ -37,6 +39,8 @@ COLUMNS = ("client_id", "checkpoint_id", "area_path", "at", "kind", "plate", "pa
            "decision", "name", "person_id", "id_number_enc", "id_number_hash",
            "id_number_masked", "recorded_by_id", "received_at")
 POSTGRES_PARAMS = 65535
+# The columns whose values a batch hardly repeats (core.arrays.Column's `distinct`).
+UNREPEATED = frozenset({"client_id", "at"})
 
 
 @dataclass
@@ -169,7 +173,9 @@ def _store_postgresql(rows: list[Row], recorded_by_id: int | None,
         params = [*rows[0].values(native=True), recorded_by_id, now]
     else:
         columns = zip(*(row.values(native=True) for row in rows), strict=True)
-        params = [recorded_by_id, now, *map(list, columns)]
+        arrays = (Column(values, _array_type(name).removesuffix("[]"), name in UNREPEATED)
+                  for name, values in zip(COLUMNS[:-2], columns, strict=True))
+        params = [recorded_by_id, now, *arrays]
     found = execute_binary(_store_sql(connection.vendor, len(rows) == 1), params,
                            fetch=True) or []
     return {_as_uuid(client_id): pk for client_id, pk in found}

@@ -111,11 +111,15 @@ def _binary_cursor(db: Any) -> Any:
     """The psycopg cursor of Django's connection `db` (one per connection, kept while it
     lives): a fresh cursor per query would look up every parameter's dumper and every column's
     loader again, which cost more CPU than the rest of a one-row query's client side. A
-    reconnection (another psycopg connection) gets a cursor of its own."""
+    reconnection (another psycopg connection) gets a cursor of its own. It sends a Column
+    (core.arrays) as one binary array."""
     import psycopg
+
+    from epigrid.core.arrays import Column, ColumnDumper
 
     cursor: psycopg.Cursor[Any] | None = getattr(db, "_epigrid_binary_cursor", None)
     if cursor is None or cursor.closed or cursor.connection is not db.connection:
         cursor = psycopg.Cursor(db.connection)
+        cursor.adapters.register_dumper(Column, ColumnDumper)
         db._epigrid_binary_cursor = cursor
     return cursor
