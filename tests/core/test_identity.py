@@ -9,7 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from epigrid.core.identity import (
+    WEIGHTS,
     check_char,
+    clean_text,
     mask_id_number,
     mask_phone,
     parse_id_number,
@@ -81,6 +83,24 @@ def test_it_catches_every_single_mistyped_digit(value: str, position: int, shift
 def test_it_answers_any_text_with_an_id_or_a_validation_error(raw: str) -> None:
     with contextlib.suppress(ValidationError):
         assert len(parse_id_number(raw, TODAY).value) == 18
+
+
+def test_it_computes_the_standard_s_check_character() -> None:
+    assert check_char(VALID[:17]) == "X"
+
+
+@given(st.text("0123456789", min_size=17, max_size=17))
+def test_its_check_character_is_the_weighted_sum_of_the_digits(first17: str) -> None:
+    total = sum(int(digit) * weight for digit, weight in zip(first17, WEIGHTS, strict=True))
+    assert check_char(first17) == "10X98765432"[total % 11]
+
+
+@given(st.one_of(st.text(max_size=20), st.from_regex(r"[0-9A-Za-z]{1,20}", fullmatch=True)))
+def test_it_cleans_plain_text_as_it_cleans_noisy_text(raw: str) -> None:
+    """The shortcut for plain letters and digits answers what the full cleaning answers."""
+    full = raw.translate(str.maketrans("０１２３４５６７８９Ｘｘ＋", "0123456789XX+"))
+    full = "".join(c for c in full if not (c.isspace() or c in "-'’‘\u3000")).upper()
+    assert clean_text(raw) == full
 
 
 @given(st.dates(datetime.date(1900, 1, 1), datetime.date(1999, 12, 31)), st.integers(0, 999))

@@ -10,19 +10,12 @@ from __future__ import annotations
 import datetime
 import functools
 import re
-from operator import mul
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from epigrid.core.identity import (
-    CHECK_CHARS,
-    EARLIEST_BIRTH,
-    WEIGHTS,
-    parse_id_number,
-    parse_mobile,
-)
+from epigrid.core.identity import EARLIEST_BIRTH, check_char, parse_id_number, parse_mobile
 from epigrid.core.imports import parsers
 from epigrid.core.imports.errors import CellError
 from epigrid.registry.models import Residency, Tag
@@ -36,7 +29,6 @@ _SERIAL = re.compile(r"\d{5}(\.0+)?")
 # Excel counts days from 1899-12-30 (its 1900 leap-year bug included); 5-digit serials cover
 # 1927 to 2173, so an 8-digit 20200123 is never taken for one.
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
-_ZERO_WEIGHT = ord("0") * sum(WEIGHTS)
 
 YES_WORDS = {"是", "有", "y", "yes", "true", "1", "√", "✓", "医务人员"}
 NO_WORDS = {"否", "无", "不是", "n", "no", "false", "0", "×", "-"}
@@ -81,9 +73,7 @@ def parse_id(raw: str, today: datetime.date) -> tuple[str, datetime.date, str] |
     text = raw.strip()
     if _CLEAN_ID.fullmatch(text):
         birth = _birth(text[6:14], today)
-        # Weighted sum of the digits' bytes, less what the b"0" of each one adds.
-        total = sum(map(mul, text[:17].encode(), WEIGHTS)) - _ZERO_WEIGHT
-        if birth is not None and CHECK_CHARS[total % 11] == text[17]:
+        if birth is not None and check_char(text[:17]) == text[17]:
             return text, birth, ("male" if int(text[16]) % 2 else "female")
     elif not text:
         return None
