@@ -46,6 +46,7 @@ def test_it_forgives_what_spreadsheets_add() -> None:
     ("1101051949123100", "id_format"),
     ("1.10105E+17", "id_scientific"),
     ("", "id_format"),
+    ("١١٠١٠٥١٩٤٩١٢٣١٠٠٢X", "id_format"),  # digits, but not the ones an ID number has
 ])
 def test_it_names_what_is_wrong(raw: str, code: str) -> None:
     with pytest.raises(ValidationError) as caught:
@@ -113,7 +114,8 @@ def test_it_upgrades_every_legacy_id_to_a_valid_one(day: datetime.date, seq: int
 def test_it_reads_mainland_mobiles() -> None:
     assert parse_mobile("138 0013 8000") == "13800138000"
     assert parse_mobile("+86 138-0013-8000") == "13800138000"
-    for bad in ("12800138000", "1380013800", "027-88886666", "phone"):
+    for bad in ("12800138000", "1380013800", "027-88886666", "phone",
+                "١٣٨٠٠١٣٨٠٠٠"):
         with pytest.raises(ValidationError):
             parse_mobile(bad)
 

@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
-_ID18 = re.compile(r"^\d{17}[\dX]$")
-_ID15 = re.compile(r"^\d{15}$")
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+# [0-9], not \d: \d takes every script's digits (٣, ३), which no ID number or phone has.
+_ID18 = re.compile(r"^[0-9]{17}[0-9X]$")
+_ID15 = re.compile(r"^[0-9]{15}$")
+_MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
 # Spreadsheets and people add these around numbers: spaces, hyphens, a leading apostrophe.
 _NOISE = re.compile(r"[\s\-'’‘\u3000]")
 _FULLWIDTH = str.maketrans("０１２３４５６７８９Ｘｘ＋", "0123456789XX+")
@@ -35,7 +36,7 @@ class IdNumber:
 
 
 def check_char(first17: str) -> str:
-    """The check character of 17 digits: their weighted sum, taken of the digits' bytes less
+    """The check character of 17 ASCII digits: their weighted sum, taken of their bytes less
     what the b"0" of each adds (a few C calls: rosters and checkpoints check millions)."""
     total = sum(map(mul, first17.encode(), WEIGHTS)) - _ZERO_WEIGHT
     return CHECK_CHARS[total % 11]

@@ -20,8 +20,8 @@ from epigrid.core.imports import parsers
 from epigrid.core.imports.errors import CellError
 from epigrid.registry.models import Residency, Tag
 
-_CLEAN_ID = re.compile(r"\d{17}[\dX]")
-_CLEAN_MOBILE = re.compile(r"1[3-9]\d{9}")
+_CLEAN_ID = re.compile(r"[0-9]{17}[0-9X]")  # ASCII digits, as core.identity takes them
+_CLEAN_MOBILE = re.compile(r"1[3-9][0-9]{9}")
 _TAG_SPLIT = re.compile(r"[,，、;；/|\s]+")
 _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
 _COMPACT_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})")
