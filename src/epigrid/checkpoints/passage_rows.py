@@ -8,10 +8,10 @@ as one array per column (INSERT ... SELECT FROM unnest(...)): 20 parameters inst
 which psycopg's client-side binding would otherwise parse out of a huge statement, sent in
 binary (each distinct value of a column dumped once: core.arrays) and prepared; the same
 statement adds the stored passages to their hours. On SQLite a multi-row VALUES, up to the
-library's own limit of parameters. Either way `ON CONFLICT (client_id)
-DO NOTHING RETURNING` stores a resent passage once without looking it up first: the rows it
-answers are the ones stored now. A lone passage (`store_checked`) is inserted from its checkpoint
-as the user's scope finds it, with its person, in that one statement.
+library's own limit of parameters. Either way `ON CONFLICT (client_id) DO NOTHING RETURNING`
+stores a resent passage once without looking it up first: the rows it answers are the ones
+stored now. A lone passage (`store_checked`) is inserted from its checkpoint as the user's scope
+finds it, with its person, in that one statement.
 """
 
 from __future__ import annotations
