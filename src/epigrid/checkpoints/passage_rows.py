@@ -123,13 +123,13 @@ def _rows_per_statement() -> int:
 
 
 @functools.cache
-def _array_type(name: str) -> str:
-    """The PostgreSQL array type of a column; varchar(n) as text[], so that a value too long
-    fails the insert (assignment cast) instead of being cut by an explicit cast."""
+def _sql_type(name: str) -> str:
+    """The PostgreSQL type a column's values are sent as; varchar(n) as text, so that a value
+    too long fails the insert (assignment cast) instead of being cut by an explicit cast."""
     field = cast(Field, Passage._meta.get_field(name.removesuffix("_id") if name.endswith(
         "_id") and name != "client_id" else name))
     kind = str(field.db_type(connection))
-    return ("text" if kind.startswith("varchar") else kind.split("(")[0]) + "[]"
+    return "text" if kind.startswith("varchar") else kind.split("(")[0]
 
 
 # What the hours read of each passage stored (passage_hours.count_sql).
@@ -150,11 +150,10 @@ def _store_sql(vendor: str, one: bool = False) -> str:
     quote = connection.ops.quote_name
     columns = ", ".join(quote(name) for name in COLUMNS)
     if one:
-        values = ", ".join(f"%b::{_array_type(name).removesuffix('[]')}"
-                           for name in COLUMNS[:-2])
+        values = ", ".join(f"%b::{_sql_type(name)}" for name in COLUMNS[:-2])
         source = f"SELECT {values}, %b::bigint, %b::timestamptz"
     else:
-        arrays = ", ".join(f"%b::{_array_type(name)}" for name in COLUMNS[:-2])
+        arrays = ", ".join(f"%b::{_sql_type(name)}[]" for name in COLUMNS[:-2])
         source = f"SELECT *, %b::bigint, %b::timestamptz FROM unnest({arrays})"  # noqa: S608
     counted = ", ".join(quote(name) for name in COUNTED)
     return (f"WITH stored AS (INSERT INTO {quote(Passage._meta.db_table)} ({columns}) "  # noqa: S608
@@ -173,7 +172,7 @@ def _store_postgresql(rows: list[Row], recorded_by_id: int | None,
         params = [*rows[0].values(native=True), recorded_by_id, now]
     else:
         columns = zip(*(row.values(native=True) for row in rows), strict=True)
-        arrays = (Column(values, _array_type(name).removesuffix("[]"), name in UNREPEATED)
+        arrays = (Column(values, _sql_type(name), name in UNREPEATED)
                   for name, values in zip(COLUMNS[:-2], columns, strict=True))
         params = [recorded_by_id, now, *arrays]
     found = execute_binary(_store_sql(connection.vendor, len(rows) == 1), params,
@@ -202,7 +201,7 @@ def _checked_store_sql(vendor: str, scope: str, match_person: bool) -> str:
                           f"FROM {person} p "
                           "WHERE p.id_number_hash = %b::text AND NOT p.id_number_hash = '')")
         else:
-            values.append(f"%b::{_array_type(name).removesuffix('[]')}")
+            values.append(f"%b::{_sql_type(name)}")
     counted = ", ".join(quote(name) for name in COUNTED)
     return (f"WITH cp AS (SELECT c.id, a.path "  # noqa: S608 - our own names
             f"FROM {quote(Checkpoint._meta.db_table)} c "
