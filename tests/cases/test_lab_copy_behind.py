@@ -3,13 +3,15 @@ many or raises the database's refusal, leaving the connection to the caller's sa
 
 from __future__ import annotations
 
+import unittest
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from epigrid.cases import lab_bulk
 from epigrid.cases.models import Lab, LabTest
+from epigrid.core.constraints import checked_at_once
 from tests.base import BaseTestCase
 from tests.cases.lab_helpers import town_lab
 
@@ -35,5 +37,14 @@ class CopyBehindTests(BaseTestCase):
         with self.assertRaises(IntegrityError), transaction.atomic():
             lab_bulk.insert_tests_behind([result_row(self.lab, "S1"),
                                           result_row(self.lab, "S1")]).finish()
+        self.assertEqual(LabTest.objects.count(), 0)
+        self.assertEqual(lab_bulk.insert_tests_behind([result_row(self.lab, "S3")]).finish(), [1])
+
+    @unittest.skipUnless(connection.vendor == "postgresql", "SQLite checks deferred keys at the "
+                         "commit alone")
+    def test_it_raises_a_foreign_key_its_copy_checked_at_once(self) -> None:
+        gone = (10**12, *result_row(self.lab, "S1")[1:])  # a lab that is not there
+        with self.assertRaises(IntegrityError), transaction.atomic(), checked_at_once():
+            lab_bulk.insert_tests_behind([result_row(self.lab, "S0"), gone]).finish()
         self.assertEqual(LabTest.objects.count(), 0)
         self.assertEqual(lab_bulk.insert_tests_behind([result_row(self.lab, "S3")]).finish(), [1])

@@ -26,6 +26,8 @@ from typing import Any
 
 from django.db import connection, models, transaction
 
+from epigrid.core.constraints import check_deferred
+
 # Memory for each index build (the session's default, 64 MB, sorts 11 M keys on disk).
 INDEX_BUILD_MEMORY = "512MB"
 
@@ -89,11 +91,8 @@ def deferred_indexes(models_: Sequence[type[models.Model]],
         yield []
         return
     with transaction.atomic(), connection.schema_editor(atomic=False) as editor:
-        with connection.cursor() as cursor:
-            # A table with checks still pending in this transaction cannot be altered: run them
-            # now, then let later rows defer theirs again (Django's foreign keys are deferrable).
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        # A table with checks still pending in this transaction cannot be altered.
+        check_deferred()
         dropped = _drop(editor, models_)
         try:
             with transaction.atomic():  # a failed load rolls back to here; the restore can run

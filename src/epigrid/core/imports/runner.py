@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from epigrid.core import audit
 from epigrid.core.access import can
+from epigrid.core.constraints import checked_at_once
 from epigrid.core.imports import ahead, behind, registry
 from epigrid.core.imports.base import CleanRow, Importer, WriteResult
 from epigrid.core.imports.errors import ImportFileError, RowError
@@ -152,7 +153,9 @@ def _read_and_write(run: ImportRun, importer: Importer, source: IO[bytes],
     with open_table(source, run.file_name, importer.columns, run.sheet) as table, \
             transaction.atomic():
         log.headers = table.headers
-        with closing(_read_ahead(importer, table.rows, size, in_process)) as batches:
+        # A batch's foreign keys checked as it is written: a row refused by them is named.
+        with checked_at_once(), closing(_read_ahead(importer, table.rows, size,
+                                                    in_process)) as batches:
             if importer.writes_behind:
                 total, result = behind.run_behind(importer, batches, log)
             else:
