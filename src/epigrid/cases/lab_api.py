@@ -35,6 +35,7 @@ from epigrid.core.api import (
     keyset_page,
     require,
 )
+from epigrid.core.constraints import checked_at_once
 from epigrid.core.imports.base import CleanRow, WriteResult
 from epigrid.core.imports.behind import settled
 from epigrid.core.imports.errors import CellError, RowError
@@ -267,7 +268,8 @@ def post_batch(request: HttpRequest, id: int, payload: BatchIn) -> dict[str, Any
                            "lab_code": lab.code})
             for index, item in enumerate(payload.results)]
     errors: list[RowError] = []
-    with transaction.atomic():
+    # Keys checked as each write ends, as in an import: a result refused by them is named.
+    with transaction.atomic(), checked_at_once():
         importer.prepare(rows)
         accepted = []
         for row in rows:
