@@ -23,8 +23,8 @@ GONE = 10**12  # no area has this id
 
 
 class DanglingWarehouseImporter(Importer):
-    """Warehouses of the test town, or (area "gone") of an area that does not exist: the
-    database refuses such a row only when its deferred check runs."""
+    """Warehouses of the test town, or (area "gone") of an area that does not exist: such a
+    row is refused by its foreign key, which Django defers to the commit."""
 
     name = "warehouses_dangling"
     label = "warehouses dangling"
