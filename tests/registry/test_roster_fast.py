@@ -46,10 +46,11 @@ CELLS: dict[str, list[str]] = {
     "household_number": ["", "A-1", "B-2", " A-1", "Ａ-1"],
     "address": ["", "No. 1, West Lane", "东街100号", "东街  100号", "x" * 301],
     "head_name": ["", "Liu Yang", "刘洋 "],
-    "household_phone": ["", "13700000001", "+86 137 0000 0001", "12345"],
+    "household_phone": ["", "13700000001", "+86 137 0000 0001", "12345", "137٠٠٠٠٠٠٠١"],
     "name": ["Liu Yang", "刘洋", "", " 刘洋", "刘\u3000洋", "ｌｉｕ", "n" * 101, "Ma Li"],
     "id_number": ["", ID_1, ID_2, WRONG, " " + ID_1, "420102800101004", "4201021990"],
-    "phone": ["", "13700000001", "13900000002", "+86 139 0000 0002", "999"],
+    "phone": ["", "13700000001", "13900000002", "+86 139 0000 0002", "999",
+              "139٠٠٠٠٠٠٠٢"],  # Arabic-Indic digits: no phone
     "occupation": ["", "teacher", "\tnurse"],
     "is_medical_staff": ["", "否", "是", "1", "yes", "maybe", "N"],
     "tags": ["", "慢性病", "返乡、孕妇", "VIP", "重点地区返乡人员,独居老人", " "],
@@ -181,6 +182,13 @@ def test_the_fast_path_takes_the_common_clean_row() -> None:
     roster_writes.unpack(clean.data)
     assert clean.data["person"][0] == "刘洋" and clean.data["person"][5] == ",chronic,"
     assert clean.data["sealed"][1][1] == crypto.keyed_hash("13700000001", "phone")
+
+
+def test_the_fast_path_leaves_a_phone_in_other_digits_to_the_full_path() -> None:
+    row = RawRow(3, {"grid_code": "420102001001-01", "household_number": "A-1", "name": "刘洋",
+                     "id_number": ID_1, "phone": "139٠٠٠٠٠٠٠٢"})
+    assert roster_rows.fast_row(prepared(importer(), row), row) is None
+    assert not isinstance(importer().full_clean(row), CleanRow)
 
 
 @given(texts=st.lists(st.text(st.characters(blacklist_characters="\x00"), max_size=40),

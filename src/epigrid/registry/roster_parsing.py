@@ -21,7 +21,8 @@ from epigrid.core.imports.errors import CellError
 from epigrid.registry.models import Residency, Tag
 
 _CLEAN_ID = re.compile(r"[0-9]{17}[0-9X]")  # ASCII digits, as core.identity takes them
-_CLEAN_MOBILE = re.compile(r"1[3-9][0-9]{9}")
+# A mobile already in its clean form (the roster fast path checks its cells with it too).
+CLEAN_MOBILE = re.compile(r"1[3-9][0-9]{9}")
 _TAG_SPLIT = re.compile(r"[,，、;；/|\s]+")
 _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
 _COMPACT_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})")
@@ -87,7 +88,7 @@ def parse_id(raw: str, today: datetime.date) -> tuple[str, datetime.date, str] |
 def parse_phone(raw: str) -> str:
     """A mainland mobile number as 11 digits, or "" for an empty cell."""
     text = raw.strip()
-    if _CLEAN_MOBILE.fullmatch(text):
+    if CLEAN_MOBILE.fullmatch(text):
         return text
     if not text:
         return ""

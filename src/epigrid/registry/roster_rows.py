@@ -44,7 +44,6 @@ CACHE_LIMIT = 4096
 
 _TAG_ORDER = {tag: index for index, tag in enumerate(Tag.values)}
 _ODD_SPACE = re.compile(r"^\s|\s$|\s\s|[\t\r\n\u3000]")
-_CLEAN_MOBILE = re.compile(r"1[3-9]\d{9}")
 _ODD_SPACE_JOINED = re.compile(r"(?:^|\x00)\s|\s(?:\x00|$)|\s\s|[\t\r\n\u3000]")
 _LIMITS = tuple(TEXT_LIMITS.values())
 # Joined texts this short hold no cell over the smallest limit.
@@ -221,8 +220,8 @@ def _clean_cells(values: dict[str, str], cache: ParsedCells) -> tuple[Any, ...] 
      code) = cells[6:]
     if not texts[0] or not _all_plain(texts):
         return None
-    if phone and not _CLEAN_MOBILE.fullmatch(phone) or \
-            household_phone and not _CLEAN_MOBILE.fullmatch(household_phone):
+    clean_mobile = roster_parsing.CLEAN_MOBILE.fullmatch
+    if phone and not clean_mobile(phone) or household_phone and not clean_mobile(household_phone):
         return None
     medical = FAST_YES_NO.get(raw_medical, _MISSING)
     if medical is _MISSING:
