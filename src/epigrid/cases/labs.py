@@ -30,6 +30,7 @@ from epigrid.cases.lab_parsing import check_times
 from epigrid.cases.models import Case, Evidence, Lab, LabTest, Source
 from epigrid.core import audit
 from epigrid.core.access import Role, ScopedUser
+from epigrid.core.constraints import checked_at_once
 from epigrid.core.identity import mask_id_number, parse_id_number
 from epigrid.core.imports import parsers
 from epigrid.registry.fields import protect
@@ -156,8 +157,7 @@ def record_result(lab: Lab, *, sample_id: str, id_number: str, name: str,
                        id_number_masked=masked)
         _match(test, by, lab)
         try:
-            with transaction.atomic():
-                test.save()
+            _save_checked(test, by, lab)
         except IntegrityError:  # the same sample arrived at the same moment: a resend
             existing = LabTest.objects.select_for_update().get(lab=lab, sample_id=sample_id)
         else:
@@ -182,8 +182,8 @@ def _resend(existing: LabTest, new: dict[str, Any], sealed: tuple[str, str, str]
     existing.id_number_enc, existing.id_number_masked = sealed[0], sealed[2]
     if rematch:
         _match(existing, by, existing.lab)
-    existing.save(update_fields=[*CONTENT, "id_number_enc", "id_number_masked", "person",
-                                 "area_path", "match"])
+    _save_checked(existing, by, existing.lab, [*CONTENT, "id_number_enc", "id_number_masked",
+                                                "person", "area_path", "match"])
     _audit(existing, "update")
     return Recorded(existing, "updated", _after_final(existing, by, was=was))
 
@@ -193,6 +193,26 @@ def _match(test: LabTest, by: Any, lab: Lab) -> None:
     test.person = person
     test.match = M.MATCHED if person else M.UNMATCHED
     test.area_path = person.area_path if person else lab.area.path
+
+
+def _save_checked(test: LabTest, by: Any, lab: Lab, fields: list[str] | None = None) -> None:
+    """Save `test` with its foreign keys checked at once; when the person it was matched to has
+    been deleted since (by another request), match it again and save that.
+
+    Checked at the commit, as Django defers them, such a key failed the request with a server
+    error after everything else was done; a resend then matched it anew. Any other refusal
+    (the same sample saved by another request at the same moment) is raised."""
+    for attempt in range(2):
+        try:
+            with transaction.atomic(), checked_at_once():
+                test.save(update_fields=fields)
+            return
+        except IntegrityError:
+            gone = test.person_id is not None and not Person.objects.filter(
+                pk=test.person_id).exists()
+            if attempt or not gone:
+                raise
+        _match(test, by, lab)
 
 
 def _after_final(test: LabTest, by: Any, *, was: str | None) -> Case | None:
