@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import itertools
+import logging
 import queue
 import threading
 from collections.abc import Generator, Iterator, Sequence
@@ -18,11 +19,11 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from epigrid.core import audit
+from epigrid.core import audit, reconnect
 from epigrid.core.access import can
 from epigrid.core.constraints import checked_at_once
 from epigrid.core.imports import ahead, behind, registry
@@ -32,6 +33,7 @@ from epigrid.core.imports.readers import RawRow, open_table
 from epigrid.core.models import ImportRun
 
 DEFAULT_MAX_STORED_ERRORS = 10_000
+logger = logging.getLogger(__name__)
 # Allocations between two runs of the cycle collector during an import (Python's default: 700).
 GC_THRESHOLD = 1_000_000
 
@@ -214,8 +216,17 @@ def execute_run(run: ImportRun, source: IO[bytes]) -> ImportRun:
             run.status = _status(run, log)
         except ImportFileError as exc:
             run.status, run.file_error = ImportRun.Status.FAILED, exc.message
-        except Exception:
+        except Exception as error:
             run.status = ImportRun.Status.FAILED
+            if reconnect.is_lost(error) and not connection.in_atomic_block:
+                # The whole run was one transaction: it died with the connection.
+                logger.warning("import %s lost its database connection", run.pk, exc_info=True)
+                run.file_error = _("The connection to the database was lost (was it "
+                                   "restarted?); nothing was saved. Import the file again: no "
+                                   "row will be doubled.")
+                reconnect.on_a_new_connection(
+                    lambda: _finish_at_once(run, importer, 0, WriteResult(), log))
+                return run
             run.file_error = _("The import stopped on an unexpected error; nothing was saved.")
             _finish(run, importer, 0, WriteResult(), log)
             raise
@@ -237,6 +248,13 @@ def _finish(run: ImportRun, importer: Importer, total: int, result: WriteResult,
                           "rows": total, "created": result.created, "updated": result.updated,
                           "unchanged": result.unchanged, "failed": log.failed_rows},
                  area_path=run.area_path)
+
+
+def _finish_at_once(run: ImportRun, importer: Importer, total: int, result: WriteResult,
+                    log: ErrorLog) -> None:
+    """_finish() in a transaction of its own: tried again whole, the audit entry is not doubled."""
+    with transaction.atomic():
+        _finish(run, importer, total, result, log)
 
 
 def create_run(importer: str, file_name: str, mode: str, user: Any, sheet: str = "") -> ImportRun:
