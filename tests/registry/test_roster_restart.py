@@ -23,6 +23,7 @@ from epigrid.registry.importers import RosterImporter
 from epigrid.registry.models import Household, Person
 from tests.base import make_area
 from tests.registry.test_roster_import import A1_1, make_id, roster, row
+from tests.sessions import other_session
 
 ROWS = 600
 
@@ -35,10 +36,7 @@ def _file() -> bytes:
 
 def _terminate(pid: int) -> None:
     """What a restart does to the import's session: its server process is ended."""
-    params = connection.get_connection_params()
-    params.pop("cursor_factory", None)
-    params.pop("context", None)
-    with psycopg.connect(**params, autocommit=True) as other:
+    with other_session() as other:
         other.execute("SELECT pg_terminate_backend(%s)", [pid])
 
 

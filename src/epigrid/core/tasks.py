@@ -7,12 +7,15 @@ from celery import shared_task
 from epigrid.core.models import ImportRun
 
 
-@shared_task(name="epigrid.core.run_import")
+# Acknowledged once done: a worker killed half way gives the task back to the broker, and the
+# next delivery runs the file again unless the first run still lives (core.imports.claims).
+@shared_task(name="epigrid.core.run_import", acks_late=True, reject_on_worker_lost=True)
 def run_import_task(run_id: int) -> str:
-    """Run a queued import; returns its final status."""
+    """Run a queued import, or one left "running" by a worker that died; returns its status."""
+    from epigrid.core.imports import claims
     from epigrid.core.imports.jobs import execute_stored_run
 
     run = ImportRun.objects.get(pk=run_id)
-    if run.status != ImportRun.Status.QUEUED:
+    if run.finished or (run.status == ImportRun.Status.RUNNING and not claims.can_tell()):
         return str(run.status)  # delivered twice: the first delivery did the work
     return str(execute_stored_run(run).status)

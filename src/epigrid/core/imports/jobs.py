@@ -9,12 +9,17 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from epigrid.core.imports import claims
 from epigrid.core.imports.runner import create_run, execute_run
 from epigrid.core.models import ImportRun
 
 # Files up to this size are imported while the user waits; larger ones go to a Celery worker.
 INLINE_MAX_BYTES = 2 * 1024 * 1024
+# Runs of one file begun before it is given up (each one after the first: its worker died).
+MAX_ATTEMPTS = 3
 
 
 def start_import(importer: str, upload: UploadedFile, mode: str, user: Any,
@@ -32,12 +37,34 @@ def start_import(importer: str, upload: UploadedFile, mode: str, user: Any,
     return run
 
 
-def execute_stored_run(run: ImportRun) -> ImportRun:
-    """Run an import whose file was stored with it; the file is deleted afterwards."""
-    try:
-        with run.file.open("rb") as source:
-            return execute_run(run, source)
-    finally:
-        # Uploaded files may hold personal data: they are not kept once imported.
+def _failed(run: ImportRun, why: str) -> ImportRun:
+    run.status, run.file_error, run.finished_at = ImportRun.Status.FAILED, why, timezone.now()
+    run.save(update_fields=["status", "file_error", "finished_at"])
+    if run.file:  # uploaded files may hold personal data: not kept once given up
         run.file.delete(save=False)
         ImportRun.objects.filter(pk=run.pk).update(file="")
+    return run
+
+
+def execute_stored_run(run: ImportRun) -> ImportRun:
+    """Run an import whose file was stored with it, unless another session runs it now
+    (core.imports.claims); the file is deleted afterwards."""
+    with claims.claimed(run.pk) as ours:
+        if not ours:
+            return run
+        run.refresh_from_db()  # it may have finished before the lock was taken
+        if run.finished:
+            return run
+        if not run.file:
+            return _failed(run, _("The stored file of this import is gone; import it again."))
+        if run.attempts >= MAX_ATTEMPTS:  # each time, its worker died: not a fourth time
+            return _failed(run, _(
+                "The import stopped its worker %(count)s times (is the file too big for the "
+                "worker's memory?); nothing was saved.") % {"count": run.attempts})
+        try:
+            with run.file.open("rb") as source:
+                return execute_run(run, source)
+        finally:
+            # Uploaded files may hold personal data: they are not kept once imported.
+            run.file.delete(save=False)
+            ImportRun.objects.filter(pk=run.pk).update(file="")

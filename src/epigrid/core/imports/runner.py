@@ -207,7 +207,8 @@ def execute_run(run: ImportRun, source: IO[bytes]) -> ImportRun:
     importer = registry.get_importer(run.importer)(run.user)
     log = ErrorLog(int(getattr(settings, "IMPORT_MAX_STORED_ERRORS", DEFAULT_MAX_STORED_ERRORS)))
     run.status, run.started_at = ImportRun.Status.RUNNING, timezone.now()
-    run.save(update_fields=["status", "started_at"])
+    run.attempts += 1
+    run.save(update_fields=["status", "started_at", "attempts"])
     total, result = 0, WriteResult()
     language = run.language or translation.get_language()
     with audit.acting_as(run.user), translation.override(language), few_collections():
