@@ -7,6 +7,7 @@ import unittest
 from unittest import mock
 
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 
 from epigrid.areas.models import Area
@@ -51,6 +52,9 @@ class ImportTaskDeliveredAgainTests(BaseTestCase):
         assert not _lock_taken_elsewhere(run.pk)  # freed once the run is done
         assert run_import_task(run.pk) == "partial"  # a third delivery does nothing
         assert Area.objects.filter(code=NEW_VILLAGE).count() == 1
+        page = self.client_for(self.world.alice).get(reverse("imports:detail", args=[run.pk]))
+        assert ("1 earlier run stopped with its worker: this file was imported again from its "
+                "first row.") in page.content.decode()
 
     @unittest.skipUnless(connection.vendor == "postgresql", "PostgreSQL's session locks")
     def test_it_leaves_a_run_that_another_session_still_runs(self) -> None:
