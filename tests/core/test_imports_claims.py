@@ -3,6 +3,7 @@ its start; one that another session still runs is left alone (core.imports.claim
 
 from __future__ import annotations
 
+import threading
 import unittest
 from unittest import mock
 
@@ -60,12 +61,26 @@ class ImportTaskDeliveredAgainTests(BaseTestCase):
     def test_it_leaves_a_run_that_another_session_still_runs(self) -> None:
         for status in (ImportRun.Status.RUNNING, ImportRun.Status.QUEUED):
             run = self.stored_run(status, attempts=int(status == ImportRun.Status.RUNNING))
-            with other_session() as worker:
+            with other_session() as worker, mock.patch.object(claims, "WAIT_SECONDS", 0.3):
                 worker.execute("SELECT pg_advisory_lock(%s, %s)", claims._key(run.pk))
                 assert run_import_task(run.pk) == status
             run.refresh_from_db()
             assert (run.status, run.file.name != "") == (status, True)
             assert not Area.objects.filter(code=NEW_VILLAGE).exists()
+
+    @unittest.skipUnless(connection.vendor == "postgresql", "PostgreSQL's session locks")
+    def test_it_waits_for_the_session_of_a_killed_worker_to_end(self) -> None:
+        run = self.stored_run()
+        worker = other_session()
+        worker.execute("SELECT pg_advisory_lock(%s, %s)", claims._key(run.pk))
+        # Its server process finds the socket closed a moment after the task is delivered again.
+        ended = threading.Timer(0.5, worker.close)
+        ended.start()
+        with mock.patch.object(claims, "WAIT_SECONDS", 20.0), \
+                mock.patch.object(claims, "POLL_SECONDS", 0.1):
+            assert run_import_task(run.pk) == "partial"
+        ended.join()
+        assert Area.objects.filter(code=NEW_VILLAGE).count() == 1
 
     def test_it_leaves_a_running_run_where_it_cannot_tell_dead_from_alive(self) -> None:
         run = self.stored_run()

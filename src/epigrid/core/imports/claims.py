@@ -6,11 +6,17 @@ delivered again (`acks_late`, `reject_on_worker_lost`: core.tasks). Taking the r
 tells a dead run (the lock is free: it went with the session) from one still running elsewhere
 (held), so the second delivery runs the file again from its start, or leaves it alone. The lock
 is PostgreSQL's advisory lock; SQLite has none, and there a run found "running" is left as is.
+
+A killed worker's session does not end at the same instant: its server process ends once it
+finds the socket closed, at its next read or write (at once when idle, within its statement
+otherwise). The redelivery may come first, so a lock found held is asked for again for a while
+(`WAIT_SECONDS`) before the run is taken for a live one.
 """
 
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -18,6 +24,9 @@ from django.db import DatabaseError, connection
 
 # The first of the lock's two keys: epigrid's import runs (the second is the run's id).
 LOCK_SPACE = 0x1E9
+# How long a lock found held is asked for again, and how often.
+WAIT_SECONDS = 60.0
+POLL_SECONDS = 0.5
 
 
 def can_tell() -> bool:
@@ -29,15 +38,26 @@ def _key(run_id: int) -> list[int]:
     return [LOCK_SPACE, run_id & 0x7FFFFFFF]  # the lock's keys are 32-bit
 
 
+def _take(run_id: int) -> bool:
+    deadline = time.monotonic() + WAIT_SECONDS
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", _key(run_id))
+            if cursor.fetchone()[0]:
+                return True
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(POLL_SECONDS)
+
+
 @contextmanager
 def claimed(run_id: int) -> Iterator[bool]:
-    """Hold the run's lock in the body if no other session holds it: True when taken."""
+    """Hold the run's lock in the body if no other session holds it (or lets it go within
+    `WAIT_SECONDS`): True when taken."""
     if not can_tell():
         yield True
         return
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", _key(run_id))
-        taken = bool(cursor.fetchone()[0])
+    taken = _take(run_id)
     try:
         yield taken
     finally:
