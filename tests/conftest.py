@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
@@ -30,3 +31,23 @@ def _tasks_run_in_the_test(request: pytest.FixtureRequest) -> Iterator[None]:
         yield
     finally:
         app.conf.task_always_eager = before
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{reason} (CI=true: the broker test must run here)", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def broker() -> None:
+    if not os.environ.get("CELERY_BROKER_URL"):
+        _unavailable("CELERY_BROKER_URL is not set: no broker to test against (set it and "
+                     "CELERY_RESULT_BACKEND, e.g. redis://127.0.0.1:6379/0 and /1)")
+    if not os.environ.get("CELERY_RESULT_BACKEND"):
+        _unavailable("CELERY_RESULT_BACKEND is not set: the test needs the task's result back")
+    try:
+        with app.connection_for_write() as connection:
+            connection.ensure_connection(max_retries=1, timeout=3)
+    except Exception as exc:  # noqa: BLE001 - any failure to connect means "no broker here"
+        pytest.fail(f"the broker at CELERY_BROKER_URL does not answer: {exc}", pytrace=False)

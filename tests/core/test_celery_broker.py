@@ -7,7 +7,6 @@ CELERY_BROKER_URL=redis://127.0.0.1:6379/0 and CELERY_RESULT_BACKEND=redis://127
 
 from __future__ import annotations
 
-import os
 import uuid
 
 import pytest
@@ -20,26 +19,6 @@ from epigrid.web.tasks import healthcheck
 from tests.base import make_area
 
 pytestmark = [pytest.mark.broker]
-
-
-def _unavailable(reason: str) -> None:
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"{reason} (CI=true: the broker test must run here)", pytrace=False)
-    pytest.skip(reason)
-
-
-@pytest.fixture
-def broker() -> None:
-    if not os.environ.get("CELERY_BROKER_URL"):
-        _unavailable("CELERY_BROKER_URL is not set: no broker to test against (set it and "
-                     "CELERY_RESULT_BACKEND, e.g. redis://127.0.0.1:6379/0 and /1)")
-    if not os.environ.get("CELERY_RESULT_BACKEND"):
-        _unavailable("CELERY_RESULT_BACKEND is not set: the test needs the task's result back")
-    try:
-        with app.connection_for_write() as connection:
-            connection.ensure_connection(max_retries=1, timeout=3)
-    except Exception as exc:  # noqa: BLE001 - any failure to connect means "no broker here"
-        pytest.fail(f"the broker at CELERY_BROKER_URL does not answer: {exc}", pytrace=False)
 
 
 # The worker runs in a thread with its own database connection: it can only see committed rows.
