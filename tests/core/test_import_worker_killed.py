@@ -20,12 +20,11 @@ import pytest
 from django.core.files.base import ContentFile
 from django.db import connection
 
-from epigrid.areas.models import Level
 from epigrid.core.models import ImportRun
 from epigrid.core.tasks import run_import_task
 from epigrid.registry.models import Person
-from tests.base import make_area
-from tests.registry.test_roster_import import A1_1, make_id, roster, row
+from tests.registry.test_roster_import import make_id, roster, row
+from tests.registry.test_roster_restart import grid_a1_1_alone
 
 pytestmark = [
     pytest.mark.broker,
@@ -94,11 +93,7 @@ def _status(run: ImportRun) -> str:
 def test_it_imports_every_row_once_though_the_worker_was_killed_half_way(
         worker: tuple[subprocess.Popen[bytes], str, Path]) -> None:
     process, queue, log = worker
-    city = make_area(None, Level.CITY, "420100000000", "Jinhe City")
-    district = make_area(city, Level.DISTRICT, "420102000000", "Qingshan District")
-    town = make_area(district, Level.TOWN, "420102001000", "Dongcheng Town")
-    village = make_area(town, Level.VILLAGE, "420102001001", "Village A1")
-    make_area(village, Level.GRID, A1_1, "Grid A1-1")
+    grid_a1_1_alone()
     content = roster(*[row(household_number=f"H{n // 3:05d}", address=f"No. {n // 3}",
                            name=f"Resident {n}",
                            id_number=make_id(f"4201021990{1 + n // 2000:02d}{1 + n % 28:02d}"

@@ -34,6 +34,16 @@ def _file() -> bytes:
                     for n in range(ROWS)])
 
 
+def grid_a1_1_alone() -> None:
+    """Grid A1-1 and the areas above it, committed for another session (no World: its
+    personas are not needed, and a transactional test would build them for each test)."""
+    city = make_area(None, Level.CITY, "420100000000", "Jinhe City")
+    district = make_area(city, Level.DISTRICT, "420102000000", "Qingshan District")
+    town = make_area(district, Level.TOWN, "420102001000", "Dongcheng Town")
+    village = make_area(town, Level.VILLAGE, "420102001001", "Village A1")
+    make_area(village, Level.GRID, A1_1, "Grid A1-1")
+
+
 def _terminate(pid: int) -> None:
     """What a restart does to the import's session: its server process is ended."""
     with other_session() as other:
@@ -44,11 +54,7 @@ def _terminate(pid: int) -> None:
 @unittest.skipUnless(connection.vendor == "postgresql", "PostgreSQL only")
 class RosterImportThroughARestartTests(unittest.TestCase):
     def setUp(self) -> None:
-        city = make_area(None, Level.CITY, "420100000000", "Jinhe City")
-        district = make_area(city, Level.DISTRICT, "420102000000", "Qingshan District")
-        town = make_area(district, Level.TOWN, "420102001000", "Dongcheng Town")
-        village = make_area(town, Level.VILLAGE, "420102001001", "Village A1")
-        make_area(village, Level.GRID, A1_1, "Grid A1-1")
+        grid_a1_1_alone()
 
     def import_(self) -> ImportRun:
         with override_settings(IMPORT_BATCH_SIZE=100):

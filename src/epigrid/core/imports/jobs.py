@@ -40,10 +40,15 @@ def start_import(importer: str, upload: UploadedFile, mode: str, user: Any,
 def _failed(run: ImportRun, why: str) -> ImportRun:
     run.status, run.file_error, run.finished_at = ImportRun.Status.FAILED, why, timezone.now()
     run.save(update_fields=["status", "file_error", "finished_at"])
-    if run.file:  # uploaded files may hold personal data: not kept once given up
-        run.file.delete(save=False)
-        ImportRun.objects.filter(pk=run.pk).update(file="")
+    if run.file:
+        _drop_file(run)
     return run
+
+
+def _drop_file(run: ImportRun) -> None:
+    """Uploaded files may hold personal data: they are not kept once imported or given up."""
+    run.file.delete(save=False)
+    ImportRun.objects.filter(pk=run.pk).update(file="")
 
 
 def execute_stored_run(run: ImportRun) -> ImportRun:
@@ -65,6 +70,4 @@ def execute_stored_run(run: ImportRun) -> ImportRun:
             with run.file.open("rb") as source:
                 return execute_run(run, source)
         finally:
-            # Uploaded files may hold personal data: they are not kept once imported.
-            run.file.delete(save=False)
-            ImportRun.objects.filter(pk=run.pk).update(file="")
+            _drop_file(run)
