@@ -26,6 +26,7 @@ from typing import Any
 
 from django.db import connection, models, transaction
 
+from epigrid.core import planner_stats
 from epigrid.core.constraints import check_deferred
 
 # Memory for each index build (the session's default, 64 MB, sorts 11 M keys on disk).
@@ -102,9 +103,7 @@ def deferred_indexes(models_: Sequence[type[models.Model]],
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL maintenance_work_mem = %s", [INDEX_BUILD_MEMORY])
             _restore(editor, dropped)
-            with connection.cursor() as cursor:
-                for table in sorted({item.model._meta.db_table for item in dropped}):
-                    cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+            planner_stats.analyze(sorted({item.model._meta.db_table for item in dropped}))
             if log is not None:
                 log(f"recreated {len(dropped)} indexes and foreign keys in "
                     f"{time.perf_counter() - started:.1f} s")

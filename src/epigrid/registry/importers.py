@@ -62,6 +62,7 @@ class RosterImporter(Importer):
     name = "roster"
     label = gettext_lazy("Roster of households and persons")
     model = Person
+    also_writes = (Household,)
     columns = ROSTER_COLUMNS
 
     def __init__(self, user: Any) -> None:

@@ -98,6 +98,8 @@ class Importer:
     # Who may run it: the general right to import, or the right of the records' own trade (a
     # lab's results are the medical team's to load, not every officer's).
     capability: ClassVar[Capability] = Capability.IMPORT
+    # The tables it writes besides `model`'s, whose planner statistics a large run refreshes.
+    also_writes: ClassVar[tuple[type[models.Model], ...]] = ()
 
     def __init__(self, user: Any) -> None:
         self.user = user

@@ -23,7 +23,7 @@ from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from epigrid.core import audit, reconnect
+from epigrid.core import audit, planner_stats, reconnect
 from epigrid.core.access import can
 from epigrid.core.constraints import checked_at_once
 from epigrid.core.imports import ahead, behind, registry
@@ -169,6 +169,10 @@ def _read_and_write(run: ImportRun, importer: Importer, source: IO[bytes],
         if run.mode == ImportRun.Mode.ALL_OR_NOTHING and log.failed_rows:
             transaction.set_rollback(True)
             result = WriteResult()
+        else:
+            # The planner's figures for the tables grown, committed with their rows.
+            planner_stats.refresh_if_grown((importer.model, *importer.also_writes),
+                                           result.created)
     return total, result
 
 
