@@ -158,6 +158,8 @@ CELERY_BEAT_SCHEDULE = {
                                 "schedule": env.env_int("EPIGRID_FOLLOW_UP_CHECK_SECONDS", 1800)},
     # Today's case figures every 15 minutes; yesterday's once more after midnight.
     "recompute-case-figures": {"task": "epigrid.cases.recompute_figures", "schedule": 900},
+    # Imports whose task the broker or a worker lost (core.imports.jobs.resend_stranded).
+    "resend-stranded-imports": {"task": "epigrid.core.resend_stranded_imports", "schedule": 300},
     "recompute-yesterdays-case-figures": {"task": "epigrid.cases.recompute_figures",
                                           "schedule": crontab(hour=0, minute=10),
                                           "kwargs": {"days_back": 1}},
@@ -193,6 +195,8 @@ IMPORT_MAX_UPLOAD_BYTES = env.env_int("EPIGRID_IMPORT_MAX_BYTES", 200 * 1024 * 1
 # Files from this size on are read ahead by a forked process, for the importers that can be
 # (core.imports.ahead); smaller ones by a thread, not worth a process.
 IMPORT_PROCESS_MIN_BYTES = env.env_int("EPIGRID_IMPORT_PROCESS_MIN_BYTES", 4 * 1024 * 1024)
+# An import sent to a worker this long ago and not running is sent again (its task was lost).
+IMPORT_STRANDED_MINUTES = env.env_int("EPIGRID_IMPORT_STRANDED_MINUTES", 10, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 LOGGING = {

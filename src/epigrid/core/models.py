@@ -92,6 +92,8 @@ class ImportRun(models.Model):
     area_path = models.CharField(_("area path"), max_length=255, blank=True, db_index=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    # When its task was last handed to the broker; sent again when lost (jobs.resend_stranded).
+    sent_at = models.DateTimeField(_("sent to a worker"), null=True, blank=True)
     # Times the run began; above one, its worker died before it ended (core.imports.claims).
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)

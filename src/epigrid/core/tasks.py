@@ -19,3 +19,11 @@ def run_import_task(run_id: int) -> str:
     if run.finished or (run.status == ImportRun.Status.RUNNING and not claims.can_tell()):
         return str(run.status)  # delivered twice: the first delivery did the work
     return str(execute_stored_run(run).status)
+
+
+@shared_task(name="epigrid.core.resend_stranded_imports")
+def resend_stranded_imports() -> int:
+    """Send again the imports whose task was lost (beat, every five minutes)."""
+    from epigrid.core.imports.jobs import resend_stranded
+
+    return len(resend_stranded())

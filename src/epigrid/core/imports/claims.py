@@ -65,3 +65,13 @@ def claimed(run_id: int) -> Iterator[bool]:
         if taken:
             with contextlib.suppress(DatabaseError), connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_unlock(%s, %s)", _key(run_id))
+
+
+def held_elsewhere(run_id: int) -> bool:
+    """Whether another session runs the run now (its lock taken for a moment, and let go)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", _key(run_id))
+        if not cursor.fetchone()[0]:
+            return True
+        cursor.execute("SELECT pg_advisory_unlock(%s, %s)", _key(run_id))
+    return False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from pathlib import PurePath
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,11 +32,47 @@ def start_import(importer: str, upload: UploadedFile, mode: str, user: Any,
     inline = bool(getattr(settings, "CELERY_TASK_ALWAYS_EAGER", True))
     if inline or (upload.size or 0) <= INLINE_MAX_BYTES:
         return execute_stored_run(run)
+    run.sent_at = timezone.now()
+    run.save(update_fields=["sent_at"])
+    run_id = run.pk
+    # A broker that is down is logged, not the user's upload failed: the run is stored, and
+    # resend_stranded() sends it again.
+    transaction.on_commit(lambda: _send(run_id), robust=True)
+    return run
+
+
+def _send(run_id: int) -> None:
     from epigrid.core.tasks import run_import_task
 
-    run_id = run.pk
-    transaction.on_commit(lambda: run_import_task.delay(run_id))
-    return run
+    run_import_task.delay(run_id)
+
+
+def resend_stranded(now: datetime.datetime | None = None) -> list[int]:
+    """Send again the runs whose task was lost, and answer their ids (PostgreSQL).
+
+    Lost: the broker was down when the run was sent, or restarted without keeping its
+    messages; the database was down when a worker took the task (it failed before the run
+    began); a worker died and its task was not given back. Such a run stays queued, or running
+    with no session holding its lock (core.imports.claims). Those sent longer than
+    IMPORT_STRANDED_MINUTES ago and held by no session are sent again: a run still waiting
+    behind others in the queue is then run by whichever of its two tasks comes first, and the
+    other finds it finished. SQLite cannot tell a live run from a dead one: nothing is sent.
+    """
+    if not claims.can_tell():
+        return []
+    now = now or timezone.now()
+    before = now - datetime.timedelta(minutes=int(settings.IMPORT_STRANDED_MINUTES))
+    waiting = ImportRun.objects.filter(
+        Q(sent_at__lt=before) | Q(sent_at=None, created_at__lt=before),
+        status__in=[ImportRun.Status.QUEUED, ImportRun.Status.RUNNING])
+    sent = []
+    for run_id in waiting.order_by("created_at", "id").values_list("pk", flat=True):
+        if claims.held_elsewhere(run_id):
+            continue
+        ImportRun.objects.filter(pk=run_id).update(sent_at=now)
+        _send(run_id)
+        sent.append(run_id)
+    return sent
 
 
 def _failed(run: ImportRun, why: str) -> ImportRun:

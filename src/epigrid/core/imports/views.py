@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tempfile
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -57,7 +58,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         label = run.importer
     return render(request, "imports/detail.html", {
         "run": run, "importer_label": label, "errors": run.errors[:SHOWN_ERRORS],
-        "more_errors": max(0, run.errors_total - SHOWN_ERRORS)})
+        "more_errors": max(0, run.errors_total - SHOWN_ERRORS),
+        "stranded_minutes": settings.IMPORT_STRANDED_MINUTES})
 
 
 @login_required
