@@ -103,7 +103,7 @@ def deferred_indexes(models_: Sequence[type[models.Model]],
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL maintenance_work_mem = %s", [INDEX_BUILD_MEMORY])
             _restore(editor, dropped)
-            planner_stats.analyze(sorted({item.model._meta.db_table for item in dropped}))
+            planner_stats.analyze(item.model._meta.db_table for item in dropped)
             if log is not None:
                 log(f"recreated {len(dropped)} indexes and foreign keys in "
                     f"{time.perf_counter() - started:.1f} s")
