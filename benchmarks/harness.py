@@ -20,6 +20,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 
+from epigrid.core import planner_stats
+
 
 class BenchRefusedError(Exception):
     """The bench would have to build its data among somebody's records; it does not."""
@@ -49,9 +51,7 @@ def analyze(*models: type[Model]) -> None:
 
     Both databases run ANALYZE inside the bench's transaction (and roll its statistics back).
     """
-    with connection.cursor() as cursor:
-        for model in models:
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+    planner_stats.analyze(model._meta.db_table for model in models)
 
 
 def median_ms(action: Callable[[], Any], repeat: int, warmup: int = 1) -> float:

@@ -19,6 +19,7 @@ import contextlib
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from django.db import DatabaseError, connection
 
@@ -38,12 +39,16 @@ def _key(run_id: int) -> list[int]:
     return [LOCK_SPACE, run_id & 0x7FFFFFFF]  # the lock's keys are 32-bit
 
 
+def _try(cursor: Any, run_id: int) -> bool:
+    cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", _key(run_id))
+    return bool(cursor.fetchone()[0])
+
+
 def _take(run_id: int) -> bool:
     deadline = time.monotonic() + WAIT_SECONDS
     with connection.cursor() as cursor:
         while True:
-            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", _key(run_id))
-            if cursor.fetchone()[0]:
+            if _try(cursor, run_id):
                 return True
             if time.monotonic() >= deadline:
                 return False
@@ -70,8 +75,7 @@ def claimed(run_id: int) -> Iterator[bool]:
 def held_elsewhere(run_id: int) -> bool:
     """Whether another session runs the run now (its lock taken for a moment, and let go)."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", _key(run_id))
-        if not cursor.fetchone()[0]:
+        if not _try(cursor, run_id):
             return True
         cursor.execute("SELECT pg_advisory_unlock(%s, %s)", _key(run_id))
     return False

@@ -28,12 +28,13 @@ def start_import(importer: str, upload: UploadedFile, mode: str, user: Any,
                  sheet: str = "") -> ImportRun:
     run = create_run(importer, upload.name or "upload", mode, user, sheet)
     suffix = PurePath(upload.name or "").suffix.lower()[:8]
-    run.file.save(f"{uuid.uuid4().hex}{suffix}", upload, save=True)
     inline = bool(getattr(settings, "CELERY_TASK_ALWAYS_EAGER", True))
-    if inline or (upload.size or 0) <= INLINE_MAX_BYTES:
+    inline = inline or (upload.size or 0) <= INLINE_MAX_BYTES
+    if not inline:
+        run.sent_at = timezone.now()  # saved with the file's name
+    run.file.save(f"{uuid.uuid4().hex}{suffix}", upload, save=True)
+    if inline:
         return execute_stored_run(run)
-    run.sent_at = timezone.now()
-    run.save(update_fields=["sent_at"])
     run_id = run.pk
     # A broker that is down is logged, not the user's upload failed: the run is stored, and
     # resend_stranded() sends it again.
