@@ -105,6 +105,23 @@ class StrandedImportTests(BaseTestCase):
         assert jobs.resend_stranded(NOW) == []
         assert ImportRun.objects.get(pk=run.pk).status == ImportRun.Status.QUEUED
 
+    @pg_only
+    def test_it_sends_them_at_the_next_sweep_when_the_broker_refuses_them(self) -> None:
+        sent = NOW - LIMIT - datetime.timedelta(seconds=1)
+        first, second = self.stored_run(sent=sent), self.stored_run(sent=sent)
+        with mock.patch.object(run_import_task, "delay",
+                               side_effect=BrokerDown("Connection refused")) as delay, \
+                self.assertLogs("epigrid.core.imports.jobs", logging.WARNING) as logged:
+            assert jobs.resend_stranded(NOW) == []
+        delay.assert_called_once_with(first.pk)  # the broker is down: the second is not tried
+        assert f"import run {first.pk}" in "\n".join(logged.output)
+        assert set(ImportRun.objects.values_list("status", "sent_at")) == {
+            (ImportRun.Status.QUEUED, sent)}
+        later = NOW + datetime.timedelta(minutes=5)
+        assert jobs.resend_stranded(later) == [first.pk, second.pk]
+        assert list(ImportRun.objects.order_by("pk").values_list("status", "sent_at")) == [
+            (ImportRun.Status.PARTIAL, later), (ImportRun.Status.PARTIAL, later)]
+
     def test_the_beat_looks_every_five_minutes(self) -> None:
         entry = settings.CELERY_BEAT_SCHEDULE["resend-stranded-imports"]
         assert (entry["task"], entry["schedule"]) == (resend_stranded_imports.name, 300)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import logging
 import uuid
 from pathlib import PurePath
 from typing import Any
@@ -17,6 +18,8 @@ from django.utils.translation import gettext as _
 from epigrid.core.imports import claims
 from epigrid.core.imports.runner import create_run, execute_run
 from epigrid.core.models import ImportRun
+
+logger = logging.getLogger(__name__)
 
 # Files up to this size are imported while the user waits; larger ones go to a Celery worker.
 INLINE_MAX_BYTES = 2 * 1024 * 1024
@@ -70,8 +73,15 @@ def resend_stranded(now: datetime.datetime | None = None) -> list[int]:
     for run_id in waiting.order_by("created_at", "id").values_list("pk", flat=True):
         if claims.held_elsewhere(run_id):
             continue
+        try:
+            _send(run_id)
+        except Exception:  # noqa: BLE001 - whatever the broker's client raises: it is down
+            # Marked sent only once the broker took it: the next sweep tries it again, and
+            # the runs after it, which the broker would refuse as well.
+            logger.warning("The broker refused import run %s; sent again at the next sweep.",
+                           run_id, exc_info=True)
+            break
         ImportRun.objects.filter(pk=run_id).update(sent_at=now)
-        _send(run_id)
         sent.append(run_id)
     return sent
 
