@@ -89,7 +89,7 @@ SKIP_NAMES = frozenset({
 })
 
 PAGES: dict[str, Entry] = {
-    "web:home": page(insider_ok=frozenset({302}), shows_a=False),  # redirects to the browser
+    "web:home": page(insider_ok=frozenset({302}), shows_a=False),  # redirects to a role's page
     "accounts:password_change": page(shows_a=False),
     "accounts:password_done": page(shows_a=False),
     "areas:browse": page(insider_ok=frozenset({302}), shows_a=False),  # redirects to home area
