@@ -1,5 +1,6 @@
-"""Li's 07:30 round on a phone (SCENARIOS.md): the stairwell eats the first send, the queue
-sends it when the network returns, and nothing doubles."""
+"""Li's 07:30 round on a phone (SCENARIOS.md): she lands on her list (the households to visit,
+the follow-up due), the stairwell eats the first send, the queue sends it when the network
+returns, and nothing doubles."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 
 from epigrid.registry.models import HouseholdVisit, Outcome, Person, PersonScreening
 from tests.base import PASSWORD, World
+from tests.cases.quarantine_helpers import home_quarantine
 from tests.security.entries_registry_screening import town_a_campaign
 
 pytestmark = [pytest.mark.e2e]
@@ -20,6 +22,7 @@ def test_a_grid_worker_screens_a_household_through_a_failed_send(
         page: Any, live_server: Any, transactional_db: None) -> None:
     world = World()
     campaign = town_a_campaign(world)
+    home_quarantine(world, world.person_a2, started=1)
     base = live_server.url
     page.set_viewport_size({"width": 360, "height": 740})
 
@@ -27,11 +30,13 @@ def test_a_grid_worker_screens_a_household_through_a_failed_send(
     page.fill("#id_username", "li")
     page.fill("#id_password", PASSWORD)
     page.get_by_role("button", name="登录").click()
-    page.wait_for_load_state()
 
-    # Today's list: her grid's one household, none done yet.
-    page.goto(f"{base}/registry/screening/today/")
+    # She lands on today's list: her grid's one household, none done yet, and Wang Lei, in
+    # home quarantine since yesterday, whose temperature is due.
+    page.locator("#done-count").wait_for()
+    assert page.url == f"{base}/registry/screening/today/"
     assert page.locator("#done-count").inner_text().startswith("0/1")
+    assert "Wang Lei" in page.locator("#followups-due").inner_text()
     page.locator("#unvisited").get_by_role("link", name="No. 14, East Lane").click()
     page.get_by_role("heading", name="No. 14, East Lane").wait_for()
 

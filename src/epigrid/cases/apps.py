@@ -20,7 +20,9 @@ class CasesConfig(AppConfig):
         from epigrid.cases import figure_tasks  # noqa: F401 - registers the Celery task
         from epigrid.cases.case_views import person_panel
         from epigrid.cases.figure_views import area_panel
+        from epigrid.cases.followup_round import round_panel
         from epigrid.core.panels import register_area_panel, register_panel
 
         register_area_panel(area_panel)  # the case figures on the area page
         register_panel("person", person_panel)  # a person's cases on the person page
+        register_panel("round", round_panel)  # the follow-ups due on the grid worker's round

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from epigrid.areas.access import area_user
 from epigrid.areas.models import Area
 from epigrid.core.access import Capability, can
+from epigrid.core.panels import panels_for
 from epigrid.registry import nearby, screening
 from epigrid.registry.models import Household, HouseholdVisit, ScreeningCampaign
 from epigrid.registry.screening_forms import (
@@ -106,7 +107,9 @@ def today(request: HttpRequest) -> HttpResponseBase:
     chosen = request.GET.get("campaign", "")
     campaign = next((c for c in campaigns if str(c.pk) == chosen), campaigns[0] if campaigns
                     else None)
-    context: dict[str, Any] = {"campaigns": campaigns, "campaign": campaign}
+    # What the apps above know of her day (the follow-ups due in home quarantine: cases).
+    context: dict[str, Any] = {"campaigns": campaigns, "campaign": campaign,
+                               "panels": panels_for("round", request, campaign)}
     if campaign is not None:
         households = Household.objects.restrict(user).within(campaign.area_path)
         grid = _grid_filter(request)
