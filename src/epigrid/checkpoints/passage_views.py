@@ -35,6 +35,7 @@ from epigrid.areas.access import area_user
 from epigrid.areas.models import Area, Checkpoint, Level
 from epigrid.cases.access import may_view_cases
 from epigrid.checkpoints import passage_fever, passages
+from epigrid.checkpoints.duty_mine import my_shifts
 from epigrid.checkpoints.models import Decision, FeverReferral, Passage
 from epigrid.checkpoints.passage_api import day_range
 from epigrid.checkpoints.passage_forms import (
@@ -89,7 +90,8 @@ def log_choose(request: HttpRequest) -> HttpResponse:
         rows = rows.filter(name__icontains=query) | rows.filter(code__istartswith=query)
     shown = list(rows[: CHOOSE_LIMIT + 1])
     return render(request, "checkpoints/passage_choose.html", {
-        "checkpoints": shown[:CHOOSE_LIMIT], "more": len(shown) > CHOOSE_LIMIT, "q": query})
+        "checkpoints": shown[:CHOOSE_LIMIT], "more": len(shown) > CHOOSE_LIMIT, "q": query,
+        "shifts": my_shifts(area_user(request))})
 
 
 @login_required
