@@ -17,3 +17,7 @@ class RegistryConfig(AppConfig):
             registry.register_importer(importer)
         for spec in EXPORTS:
             registry.register_exporter(spec)
+        from epigrid.core.panels import register_area_panel
+        from epigrid.registry.progress_panel import area_panel
+
+        register_area_panel(area_panel)  # the screening figures on the area page
