@@ -8,7 +8,11 @@ class ProblemsConfig(AppConfig):
     verbose_name = _("Problems")
 
     def ready(self) -> None:
+        from epigrid.core.panels import register_area_panel
         from epigrid.problems import (
             signals,  # noqa: F401 - connects the path listener
             tasks,  # noqa: F401 - registers the task and its beat entry
         )
+        from epigrid.problems.area_panel import area_panel
+
+        register_area_panel(area_panel)  # the open problems on the area page
