@@ -181,7 +181,7 @@ class CompletenessPageTests(BaseTestCase):
         self.assertEqual([(c.name, c.state, c.draft, c.missing_below) for c in found.children],
                          [("Dongcheng Town", "missing", False, 0),
                           ("Xihe Town", "missing", True, 1)])
-        self.assertEqual([m.name for m in response.context["missing"]],
+        self.assertEqual([m.name for m, _officers in response.context["missing"]],
                          ["Dongcheng Town", "Xihe Town", "Village B1"])
 
     def test_it_drills_down_to_a_towns_villages(self) -> None:

@@ -31,6 +31,7 @@ from epigrid.reporting.report_access import (
     may_submit_report,
     reports_at,
 )
+from epigrid.reporting.report_chasers import officers_of
 from epigrid.reporting.report_forms import SUBMIT, ReportForm
 from epigrid.reporting.report_services import save_report
 
@@ -129,7 +130,10 @@ def report_completeness(request: HttpRequest, area_id: int) -> HttpResponse:
     except reading.BadQueryError as error:
         return _bad(error)
     found = report_reading.completeness(area, day)
+    missing = found.missing[:MISSING_LIMIT]
+    officers = officers_of((state.area_id for state in missing), user)
     return render(request, "reporting/report_completeness.html", {
         "found": found, "area": area, "day": day, "parent_id": _parent_id(user, area),
-        "today": timezone.localdate(), "missing": found.missing[:MISSING_LIMIT],
+        "today": timezone.localdate(),
+        "missing": [(state, officers.get(state.area_id, [])) for state in missing],
         "more_missing": len(found.missing) > MISSING_LIMIT})
