@@ -40,6 +40,11 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
 
     @property
+    def display_name(self) -> str:
+        """How pages name the user: the full name, else the username."""
+        return self.get_full_name() or self.username
+
+    @property
     def scope_path(self) -> str | None:
         """The path whose subtree this user sees; None for a user without a home area."""
         area = self.home_area

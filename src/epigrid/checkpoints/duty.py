@@ -34,10 +34,6 @@ def require_planner(actor: ScopedUser) -> None:
         raise PermissionDenied(_("Your role may not plan duty shifts."))
 
 
-def display_name(user: User) -> str:
-    return user.get_full_name() or user.username
-
-
 def masked_phone(user: User | None) -> str:
     """A staff member's phone as every duty list shows it: 138****5678 (empty when none).
 
@@ -76,7 +72,7 @@ def assign(actor: ScopedUser, checkpoint: Checkpoint, person: User) -> Assignmen
                                          "home area does not contain it, or is not yours.")})
     if Assignment.objects.filter(user=person, checkpoint=checkpoint).exists():
         raise ValidationError({"user": _("%(name)s is already assigned to this checkpoint.")
-                               % {"name": display_name(person)}})
+                               % {"name": person.display_name}})
     assignment = Assignment.objects.create(user=person, checkpoint=checkpoint)
     audit.record("create", model=Assignment._meta.label, object_pk=assignment.pk,
                  object_repr=str(assignment), area_path=checkpoint.area.path,
@@ -123,7 +119,7 @@ def check_shift(actor: ScopedUser, checkpoint: Checkpoint, person: User | None,
             pk=clash.pk).exists() else _("another checkpoint"))
         raise ValidationError({"starts_at": _(
             "%(name)s is already on duty from %(start)s to %(end)s at %(where)s.") % {
-            "name": display_name(person), "where": where,
+            "name": person.display_name, "where": where,
             "start": f"{timezone.localtime(clash.starts_at):%Y-%m-%d %H:%M}",
             "end": f"{timezone.localtime(clash.ends_at):%Y-%m-%d %H:%M}"}})
 

@@ -101,7 +101,7 @@ class AssignmentIn(Schema):
 def person(user: User | None) -> dict[str, Any] | None:
     if user is None:
         return None
-    return {"id": user.pk, "name": duty.display_name(user),
+    return {"id": user.pk, "name": user.display_name,
             "phone_masked": duty.masked_phone(user)}
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from epigrid.accounts.models import User
 from epigrid.areas.models import Checkpoint
-from epigrid.checkpoints.duty import display_name, staff_for
+from epigrid.checkpoints.duty import staff_for
 from epigrid.checkpoints.models import DutyShift
 from epigrid.core.access import ScopedUser
 
@@ -20,7 +20,7 @@ LOCAL_INPUT = "%Y-%m-%dT%H:%M"
 
 class PersonChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return display_name(obj)
+        return str(obj.display_name)
 
 
 def when_input() -> forms.DateTimeInput:

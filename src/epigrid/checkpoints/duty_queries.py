@@ -172,16 +172,12 @@ def roster(user: ScopedUser, checkpoint: Checkpoint, period: Period
         cells = []
         for hour_no in range(24):
             hour = timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour_no)))
-            names = [short_name(s.user) for s in staffed
+            names = [s.user.display_name for s in staffed
                      if s.user is not None and s.starts_at < hour + HOUR and s.ends_at > hour]
             gap = any(g.start < hour + HOUR and g.end > hour for g in gaps)
             cells.append(Cell(hour, names, gap))
         days.append((day, cells))
     return days, shifts
-
-
-def short_name(user: User) -> str:
-    return user.get_full_name() or user.username
 
 
 # --- hours per person ---------------------------------------------------------------------------

@@ -25,7 +25,7 @@ class AreaChoice(forms.ModelChoiceField):
 
 class UserChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        name = obj.get_full_name() or obj.username
+        name = obj.display_name
         home = obj.home_area.name if obj.home_area else ""
         return f"{name} ({obj.get_role_display()}{', ' + home if home else ''})"
 

@@ -41,6 +41,6 @@ def officers_of(area_ids: Iterable[int], viewer: Any) -> dict[int, list[Officer]
         if user.home_area_id is None:  # not so, by the filter: for the type checker
             continue
         phone = user.phone if full or not user.phone else mask_phone(user.phone)
-        found[user.home_area_id].append(Officer(user.get_full_name() or user.username, phone,
+        found[user.home_area_id].append(Officer(user.display_name, phone,
                                                 full and bool(user.phone)))
     return dict(found)
