@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from django.test import override_settings
 from django.urls import reverse
 
 from epigrid.cases import followup as f
 from epigrid.cases import quarantine as q
 from epigrid.cases.models import Case, FollowUp, Quarantine
 from epigrid.cases.states import State
+from epigrid.registry import services as registry
 from tests.base import BaseTestCase
 from tests.cases.quarantine_helpers import close_contact, days_ago, home_quarantine, room_of_site_b
 
@@ -28,7 +30,7 @@ class TodayPageTests(BaseTestCase):
         f.record_follow_up(mine, day=days_ago(0), slot="am", temperature=f.Decimal("36.4"),
                            by=w.li)
         client = self.client_for(w.li)
-        with self.assertNumQueries(7):  # session, user, area, rows, records, misses, sites
+        with self.assertNumQueries(8):  # session, user, area, count, rows, records, misses, sites
             response = client.get(reverse("cases:followup_today"))
         body = response.content.decode()
         assert "Wang Jun" in body and "Zhao Min" not in body
@@ -83,3 +85,49 @@ class TodayPageTests(BaseTestCase):
             quarantine, "am", "36.5")).status_code == 404
         assert self.client_for(w.alice).get(url).status_code == 404  # a site of town B
         assert not FollowUp.objects.exists()
+
+
+@override_settings(PAGE_SIZE=2)
+class TodayPagesTests(BaseTestCase):
+    """A town's round has more people than one page: each is on one page, and back after saving."""
+
+    def setUp(self) -> None:
+        w = self.world
+        fang = registry.create_person(grid=w.grid_a1_1, household=w.household_a, name="Wang Fang")
+        self.quarantines = [home_quarantine(w, person) for person in (fang, w.person_a,
+                                                                      w.person_a2)]
+
+    def names(self, body: str) -> list[str]:
+        return [name for name in ("Wang Fang", "Wang Jun", "Wang Lei") if name in body]
+
+    def test_it_splits_the_round_into_pages_by_name(self) -> None:
+        client = self.client_for(self.world.li)
+        first = client.get(reverse("cases:followup_today")).content.decode()
+        second = client.get(reverse("cases:followup_today") + "?page=2").content.decode()
+        assert self.names(first) == ["Wang Fang", "Wang Jun"]
+        assert self.names(second) == ["Wang Lei"]
+        assert '<span id="count">3 persons</span>' in first
+        assert "Page 2 of 2" in second and 'rel="prev"' in second and 'rel="next"' not in second
+
+    def test_it_goes_back_to_the_page_after_saving(self) -> None:
+        lei = self.quarantines[2]
+        url = reverse("cases:followup_record", args=[lei.pk]) + "?page=2"
+        response = self.client_for(self.world.li).post(url, slot_data(lei, "am", "36.6"))
+        assert response.url == reverse("cases:followup_today") + "?page=2"
+        assert FollowUp.objects.get().quarantine == lei
+
+    def test_it_keeps_the_page_of_a_refused_form(self) -> None:
+        lei = self.quarantines[2]
+        url = reverse("cases:followup_record", args=[lei.pk]) + "?page=2"
+        response = self.client_for(self.world.li).post(url, slot_data(lei, "am", "45"))
+        assert response.status_code == 400
+        body = response.content.decode()
+        assert self.names(body) == ["Wang Lei"]
+        record = reverse("cases:followup_record", args=[lei.pk])
+        assert f'action="{record}?page=2"' in body
+        assert "is not a body temperature: enter 34.0 to 43.0." in body
+
+    def test_it_answers_the_last_page_for_a_page_past_the_end(self) -> None:
+        body = self.client_for(self.world.li).get(
+            reverse("cases:followup_today") + "?page=9").content.decode()
+        assert self.names(body) == ["Wang Lei"]

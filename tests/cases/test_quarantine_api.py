@@ -84,8 +84,9 @@ class ApiTests(BaseTestCase):
                      {"slot": "am", "temperature": "37.2"})
         assert twice.status_code == 422 and twice.json()["detail"][0]["loc"] == ["body", "slot"]
         today = li.get(f"{API}/today").json()
-        assert [(row["quarantine"]["id"], row["due"]) for row in today] == [
+        assert [(row["quarantine"]["id"], row["due"]) for row in today["items"]] == [
             (quarantine.pk, ["pm"])]
+        assert today["next_after"] is None
         assert post(li, f"{API}/{quarantine.pk}/release", {}).status_code == 403
         short = post(alice, f"{API}/{quarantine.pk}/release", {})
         assert short.status_code == 422 and "1 found" not in short.json()["detail"][0]["msg"]
@@ -104,3 +105,15 @@ class ApiTests(BaseTestCase):
         assert released.status_code == 200 and released.json()["outcome"] == "released"
         assert Case.objects.get(pk=quarantine.case_id).state == State.RELEASED
         assert Quarantine.objects.get().ended_on == days_ago(0)
+
+    def test_it_pages_the_round_of_today_by_id(self) -> None:
+        w = self.world
+        first, second = home_quarantine(w), home_quarantine(w, w.person_a2)
+        li = self.client_for(w.li)
+        page = li.get(f"{API}/today?limit=1").json()
+        assert [row["quarantine"]["id"] for row in page["items"]] == [first.pk]
+        assert page["next_after"] == first.pk
+        rest = li.get(f"{API}/today?limit=1&after={first.pk}").json()
+        assert [row["quarantine"]["id"] for row in rest["items"]] == [second.pk]
+        assert rest["next_after"] is None
+        assert [row["due"] for row in rest["items"]] == [["am", "pm"]]

@@ -166,12 +166,15 @@ class TodayRow:
         return [slot for slot in SLOTS if self.records.get(slot) is None]
 
 
-def today_rows(quarantines: QuerySet[Quarantine], day: datetime.date,
-               limit: int = 500) -> list[TodayRow]:
-    """The open quarantines with the day's records and misses: three queries however many."""
-    found = list(quarantines.filter(ended_on__isnull=True, starts_on__lte=day).select_related(
+def open_on(quarantines: QuerySet[Quarantine], day: datetime.date) -> QuerySet[Quarantine]:
+    """The quarantines to follow up on `day`, in the round's order (by place, then name)."""
+    return quarantines.filter(ended_on__isnull=True, starts_on__lte=day).select_related(
         "case__person", "case__grid", "site", "room").order_by(
-        "area_path", "case__person__name", "pk")[:limit])
+        "area_path", "case__person__name", "pk")
+
+
+def rows_of(found: Iterable[Quarantine], day: datetime.date) -> list[TodayRow]:
+    """The quarantines with the day's records and misses: two queries however many."""
     rows = {q.pk: TodayRow(quarantine=q, records=dict.fromkeys(SLOTS)) for q in found}
     for follow_up in FollowUp.objects.filter(quarantine_id__in=rows, day=day):
         rows[follow_up.quarantine_id].records[follow_up.slot] = follow_up
@@ -181,14 +184,28 @@ def today_rows(quarantines: QuerySet[Quarantine], day: datetime.date,
     return list(rows.values())
 
 
+def today_rows(quarantines: QuerySet[Quarantine], day: datetime.date,
+               limit: int = 500) -> list[TodayRow]:
+    """The first `limit` open quarantines with the day's records and misses: three queries."""
+    return rows_of(open_on(quarantines, day)[:limit], day)
+
+
+def home_quarantines(user: Any) -> QuerySet[Quarantine]:
+    """A grid worker's round: the home quarantines of the grids she sees."""
+    return Quarantine.objects.restrict(user).filter(kind=Quarantine.Kind.HOME)
+
+
+def site_quarantines(user: Any, site: Facility) -> QuerySet[Quarantine]:
+    """A quarantine site's round: its centralized quarantines (of the people the user sees)."""
+    return Quarantine.objects.restrict(user).filter(site=site)
+
+
 def home_today(user: Any, day: datetime.date) -> list[TodayRow]:
-    """A grid worker's round: the open home quarantines of the grids she sees."""
-    return today_rows(Quarantine.objects.restrict(user).filter(kind=Quarantine.Kind.HOME), day)
+    return today_rows(home_quarantines(user), day)
 
 
 def site_today(user: Any, site: Facility, day: datetime.date) -> list[TodayRow]:
-    """A quarantine site's round: its centralized quarantines (of the people the user sees)."""
-    return today_rows(Quarantine.objects.restrict(user).filter(site=site), day)
+    return today_rows(site_quarantines(user, site), day)
 
 
 # --- missed follow-ups -------------------------------------------------------------------------

@@ -198,13 +198,18 @@ def list_quarantines(request: HttpRequest, filters: Query[Filters],
     return keyset_page(rows, page)
 
 
-@router.get("/today", response=list[TodayOut], summary="Today's follow-up round")
-def today(request: HttpRequest, filters: Query[TodayFilters]) -> list[dict[str, Any]]:
+@router.get("/today", response=Page[TodayOut], summary="Today's follow-up round")
+def today(request: HttpRequest, filters: Query[TodayFilters],
+          page: Query[PageParams]) -> dict[str, Any]:
+    """The open quarantines of the round, a page at a time in id order, with today's records."""
     user, day = api_user(request), timezone.localdate()
-    rows = (followup.site_today(user, _site(request, filters.site, "site"), day)
-            if filters.site is not None else followup.home_today(user, day))
-    return [{"quarantine": row.quarantine, "due": row.due, "missed": sorted(row.missed),
-             "records": row.records} for row in rows]
+    quarantines = (followup.site_quarantines(user, _site(request, filters.site, "site"))
+                   if filters.site is not None else followup.home_quarantines(user))
+    found = keyset_page(followup.open_on(quarantines, day), page)
+    return {"items": [{"quarantine": row.quarantine, "due": row.due,
+                       "missed": sorted(row.missed), "records": row.records}
+                      for row in followup.rows_of(found["items"], day)],
+            "next_after": found["next_after"]}
 
 
 @router.get("/{int:id}", response=QuarantineDetailOut, summary="One quarantine")

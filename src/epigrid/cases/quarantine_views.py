@@ -8,11 +8,13 @@ call quarantine.py and followup.py and show their refusals on the form.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -193,8 +195,12 @@ def _today_context(request: HttpRequest,
     user, day = area_user(request), timezone.localdate()
     raw = request.GET.get("site", "")
     site = _site(request, int(raw)) if raw.isdigit() else None
-    rows = followup.site_today(user, site, day) if site else followup.home_today(user, day)
-    return {"day": day, "site": site, "sites": quarantine_sites(user),
+    quarantines = (followup.site_quarantines(user, site) if site
+                   else followup.home_quarantines(user))
+    page = Paginator(followup.open_on(quarantines, day), settings.PAGE_SIZE).get_page(
+        request.GET.get("page"))
+    rows = followup.rows_of(page.object_list, day)
+    return {"day": day, "site": site, "sites": quarantine_sites(user), "page": page,
             "items": _round_forms(rows, day, bound), "slots": FollowUp.Slot.choices,
             "may_record": can(user, Capability.FOLLOW_UP)}
 
@@ -231,9 +237,11 @@ def followup_record(request: HttpRequest, pk: int) -> HttpResponseBase:
                                             "told.") % {"name": name})
             else:
                 messages.success(request, _("%(name)s: saved.") % {"name": name})
+            # Back to the same site's round, on the page this person is on.
+            kept = {key: request.GET[key] for key in ("site", "page")
+                    if request.GET.get(key, "").isdigit()}
             back = reverse("cases:followup_today")
-            site = request.GET.get("site", "")
-            return redirect(back + (f"?site={site}" if site.isdigit() else ""))
+            return redirect(f"{back}?{urlencode(kept)}" if kept else back)
     context = _today_context(request, bound=(pk, slot, form))
     mine = [item for item in context["items"] if item["row"].quarantine.pk == pk]
     if mine:
