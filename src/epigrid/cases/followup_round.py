@@ -46,13 +46,13 @@ def due_now(rows: list[TodayRow], day: datetime.date, now: datetime.datetime) ->
     """The persons with an empty slot of `day` that is missed (its deadline passed) or due (the
     next deadline to come); a later slot is not due yet. A slot whose deadline passed before
     the quarantine was entered is nobody's miss (as `followup.flag_missed` counts)."""
-    current = next((slot for slot in SLOTS if deadline(day, slot) > now), None)
+    deadlines = {slot: deadline(day, slot) for slot in SLOTS}
+    current = next((slot for slot in SLOTS if deadlines[slot] > now), None)
     found = []
     for row in rows:
-        slots = tuple(Slot(slot, deadline(day, slot), deadline(day, slot) <= now)
-                      for slot in SLOTS if row.records.get(slot) is None
-                      and (slot == current or row.quarantine.created_at
-                           < deadline(day, slot) <= now))
+        slots = tuple(Slot(slot, by, by <= now) for slot, by in deadlines.items()
+                      if row.records.get(slot) is None
+                      and (slot == current or row.quarantine.created_at < by <= now))
         if slots:
             found.append(Due(row, slots))
     return found
