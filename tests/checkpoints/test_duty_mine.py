@@ -64,9 +64,19 @@ class MyShiftTests(BaseTestCase):
         self.plan("niu", later(hours=-2), hours=4)
         mine = self.plan("ma", later(hours=-1), hours=8)
         self.plan("ma", later(hours=12), hours=8)
-        with self.assertNumQueries(len(bare.captured_queries) + 1):
-            body = client.get(CHOOSE).content.decode()
+        with self.assertNumQueries(len(bare.captured_queries) + 2):  # + the handovers, and
+            body = client.get(CHOOSE).content.decode()  # which of the checkpoints are hers
         assert body.count('<li id="shift-') == 2
         shown = body[body.index(f'id="shift-{mine.pk}"'):]
         assert "on duty now" in shown.split("</li>")[0]
         assert "after niu (until" in shown.split("</li>")[0]
+        assert f'href="/checkpoints/log/{self.world.checkpoint_a.pk}/"' in shown.split("</li>")[0]
+
+    def test_it_does_not_link_a_checkpoint_she_was_unassigned_from(self) -> None:
+        ma = self.people["ma"]
+        mine = self.plan("ma", later(hours=-1), hours=8)
+        Assignment.objects.filter(user=ma, checkpoint=self.world.checkpoint_a).delete()
+        body = self.client_for(ma).get(CHOOSE).content.decode()
+        shown = body[body.index(f'id="shift-{mine.pk}"'):].split("</li>")[0]
+        assert "/checkpoints/log/" not in shown
+        assert "not assigned to you: ask the duty planner" in shown

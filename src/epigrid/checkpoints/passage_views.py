@@ -83,15 +83,20 @@ def _villages_near(checkpoint: Checkpoint) -> QuerySet[Area]:
 def log_choose(request: HttpRequest) -> HttpResponse:
     if not passages.may_log_passages(request.user):
         raise PermissionDenied
-    rows = passages.checkpoints_for_logging(request.user).select_related("area").order_by(
-        "name", "pk")
+    loggable = passages.checkpoints_for_logging(request.user)
+    rows = loggable.select_related("area").order_by("name", "pk")
     query = request.GET.get("q", "").strip()
     if query:
         rows = rows.filter(name__icontains=query) | rows.filter(code__istartswith=query)
     shown = list(rows[: CHOOSE_LIMIT + 1])
+    shifts = my_shifts(area_user(request))
+    # A shift at a checkpoint the user was since unassigned from is listed, but not linked:
+    # its log page would answer "not found".
+    may_log = set(loggable.filter(pk__in={mine.shift.checkpoint_id for mine in shifts})
+                  .values_list("pk", flat=True)) if shifts else set()
     return render(request, "checkpoints/passage_choose.html", {
         "checkpoints": shown[:CHOOSE_LIMIT], "more": len(shown) > CHOOSE_LIMIT, "q": query,
-        "shifts": my_shifts(area_user(request))})
+        "shifts": shifts, "may_log": may_log})
 
 
 @login_required
