@@ -116,6 +116,45 @@ class TalkingPointTests(SimpleTestCase):
         self.assertEqual(len(points), min(len(rose), talking.MAX_INCREASES))
 
 
+class ContactsPlacedTests(SimpleTestCase):
+    """应隔尽隔: "new close contacts doubled in town 6; all quarantined" (SCENARIOS.md, 17:00)."""
+
+    def test_it_says_all_are_quarantined_right_after_their_rise(self) -> None:
+        points = talking.talking_points(district())
+        self.assertEqual(points[3], "All 9 new close contacts are quarantined.")
+        with translation.override("zh-hans"):
+            self.assertIn("新增密切接触者 9 人已全部隔离。", talking.talking_points(district()))
+
+    def test_it_says_how_many_are_not_and_where_even_without_a_rise(self) -> None:
+        today = {"new_close_contact": 4, "new_contacts_not_quarantined": 3}
+        children = [Place("Dongcheng Town", {"new_close_contact": 1}),
+                    Place("Xihe Town", {"new_close_contact": 3,
+                                        "new_contacts_not_quarantined": 3})]
+        situation = Situation(Place("D", today, YESTERDAY), children=children)
+        self.assertEqual(talking.contacts_placed(situation, _metrics()), [
+            "3 of the 4 new close contacts are not yet quarantined: Xihe Town."])
+        with translation.override("zh-hans"):
+            self.assertEqual(talking.contacts_placed(situation, _metrics()), [
+                "新增密切接触者 4 人中 3 人尚未隔离：Xihe Town。"])
+
+    def test_it_counts_one_without_naming_a_place_when_there_are_no_children(self) -> None:
+        today = {"new_close_contact": 1, "new_contacts_not_quarantined": 1}
+        situation = Situation(Place("Grid 1", today, {}))
+        self.assertEqual(talking.contacts_placed(situation, _metrics()), [
+            "The new close contact is not yet quarantined."])
+        all_three = {"new_close_contact": 3, "new_contacts_not_quarantined": 3}
+        every = Situation(Place("D", all_three, {}), children=[Place("Xihe Town", all_three)])
+        self.assertEqual(talking.contacts_placed(every, _metrics()), [
+            "None of the 3 new close contacts is quarantined yet: Xihe Town."])
+
+    def test_it_is_silent_without_a_rise_or_without_new_contacts(self) -> None:
+        steady = Situation(Place("D", {"new_close_contact": 4}, {"new_close_contact": 4}))
+        first_day = Situation(Place("D", {"new_close_contact": 4}, None))
+        none = Situation(Place("D", {}, {"new_close_contact": 4}))
+        for situation in (steady, first_day, none):
+            self.assertEqual(talking.contacts_placed(situation, _metrics()), [])
+
+
 def _metrics() -> dict[str, object]:
     from epigrid.reporting.metrics import by_code
 

@@ -10,14 +10,17 @@ hand-made figures. The rules, in the order the points are spoken:
    child area holding at least half of the day's value ("mostly in Dongcheng Town") and says
    "doubled" when the value is at least twice yesterday's (and yesterday's at least
    DOUBLING_FLOOR).
-2. **Fell to zero**: a case metric that was not zero yesterday and is today.
-3. **Thresholds crossed** 警戒值: a metric of the deployment's alert levels (`alert_levels()`,
+2. **Close contacts quarantined** 应隔尽隔: after a rise of new close contacts, whether they
+   are all quarantined; whenever some of the day's are not, how many and where (the children
+   holding them, MAX_NAMES at most).
+3. **Fell to zero**: a case metric that was not zero yesterday and is today.
+4. **Thresholds crossed** 警戒值: a metric of the deployment's alert levels (`alert_levels()`,
    setting EPIGRID_ALERT_THRESHOLDS) that crossed its level since yesterday (up: reached it
    from below; down: fell to it from above — a hospital's last free ICU bed taken).
-4. **Overdue problems** 逾期问题: how many, and the oldest one.
-5. **Closure** 日清日结: raised today, closed of those due, the rate.
-6. **Not reported** 未报送: the areas below without a daily report (when reports are collected).
-7. **Risk levels** 风险等级: the proposals of the rules still awaiting the command's decision.
+5. **Overdue problems** 逾期问题: how many, and the oldest one.
+6. **Closure** 日清日结: raised today, closed of those due, the rate.
+7. **Not reported** 未报送: the areas below without a daily report (when reports are collected).
+8. **Risk levels** 风险等级: the proposals of the rules still awaiting the command's decision.
 
 Every sentence is one translatable message with named placeholders (`gettext`), so word order
 is the translator's.
@@ -49,6 +52,7 @@ WATCHED = ("new_confirmed", "new_asymptomatic", "new_suspected", "new_fever", "n
            "referred_to_quarantine", "turned_back", "follow_ups_missed", "waiting_over_24h",
            "awaiting_admission")
 ALWAYS = "new_confirmed"
+CONTACTS, UNPLACED = "new_close_contact", "new_contacts_not_quarantined"
 TO_ZERO = ("new_confirmed", "new_asymptomatic", "new_suspected", "current_confirmed")
 
 
@@ -165,6 +169,39 @@ def increases(situation: Situation, metrics: Mapping[str, Metric]) -> list[str]:
     return points
 
 
+def _names(names: Sequence[str]) -> str:
+    shown = pgettext("list separator", ", ").join(names[:MAX_NAMES])
+    if len(names) > MAX_NAMES:
+        shown = _("%(names)s and %(n)d more") % {"names": shown, "n": len(names) - MAX_NAMES}
+    return shown
+
+
+def contacts_placed(situation: Situation, metrics: Mapping[str, Metric]) -> list[str]:
+    """Whether the day's new close contacts are all quarantined: said after their rise, and
+    whenever some are not (with the children holding them)."""
+    area = situation.area
+    if CONTACTS not in metrics or UNPLACED not in metrics or not area.value(CONTACTS):
+        return []
+    found, unplaced = area.value(CONTACTS), area.value(UNPLACED)
+    if not unplaced:
+        before = area.before(CONTACTS)
+        risen = before is not None and found > before
+        return [ngettext("The new close contact is quarantined.",
+                         "All %(n)d new close contacts are quarantined.", found)
+                % {"n": found}] if risen else []
+    params = {"n": unplaced, "found": found}
+    what = (ngettext("%(n)d of the %(found)d new close contacts is not yet quarantined",
+                     "%(n)d of the %(found)d new close contacts are not yet quarantined",
+                     unplaced) if unplaced < found else
+            ngettext("The new close contact is not yet quarantined",
+                     "None of the %(n)d new close contacts is quarantined yet", unplaced)
+            ) % params
+    where = [child.name for child in situation.children if child.value(UNPLACED)]
+    if not where:
+        return [_("%(what)s.") % {"what": what}]
+    return [_("%(what)s: %(places)s.") % {"what": what, "places": _names(where)}]
+
+
 def fell_to_zero(situation: Situation, metrics: Mapping[str, Metric]) -> list[str]:
     area = situation.area
     return [_("%(metric)s fell to 0 (%(before)s yesterday).")
@@ -214,9 +251,7 @@ def unreported(situation: Situation) -> list[str]:
     names = situation.unreported
     if not names:
         return []
-    shown = pgettext("list separator", ", ").join(names[:MAX_NAMES])
-    if len(names) > MAX_NAMES:
-        shown = _("%(names)s and %(n)d more") % {"names": shown, "n": len(names) - MAX_NAMES}
+    shown = _names(names)
     return [ngettext("%(n)d area has not reported: %(names)s.",
                      "%(n)d areas have not reported: %(names)s.", len(names))
             % {"n": len(names), "names": shown}]
@@ -230,8 +265,9 @@ def risk(situation: Situation) -> list[str]:
 
 
 def talking_points(situation: Situation) -> list[str]:
-    """Every point, in the order they are spoken (the module's rules 1 to 7)."""
+    """Every point, in the order they are spoken (the module's rules 1 to 8)."""
     metrics = by_code()
-    return [*increases(situation, metrics), *fell_to_zero(situation, metrics),
+    return [*increases(situation, metrics), *contacts_placed(situation, metrics),
+            *fell_to_zero(situation, metrics),
             *crossed(situation, metrics), *overdue(situation), *closure(situation),
             *unreported(situation), *risk(situation)]

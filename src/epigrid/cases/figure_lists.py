@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from epigrid.cases.figures import CODES, day_bounds
+from epigrid.cases.figures import CODES, day_bounds, left_contacts, quarantined_on
 from epigrid.cases.models import (
     Case,
     FollowUp,
@@ -45,10 +45,14 @@ ORIGIN_OF = {"new_local_confirmed": Origin.LOCAL, "new_imported_confirmed": Orig
 
 def _cases(code: str, path: str, day: datetime.date) -> QuerySet[Case]:
     cases = Case.objects.filter(subtree_q("area_path", path))
+    start, end = day_bounds(day)
     if code in ORIGIN_OF:  # new_confirmed by origin
         cases, code = cases.filter(origin=ORIGIN_OF[code]), "new_confirmed"
+    elif code == "new_contacts_not_quarantined":
+        cases, code = cases.filter(
+            ~Exists(quarantined_on(day).filter(case=OuterRef("pk"))),
+            ~Exists(left_contacts(end).filter(case=OuterRef("pk")))), "new_close_contact"
     kind, _sep, category = code.partition("_")
-    start, end = day_bounds(day)
     if kind == "new":
         return cases.filter(Exists(_moves(category, True).filter(at__gte=start, at__lt=end)))
     cases = cases.filter(Exists(_moves(category, True).filter(at__lt=end)))
@@ -86,7 +90,7 @@ def _tests(code: str, path: str, day: datetime.date) -> QuerySet[LabTest]:
 
 
 def kind_of(code: str) -> str:
-    if code.startswith(("new_", "total_", "current_")):
+    if code.startswith(("new_", "total_", "current_")):  # new_contacts_not_quarantined too
         return "case"
     if code == "follow_ups_done":
         return "follow_up"

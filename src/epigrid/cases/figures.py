@@ -17,6 +17,10 @@ What a figure means (day D, local time):
   had not left it by the end of D (entered minus left, so a past day reads as it was then);
 - in_home_quarantine, in_centralized_quarantine: quarantines begun by D and not ended by D;
   quarantined_today (begun on D), released_today (ended on D as released);
+- new_contacts_not_quarantined: of new_close_contact, the cases still close contacts at the end
+  of D with no quarantine begun by D and not ended before it (应隔尽隔: every close contact found
+  is to be quarantined; one found at 20:00 and placed the next morning counts on D; one ruled
+  out or fallen ill the same day does not);
 - follow_ups_due: two checks a day for every quarantine in progress on D; follow_ups_done and
   follow_ups_missed: the records and flagged misses of D;
 - tests_done, tests_positive: results received on D; tests_pending: sampled by the end of D with
@@ -34,7 +38,7 @@ from collections import defaultdict
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from epigrid.areas.models import SEGMENT_WIDTH, Area
@@ -58,7 +62,7 @@ CASE_CODES: tuple[str, ...] = tuple(f"{kind}_{c}" for kind in ("new", "total", "
 # new_confirmed by the case's origin of infection (local 本土, imported 输入).
 ORIGIN_CODES = ("new_local_confirmed", "new_imported_confirmed")
 QUARANTINE_CODES = ("in_home_quarantine", "in_centralized_quarantine", "quarantined_today",
-                    "released_today")
+                    "released_today", "new_contacts_not_quarantined")
 FOLLOW_UP_CODES = ("follow_ups_due", "follow_ups_done", "follow_ups_missed")
 TEST_CODES = ("tests_done", "tests_positive", "tests_pending")
 CODES: tuple[str, ...] = (*CASE_CODES, *ORIGIN_CODES, *QUARANTINE_CODES, *FOLLOW_UP_CODES,
@@ -132,18 +136,37 @@ def _cases(leaves: Vectors, root_path: str, day: datetime.date) -> None:
             target[total] += row[at_total]
             target[current] += row[at_total] - row[at_left]
     # The day's own moves are few: counted apart, through the (at, to_state) index; the join
-    # to their cases splits them by origin in the same query.
+    # to their cases splits them by origin, and whether each case is quarantined, in the same
+    # query.
     today = (Transition.objects.filter(subtree_q("area_path", root_path), at__gte=start,
                                        at__lt=end).order_by()
-             .values("area_path", "from_state", "to_state", "case__origin")
+             .annotate(quarantined=Exists(quarantined_on(day).filter(case=OuterRef("case"))),
+                       left=Exists(left_contacts(end).filter(case=OuterRef("case"))))
+             .values("area_path", "from_state", "to_state", "case__origin", "quarantined", "left")
              .annotate(n=Count("id"))
-             .values_list("area_path", "from_state", "to_state", "case__origin", "n"))
-    for path, from_state, to_state, origin, n in today:
+             .values_list("area_path", "from_state", "to_state", "case__origin", "quarantined",
+                          "left", "n"))
+    for path, from_state, to_state, origin, quarantined, left, n in today:
         entered = CATEGORY_OF.get(to_state)
         if entered and entered != CATEGORY_OF.get(from_state):
             leaves[path][INDEX[f"new_{entered}"]] += n
             if entered == Category.CONFIRMED:
                 leaves[path][INDEX[_origin_code(origin)]] += n
+            elif entered == Category.CLOSE_CONTACT and not (quarantined or left):
+                leaves[path][INDEX["new_contacts_not_quarantined"]] += n
+
+
+def left_contacts(end: datetime.datetime) -> QuerySet[Transition]:
+    """The moves out of the close contacts before `end` (ruled out, or fallen ill)."""
+    inside = _states(Category.CLOSE_CONTACT)
+    return Transition.objects.filter(from_state__in=inside, at__lt=end).exclude(
+        to_state__in=inside)
+
+
+def quarantined_on(day: datetime.date) -> QuerySet[Quarantine]:
+    """The quarantines a case is in on `day`: begun by it and not ended before it."""
+    return Quarantine.objects.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day),
+                                     starts_on__lte=day)
 
 
 def _origin_code(origin: str) -> str:

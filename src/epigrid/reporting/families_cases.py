@@ -87,6 +87,9 @@ OTHER_METRICS: tuple[tuple[str, Promise, Promise, Rollup, Promise], ...] = (
      _("Quarantines that began on the day.")),
     ("released_today", _("Released from quarantine"), Unit.PERSONS, Rollup.SUM,
      _("Quarantines that ended on the day with a release.")),
+    ("new_contacts_not_quarantined", _("New close contacts not quarantined"), Unit.CASES,
+     Rollup.SUM, _("Close contacts found on the day and still close contacts, without a "
+                   "quarantine by the day's end.")),
     ("follow_ups_due", _("Follow-ups due"), Unit.CHECKS, Rollup.SUM,
      _("Two checks a day for every quarantine in progress.")),
     ("follow_ups_done", _("Follow-ups recorded"), Unit.CHECKS, Rollup.SUM,
