@@ -23,9 +23,12 @@ from django.utils.translation import gettext as _
 from epigrid.reporting.metrics import Metric, by_code
 from epigrid.reporting.reading import BadQueryError, parse_day
 
+# The last two are the command's two musts: 应隔尽隔 (every close contact quarantined) and
+# 应收尽收 (every patient admitted): each should read 0.
 DEFAULT_FIGURES = ("new_confirmed", "current_confirmed", "new_suspected", "current_close_contact",
                    "in_centralized_quarantine", "in_home_quarantine", "persons_screened_today",
-                   "fever_referrals", "awaiting_admission", "waiting_over_24h")
+                   "fever_referrals", "awaiting_admission", "new_contacts_not_quarantined",
+                   "waiting_over_24h")
 DEFAULT_TREND = ("new_confirmed", "new_suspected", "new_close_contact")
 DEFAULT_MAP = "risk"
 BY_RISK = "risk"
