@@ -8,7 +8,10 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases, quarantine and contacts")
 
     def ready(self) -> None:
-        from epigrid.cases import signals  # noqa: F401 - connects the path listener
+        from epigrid.cases import (  # noqa: F401 - connect their listeners
+            screening_referrals,  # a screening's referrals
+            signals,  # area paths that move
+        )
         from epigrid.cases.exporters import EXPORTS
         from epigrid.cases.importers import IMPORTERS
         from epigrid.core.imports import registry

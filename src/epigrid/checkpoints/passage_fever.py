@@ -24,7 +24,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from epigrid.alerts.services import notify
-from epigrid.areas.models import SEGMENT_WIDTH, Area, Checkpoint, Facility, Level
+from epigrid.areas.models import Area, Checkpoint, Level
+from epigrid.cases.fever_clinics import clinic_paths, town_path
 from epigrid.cases.models import Case, Source
 from epigrid.cases.services import open_case
 from epigrid.cases.states import State
@@ -79,13 +80,6 @@ def _open_fever_case(person: Person, passage: Passage, by: Any) -> Case | None:
         return Case.objects.filter(person=person, is_open=True).first()
 
 
-def _town_path(area: Area) -> str:
-    """The path of the town an area lies in (the area itself above town level)."""
-    if area.level <= Level.TOWN:
-        return area.path
-    return area.path[: Level.TOWN * (SEGMENT_WIDTH + 1)]
-
-
 def _village(area: Area | None, checkpoint: Checkpoint) -> Area:
     """Where the person is going (a grid's village), else the checkpoint's own area."""
     if area is None:
@@ -97,11 +91,9 @@ def _notice(referral: FeverReferral, checkpoint: Checkpoint,
             clinics_by_town: dict[str, list[str]]) -> dict[str, Any]:
     passage = referral.passage
     village = _village(passage.destination_area, checkpoint)
-    town = _town_path(checkpoint.area)
+    town = town_path(checkpoint.area.path)
     if town not in clinics_by_town:
-        clinics_by_town[town] = list(Facility.objects.filter(
-            kind=Facility.Kind.FEVER_CLINIC, active=True,
-            area__path__startswith=town).values_list("area__path", flat=True))
+        clinics_by_town[town] = clinic_paths(town)
     clinics = clinics_by_town[town]
     who = passage.name or passage.plate or _("an unidentified person")
     if passage.id_number_masked:
@@ -109,7 +101,7 @@ def _notice(referral: FeverReferral, checkpoint: Checkpoint,
     link = (reverse("cases:case_detail", args=[referral.case_id]) if referral.case_id
             else reverse("checkpoints:referrals"))
     return {
-        "village": village.path, "clinics": clinics or [town],
+        "village": village.path, "clinics": clinics,
         "title": _("Fever at %(checkpoint)s: %(temperature)s °C") % {
             "checkpoint": checkpoint.name, "temperature": referral.temperature},
         "body": _("%(who)s, %(time)s, going to %(destination)s. Refer to the fever clinic.") % {

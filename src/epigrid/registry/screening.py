@@ -13,12 +13,14 @@ from __future__ import annotations
 import datetime
 import importlib
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, NamedTuple
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -92,6 +94,12 @@ class RecordedVisit(NamedTuple):
 
 
 CREATED, UPDATED, RESENT, STALE = "created", "updated", "resent", "stale"
+
+# Sent inside the visit's transaction once its screenings are written (not for a resend or a
+# stale form), so that apps above the registry act on the outcomes (cases.screening_referrals:
+# a fever case, the village told). kwargs: visit, screenings (the PersonScreening rows, their
+# persons attached), worker.
+visit_screened = Signal()
 
 
 # --- campaigns -------------------------------------------------------------------------------
@@ -341,7 +349,12 @@ def _record(campaign: ScreeningCampaign, household: Household, worker: Any, key:
     rows += [_screening(visit, _new_person(household, new), new) for new in new_members]
     PersonScreening.objects.bulk_create(rows)
     _schedule_progress(visit)
+    _tell_screened(visit, rows, worker)
     return RecordedVisit(visit, result)
+
+
+def _tell_screened(visit: HouseholdVisit, rows: Sequence[PersonScreening], worker: Any) -> None:
+    visit_screened.send(sender=HouseholdVisit, visit=visit, screenings=rows, worker=worker)
 
 
 def unvisited_households(campaign: ScreeningCampaign, user: Any
