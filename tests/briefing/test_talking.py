@@ -147,6 +147,20 @@ class ContactsPlacedTests(SimpleTestCase):
         self.assertEqual(talking.contacts_placed(every, _metrics()), [
             "None of the 3 new close contacts is quarantined yet: Xihe Town."])
 
+    def test_it_counts_those_found_before_today_who_still_wait(self) -> None:
+        today = {"new_close_contact": 4, "new_contacts_not_quarantined": 1,
+                 "contacts_awaiting_quarantine": 3}
+        situation = Situation(Place("D", today, {"new_close_contact": 4}))
+        self.assertEqual(talking.contacts_placed(situation, _metrics()), [
+            "1 of the 4 new close contacts is not yet quarantined.",
+            "2 close contacts found before today still await quarantine."])
+        with translation.override("zh-hans"):
+            self.assertEqual(talking.contacts_placed(situation, _metrics())[1],
+                             "此前发现的密切接触者中仍有 2 人待隔离。")
+        waiting_only = Situation(Place("D", {"contacts_awaiting_quarantine": 1}, {}))
+        self.assertEqual(talking.contacts_placed(waiting_only, _metrics()), [
+            "1 close contact found before today still awaits quarantine."])
+
     def test_it_is_silent_without_a_rise_or_without_new_contacts(self) -> None:
         steady = Situation(Place("D", {"new_close_contact": 4}, {"new_close_contact": 4}))
         first_day = Situation(Place("D", {"new_close_contact": 4}, None))

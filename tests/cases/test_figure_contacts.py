@@ -10,7 +10,7 @@ from epigrid.cases import quarantine as q
 from epigrid.cases.models import Evidence, Quarantine
 from epigrid.cases.states import State
 from tests.base import BaseTestCase
-from tests.cases.figure_helpers import Outbreak, outbreak
+from tests.cases.figure_helpers import Outbreak, noon, outbreak
 from tests.cases.quarantine_helpers import close_contact, days_ago
 
 CODE = "new_contacts_not_quarantined"
@@ -36,6 +36,15 @@ class OutbreakContactsTests(BaseTestCase):
         assert figures.area_figures(w.town_a, s.d2)["new_close_contact"] == 1
         assert figures.area_figures(w.town_a, s.d2)[CODE] == 0
 
+    def test_it_counts_the_contacts_still_waiting_in_the_close_contact_state(self) -> None:
+        s, w = self.story, self.world
+        waiting = "contacts_awaiting_quarantine"
+        # d0: Wang Lei waits (placed on d1); d2 and d3: Zhou Yan, never moved on from the state.
+        assert [figures.area_figures(w.town_a, day)[waiting]
+                for day in (s.d0, s.d1, s.d2, s.d3)] == [1, 0, 1, 1]
+        names = [case.person.name for case in figure_lists.records(waiting, w.town_a.path, s.d3)]
+        assert names == ["Zhou Yan"]
+
     def test_it_stores_the_same_figure_as_it_counts_live(self) -> None:
         figures.recompute(self.story.d0)
         stored, _children = figures.figures_for(self.world.district, self.story.d0)
@@ -60,6 +69,17 @@ class TodayContactsTests(BaseTestCase):
         found = figures.area_figures(w.town_a, days_ago(0))
         assert (found["new_close_contact"], found[CODE]) == (2, 0)
         assert not figure_lists.records(CODE, w.town_a.path, days_ago(0)).exists()
+
+    def test_it_keeps_counting_a_contact_found_earlier_until_quarantined(self) -> None:
+        w = self.world
+        case = services.open_case(w.person_a, State.CLOSE_CONTACT, reason="met a case",
+                                  at=noon(days_ago(2)))
+        today = figures.area_figures(w.town_a, days_ago(0))
+        assert (today["new_contacts_not_quarantined"], today["contacts_awaiting_quarantine"]) == (
+            0, 1)
+        q.start_quarantine(case, Quarantine.Kind.HOME, starts_on=days_ago(0), by=w.alice)
+        assert figures.area_figures(w.town_a, days_ago(0))["contacts_awaiting_quarantine"] == 0
+        assert figures.area_figures(w.town_a, days_ago(1))["contacts_awaiting_quarantine"] == 1
 
     def test_it_counts_town_b_apart(self) -> None:
         w = self.world

@@ -12,7 +12,7 @@ hand-made figures. The rules, in the order the points are spoken:
    DOUBLING_FLOOR).
 2. **Close contacts quarantined** 应隔尽隔: after a rise of new close contacts, whether they
    are all quarantined; whenever some of the day's are not, how many and where (the children
-   holding them, MAX_NAMES at most).
+   holding them, MAX_NAMES at most); and how many found before today still wait.
 3. **Fell to zero**: a case metric that was not zero yesterday and is today.
 4. **Thresholds crossed** 警戒值: a metric of the deployment's alert levels (`alert_levels()`,
    setting EPIGRID_ALERT_THRESHOLDS) that crossed its level since yesterday (up: reached it
@@ -53,6 +53,7 @@ WATCHED = ("new_confirmed", "new_asymptomatic", "new_suspected", "new_fever", "n
            "awaiting_admission")
 ALWAYS = "new_confirmed"
 CONTACTS, UNPLACED = "new_close_contact", "new_contacts_not_quarantined"
+WAITING = "contacts_awaiting_quarantine"
 TO_ZERO = ("new_confirmed", "new_asymptomatic", "new_suspected", "current_confirmed")
 
 
@@ -177,8 +178,24 @@ def _names(names: Sequence[str]) -> str:
 
 
 def contacts_placed(situation: Situation, metrics: Mapping[str, Metric]) -> list[str]:
-    """Whether the day's new close contacts are all quarantined: said after their rise, and
-    whenever some are not (with the children holding them)."""
+    """Whether the day's new close contacts are all quarantined (said after their rise, and
+    whenever some are not, with the children holding them); then those found before today who
+    still wait."""
+    return [*_new_contacts_placed(situation, metrics), *_older_contacts_waiting(situation,
+                                                                               metrics)]
+
+
+def _older_contacts_waiting(situation: Situation, metrics: Mapping[str, Metric]) -> list[str]:
+    if WAITING not in metrics or UNPLACED not in metrics:
+        return []
+    area = situation.area
+    older = area.value(WAITING) - area.value(UNPLACED)
+    return [ngettext("%(n)d close contact found before today still awaits quarantine.",
+                     "%(n)d close contacts found before today still await quarantine.", older)
+            % {"n": older}] if older > 0 else []
+
+
+def _new_contacts_placed(situation: Situation, metrics: Mapping[str, Metric]) -> list[str]:
     area = situation.area
     if CONTACTS not in metrics or UNPLACED not in metrics or not area.value(CONTACTS):
         return []

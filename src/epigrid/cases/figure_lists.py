@@ -21,7 +21,7 @@ from epigrid.cases.models import (
     Quarantine,
     Transition,
 )
-from epigrid.cases.states import CATEGORY_OF
+from epigrid.cases.states import CATEGORY_OF, State
 from epigrid.core.access import subtree_q
 
 KINDS = ("case", "quarantine", "follow_up", "missed", "test")
@@ -48,6 +48,13 @@ def _cases(code: str, path: str, day: datetime.date) -> QuerySet[Case]:
     start, end = day_bounds(day)
     if code in ORIGIN_OF:  # new_confirmed by origin
         cases, code = cases.filter(origin=ORIGIN_OF[code]), "new_confirmed"
+    elif code == "contacts_awaiting_quarantine":  # in the state itself, not the category
+        moves = Transition.objects.filter(case=OuterRef("pk"), at__lt=end)
+        return cases.filter(
+            Exists(moves.filter(to_state=State.CLOSE_CONTACT).exclude(
+                from_state=State.CLOSE_CONTACT)),
+            ~Exists(moves.filter(from_state=State.CLOSE_CONTACT).exclude(
+                to_state=State.CLOSE_CONTACT)))
     elif code == "new_contacts_not_quarantined":
         cases, code = cases.filter(
             ~Exists(quarantined_on(day).filter(case=OuterRef("pk"))),
@@ -90,7 +97,7 @@ def _tests(code: str, path: str, day: datetime.date) -> QuerySet[LabTest]:
 
 
 def kind_of(code: str) -> str:
-    if code.startswith(("new_", "total_", "current_")):  # new_contacts_not_quarantined too
+    if code.startswith(("new_", "total_", "current_")) or code == "contacts_awaiting_quarantine":
         return "case"
     if code == "follow_ups_done":
         return "follow_up"

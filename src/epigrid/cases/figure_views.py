@@ -41,6 +41,7 @@ FIXED_LABELS: dict[str, Any] = {
     "quarantined_today": gettext_lazy("Quarantine begun"),
     "released_today": gettext_lazy("Released from quarantine"),
     "new_contacts_not_quarantined": gettext_lazy("New close contacts not quarantined"),
+    "contacts_awaiting_quarantine": gettext_lazy("Close contacts awaiting quarantine"),
     "follow_ups_due": gettext_lazy("Follow-ups due"),
     "follow_ups_done": gettext_lazy("Follow-ups recorded"),
     "follow_ups_missed": gettext_lazy("Follow-ups missed"),

@@ -21,6 +21,8 @@ What a figure means (day D, local time):
   of D with no quarantine begun by D and not ended before it (应隔尽隔: every close contact found
   is to be quarantined; one found at 20:00 and placed the next morning counts on D; one ruled
   out or fallen ill the same day does not);
+- contacts_awaiting_quarantine: cases in the "close contact" state at the end of D, found on D or
+  before (starting a quarantine moves a close contact on to "in quarantine"): the backlog;
 - follow_ups_due: two checks a day for every quarantine in progress on D; follow_ups_done and
   follow_ups_missed: the records and flagged misses of D;
 - tests_done, tests_positive: results received on D; tests_pending: sampled by the end of D with
@@ -52,7 +54,7 @@ from epigrid.cases.models import (
     Quarantine,
     Transition,
 )
-from epigrid.cases.states import CATEGORY_OF, Category
+from epigrid.cases.states import CATEGORY_OF, Category, State
 from epigrid.core.access import subtree_q
 
 SEGMENT = SEGMENT_WIDTH + 1
@@ -62,7 +64,8 @@ CASE_CODES: tuple[str, ...] = tuple(f"{kind}_{c}" for kind in ("new", "total", "
 # new_confirmed by the case's origin of infection (local 本土, imported 输入).
 ORIGIN_CODES = ("new_local_confirmed", "new_imported_confirmed")
 QUARANTINE_CODES = ("in_home_quarantine", "in_centralized_quarantine", "quarantined_today",
-                    "released_today", "new_contacts_not_quarantined")
+                    "released_today", "new_contacts_not_quarantined",
+                    "contacts_awaiting_quarantine")
 FOLLOW_UP_CODES = ("follow_ups_due", "follow_ups_done", "follow_ups_missed")
 TEST_CODES = ("tests_done", "tests_positive", "tests_pending")
 CODES: tuple[str, ...] = (*CASE_CODES, *ORIGIN_CODES, *QUARANTINE_CODES, *FOLLOW_UP_CODES,
@@ -123,7 +126,13 @@ def _cases(leaves: Vectors, root_path: str, day: datetime.date) -> None:
                                             & ~Q(from_state__in=inside))
         counts[f"left_{category}"] = Count("id", filter=Q(from_state__in=inside)
                                            & ~Q(to_state__in=inside))
+    # In the "close contact" state itself (found, not yet quarantined), in the same scan.
+    counts["into_awaiting"] = Count("id", filter=Q(to_state=State.CLOSE_CONTACT)
+                                    & ~Q(from_state=State.CLOSE_CONTACT))
+    counts["out_of_awaiting"] = Count("id", filter=Q(from_state=State.CLOSE_CONTACT)
+                                      & ~Q(to_state=State.CLOSE_CONTACT))
     names = list(counts)
+    awaiting = INDEX["contacts_awaiting_quarantine"]
     rows = _rows(Transition.objects.filter(subtree_q("area_path", root_path), at__lt=end)
                  .order_by().values("area_path").annotate(**counts)
                  .values_list("area_path", *names))
@@ -135,6 +144,7 @@ def _cases(leaves: Vectors, root_path: str, day: datetime.date) -> None:
         for total, current, at_total, at_left in slots:
             target[total] += row[at_total]
             target[current] += row[at_total] - row[at_left]
+        target[awaiting] += row[-2] - row[-1]
     # The day's own moves are few: counted apart, through the (at, to_state) index; the join
     # to their cases splits them by origin, and whether each case is quarantined, in the same
     # query.

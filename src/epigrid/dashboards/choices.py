@@ -27,7 +27,7 @@ from epigrid.reporting.reading import BadQueryError, parse_day
 # 应收尽收 (every patient admitted): each should read 0.
 DEFAULT_FIGURES = ("new_confirmed", "current_confirmed", "new_suspected", "current_close_contact",
                    "in_centralized_quarantine", "in_home_quarantine", "persons_screened_today",
-                   "fever_referrals", "awaiting_admission", "new_contacts_not_quarantined",
+                   "fever_referrals", "awaiting_admission", "contacts_awaiting_quarantine",
                    "waiting_over_24h")
 DEFAULT_TREND = ("new_confirmed", "new_suspected", "new_close_contact")
 DEFAULT_MAP = "risk"

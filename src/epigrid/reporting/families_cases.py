@@ -90,6 +90,9 @@ OTHER_METRICS: tuple[tuple[str, Promise, Promise, Rollup, Promise], ...] = (
     ("new_contacts_not_quarantined", _("New close contacts not quarantined"), Unit.CASES,
      Rollup.SUM, _("Close contacts found on the day and still close contacts, without a "
                    "quarantine by the day's end.")),
+    ("contacts_awaiting_quarantine", _("Close contacts awaiting quarantine"), Unit.CASES,
+     Rollup.LATEST, _("Close contacts found on or before the day and not yet quarantined at "
+                      "its end.")),
     ("follow_ups_due", _("Follow-ups due"), Unit.CHECKS, Rollup.SUM,
      _("Two checks a day for every quarantine in progress.")),
     ("follow_ups_done", _("Follow-ups recorded"), Unit.CHECKS, Rollup.SUM,
