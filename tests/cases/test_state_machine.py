@@ -25,6 +25,19 @@ class StateTableTests(BaseTestCase):
             if state not in states.TERMINAL:
                 self.assertIn(state, states.CATEGORY_OF)
 
+    def test_it_enters_the_close_contacts_only_as_a_close_contact_and_never_goes_back(
+            self) -> None:
+        # cases.figures counts those awaiting quarantine as the category's entries less the
+        # moves out of the "close contact" state: this is what makes that exact.
+        inside = {s for s, category in states.CATEGORY_OF.items()
+                  if category == states.Category.CLOSE_CONTACT}
+        for source, targets in states.TRANSITIONS.items():
+            for target in targets & inside:
+                if source not in inside:
+                    self.assertEqual(target, State.CLOSE_CONTACT, (source, target))
+            self.assertNotIn(State.CLOSE_CONTACT, targets)
+        self.assertEqual(states.INITIAL & inside, {State.CLOSE_CONTACT})
+
     def test_it_never_leaves_a_terminal_state(self) -> None:
         for current in states.TERMINAL:
             self.assertFalse(any(states.allowed(current, target) for target in State))

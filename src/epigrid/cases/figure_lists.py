@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from epigrid.cases.figures import CODES, day_bounds, left_contacts, quarantined_on
+from epigrid.cases.figures import CODES, day_bounds, new_contacts
 from epigrid.cases.models import (
     Case,
     FollowUp,
@@ -56,9 +56,7 @@ def _cases(code: str, path: str, day: datetime.date) -> QuerySet[Case]:
             ~Exists(moves.filter(from_state=State.CLOSE_CONTACT).exclude(
                 to_state=State.CLOSE_CONTACT)))
     elif code == "new_contacts_not_quarantined":
-        cases, code = cases.filter(
-            ~Exists(quarantined_on(day).filter(case=OuterRef("pk"))),
-            ~Exists(left_contacts(end).filter(case=OuterRef("pk")))), "new_close_contact"
+        return cases.filter(pk__in=new_contacts(path, day).values("case_id"))
     kind, _sep, category = code.partition("_")
     if kind == "new":
         return cases.filter(Exists(_moves(category, True).filter(at__gte=start, at__lt=end)))

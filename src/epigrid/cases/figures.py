@@ -126,13 +126,13 @@ def _cases(leaves: Vectors, root_path: str, day: datetime.date) -> None:
                                             & ~Q(from_state__in=inside))
         counts[f"left_{category}"] = Count("id", filter=Q(from_state__in=inside)
                                            & ~Q(to_state__in=inside))
-    # In the "close contact" state itself (found, not yet quarantined), in the same scan.
-    counts["into_awaiting"] = Count("id", filter=Q(to_state=State.CLOSE_CONTACT)
-                                    & ~Q(from_state=State.CLOSE_CONTACT))
-    counts["out_of_awaiting"] = Count("id", filter=Q(from_state=State.CLOSE_CONTACT)
-                                      & ~Q(to_state=State.CLOSE_CONTACT))
+    # Those in the "close contact" state itself (found, not yet quarantined): a case enters the
+    # category in that state only and never comes back to it (states.TRANSITIONS), so they are
+    # the category's entries less the moves out of the state.
+    counts["contact_moved_on"] = Count("id", filter=Q(from_state=State.CLOSE_CONTACT))
     names = list(counts)
-    awaiting = INDEX["contacts_awaiting_quarantine"]
+    awaiting, contacts = INDEX["contacts_awaiting_quarantine"], 1 + 2 * CATEGORIES.index(
+        Category.CLOSE_CONTACT)
     rows = _rows(Transition.objects.filter(subtree_q("area_path", root_path), at__lt=end)
                  .order_by().values("area_path").annotate(**counts)
                  .values_list("area_path", *names))
@@ -144,26 +144,39 @@ def _cases(leaves: Vectors, root_path: str, day: datetime.date) -> None:
         for total, current, at_total, at_left in slots:
             target[total] += row[at_total]
             target[current] += row[at_total] - row[at_left]
-        target[awaiting] += row[-2] - row[-1]
+        target[awaiting] += row[contacts] - row[-1]
     # The day's own moves are few: counted apart, through the (at, to_state) index; the join
-    # to their cases splits them by origin, and whether each case is quarantined, in the same
-    # query.
+    # to their cases splits them by origin in the same query.
     today = (Transition.objects.filter(subtree_q("area_path", root_path), at__gte=start,
                                        at__lt=end).order_by()
-             .annotate(quarantined=Exists(quarantined_on(day).filter(case=OuterRef("case"))),
-                       left=Exists(left_contacts(end).filter(case=OuterRef("case"))))
-             .values("area_path", "from_state", "to_state", "case__origin", "quarantined", "left")
+             .values("area_path", "from_state", "to_state", "case__origin")
              .annotate(n=Count("id"))
-             .values_list("area_path", "from_state", "to_state", "case__origin", "quarantined",
-                          "left", "n"))
-    for path, from_state, to_state, origin, quarantined, left, n in today:
+             .values_list("area_path", "from_state", "to_state", "case__origin", "n"))
+    for path, from_state, to_state, origin, n in today:
         entered = CATEGORY_OF.get(to_state)
         if entered and entered != CATEGORY_OF.get(from_state):
             leaves[path][INDEX[f"new_{entered}"]] += n
             if entered == Category.CONFIRMED:
                 leaves[path][INDEX[_origin_code(origin)]] += n
-            elif entered == Category.CLOSE_CONTACT and not (quarantined or left):
-                leaves[path][INDEX["new_contacts_not_quarantined"]] += n
+
+
+def new_contacts(root_path: str, day: datetime.date) -> QuerySet[Transition]:
+    """The day's moves into the close contacts (in the "close contact" state: the only way in)
+    of cases with no quarantine on the day and still close contacts at its end."""
+    start, end = day_bounds(day)
+    return (Transition.objects.filter(subtree_q("area_path", root_path), at__gte=start,
+                                      at__lt=end, to_state=State.CLOSE_CONTACT)
+            .exclude(from_state__in=_states(Category.CLOSE_CONTACT))
+            .filter(~Exists(quarantined_on(day).filter(case=OuterRef("case"))),
+                    ~Exists(left_contacts(end).filter(case=OuterRef("case")))))
+
+
+def _contacts(leaves: Vectors, root_path: str, day: datetime.date) -> None:
+    """new_contacts_not_quarantined: a few of the day's moves, each looked up once."""
+    rows = (new_contacts(root_path, day).order_by().values("area_path")
+            .annotate(n=Count("id")).values_list("area_path", "n"))
+    for path, n in _rows(rows):
+        _add(leaves, path, "new_contacts_not_quarantined", n)
 
 
 def left_contacts(end: datetime.datetime) -> QuerySet[Transition]:
@@ -233,7 +246,7 @@ def _tests(leaves: Vectors, root_path: str, day: datetime.date) -> None:
 def leaf_vectors(root_path: str, day: datetime.date) -> Vectors:
     """The figures of every record-holding path under `root_path` ("" for the whole tree)."""
     leaves: Vectors = defaultdict(_zeros)
-    for family in (_cases, _quarantines, _follow_ups, _tests):
+    for family in (_cases, _contacts, _quarantines, _follow_ups, _tests):
         family(leaves, root_path, day)
     return leaves
 
