@@ -94,7 +94,8 @@ class OriginCountTests(BaseTestCase):
 
     def test_it_splits_in_the_same_queries(self) -> None:
         # One query per figure family: two for the cases (history, the day's moves), one for
-        # quarantines, two for follow-ups and misses, one for tests; the origin adds none.
+        # the day's close contacts not quarantined, one for quarantines, two for follow-ups and
+        # misses, one for tests; the origin adds none.
         with CaptureQueriesContext(connection) as captured:
             figures.leaf_vectors("", self.today)
-        self.assertEqual(len(captured), 6)
+        self.assertEqual(len(captured), 7)
