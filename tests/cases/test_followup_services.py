@@ -113,9 +113,10 @@ class TodayTests(BaseTestCase):
         assert [(row.person.name, row.due) for row in rows] == [("Wang Jun", ["pm"])]
         assert rows[0].records["am"] is not None
         assert f.home_today(w.bob, days_ago(0))[0].person.name == "Zhao Min"
-        site_rows = f.site_today(w.command, w.facility_b, days_ago(0))
+        site_rows = f.today_rows(f.site_quarantines(w.command, w.facility_b), days_ago(0))
         assert [row.person.name for row in site_rows] == ["Wang Lei"]
-        assert f.site_today(w.bob, w.facility_b, days_ago(0)) == []  # Wang Lei is of town A
+        # Wang Lei is of town A:
+        assert f.today_rows(f.site_quarantines(w.bob, w.facility_b), days_ago(0)) == []
 
 
 class MissedTests(BaseTestCase):

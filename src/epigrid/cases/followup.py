@@ -204,10 +204,6 @@ def home_today(user: Any, day: datetime.date) -> list[TodayRow]:
     return today_rows(home_quarantines(user), day)
 
 
-def site_today(user: Any, site: Facility, day: datetime.date) -> list[TodayRow]:
-    return today_rows(site_quarantines(user, site), day)
-
-
 # --- missed follow-ups -------------------------------------------------------------------------
 
 def _empty_slots(quarantine: dict[str, Any], now: datetime.datetime,
