@@ -22,6 +22,12 @@ def path_segment(pk: int) -> str:
     return f"{pk:0{SEGMENT_WIDTH}d}{SEPARATOR}"
 
 
+def ancestor_paths(path: str) -> list[str]:
+    """The paths of an area and its ancestors ("0001/0002/" -> ["0001/", "0001/0002/"])."""
+    parts = [part for part in path.split(SEPARATOR) if part]
+    return [SEPARATOR.join(parts[:n]) + SEPARATOR for n in range(1, len(parts) + 1)]
+
+
 class Level(models.IntegerChoices):
     CITY = 1, _("city")
     DISTRICT = 2, _("district")

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from epigrid.accounts.models import User
-from epigrid.areas.models import Checkpoint
+from epigrid.areas.models import Checkpoint, ancestor_paths
 from epigrid.checkpoints.models import Assignment, DutyShift
 from epigrid.core import audit
 from epigrid.core.access import Capability, ScopedUser, can, sees_everything, subtree_q
@@ -42,12 +42,6 @@ def masked_phone(user: User | None) -> str:
     """
     phone = (user.phone if user is not None else "").strip()
     return mask_phone(phone) if phone else ""
-
-
-def ancestor_paths(path: str) -> list[str]:
-    """The paths of an area and its ancestors ("0001/0002/" -> ["0001/", "0001/0002/"])."""
-    parts = [part for part in path.split("/") if part]
-    return ["/".join(parts[:n]) + "/" for n in range(1, len(parts) + 1)]
 
 
 def staff_for(actor: ScopedUser, checkpoint: Checkpoint) -> QuerySet[User]:

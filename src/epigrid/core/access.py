@@ -115,6 +115,11 @@ def can(user: ScopedUser, capability: Capability) -> bool:
     return capability in CAPABILITIES.get(user.role, frozenset())
 
 
+def roles_with(capability: Capability) -> list[str]:
+    """The roles that hold `capability`."""
+    return [role for role, held in CAPABILITIES.items() if capability in held]
+
+
 def subtree_q(field: str, path: str) -> models.Q:
     """Rows whose `field` (an area path) lies in the subtree rooted at `path`: one index range."""
     return models.Q(**{f"{field}__gte": path, f"{field}__lt": path + PATH_END})

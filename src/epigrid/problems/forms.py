@@ -4,13 +4,15 @@ the pages put back onto these forms' fields."""
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.db.models import Q, QuerySet
+from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from epigrid.areas.models import Area
+from epigrid.areas.models import Area, Level
 from epigrid.core.access import ScopedUser
 from epigrid.problems import queries
 from epigrid.problems.models import Category, Status, Urgency
@@ -23,7 +25,24 @@ class AreaChoice(forms.ModelChoiceField):
         return f"{'· ' * max(obj.depth - 1, 0)}{obj.name}"
 
 
+class _Offered(ModelChoiceIterator):
+    def __init__(self, field: Any) -> None:
+        super().__init__(field)
+        if field.offered is not None:
+            self.queryset = field.offered
+
+
 class UserChoice(forms.ModelChoiceField):
+    """A user among `queryset`, the menu listing `offered` only (a narrower list), so that one
+    who is valid but not listed is refused by the service, in its words."""
+
+    iterator = _Offered
+    offered: QuerySet[Any] | None = None
+
+    def offer(self, users: QuerySet[Any]) -> None:
+        self.offered = users
+        self.widget.choices = self.choices
+
     def label_from_instance(self, obj: Any) -> str:
         name = obj.display_name
         home = obj.home_area.name if obj.home_area else ""
@@ -77,14 +96,20 @@ class RaiseForm(forms.Form):
 
     def __init__(self, *args: Any, user: ScopedUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = Area.objects.restrict(  # type: ignore[attr-defined]
-            user).order_by("path")
+        home = getattr(user, "home_area", None)
+        # The menu: the areas down to the villages (a district's thousands of grids would make
+        # a page of half a megabyte), the user's own and the one asked for (a grid's page links
+        # here with it).
+        asked = [pk for pk in (self.data.get("area"), self.initial.get("area"),
+                               getattr(home, "pk", None)) if str(pk or "").isdigit()]
+        areas = Area.objects.restrict(user).filter(Q(level__lte=Level.VILLAGE) | Q(pk__in=asked))
+        self.fields["area"].queryset = areas.order_by("path")  # type: ignore[attr-defined]
         self.fields["area"].error_messages["invalid_choice"] = _(
             "No such area among the areas you may see.")
-        self.fields["assignee"].queryset = queries.assignable_users(  # type: ignore[attr-defined]
-            user)
+        assignee = cast(UserChoice, self.fields["assignee"])
+        assignee.queryset = queries.assignable_users(user)
+        assignee.offer(queries.offered_users(user, areas.filter(pk__in=asked)))
         self.fields["due_on"].initial = timezone.localdate() + datetime.timedelta(days=1)
-        home = getattr(user, "home_area", None)
         if home is not None:
             self.fields["area"].initial = home.pk
 
@@ -95,12 +120,13 @@ class AssignForm(forms.Form):
                           queryset=None)
     note = forms.CharField(label=_("Note"), required=False, max_length=1000)
 
-    def __init__(self, *args: Any, user: ScopedUser, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: ScopedUser, area: Area, **kwargs: Any) -> None:
         # Its own ids: the detail page shows it beside the status form, both with a note.
         kwargs.setdefault("auto_id", "assign-%s")
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = queries.assignable_users(  # type: ignore[attr-defined]
-            user)
+        assignee = cast(UserChoice, self.fields["assignee"])
+        assignee.queryset = queries.assignable_users(user)
+        assignee.offer(queries.users_seeing(area))
 
 
 class StatusForm(forms.Form):

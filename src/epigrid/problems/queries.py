@@ -7,6 +7,7 @@ that rose (at least once) to a level inside the user's subtree (docs/problems.md
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,8 +15,14 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from epigrid.areas.models import SEGMENT_WIDTH, Area
-from epigrid.core.access import ScopedUser, sees_everything, subtree_q
+from epigrid.areas.models import Area, ancestor_paths
+from epigrid.core.access import (
+    Capability,
+    ScopedUser,
+    roles_with,
+    sees_everything,
+    subtree_q,
+)
 from epigrid.problems.access import RELATED
 from epigrid.problems.escalation import overdue_q
 from epigrid.problems.models import Problem
@@ -66,14 +73,31 @@ def is_overdue(problem: Problem, today: datetime.date) -> bool:
 
 
 def assignable_users(user: Any) -> QuerySet[Any]:
-    """Active users who see the user's area: those above it (its ancestors) and within it."""
+    """Active users the user may name for a problem: those above the user's area and within it
+    (the service then checks that the one named sees the problem's area)."""
     users = get_user_model().objects.filter(is_active=True).select_related("home_area")
     if sees_everything(user):
         return users.filter(home_area__isnull=False).order_by("username")
     path = user.scope_path
     if not path:
         return users.none()
-    width = SEGMENT_WIDTH + 1
-    above = [path[: width * n] for n in range(1, len(path) // width)]
-    return users.filter(subtree_q("home_area__path", path) | Q(home_area__path__in=above)
-                        ).order_by("username")
+    return users.filter(subtree_q("home_area__path", path)
+                        | Q(home_area__path__in=ancestor_paths(path))).order_by("username")
+
+
+def offered_users(user: Any, areas: Iterable[Area] = ()) -> QuerySet[Any]:
+    """The users a form offers among the assignable ones: those who may assign and close
+    problems, plus everyone who sees `areas`. A district holds thousands of grid workers and
+    checkpoint staff: they are offered for their own area's problems, not in every list."""
+    seeing = Q(role__in=roles_with(Capability.RESOLVE_PROBLEMS))
+    for area in areas:
+        seeing |= Q(home_area__path__in=ancestor_paths(area.path))
+    return assignable_users(user).filter(seeing)
+
+
+def users_seeing(area: Area) -> QuerySet[Any]:
+    """Active users who see `area`, those a problem of it may be given to: its own users and
+    those of the areas above it."""
+    return get_user_model().objects.filter(
+        is_active=True, home_area__path__in=ancestor_paths(area.path)).select_related(
+        "home_area").order_by("username")

@@ -103,8 +103,8 @@ def _detail_context(request: HttpRequest, problem: Problem, **forms: Any) -> dic
         "events": ProblemEvent.objects.filter(problem=problem).select_related(
             "by", "assignee", "level_area"),
         "assign_form": forms.get("assign_form") or (
-            AssignForm(user=user, initial={"assignee_unit": problem.assignee_unit,
-                                           "assignee": problem.assignee_id})
+            AssignForm(user=user, area=problem.area, initial={
+                "assignee_unit": problem.assignee_unit, "assignee": problem.assignee_id})
             if may_resolve and open_ else None),
         "status_form": forms.get("status_form") or (
             StatusForm() if may_resolve and open_ else None),
@@ -126,7 +126,7 @@ def problem_assign(request: HttpRequest, pk: int) -> HttpResponseBase:
     user = area_user(request)
     problem = get_problem_for_user(user, pk)
     _require(request, Capability.RESOLVE_PROBLEMS)
-    form = AssignForm(request.POST, user=user)
+    form = AssignForm(request.POST, user=user, area=problem.area)
     if form.is_valid():
         data = form.cleaned_data
         try:
