@@ -35,6 +35,15 @@ def home_quarantine(w: World, person: Person | None = None, started: int = 0) ->
     return q.start_quarantine(case, Quarantine.Kind.HOME, starts_on=days_ago(started), by=w.alice)
 
 
+def placed_yesterday(quarantine: Quarantine) -> Quarantine:
+    """Entered yesterday in fact as on paper: today's slots are owed whatever the hour the test
+    runs at (one entered this afternoon owes no morning, and nothing after 20:00)."""
+    Quarantine.objects.filter(pk=quarantine.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=1))
+    quarantine.refresh_from_db()
+    return quarantine
+
+
 def room_of_site_b(w: World, number: str = "101", capacity: int = 1) -> QuarantineRoom:
     return q.create_room(w.facility_b, number, capacity)
 

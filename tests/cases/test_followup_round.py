@@ -4,11 +4,9 @@ morning shows as missed beside the evening then due."""
 
 from __future__ import annotations
 
-import datetime
 from decimal import Decimal
 
 from django.urls import reverse
-from django.utils import timezone
 
 from epigrid.cases import followup as f
 from epigrid.cases import quarantine as q
@@ -21,20 +19,13 @@ from tests.cases.quarantine_helpers import (
     close_contact,
     days_ago,
     home_quarantine,
+    placed_yesterday,
     room_of_site_b,
 )
 
 TODAY = reverse("registry:screening_today")
 
 
-
-def placed_yesterday(quarantine: Quarantine) -> Quarantine:
-    """Entered yesterday in fact as on paper: today's slots are owed whatever the hour the test
-    runs at (one entered this afternoon owes no morning, and nothing after 20:00)."""
-    Quarantine.objects.filter(pk=quarantine.pk).update(
-        created_at=timezone.now() - datetime.timedelta(days=1))
-    quarantine.refresh_from_db()
-    return quarantine
 
 class DueNowTests(BaseTestCase):
     def due_at(self, hour: int, minute: int = 0) -> list[tuple[str, list[tuple[str, bool]]]]:

@@ -10,7 +10,7 @@ import pytest
 
 from epigrid.registry.models import HouseholdVisit, Outcome, Person, PersonScreening
 from tests.base import PASSWORD, World
-from tests.cases.quarantine_helpers import home_quarantine
+from tests.cases.quarantine_helpers import home_quarantine, placed_yesterday
 from tests.security.entries_registry_screening import town_a_campaign
 
 pytestmark = [pytest.mark.e2e]
@@ -22,7 +22,7 @@ def test_a_grid_worker_screens_a_household_through_a_failed_send(
         page: Any, live_server: Any, transactional_db: None) -> None:
     world = World()
     campaign = town_a_campaign(world)
-    home_quarantine(world, world.person_a2, started=1)
+    placed_yesterday(home_quarantine(world, world.person_a2, started=1))
     base = live_server.url
     page.set_viewport_size({"width": 360, "height": 740})
 
