@@ -8,12 +8,12 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from epigrid.core.access import ScopedQuerySet
+from epigrid.core.access import AreaPathField, ScopedQuerySet
 
 
 class Notice(models.Model):
     # Where the notice was raised (the first target area): scopes who may see it in lists.
-    area_path = models.CharField(max_length=255, db_index=True, editable=False)
+    area_path = AreaPathField(db_index=True, editable=False)
     target_paths = models.JSONField(_("areas"), default=list)
     roles = models.JSONField(_("roles"), default=list)
     title = models.CharField(_("title"), max_length=200)

@@ -7,7 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
-from epigrid.core.access import ScopedQuerySet
+from epigrid.core.access import AreaPathField, ScopedQuerySet
 from epigrid.core.audit import AuditedModel
 from epigrid.core.ids import allocate_ids
 from epigrid.core.models import TimeStampedModel
@@ -58,7 +58,7 @@ class Area(AuditedModel, TimeStampedModel):
                             help_text=_("12-digit statistical division code where one exists; "
                                         "grids use the village code and a suffix."))
     name = models.CharField(_("name"), max_length=100)
-    path = models.CharField(_("path"), max_length=255, unique=True, editable=False)
+    path = AreaPathField(_("path"), unique=True, editable=False)
     population = models.PositiveIntegerField(_("population"), default=0)
     households = models.PositiveIntegerField(_("households"), default=0)
     boundary = models.JSONField(_("boundary (GeoJSON)"), null=True, blank=True)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from epigrid.areas.models import Area, Facility
 from epigrid.cases.models import Case, Severity
-from epigrid.core.access import ScopedQuerySet
+from epigrid.core.access import AreaPathField, ScopedQuerySet
 from epigrid.core.audit import AuditedModel
 
 
@@ -77,7 +77,7 @@ class AdmissionRequest(AuditedModel):
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT,
                              related_name="admission_requests")
-    area_path = models.CharField(max_length=255, editable=False)
+    area_path = AreaPathField(editable=False)
     pickup_area = models.ForeignKey(Area, verbose_name=_("pick-up area"),
                                     on_delete=models.PROTECT, related_name="+")
     severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices,
@@ -116,7 +116,7 @@ class TransferPlan(models.Model):
 
     area = models.ForeignKey(Area, verbose_name=_("area"), on_delete=models.PROTECT,
                              related_name="+")
-    area_path = models.CharField(max_length=255, editable=False)
+    area_path = AreaPathField(editable=False)
     day = models.DateField(_("day"))
     status = models.CharField(_("status"), max_length=12, choices=Status.choices,
                               default=Status.CURRENT)
@@ -155,7 +155,7 @@ class Transfer(models.Model):
     plan = models.ForeignKey(TransferPlan, on_delete=models.CASCADE, related_name="transfers")
     request = models.ForeignKey(AdmissionRequest, on_delete=models.PROTECT,
                                 related_name="transfers")
-    area_path = models.CharField(max_length=255, editable=False)
+    area_path = AreaPathField(editable=False)
     facility = models.ForeignKey(Facility, verbose_name=_("facility"), on_delete=models.PROTECT,
                                  related_name="transfers_in")
     bed_type = models.CharField(_("bed type"), max_length=12, choices=BedType.choices)
@@ -186,7 +186,7 @@ class Unplaced(models.Model):
 
     plan = models.ForeignKey(TransferPlan, on_delete=models.CASCADE, related_name="unplaced")
     request = models.ForeignKey(AdmissionRequest, on_delete=models.CASCADE, related_name="+")
-    area_path = models.CharField(max_length=255, editable=False)
+    area_path = AreaPathField(editable=False)
     reason = models.CharField(_("reason"), max_length=300)
 
     objects = ScopedQuerySet.as_manager()
@@ -204,7 +204,7 @@ class ProgressSnapshot(models.Model):
     """The transfer figures of one area at one moment (every 2 h by day, every hour by night)."""
 
     area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
-    area_path = models.CharField(max_length=255, editable=False)
+    area_path = AreaPathField(editable=False)
     at = models.DateTimeField(_("at"))
     awaiting = models.PositiveIntegerField(_("awaiting"), default=0)
     dispatched = models.PositiveIntegerField(_("dispatched"), default=0)

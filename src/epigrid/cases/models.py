@@ -15,7 +15,7 @@ from django.utils.translation import pgettext_lazy
 
 from epigrid.areas.models import Area, Facility
 from epigrid.cases.states import TERMINAL, State
-from epigrid.core.access import ScopedQuerySet
+from epigrid.core.access import AreaPathField, ScopedQuerySet
 from epigrid.core.audit import AuditedModel
 from epigrid.core.models import TimeStampedModel
 from epigrid.registry.models import GridRecord, Person
@@ -105,7 +105,7 @@ class Transition(models.Model):
     """A dated move of a case from one state to another: who, why, on what evidence."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="transitions")
-    area_path = models.CharField(max_length=255, editable=False)
+    area_path = AreaPathField(editable=False)
     from_state = models.CharField(_("from"), max_length=20, choices=State.choices, blank=True)
     to_state = models.CharField(_("to"), max_length=20, choices=State.choices)
     at = models.DateTimeField(_("when"))
@@ -170,7 +170,7 @@ class Quarantine(AuditedModel, TimeStampedModel):
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT,
                              related_name="quarantines")
-    area_path = models.CharField(max_length=255, editable=False)
+    area_path = AreaPathField(editable=False)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     site = models.ForeignKey(Facility, verbose_name=_("quarantine site"), null=True,
                              blank=True, on_delete=models.PROTECT, related_name="quarantines")
@@ -215,7 +215,7 @@ class FollowUp(models.Model):
 
     quarantine = models.ForeignKey(Quarantine, on_delete=models.CASCADE,
                                    related_name="follow_ups")
-    area_path = models.CharField(max_length=255, editable=False)
+    area_path = AreaPathField(editable=False)
     day = models.DateField(_("day"))
     slot = models.CharField(_("time of day"), max_length=2, choices=Slot.choices)
     temperature = models.DecimalField(_("temperature (°C)"), max_digits=3, decimal_places=1)
@@ -244,7 +244,7 @@ class MissedFollowUp(models.Model):
 
     quarantine = models.ForeignKey(Quarantine, on_delete=models.CASCADE,
                                    related_name="missed_follow_ups")
-    area_path = models.CharField(max_length=255, editable=False)
+    area_path = AreaPathField(editable=False)
     day = models.DateField(_("day"))
     slot = models.CharField(_("time of day"), max_length=2, choices=FollowUp.Slot.choices)
     flagged_at = models.DateTimeField(_("flagged"), auto_now_add=True)
@@ -310,7 +310,7 @@ class LabTest(models.Model):
     person = models.ForeignKey(Person, verbose_name=_("person"), null=True, blank=True,
                                on_delete=models.PROTECT, related_name="lab_tests")
     # The person's grid path once matched; the lab's area path while unmatched.
-    area_path = models.CharField(max_length=255, editable=False)
+    area_path = AreaPathField(editable=False)
     name = models.CharField(_("name on the sample"), max_length=100, blank=True)
     id_number_enc = models.TextField(blank=True, editable=False)
     id_number_hash = models.CharField(max_length=64, blank=True, editable=False)
@@ -367,7 +367,7 @@ class Exposure(models.Model):
                                related_name="exposures_given")
     contact = models.ForeignKey(Person, verbose_name=_("contact"), null=True, blank=True,
                                 on_delete=models.PROTECT, related_name="exposures_received")
-    area_path = models.CharField(max_length=255, editable=False)
+    area_path = AreaPathField(editable=False)
     contact_name = models.CharField(_("contact's name"), max_length=100, blank=True)
     contact_hint = models.CharField(_("how to find them"), max_length=300, blank=True)
     exposed_on = models.DateField(_("last exposure"))
@@ -406,7 +406,7 @@ class CaseFigures(models.Model):
     """
 
     area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
-    area_path = models.CharField(max_length=255, editable=False)
+    area_path = AreaPathField(editable=False)
     day = models.DateField(_("day"))
     values = models.JSONField(_("figures"), default=dict)
     computed_at = models.DateTimeField(_("computed"), auto_now=True)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from epigrid.areas.models import Area, Checkpoint
 from epigrid.cases.models import Case
-from epigrid.core.access import ScopedQuerySet
+from epigrid.core.access import AreaPathField, ScopedQuerySet
 from epigrid.core.audit import AuditedModel
 from epigrid.registry.models import Person
 
@@ -72,7 +72,7 @@ class Passage(models.Model):
     checkpoint = models.ForeignKey(Checkpoint, verbose_name=_("checkpoint"),
                                    on_delete=models.PROTECT, related_name="passages",
                                    db_index=False, db_constraint=False)
-    area_path = models.CharField(max_length=255, editable=False)
+    area_path = AreaPathField(editable=False)
     at = models.DateTimeField(_("time"))
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PERSON)
     plate = models.CharField(_("plate number"), max_length=12, blank=True)
@@ -122,7 +122,7 @@ class PassageHour(models.Model):
     """The counts of one checkpoint for one hour, added to as passages arrive (never recounted)."""
 
     checkpoint = models.ForeignKey(Checkpoint, on_delete=models.CASCADE, related_name="+")
-    area_path = models.CharField(max_length=255, editable=False)
+    area_path = AreaPathField(editable=False)
     hour = models.DateTimeField(_("hour"))
     passages_in = models.PositiveIntegerField(_("passages in"), default=0)
     passages_out = models.PositiveIntegerField(_("passages out"), default=0)
@@ -160,7 +160,7 @@ class FeverReferral(AuditedModel):
         CLOSED = "closed", _("closed")
 
     passage = models.OneToOneField(Passage, on_delete=models.CASCADE, related_name="referral")
-    area_path = models.CharField(max_length=255, editable=False)
+    area_path = AreaPathField(editable=False)
     case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.SET_NULL,
                              related_name="checkpoint_referrals")
     temperature = models.DecimalField(_("temperature (°C)"), max_digits=3, decimal_places=1)

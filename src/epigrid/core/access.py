@@ -5,7 +5,7 @@ core imports no app, so a user is anything with the attributes of `ScopedUser`.
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -118,6 +118,27 @@ def can(user: ScopedUser, capability: Capability) -> bool:
 def roles_with(capability: Capability) -> list[str]:
     """The roles that hold `capability`."""
     return [role for role, held in CAPABILITIES.items() if capability in held]
+
+
+class AreaPathField(models.CharField):
+    """An area path (or a record's copy of it), compared byte by byte on every database.
+
+    `subtree_q` and every ORDER BY path need digits, "/" and PATH_END in code-point order.
+    PostgreSQL compares text by the database's collation, which is the server's locale when it
+    was created: under zh_CN.UTF-8 or en_US.UTF-8 (ICU or glibc) "~" sorts before the digits,
+    so "0001/0002/" < "0001/~" is false and an officer's range would hold none of her area's
+    children. The column's own collation "C" makes it hold whatever the database's default.
+    SQLite compares text byte by byte (BINARY) already."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 255)
+        super().__init__(*args, **kwargs)
+
+    def db_parameters(self, connection: Any) -> dict[str, Any]:
+        parameters: dict[str, Any] = super().db_parameters(connection)
+        if connection.vendor == "postgresql":
+            parameters["collation"] = "C"
+        return parameters
 
 
 def subtree_q(field: str, path: str) -> models.Q:

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from epigrid.core.access import sees_everything
+from epigrid.core.access import AreaPathField, sees_everything
 
 
 class TimeStampedModel(models.Model):
@@ -38,7 +38,7 @@ class AuditEntry(models.Model):
     object_pk = models.CharField(_("record"), max_length=64, blank=True)
     object_repr = models.CharField(_("description"), max_length=200, blank=True)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
-    area_path = models.CharField(_("area path"), max_length=255, blank=True, db_index=True)
+    area_path = AreaPathField(_("area path"), blank=True, db_index=True)
     reason = models.CharField(_("reason"), max_length=500, blank=True)
 
     class Meta:
@@ -89,7 +89,7 @@ class ImportRun(models.Model):
                               default=Status.QUEUED)
     # Messages are written in the language the user had when they started the import.
     language = models.CharField(_("language"), max_length=10, blank=True)
-    area_path = models.CharField(_("area path"), max_length=255, blank=True, db_index=True)
+    area_path = AreaPathField(_("area path"), blank=True, db_index=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     # When its task was last handed to the broker; sent again when lost (jobs.resend_stranded).

@@ -17,7 +17,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from epigrid.areas.models import Area
-from epigrid.core.access import ScopedQuerySet, ScopedUser, sees_everything, subtree_q
+from epigrid.core.access import (
+    AreaPathField,
+    ScopedQuerySet,
+    ScopedUser,
+    sees_everything,
+    subtree_q,
+)
 from epigrid.core.audit import AuditedModel
 from epigrid.core.models import TimeStampedModel
 
@@ -66,10 +72,10 @@ class Problem(AuditedModel, TimeStampedModel):
 
     area = models.ForeignKey(Area, verbose_name=_("area"), on_delete=models.PROTECT,
                              related_name="+")
-    area_path = models.CharField(max_length=255, db_index=True, editable=False)
+    area_path = AreaPathField(db_index=True, editable=False)
     level_area = models.ForeignKey(Area, verbose_name=_("handled at"), on_delete=models.PROTECT,
                                    related_name="+")
-    level_path = models.CharField(max_length=255, db_index=True, editable=False)
+    level_path = AreaPathField(db_index=True, editable=False)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from epigrid.areas.models import Area, latitude_range, longitude_range
-from epigrid.core.access import ScopedQuerySet
+from epigrid.core.access import AreaPathField, ScopedQuerySet
 from epigrid.core.audit import AuditedModel
 from epigrid.core.indexes import keyed_hash_index
 from epigrid.core.models import TimeStampedModel
@@ -45,7 +45,7 @@ class GridRecord(AuditedModel, TimeStampedModel):
     grid = models.ForeignKey(Area, verbose_name=_("grid"), on_delete=models.PROTECT,
                              related_name="+")
     # Indexed with the id in each table's Meta: one index serves the range scan and the keyset.
-    area_path = models.CharField(max_length=255, editable=False)
+    area_path = AreaPathField(editable=False)
 
     objects = ScopedQuerySet.as_manager()
     scope_path_field: ClassVar[str] = "area_path"
@@ -150,7 +150,7 @@ class ScreeningCampaign(AuditedModel, TimeStampedModel):
 
     area = models.ForeignKey(Area, verbose_name=_("area"), on_delete=models.PROTECT,
                              related_name="campaigns")
-    area_path = models.CharField(max_length=255, db_index=True, editable=False)
+    area_path = AreaPathField(db_index=True, editable=False)
     name = models.CharField(_("name"), max_length=200)
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
@@ -188,7 +188,7 @@ class HouseholdVisit(TimeStampedModel):
     campaign = models.ForeignKey(ScreeningCampaign, on_delete=models.CASCADE,
                                  related_name="visits")
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="visits")
-    area_path = models.CharField(max_length=255, db_index=True, editable=False)
+    area_path = AreaPathField(db_index=True, editable=False)
     visited_on = models.DateField(_("visited on"), db_index=True)
     visited_at = models.DateTimeField(_("visited at"))
     worker = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("grid worker"),
@@ -286,7 +286,7 @@ class ScreeningProgress(models.Model):
     campaign = models.ForeignKey(ScreeningCampaign, on_delete=models.CASCADE,
                                  related_name="progress")
     area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
-    area_path = models.CharField(max_length=255, db_index=True, editable=False)
+    area_path = AreaPathField(db_index=True, editable=False)
     day = models.DateField(null=True, blank=True)
     households_total = models.PositiveIntegerField(_("households"), default=0)
     households_visited = models.PositiveIntegerField(_("households visited"), default=0)

@@ -16,7 +16,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from epigrid.areas.models import Area, RiskLevel
-from epigrid.core.access import ScopedQuerySet
+from epigrid.core.access import AreaPathField, ScopedQuerySet
 from epigrid.core.audit import AuditedModel
 from epigrid.core.models import TimeStampedModel
 
@@ -30,7 +30,7 @@ class DailyFigures(models.Model):
 
     area = models.ForeignKey(Area, verbose_name=_("area"), on_delete=models.CASCADE,
                              related_name="+")
-    area_path = models.CharField(max_length=255, editable=False)
+    area_path = AreaPathField(editable=False)
     day = models.DateField(_("day"))
     values = models.JSONField(_("figures"), default=dict)
     now = models.JSONField(_("figures now"), default=dict)
@@ -84,7 +84,7 @@ class DailyReport(AuditedModel, TimeStampedModel):
 
     area = models.ForeignKey(Area, verbose_name=_("area"), on_delete=models.CASCADE,
                              related_name="+")
-    area_path = models.CharField(max_length=255, editable=False)
+    area_path = AreaPathField(editable=False)
     day = models.DateField(_("day"))
     situation = models.TextField(_("situation"), blank=True)
     remarks = models.TextField(_("remarks"), blank=True)
@@ -136,7 +136,7 @@ class RiskProposal(AuditedModel, TimeStampedModel):
 
     area = models.ForeignKey(Area, verbose_name=_("area"), on_delete=models.CASCADE,
                              related_name="+")
-    area_path = models.CharField(max_length=255, editable=False)
+    area_path = AreaPathField(editable=False)
     day = models.DateField(_("day of the figures"))
     proposed_level = models.CharField(_("proposed level"), max_length=10,
                                       choices=RiskLevel.choices)
