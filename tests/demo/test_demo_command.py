@@ -7,7 +7,8 @@ from io import StringIO
 from unittest import mock
 
 from django.core.management import CommandError, call_command
-from django.test import TestCase
+from django.db import connection
+from django.test import TestCase, TransactionTestCase
 from django.urls import reverse
 
 from epigrid.accounts.models import User
@@ -93,3 +94,13 @@ class DemoOnForeignDataTests(BaseTestCase):
         assert User.objects.count() == users
         self.world.admin.refresh_from_db()
         assert self.world.admin.check_password(PASSWORD)
+
+
+class DemoStatisticsTests(TransactionTestCase):
+    def test_it_leaves_the_planner_statistics_of_what_it_generated(self) -> None:
+        if connection.vendor != "postgresql":
+            self.skipTest("PostgreSQL's planner statistics (SQLite plans without them)")
+        run_demo()
+        with connection.cursor() as cursor:  # -1 until a VACUUM or ANALYZE has counted it
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'areas_checkpoint'")
+            assert cursor.fetchone()[0] == Checkpoint.objects.count() > 1000

@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from epigrid.areas.models import Area
-from epigrid.demo.generator import generate, is_demo_database
+from epigrid.demo.generator import generate, is_demo_database, vacuum
 from epigrid.demo.personas import PASSWORD_VARIABLE, demo_password, ensure_personas
 
 
@@ -47,6 +47,7 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         if not Area.objects.exists():
             summary = generate(DEMO_SCALE, DEMO_SEED, residents=not options["no_residents"])
+            vacuum()  # the planner's statistics: autovacuum may be late, or off
             self.stdout.write(
                 "Generated the demo district in {seconds} s: {towns} towns, {villages} villages, "
                 "{grids} grids, {checkpoints} checkpoints.".format(**summary))
