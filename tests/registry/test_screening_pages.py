@@ -46,6 +46,21 @@ class ScreeningPageTests(BaseTestCase):
         # Ordered by household number: A-0002 before A-0014.
         assert body.index("No. 2, East Lane") < body.index("No. 14, East Lane")
 
+    def test_it_narrows_an_officers_round_to_one_grid_and_counts_it(self) -> None:
+        w = self.world
+        client = self.client_for(w.alice)
+        body = client.get(TODAY).content.decode()
+        assert "No. 9, Hill Road" in body and "<strong>0/3</strong>" in body
+        client.post(self.form_url(w.household_a), self.form_data(uuid.uuid4()))
+        body = client.get(TODAY, {"grid": w.grid_a1_1.pk}).content.decode()
+        assert "No. 2, East Lane" in body and "No. 9, Hill Road" not in body
+        assert "<strong>1/2</strong>" in body
+        assert "<strong>0/1</strong>" in client.get(
+            TODAY, {"grid": w.grid_a2_1.pk}).content.decode()
+        # A grid outside her town narrows nothing: it is not hers to choose.
+        assert "<strong>1/3</strong>" in client.get(
+            TODAY, {"grid": w.grid_b1_1.pk}).content.decode()
+
     def test_it_takes_a_visited_household_off_the_list(self) -> None:
         w = self.world
         client = self.client_for(w.li)

@@ -111,12 +111,10 @@ def today(request: HttpRequest) -> HttpResponseBase:
     context: dict[str, Any] = {"campaigns": campaigns, "campaign": campaign,
                                "panels": panels_for("round", request, campaign)}
     if campaign is not None:
-        households = Household.objects.restrict(user).within(campaign.area_path)
         grid = _grid_filter(request)
-        if grid is not None:
-            households = households.within(grid.path)
-        unvisited = screening.unvisited_households(campaign, user).filter(
-            pk__in=households.values("pk"))
+        path = grid.path if grid is not None else campaign.area_path
+        households = Household.objects.restrict(user).within(campaign.area_path).within(path)
+        unvisited = screening.unvisited_households(campaign, user, path)
         total = households.count()
         left = unvisited.count()
         near = nearby.parse_position(request.GET.get("near", ""))
