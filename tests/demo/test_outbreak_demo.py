@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.db.models import Count
 from django.test import TestCase
+from django.utils import timezone
 
+from epigrid.areas.models import Area
 from epigrid.cases import states
 from epigrid.cases.models import (
     Case,
+    CaseFigures,
     Exposure,
     FollowUp,
     LabTest,
@@ -17,7 +22,8 @@ from epigrid.cases.models import (
 )
 from epigrid.cases.states import State
 from epigrid.demo.generator import generate
-from epigrid.demo.outbreak_data import IMPORTED_INDEX_CASES
+from epigrid.demo.outbreak_data import DAYS, IMPORTED_INDEX_CASES
+from epigrid.reporting.models import DailyFigures
 
 SEED = 11
 
@@ -25,7 +31,22 @@ SEED = 11
 class TinyOutbreakDemoTests(TestCase):
     @classmethod
     def setUpTestData(cls) -> None:
-        cls.summary = generate("tiny", SEED, residents=True)["outbreak"]
+        cls.generated = generate("tiny", SEED, residents=True)
+        cls.summary = cls.generated["outbreak"]
+
+    def test_it_stores_the_figures_of_every_day_of_the_outbreak(self) -> None:
+        # The demo runs no worker: the dashboard and the curve read what generate() stored.
+        today = timezone.localdate()
+        days = [today - datetime.timedelta(days=back) for back in range(DAYS, -1, -1)]
+        root = Area.objects.get(parent=None)
+        stored = dict(CaseFigures.objects.filter(area=root).values_list("day", "values"))
+        assert sorted(stored) == days
+        daily = DailyFigures.objects.filter(area=root).values_list("day", flat=True)
+        assert sorted(daily) == days
+        confirmed = Transition.objects.filter(
+            to_state=State.CONFIRMED, at__date__gte=days[0]).values("case").distinct().count()
+        assert sum(values.get("new_confirmed", 0) for values in stored.values()) == confirmed > 0
+        assert self.generated["figures"]["days"] == DAYS + 1
 
     def test_it_tells_an_outbreak(self) -> None:
         self.assertGreater(self.summary["infected"], 1)

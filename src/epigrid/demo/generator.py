@@ -97,6 +97,12 @@ def generate(scale: str, seed: int, residents: bool = False,
             summary["passages"] = generate_passages(scale, seed, root)
             if log is not None:
                 log(f"passages: {summary['passages']}")
+            from epigrid.demo.figures_data import count_figures
+            from epigrid.demo.outbreak_data import DAYS
+
+            summary["figures"] = count_figures(DAYS)
+            if log is not None:
+                log(f"figures: {summary['figures']}")
         audit.record("import", model=AUDIT_MODEL, object_pk=root.pk,
                      object_repr=f"demo {scale} seed {seed}", area_path=root.path,
                      changes={key: [None, value] for key, value in summary.items()})
