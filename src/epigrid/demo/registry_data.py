@@ -64,6 +64,9 @@ LOCAL_SHARE = 0.85  # residents born in the district; the others come from elsew
 VISITED_SHARE = 0.6
 ABNORMAL_SHARE = 0.005
 PRESENT_SHARE = 0.93
+# Where a visit falls, as cumulative shares: the campaign's first day (two days ago) until 0.45,
+# yesterday until 0.85, today after (by now; at 07:00 no round has begun).
+VISIT_DAY_SHARES = (0.45, 0.85)
 ABNORMAL_OUTCOMES = (Outcome.FEVER_CLINIC, Outcome.HOME_QUARANTINE, Outcome.REPORT_VILLAGE)
 DUPLICATES = 3
 PLACE_STEP = Decimal("0.0001")  # a door's offset from its grid's centre: about 11 m north-south
@@ -233,12 +236,22 @@ class Residents:
                                                              Residency.VISITOR))))
             self.counts["non_residents"] += 1
 
+    def visit_moment(self) -> tuple[datetime.date, datetime.datetime]:
+        """A visit's day and time: the campaign's first day, yesterday or today (the rounds go
+        from 08:00 to 18:00); one today that the round has not reached by now is yesterday's."""
+        draw = self.rng.random()
+        days = sum(draw >= share for share in VISIT_DAY_SHARES)
+        day = self.campaign.starts_on + datetime.timedelta(days=days)
+        at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(8)) +
+                                 datetime.timedelta(minutes=self.rng.randrange(600)))
+        if at > self.now:
+            day, at = day - datetime.timedelta(days=1), at - datetime.timedelta(days=1)
+        return day, at
+
     def visit(self, pk: int, grid: Area, household_id: int, person_ids: Sequence[int],
               batch: Batch) -> None:
         rng = self.rng
-        day = self.campaign.starts_on + datetime.timedelta(days=0 if rng.random() < 0.55 else 1)
-        at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(8)) +
-                                 datetime.timedelta(minutes=rng.randrange(600)))
+        day, at = self.visit_moment()
         key = uuid.UUID(int=rng.getrandbits(128), version=4).hex
         screened = abnormal = 0
         for person_id in person_ids:
