@@ -14,8 +14,10 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from epigrid.areas.models import Area
+from epigrid.core.access import Role
 from epigrid.demo.generator import generate, is_demo_database, vacuum
 from epigrid.demo.personas import PASSWORD_VARIABLE, demo_password, ensure_personas
+from epigrid.demo.risk_data import decide_levels, decided
 
 
 def pad(text: str, width: int) -> str:
@@ -58,7 +60,11 @@ class Command(BaseCommand):
                 "DATABASE_URL at another database to try the demo.")
         else:
             self.stdout.write("Reusing the demo data already in the database.")
-        self._print_logins(ensure_personas(), options["addrport"])
+        personas = ensure_personas()
+        if not decided():
+            decide_levels(next(user for persona, user in personas
+                               if persona.role == Role.COMMAND))
+        self._print_logins(personas, options["addrport"])
         if not options["no_serve"]:
             call_command("runserver", options["addrport"], use_reloader=False)
 
