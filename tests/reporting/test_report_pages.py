@@ -64,6 +64,20 @@ class ReportFormTests(BaseTestCase):
         self.assertContains(page, "Every household screened.")
         self.assertContains(page, "Short of masks.")
 
+    def test_it_shows_a_report_whose_submitter_is_gone_without_naming_anyone(self) -> None:
+        w = self.world
+        gone = create_user(username="gone", password=PASSWORD, role=Role.AREA_OFFICER,
+                           home_area=w.village_a1)
+        save_report(w.village_a1, TODAY(), by=gone, situation="Quiet day.", submit=True)
+        page = self.client_for(w.command).get(url("report_area", w.village_a1.pk, TODAY()))
+        self.assertContains(page, " by gone.")
+        gone.delete()  # the report stays, its submitter set to nobody
+        page = self.client_for(w.command).get(url("report_area", w.village_a1.pk, TODAY()))
+        self.assertContains(page, "Quiet day.")
+        state = page.content.decode().split('id="report-state">')[1].split("</span>")[0]
+        self.assertRegex(state, r"^\s*Submitted at [-\d]+ [:\d]+\.\s")
+        self.assertNotIn("None", state)
+
     def test_it_saves_a_draft_when_asked(self) -> None:
         w = self.world
         self.client_for(w.alice).post(url("report_edit", w.town_a.pk),
