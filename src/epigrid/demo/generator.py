@@ -103,6 +103,9 @@ def generate(scale: str, seed: int, residents: bool = False,
             summary["figures"] = count_figures(DAYS)
             if log is not None:
                 log(f"figures: {summary['figures']}")
+            from epigrid.demo.report_data import write_reports
+
+            summary["reports"] = write_reports(root, seed)
         audit.record("import", model=AUDIT_MODEL, object_pk=root.pk,
                      object_repr=f"demo {scale} seed {seed}", area_path=root.path,
                      changes={key: [None, value] for key, value in summary.items()})
