@@ -106,6 +106,9 @@ def generate(scale: str, seed: int, residents: bool = False,
             from epigrid.demo.report_data import write_reports
 
             summary["reports"] = write_reports(root, seed)
+            from epigrid.demo.problem_data import write_problems
+
+            summary["problems"] = write_problems(root, seed)
         audit.record("import", model=AUDIT_MODEL, object_pk=root.pk,
                      object_repr=f"demo {scale} seed {seed}", area_path=root.path,
                      changes={key: [None, value] for key, value in summary.items()})
