@@ -89,6 +89,9 @@ class TinyRegistryDemoTests(TestCase):
         assert {campaign.starts_on, today - datetime.timedelta(days=1)} <= days
         assert days <= {campaign.starts_on, today - datetime.timedelta(days=1), today}
         assert not HouseholdVisit.objects.filter(visited_at__gt=timezone.now()).exists()
+        # On the rosters before the outbreak: every past day's figures count them registered.
+        for model in (Household, Person):
+            assert not model.objects.filter(created_at__date__gte=campaign.starts_on).exists()
         root = ScreeningProgress.objects.get(campaign=campaign, area=campaign.area, day=None)
         assert root.households_total == Household.objects.count()
         assert root.households_visited == visited

@@ -67,6 +67,7 @@ PRESENT_SHARE = 0.93
 # Where a visit falls, as cumulative shares: the campaign's first day (two days ago) until 0.45,
 # yesterday until 0.85, today after (by now; at 07:00 no round has begun).
 VISIT_DAY_SHARES = (0.45, 0.85)
+REGISTERED_DAYS_AGO = 60
 ABNORMAL_OUTCOMES = (Outcome.FEVER_CLINIC, Outcome.HOME_QUARANTINE, Outcome.REPORT_VILLAGE)
 DUPLICATES = 3
 PLACE_STEP = Decimal("0.0001")  # a door's offset from its grid's centre: about 11 m north-south
@@ -112,6 +113,9 @@ class Residents:
         self.phone_sealer = Sealer("phone", mask_phone)
         self.now = timezone.now()
         self.today = timezone.localdate()
+        # The households and persons were on the rosters before the outbreak, so the figures of
+        # every past day count them as registered, not only today's.
+        self.registered = self.now - datetime.timedelta(days=REGISTERED_DAYS_AGO)
         self.seen: set[int] = set()
         self.first_heads: list[dict[str, Any]] = []
         self.counts = {"households": 0, "residents": 0, "non_residents": 0, "visits": 0,
@@ -176,7 +180,7 @@ class Residents:
 
     def person_row(self, pk: int, grid: Area, household_id: int | None, p: dict[str, Any],
                    residency: str = Residency.RESIDENT) -> tuple[Any, ...]:
-        return (pk, self.now, self.now, grid.path, grid.pk, household_id, p["name"],
+        return (pk, self.registered, self.registered, grid.path, grid.pk, household_id, p["name"],
                 *self.id_sealer.seal(p["id_number"]), *self.phone_sealer.seal(p["phone"]),
                 p["sex"], p["birth_date"], p["occupation"], p["is_medical_staff"], residency,
                 p["tags"], p["returnee_origin"], p["returned_on"])
@@ -219,7 +223,8 @@ class Residents:
             address = (f"{rng.choice(synthetic.ROADS)}{rng.choice(synthetic.ROADS)}"
                        f"{rng.choice(synthetic.ROAD_SUFFIXES)}{rng.randrange(1, 300)}号"
                        f"{number}室")
-            row = (household_id, self.now, self.now, grid.path, grid.pk, f"H{number:05d}",
+            row = (household_id, self.registered, self.registered, grid.path, grid.pk,
+                   f"H{number:05d}",
                    address, head["name"], *self.phone_sealer.seal(head["phone"]))
             batch.households.append((*row, *door(grid, household_id)) if self.place else row)
             ids = [next(person_ids) for _ in members]
