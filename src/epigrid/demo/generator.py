@@ -63,13 +63,40 @@ def _write_sites(plan: Plan, areas: dict[int, list[Area]]) -> None:
     Warehouse.objects.bulk_create(warehouses, batch_size=BATCH_SIZE)
 
 
+def _district_life(scale: str, seed: int, root: Area,
+                   log: Callable[[str], None] | None) -> dict[str, Any]:
+    """Residents and their screening, the outbreak, the checkpoints' week, then what the
+    workers and the officers would have made of them: the figures, the reports, the problems.
+    In this order: each step reads what the ones before it wrote."""
+    from epigrid.demo.figures_data import count_figures
+    from epigrid.demo.outbreak_data import DAYS, generate_outbreak
+    from epigrid.demo.passage_data import generate_passages
+    from epigrid.demo.problem_data import write_problems
+    from epigrid.demo.registry_data import generate_residents
+    from epigrid.demo.report_data import write_reports
+
+    steps: tuple[tuple[str, Callable[[], dict[str, Any]]], ...] = (
+        ("residents", lambda: generate_residents(scale, seed, root, log)),
+        ("outbreak", lambda: generate_outbreak(scale, seed, root)),
+        ("passages", lambda: generate_passages(scale, seed, root)),
+        ("figures", lambda: count_figures(DAYS)),
+        ("reports", lambda: write_reports(root, seed)),
+        ("problems", lambda: write_problems(root, seed)))
+    done: dict[str, Any] = {}
+    for name, step in steps:
+        done[name] = step()
+        if log is not None and name != "residents":  # the residents' step logs as it goes
+            log(f"{name}: {done[name]}")
+    return done
+
+
 def generate(scale: str, seed: int, residents: bool = False,
              log: Callable[[str], None] | None = None) -> dict[str, Any]:
     """Generate the demo world of `scale` from `seed` into an empty database; return its summary.
 
     With `residents`, also households, persons and a screening campaign (demo.registry_data),
-    the outbreak and the checkpoints' week. `log` hears how the residents come along (the city's
-    take minutes).
+    the outbreak, the checkpoints' week, their figures, reports and problems. `log` hears how
+    the residents come along (the city's take minutes).
     """
     started = time.perf_counter()
     plan = make_plan(scale, seed)
@@ -84,31 +111,7 @@ def generate(scale: str, seed: int, residents: bool = False,
         summary = plan.summary()
         root = areas[1][0]
         if residents:
-            from epigrid.demo.registry_data import generate_residents
-
-            summary["residents"] = generate_residents(scale, seed, root, log)
-            from epigrid.demo.outbreak_data import generate_outbreak
-
-            summary["outbreak"] = generate_outbreak(scale, seed, root)
-            if log is not None:
-                log(f"outbreak: {summary['outbreak']}")
-            from epigrid.demo.passage_data import generate_passages
-
-            summary["passages"] = generate_passages(scale, seed, root)
-            if log is not None:
-                log(f"passages: {summary['passages']}")
-            from epigrid.demo.figures_data import count_figures
-            from epigrid.demo.outbreak_data import DAYS
-
-            summary["figures"] = count_figures(DAYS)
-            if log is not None:
-                log(f"figures: {summary['figures']}")
-            from epigrid.demo.report_data import write_reports
-
-            summary["reports"] = write_reports(root, seed)
-            from epigrid.demo.problem_data import write_problems
-
-            summary["problems"] = write_problems(root, seed)
+            summary |= _district_life(scale, seed, root, log)
         audit.record("import", model=AUDIT_MODEL, object_pk=root.pk,
                      object_repr=f"demo {scale} seed {seed}", area_path=root.path,
                      changes={key: [None, value] for key, value in summary.items()})
