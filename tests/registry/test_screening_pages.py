@@ -61,6 +61,14 @@ class ScreeningPageTests(BaseTestCase):
         assert "<strong>1/3</strong>" in client.get(
             TODAY, {"grid": w.grid_b1_1.pk}).content.decode()
 
+    def test_it_counts_nothing_for_a_grid_outside_the_campaign(self) -> None:
+        w = self.world
+        today = timezone.localdate()
+        ScreeningCampaign.objects.filter(pk=self.campaign.pk).update(
+            area=w.village_a1, area_path=w.village_a1.path, starts_on=today, ends_on=today)
+        body = self.client_for(w.alice).get(TODAY, {"grid": w.grid_a2_1.pk}).content.decode()
+        assert "<strong>0/0</strong>" in body and "No. 9, Hill Road" not in body
+
     def test_it_takes_a_visited_household_off_the_list(self) -> None:
         w = self.world
         client = self.client_for(w.li)

@@ -363,5 +363,5 @@ def unvisited_households(campaign: ScreeningCampaign, user: Any, path: str = ""
     visited in it yet. An anti-join: a grid's round probes the visits' unique index once per
     household, where NOT IN would read every visit of the campaign."""
     visited = HouseholdVisit.objects.filter(campaign=campaign, household=models.OuterRef("pk"))
-    return Household.objects.restrict(user).within(path or campaign.area_path).filter(
-        ~models.Exists(visited))
+    rows = Household.objects.restrict(user).within(campaign.area_path)
+    return (rows.within(path) if path else rows).filter(~models.Exists(visited))

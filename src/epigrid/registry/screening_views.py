@@ -112,8 +112,9 @@ def today(request: HttpRequest) -> HttpResponseBase:
                                "panels": panels_for("round", request, campaign)}
     if campaign is not None:
         grid = _grid_filter(request)
-        path = grid.path if grid is not None else campaign.area_path
-        households = Household.objects.restrict(user).within(campaign.area_path).within(path)
+        path = grid.path if grid is not None else ""
+        households = Household.objects.restrict(user).within(campaign.area_path)
+        households = households.within(path) if path else households
         unvisited = screening.unvisited_households(campaign, user, path)
         total = households.count()
         left = unvisited.count()
