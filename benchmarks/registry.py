@@ -3,6 +3,9 @@
 Figures:
 - `import_rows_per_s`: rows of a generated roster CSV imported per second through the real
   import (`epigrid import roster`: reading, validation, AES-GCM encryption, keyed hashes, writes).
+- `import_bulk_load`: whether the import was a large first load, which sets the tables' indexes
+  aside and builds them once at its end (core.imports.bulk_load: a file at least as large as
+  the persons table and EPIGRID_IMPORT_BULK_LOAD_MIN_ROWS; not the tiny scale).
 - `import_peak_mb`: how far the process's peak resident size (ru_maxrss) rose above its resident
   size before the import; the CSV is generated in a child process so it does not count.
 - `db_copy_rows_per_s`: the same rows, already prepared as tuples, written again into the same
@@ -50,9 +53,11 @@ from epigrid.areas.models import Area, Level, path_segment
 from epigrid.core.access import Role
 from epigrid.core.constraints import check_deferred
 from epigrid.core.ids import allocate_ids
+from epigrid.core.imports import bulk_load
 from epigrid.core.imports.runner import run_import
 from epigrid.core.models import ImportRun
 from epigrid.registry import bulk, services, synthetic
+from epigrid.registry.importers import RosterImporter
 from epigrid.registry.models import Household, Person
 
 DEFAULT_SCALE = "city"
@@ -115,6 +120,9 @@ def _rss_mb() -> float:
 
 
 def _import(path: str, rows: int, figures: dict[str, Any], log: Callable[[str], None]) -> None:
+    with open(path, "rb") as source:  # noqa: PTH123
+        # Whether the import sets the indexes aside (a first load: core.imports.bulk_load).
+        figures["import_bulk_load"] = bulk_load.worth_it(RosterImporter.bulk_load, source, path)
     before = _rss_mb()
     started = time.perf_counter()
     with override_settings(IMPORT_BATCH_SIZE=IMPORT_BATCH):

@@ -195,6 +195,9 @@ IMPORT_MAX_UPLOAD_BYTES = env.env_int("EPIGRID_IMPORT_MAX_BYTES", 200 * 1024 * 1
 # Files from this size on are read ahead by a forked process, for the importers that can be
 # (core.imports.ahead); smaller ones by a thread, not worth a process.
 IMPORT_PROCESS_MIN_BYTES = env.env_int("EPIGRID_IMPORT_PROCESS_MIN_BYTES", 4 * 1024 * 1024)
+# An import of a CSV file of at least this many rows, into a table holding fewer, builds the
+# tables' indexes once at its end (core.imports.bulk_load; PostgreSQL).
+IMPORT_BULK_LOAD_MIN_ROWS = env.env_int("EPIGRID_IMPORT_BULK_LOAD_MIN_ROWS", 100_000, minimum=1)
 # An import sent to a worker longer ago than this and not running is sent again (task lost).
 IMPORT_STRANDED_MINUTES = env.env_int("EPIGRID_IMPORT_STRANDED_MINUTES", 10, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

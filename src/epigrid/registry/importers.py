@@ -30,6 +30,7 @@ from epigrid.core.identity import mask_id_number, mask_phone
 from epigrid.core.ids import IdPool, allocate_ids
 from epigrid.core.imports import parsers
 from epigrid.core.imports.base import INVALID, Cells, CleanRow, Importer, Pending, WriteResult
+from epigrid.core.imports.bulk_load import BulkLoad
 from epigrid.core.imports.errors import RowError
 from epigrid.core.imports.readers import RawRow
 from epigrid.registry import bulk, roster_parsing, roster_rows, roster_writes
@@ -64,6 +65,10 @@ class RosterImporter(Importer):
     model = Person
     also_writes = (Household,)
     columns = ROSTER_COLUMNS
+    # A district's first roster: the indexes its own look-ups read stay (persons found again
+    # by ID hash, or by household; a grid's households).
+    bulk_load = BulkLoad((Person, Household), keep=(
+        (Person, "id_number_hash"), (Person, "household_id"), (Household, "grid_id")))
 
     def __init__(self, user: Any) -> None:
         super().__init__(user)

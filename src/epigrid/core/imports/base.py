@@ -9,6 +9,7 @@ from typing import Any, ClassVar, TypeVar
 from django.db import models
 
 from epigrid.core.access import Capability, sees_everything
+from epigrid.core.imports.bulk_load import BulkLoad
 from epigrid.core.imports.errors import CellError, RowError
 from epigrid.core.imports.readers import ImportColumn, RawRow
 
@@ -100,6 +101,8 @@ class Importer:
     capability: ClassVar[Capability] = Capability.IMPORT
     # The tables it writes besides `model`'s, whose planner statistics a large run refreshes.
     also_writes: ClassVar[tuple[type[models.Model], ...]] = ()
+    # The tables a large first load fills with their indexes set aside (core.imports.bulk_load).
+    bulk_load: ClassVar[BulkLoad | None] = None
 
     def __init__(self, user: Any) -> None:
         self.user = user

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from epigrid.core import audit, planner_stats, reconnect
 from epigrid.core.access import can
 from epigrid.core.constraints import checked_at_once
-from epigrid.core.imports import ahead, behind, registry
+from epigrid.core.imports import ahead, behind, bulk_load, registry
 from epigrid.core.imports.base import CleanRow, Importer, WriteResult
 from epigrid.core.imports.errors import ImportFileError, RowError
 from epigrid.core.imports.readers import RawRow, open_table
@@ -156,7 +156,8 @@ def _read_and_write(run: ImportRun, importer: Importer, source: IO[bytes],
             transaction.atomic():
         log.headers = table.headers
         # A batch's foreign keys checked as it is written: a row refused by them is named.
-        with checked_at_once(), closing(_read_ahead(importer, table.rows, size,
+        with bulk_load.deferring(importer.bulk_load, source, run.file_name), \
+                checked_at_once(), closing(_read_ahead(importer, table.rows, size,
                                                     in_process)) as batches:
             if importer.writes_behind:
                 total, result = behind.run_behind(importer, batches, log)

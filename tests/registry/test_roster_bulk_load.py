@@ -1,0 +1,122 @@
+"""A district's first roster: a file at least as large as the registry builds the persons'
+and households' indexes once, at its end (core.imports.bulk_load, PostgreSQL), and leaves the
+tables exactly as a row-by-row import would: the same rows, every index and key back."""
+
+from __future__ import annotations
+
+import io
+import unittest
+from unittest import mock
+
+import psycopg
+from django.db import connection
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+
+from epigrid.core import planner_stats
+from epigrid.core.imports import bulk_load
+from epigrid.core.imports.runner import run_import
+from epigrid.core.models import ImportRun
+from epigrid.registry.models import Household, Person
+from tests.base import BaseTestCase
+from tests.registry.test_roster_import import make_id, roster, row
+from tests.registry.test_roster_planner_stats import _roster
+
+pg_only = unittest.skipUnless(connection.vendor == "postgresql", "PostgreSQL only")
+
+
+def schema() -> set[tuple[str, str]]:
+    """Every index and constraint of the two tables, by name and definition."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tablename, indexdef FROM pg_indexes WHERE tablename = ANY(%s) "
+                       "UNION ALL SELECT conrelid::regclass::text, pg_get_constraintdef(oid) "
+                       "FROM pg_constraint WHERE conrelid::regclass::text = ANY(%s)",
+                       [["registry_person", "registry_household"]] * 2)
+        return set(cursor.fetchall())
+
+
+def import_(content: bytes, mode: str = ImportRun.Mode.VALID_ROWS) -> tuple[ImportRun, list[str]]:
+    """The run, and the statements it sent that drop an index."""
+    with override_settings(IMPORT_BATCH_SIZE=50, IMPORT_BULK_LOAD_MIN_ROWS=10), \
+            CaptureQueriesContext(connection) as queries:
+        run = run_import("roster", io.BytesIO(content), mode, None, file_name="roster.csv")
+    return run, [query["sql"] for query in queries if "DROP INDEX" in query["sql"]]
+
+
+@pg_only
+class FirstRosterTests(BaseTestCase):
+    def setUp(self) -> None:
+        # The planner's row counts are not rolled back with a test: read them afresh.
+        planner_stats.analyze(["registry_person", "registry_household"])
+        self.persons = Person.objects.count()
+        self.schema = schema()
+
+    def test_it_builds_the_indexes_once_for_a_file_larger_than_the_registry(self) -> None:
+        run, drops = import_(_roster(self.persons + 40))
+        self.assertEqual(run.rows_created, self.persons + 40)
+        names = " ".join(drops)
+        # The look-ups the import makes as it writes keep their indexes.
+        self.assertIn("registry_person_name_prefix", names)
+        self.assertIn("registry_pe_area_pa", names)
+        self.assertNotIn("registry_person_id_number_h", names)
+        self.assertNotIn("registry_household_grid_id", names)
+        self.assertEqual(schema(), self.schema)
+        self.assertEqual(Person.objects.count(), 2 * self.persons + 40)
+
+    def test_it_finds_again_the_persons_it_wrote_earlier_in_the_file(self) -> None:
+        content = _roster(self.persons + 40)
+        again = roster(row(household_number="H0000", address="No. 0, West Lane",
+                           name="Resident 0 renamed", id_number=make_id("42010219900101000")))
+        run, drops = import_(content + again.split(b"\n", 1)[1])
+        self.assertTrue(drops)
+        self.assertEqual((run.rows_created, run.rows_failed), (self.persons + 40, 1))
+        self.assertEqual(Household.objects.filter(number__startswith="H").count(),
+                         (self.persons + 40 + 1) // 2)
+
+    def test_it_leaves_the_indexes_for_a_file_smaller_than_the_registry(self) -> None:
+        run, drops = import_(_roster(self.persons - 1))
+        self.assertEqual(run.rows_created, self.persons - 1)
+        self.assertEqual(drops, [])
+
+    def test_it_leaves_the_indexes_below_the_least_large_load(self) -> None:
+        Person.objects.all().delete()  # an empty registry: only the threshold decides
+        planner_stats.analyze(["registry_person"])
+        with override_settings(IMPORT_BULK_LOAD_MIN_ROWS=30):
+            self.assertFalse(bulk_load.worth_it(
+                bulk_load.BulkLoad((Person,)), io.BytesIO(_roster(29)), "roster.csv"))
+            self.assertTrue(bulk_load.worth_it(
+                bulk_load.BulkLoad((Person,)), io.BytesIO(_roster(30)), "roster.csv"))
+
+    def test_it_restores_everything_when_the_run_is_rolled_back(self) -> None:
+        bad = roster(row(name="Bad", id_number="420102199001010000"))
+        run, drops = import_(_roster(self.persons + 40) + bad.split(b"\n", 1)[1],
+                             ImportRun.Mode.ALL_OR_NOTHING)
+        self.assertTrue(drops)
+        self.assertEqual(run.status, ImportRun.Status.ROLLED_BACK)
+        self.assertEqual(Person.objects.count(), self.persons)
+        self.assertEqual(schema(), self.schema)
+
+    def test_it_writes_with_the_indexes_when_someone_is_reading_the_persons(self) -> None:
+        params = connection.get_connection_params()
+        with psycopg.connect(**{k: v for k, v in params.items() if k != "cursor_factory"},
+                             autocommit=False) as reader:
+            reader.execute("LOCK TABLE registry_person IN ACCESS SHARE MODE")
+            with mock.patch.object(bulk_load, "LOCK_WAIT", "50ms"):
+                run, drops = import_(_roster(self.persons + 40))
+        self.assertEqual(run.rows_created, self.persons + 40)
+        self.assertEqual(run.status, ImportRun.Status.DONE)
+        self.assertEqual(schema(), self.schema)
+        with connection.cursor() as cursor:  # the lock wait was the import's alone
+            cursor.execute("SELECT current_setting('lock_timeout')")
+            self.assertEqual(cursor.fetchone()[0], "0")
+        # The drops were tried, and undone with their savepoint.
+        self.assertTrue(drops)
+
+
+class FirstRosterElsewhereTests(BaseTestCase):
+    def test_it_is_never_a_large_load_on_sqlite(self) -> None:
+        if connection.vendor == "postgresql":
+            self.skipTest("the PostgreSQL tests above")
+        with override_settings(IMPORT_BULK_LOAD_MIN_ROWS=1):
+            self.assertFalse(bulk_load.worth_it(
+                bulk_load.BulkLoad((Person,)), io.BytesIO(_roster(30)), "roster.csv"))
