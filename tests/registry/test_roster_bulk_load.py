@@ -35,12 +35,13 @@ def schema() -> set[tuple[str, str]]:
         return set(cursor.fetchall())
 
 
-def import_(content: bytes, mode: str = ImportRun.Mode.VALID_ROWS) -> tuple[ImportRun, list[str]]:
-    """The run, and the statements it sent that drop an index."""
+def import_(content: bytes, mode: str = ImportRun.Mode.VALID_ROWS, sent: str = "DROP INDEX"
+            ) -> tuple[ImportRun, list[str]]:
+    """The run, and the statements it sent that hold `sent`."""
     with override_settings(IMPORT_BATCH_SIZE=50, IMPORT_BULK_LOAD_MIN_ROWS=10), \
             CaptureQueriesContext(connection) as queries:
         run = run_import("roster", io.BytesIO(content), mode, None, file_name="roster.csv")
-    return run, [query["sql"] for query in queries if "DROP INDEX" in query["sql"]]
+    return run, [query["sql"] for query in queries if sent in query["sql"]]
 
 
 @pg_only
@@ -62,6 +63,12 @@ class FirstRosterTests(BaseTestCase):
         self.assertNotIn("registry_household_grid_id", names)
         self.assertEqual(schema(), self.schema)
         self.assertEqual(Person.objects.count(), 2 * self.persons + 40)
+
+    def test_it_analyzes_each_table_once_after_the_rebuild(self) -> None:
+        run, analyzed = import_(_roster(self.persons + 40), sent="ANALYZE")
+        self.assertEqual(run.rows_created, self.persons + 40)
+        self.assertEqual(sorted(analyzed), ['ANALYZE "registry_household"',
+                                            'ANALYZE "registry_person"'])
 
     def test_it_finds_again_the_persons_it_wrote_earlier_in_the_file(self) -> None:
         content = _roster(self.persons + 40)

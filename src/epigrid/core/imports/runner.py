@@ -156,7 +156,7 @@ def _read_and_write(run: ImportRun, importer: Importer, source: IO[bytes],
             transaction.atomic():
         log.headers = table.headers
         # A batch's foreign keys checked as it is written: a row refused by them is named.
-        with bulk_load.deferring(importer.bulk_load, source, run.file_name), \
+        with bulk_load.deferring(importer.bulk_load, source, run.file_name) as rebuilt, \
                 checked_at_once(), closing(_read_ahead(importer, table.rows, size,
                                                     in_process)) as batches:
             if importer.writes_behind:
@@ -170,7 +170,7 @@ def _read_and_write(run: ImportRun, importer: Importer, source: IO[bytes],
         if run.mode == ImportRun.Mode.ALL_OR_NOTHING and log.failed_rows:
             transaction.set_rollback(True)
             result = WriteResult()
-        else:
+        elif not rebuilt:  # (a rebuild ends with ANALYZE)
             # The planner's figures for the tables grown, committed with their rows.
             planner_stats.refresh_if_grown((importer.model, *importer.also_writes),
                                            result.created)
