@@ -18,11 +18,13 @@ from epigrid.cases.models import (
     LabTest,
     Origin,
     Quarantine,
+    Source,
     Transition,
 )
 from epigrid.cases.states import State
 from epigrid.demo.generator import generate
-from epigrid.demo.outbreak_data import DAYS, IMPORTED_INDEX_CASES
+from epigrid.demo.outbreak_data import DAYS, IMPORTED_INDEX_CASES, Outbreak, Story
+from epigrid.registry.models import Person
 from epigrid.reporting.models import DailyFigures
 
 SEED = 11
@@ -96,3 +98,45 @@ class TinyOutbreakDemoTests(TestCase):
     def test_it_exposes_a_contact_once_per_source(self) -> None:
         self.assertFalse(Exposure.objects.values("source", "contact").annotate(n=Count("id"))
                          .filter(n__gt=1).exists())
+
+    def test_it_rules_out_the_fever_clinics_other_patients_on_negative_tests(self) -> None:
+        ruled_out = Case.objects.filter(state=State.EXCLUDED, source=Source.CLINIC)
+        self.assertTrue(ruled_out.exists())
+        for case in ruled_out.prefetch_related("transitions"):
+            moves = [step.to_state for step in case.transitions.all()]
+            tests = LabTest.objects.filter(person=case.person)
+            self.assertEqual(moves[0], State.FEVER)
+            self.assertFalse(tests.exclude(result=LabTest.Result.NEGATIVE).exists())
+            # A suspected patient is ruled out by two negative tests a day apart.
+            self.assertEqual(tests.count(), 2 if State.SUSPECTED in moves else 1)
+            excluded = case.transitions.get(to_state=State.EXCLUDED).at
+            self.assertTrue(all(test.resulted_at <= excluded for test in tests))
+            self.assertFalse(Exposure.objects.filter(source=case.person).exists())
+
+    def test_it_has_fever_patients_in_the_last_two_weeks(self) -> None:
+        root = Area.objects.get(parent=None)
+        since = timezone.localdate() - datetime.timedelta(days=13)
+        recent = CaseFigures.objects.filter(area=root, day__gte=since).values_list(
+            "values", flat=True)
+        self.assertGreater(sum(values.get("new_fever", 0) for values in recent), 0)
+
+    def test_it_tells_nothing_that_has_not_happened_yet(self) -> None:
+        now = timezone.now()
+        self.assertFalse(Transition.objects.filter(at__gt=now).exists())
+        self.assertFalse(LabTest.objects.filter(sampled_at__gt=now).exists())
+        self.assertFalse(LabTest.objects.filter(resulted_at__gt=now).exists())
+
+    def test_it_leaves_out_the_moves_planned_later_today(self) -> None:
+        outbreak = Outbreak("tiny", SEED, Area.objects.get(parent=None))
+        now = timezone.now()
+        hour = datetime.timedelta(hours=1)
+        story = outbreak.stories[1] = Story(Person.objects.first())  # type: ignore[arg-type]
+        story.move(State.CLOSE_CONTACT, now - hour, "流调判定为密接")
+        story.move(State.QUARANTINED, now + hour, "落实隔离")
+        story.quarantine = (Quarantine.Kind.HOME, timezone.localdate())
+        story.tests = [(now - hour, LabTest.Result.NEGATIVE), (now + hour,
+                                                               LabTest.Result.NEGATIVE)]
+        outbreak.up_to(now)
+        self.assertEqual([move[0] for move in story.moves], [State.CLOSE_CONTACT])
+        self.assertEqual(len(story.tests), 1)
+        self.assertIsNone(story.quarantine)

@@ -55,6 +55,13 @@ ASYMPTOMATIC_SHARE = 0.2
 CENTRALIZED_SHARE = 0.4
 MISSED_SHARE = 0.03
 ROOMS_PER_SITE = 40
+# Residents who come to a fever clinic 发热门诊 with a fever of another cause (a cold, the
+# flu), a few a day: a nucleic-acid test rules most out the next day; a shadow on a CT image
+# keeps some suspected until a second negative test a day later. Without them the last days'
+# fever and suspected counts were nearly all zero, as in 2020 they never were.
+FEVER_VISITS = {"tiny": (0, 2), "district": (2, 6), "city": (2, 6)}
+SUSPECTED_SHARE = 0.3
+RESULT_HOURS = (4, 20)  # from sampling to result (Writer._test)
 LABS = (("LAB-CDC", "区疾控中心实验室", 3000), ("LAB-HOSP", "区人民医院检验科", 2000),
         ("LAB-KINGMED", "第三方医学检验所", 5000))
 
@@ -231,6 +238,46 @@ class Outbreak:
             self.infect(person, self.start + datetime.timedelta(days=index), 0,
                         imported_from=place)
 
+    def fever_clinics(self) -> None:
+        """The fever clinics' other patients of every day up to now, none of them infected
+        (after run(): the outbreak's chains are the seed's, whatever these draw)."""
+        now = timezone.now()
+        for offset in range(DAYS + 1):
+            day = self.start + datetime.timedelta(days=offset)
+            for _ in range(self.rng.randint(*FEVER_VISITS[self.scale])):
+                visit = _at(day, self.rng.randint(8, 20))
+                person = self.random_person()
+                if person is None or person.pk in self.stories or visit > now:
+                    continue
+                story = self.stories[person.pk] = Story(person, source=Source.CLINIC)
+                self.rule_out(story, visit, now)
+
+    def rule_out(self, story: Story, visit: datetime.datetime, now: datetime.datetime) -> None:
+        """A fever patient tested at once, excluded once the negative result is in (two, a day
+        apart, for a suspected one)."""
+        hour = datetime.timedelta(hours=1)
+        suspected = self.rng.random() < SUSPECTED_SHARE
+        story.move(State.FEVER, visit, "发热门诊就诊")
+        tests = [visit + hour]
+        if suspected:
+            story.move(State.SUSPECTED, visit + 3 * hour, "肺部CT异常")
+            tests.append(visit + 25 * hour)
+        story.tests += [(at, LabTest.Result.NEGATIVE) for at in tests]
+        # After the latest moment its last result may come (Writer._test).
+        excluded = tests[-1] + (RESULT_HOURS[1] + 1) * hour
+        if excluded <= now:
+            story.move(State.EXCLUDED, excluded, "两次核酸阴性(间隔24小时),排除" if suspected
+                       else "核酸阴性,排除", Evidence.TEST)
+
+    def up_to(self, now: datetime.datetime) -> None:
+        """Leave out what the stories tell after `now`: their days are planned at set hours
+        (a move at 15:00 today, told at 09:30, had not happened yet)."""
+        for story in self.stories.values():
+            story.moves = [move for move in story.moves if move[1] <= now]
+            story.tests = [test for test in story.tests if test[0] <= now]
+            if not any(move[0] == State.QUARANTINED for move in story.moves):
+                story.quarantine = None
+
 
 class Writer:
     """Turns the stories into rows: labs, rooms, cases, transitions, quarantines, follow-ups."""
@@ -315,7 +362,7 @@ class Writer:
     def _test(self, person: Person, index: int, at: datetime.datetime,
               result: str) -> LabTest:
         lab = self.rng.choice(self.labs)
-        resulted = at + datetime.timedelta(hours=self.rng.randint(4, 20))
+        resulted = at + datetime.timedelta(hours=self.rng.randint(*RESULT_HOURS))
         pending = resulted > timezone.now()
         return LabTest(lab=lab, sample_id=f"S{person.pk:08d}-{index}", person=person,
                        area_path=person.area_path, name=person.name,
@@ -358,4 +405,6 @@ def generate_outbreak(scale: str, seed: int, root: Area) -> dict[str, Any]:
     if outbreak.high == 0:
         return {}
     outbreak.run()
+    outbreak.fever_clinics()
+    outbreak.up_to(timezone.now())
     return Writer(outbreak).write()
