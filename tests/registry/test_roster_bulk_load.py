@@ -47,8 +47,6 @@ def import_(content: bytes, mode: str = ImportRun.Mode.VALID_ROWS, sent: str = "
 @pg_only
 class FirstRosterTests(BaseTestCase):
     def setUp(self) -> None:
-        # The planner's row counts are not rolled back with a test: read them afresh.
-        planner_stats.analyze(["registry_person", "registry_household"])
         self.persons = Person.objects.count()
         self.schema = schema()
 
@@ -80,6 +78,18 @@ class FirstRosterTests(BaseTestCase):
         self.assertEqual(Household.objects.filter(number__startswith="H").count(),
                          (self.persons + 40 + 1) // 2)
 
+    def test_it_counts_the_registry_whatever_the_planner_believes(self) -> None:
+        # Analyzed when empty, grown since (autovacuum late or off): counted as it is.
+        Person.objects.all().delete()
+        planner_stats.analyze(["registry_person"])
+        with override_settings(IMPORT_BULK_LOAD_MIN_ROWS=10**6):
+            run_import("roster", io.BytesIO(_roster(30)), ImportRun.Mode.VALID_ROWS, None,
+                       file_name="roster.csv")
+        self.assertEqual(planner_stats.estimated_rows("registry_person"), 0)
+        run, drops = import_(_roster(20, first=100))
+        self.assertEqual(run.rows_created, 20)
+        self.assertEqual(drops, [])
+
     def test_it_leaves_the_indexes_for_a_file_smaller_than_the_registry(self) -> None:
         run, drops = import_(_roster(self.persons - 1))
         self.assertEqual(run.rows_created, self.persons - 1)
@@ -87,7 +97,6 @@ class FirstRosterTests(BaseTestCase):
 
     def test_it_leaves_the_indexes_below_the_least_large_load(self) -> None:
         Person.objects.all().delete()  # an empty registry: only the threshold decides
-        planner_stats.analyze(["registry_person"])
         with override_settings(IMPORT_BULK_LOAD_MIN_ROWS=30):
             self.assertFalse(bulk_load.worth_it(
                 bulk_load.BulkLoad((Person,)), io.BytesIO(_roster(29)), "roster.csv"))
