@@ -32,7 +32,8 @@ from epigrid.core.imports.readers import file_kind
 
 LOCK_WAIT = "2s"
 CHUNK = 1 << 20
-# No roster line is shorter: a smaller file cannot hold IMPORT_BULK_LOAD_MIN_ROWS rows.
+# Shorter than any data line of a bulk-loading importer (a roster's has 13 commas, a grid code
+# and a name): a file smaller than this many bytes a row cannot hold the rows asked, uncounted.
 LEAST_LINE_BYTES = 16
 
 
