@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from epigrid.registry.models import HouseholdVisit, Outcome, Person, PersonScreening
 from tests.base import PASSWORD, World
@@ -57,18 +58,18 @@ def test_a_grid_worker_screens_a_household_through_a_failed_send(
     form = page.locator("form[data-offline-queue]")
     form.locator("button[type=submit]").click()
     status = page.locator("[data-offline-status]")
-    status.wait_for(state="visible")
-    saved_text = form.get_attribute("data-offline-saved")
-    assert status.inner_text() == saved_text
+    # "Sending..." first, then the failure's word (waited for: the send fails in its own time).
+    expect(status).to_have_text(form.get_attribute("data-offline-saved") or "")
     badge = page.locator("[data-offline-badge]").first
-    assert badge.get_attribute("data-waiting") == "1" and badge.is_visible()
+    expect(badge).to_have_attribute("data-waiting", "1")
+    expect(badge).to_be_visible()
     assert HouseholdVisit.objects.count() == 0
 
     # Out of the stairwell: the queue sends it by itself.
     page.context.set_offline(False)
     page.locator("[data-offline-badge][data-waiting='0']").first.wait_for(state="attached")
-    assert status.inner_text() == form.get_attribute("data-offline-sent")
-    assert not badge.is_visible()
+    expect(status).to_have_text(form.get_attribute("data-offline-sent") or "")
+    expect(badge).to_be_hidden()
 
     # She taps "save" once more on the same form: the server answers the stored visit.
     form.locator("button[type=submit]").click()
