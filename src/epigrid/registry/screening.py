@@ -357,11 +357,17 @@ def _tell_screened(visit: HouseholdVisit, rows: Sequence[PersonScreening], worke
     visit_screened.send(sender=HouseholdVisit, visit=visit, screenings=rows, worker=worker)
 
 
+def round_households(campaign: ScreeningCampaign, user: Any, path: str = ""
+                     ) -> models.QuerySet[Household]:
+    """The user's households in the campaign's area, within `path` (a grid's) if given."""
+    rows = Household.objects.restrict(user).within(campaign.area_path)
+    return rows.within(path) if path else rows
+
+
 def unvisited_households(campaign: ScreeningCampaign, user: Any, path: str = ""
                          ) -> models.QuerySet[Household]:
-    """The user's households in the campaign's area (within `path`, a grid's, if given) not
-    visited in it yet. An anti-join: a grid's round probes the visits' unique index once per
-    household, where NOT IN would read every visit of the campaign."""
+    """round_households() not visited in the campaign yet. An anti-join: a grid's round probes
+    the visits' unique index once per household, where NOT IN would read every visit of the
+    campaign."""
     visited = HouseholdVisit.objects.filter(campaign=campaign, household=models.OuterRef("pk"))
-    rows = Household.objects.restrict(user).within(campaign.area_path)
-    return (rows.within(path) if path else rows).filter(~models.Exists(visited))
+    return round_households(campaign, user, path).filter(~models.Exists(visited))

@@ -113,10 +113,8 @@ def today(request: HttpRequest) -> HttpResponseBase:
     if campaign is not None:
         grid = _grid_filter(request)
         path = grid.path if grid is not None else ""
-        households = Household.objects.restrict(user).within(campaign.area_path)
-        households = households.within(path) if path else households
         unvisited = screening.unvisited_households(campaign, user, path)
-        total = households.count()
+        total = screening.round_households(campaign, user, path).count()
         left = unvisited.count()
         near = nearby.parse_position(request.GET.get("near", ""))
         ordered = (nearby.nearest_first(unvisited, *near) if near else
