@@ -250,11 +250,11 @@ class Outbreak:
                 if person is None or person.pk in self.stories or visit > now:
                     continue
                 story = self.stories[person.pk] = Story(person, source=Source.CLINIC)
-                self.rule_out(story, visit, now)
+                self.rule_out(story, visit)
 
-    def rule_out(self, story: Story, visit: datetime.datetime, now: datetime.datetime) -> None:
+    def rule_out(self, story: Story, visit: datetime.datetime) -> None:
         """A fever patient tested at once, excluded once the negative result is in (two, a day
-        apart, for a suspected one)."""
+        apart, for a suspected one); up_to() leaves out what is still to come."""
         hour = datetime.timedelta(hours=1)
         suspected = self.rng.random() < SUSPECTED_SHARE
         story.move(State.FEVER, visit, "发热门诊就诊")
@@ -264,10 +264,8 @@ class Outbreak:
             tests.append(visit + 25 * hour)
         story.tests += [(at, LabTest.Result.NEGATIVE) for at in tests]
         # After the latest moment its last result may come (Writer._test).
-        excluded = tests[-1] + (RESULT_HOURS[1] + 1) * hour
-        if excluded <= now:
-            story.move(State.EXCLUDED, excluded, "两次核酸阴性(间隔24小时),排除" if suspected
-                       else "核酸阴性,排除", Evidence.TEST)
+        story.move(State.EXCLUDED, tests[-1] + (RESULT_HOURS[1] + 1) * hour,
+                   "两次核酸阴性(间隔24小时),排除" if suspected else "核酸阴性,排除", Evidence.TEST)
 
     def up_to(self, now: datetime.datetime) -> None:
         """Leave out what the stories tell after `now`: their days are planned at set hours
