@@ -11,7 +11,13 @@ from epigrid.cases.models import Case, FollowUp, Quarantine
 from epigrid.cases.states import State
 from epigrid.registry import services as registry
 from tests.base import BaseTestCase
-from tests.cases.quarantine_helpers import close_contact, days_ago, home_quarantine, room_of_site_b
+from tests.cases.quarantine_helpers import (
+    close_contact,
+    days_ago,
+    home_quarantine,
+    placed_yesterday,
+    room_of_site_b,
+)
 
 
 def slot_data(quarantine: Quarantine, slot: str, temperature: str,
@@ -39,6 +45,24 @@ class TodayPageTests(BaseTestCase):
         assert f'name="q{mine.pk}-am-temperature"' not in body
         assert 'inputmode="decimal"' in body
 
+    def test_it_renders_a_slots_form_once_and_gives_each_person_their_own_names(self) -> None:
+        w = self.world
+        quarantines = [placed_yesterday(home_quarantine(w, person))
+                       for person in (w.person_a, w.person_a2, w.person_b)]
+        response = self.client_for(w.command).get(reverse("cases:followup_today"))
+        body = response.content.decode()
+        due = {item["row"].quarantine.pk: item["row"].due for item in response.context["items"]}
+        assert set(due) == {quarantine.pk for quarantine in quarantines}
+        slots = {slot for owed in due.values() for slot in owed}
+        assert slots
+        rendered = [t.name for t in response.templates].count("cases/followup__slot_fields.html")
+        assert rendered == len(slots)  # not once a person
+        for pk, owed in due.items():
+            for slot in owed:
+                assert f'name="q{pk}-{slot}-temperature"' in body
+                assert f'id="id_q{pk}-{slot}-symptoms_0"' in body
+        assert "__prefix__" not in body
+
     def test_it_records_a_slot_and_refuses_a_second_one(self) -> None:
         w = self.world
         quarantine = home_quarantine(w)
@@ -58,7 +82,8 @@ class TodayPageTests(BaseTestCase):
             reverse("cases:followup_record", args=[quarantine.pk]),
             slot_data(quarantine, "pm", "43.1"))
         assert response.status_code == 400
-        form = response.context["items"][0]["forms"]["pm"]
+        form = response.context["refused"]
+        assert f'name="q{quarantine.pk}-pm-temperature" value="43.1"' in response.content.decode()
         assert form.errors == {"temperature": [
             "43.1 °C is not a body temperature: enter 34.0 to 43.0."]}
 

@@ -18,8 +18,10 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -174,18 +176,35 @@ def quarantine_start(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 # --- follow-ups --------------------------------------------------------------------------------
 
-def _round_forms(rows: list[followup.TodayRow], day: Any,
+# A person's form of a slot is the slot's empty form with the person's prefix, as a formset's
+# empty_form: each slot's is rendered once a page, then its prefix set per person (rendering each
+# form's widgets took most of a 50-person page's time).
+BLANK = "__prefix__"
+
+
+def _slot_fields(form: FollowUpForm, may_record: bool) -> str:
+    return render_to_string("cases/followup__slot_fields.html",
+                            {"form": form, "may_record": may_record})
+
+
+def _round_forms(rows: list[followup.TodayRow], day: Any, may_record: bool,
                  bound: tuple[int, str, FollowUpForm] | None = None) -> list[dict[str, Any]]:
-    """One form per person and open slot; the posted one (with its errors) in its place."""
+    """Each person's open slots, as their forms' fields (HTML); the posted one with its
+    errors in its place."""
+    blank: dict[str, str] = {}
     items = []
     for row in rows:
         forms = {}
         for slot in row.due:
             if bound is not None and bound[:2] == (row.quarantine.pk, slot):
-                forms[slot] = bound[2]
-            else:
-                forms[slot] = FollowUpForm(prefix=f"q{row.quarantine.pk}-{slot}",
-                                           initial={"day": day, "slot": slot})
+                forms[slot] = _slot_fields(bound[2], may_record)
+                continue
+            if slot not in blank:
+                blank[slot] = _slot_fields(FollowUpForm(prefix=f"q{BLANK}-{slot}", initial={
+                    "day": day, "slot": slot}), may_record)
+            # Our own rendering; the prefix is made of an id and a slot's code.
+            forms[slot] = mark_safe(blank[slot].replace(  # noqa: S308
+                f"q{BLANK}-", f"q{row.quarantine.pk}-"))
         items.append({"row": row, "forms": forms})
     return items
 
@@ -200,9 +219,10 @@ def _today_context(request: HttpRequest,
     page = Paginator(followup.open_on(quarantines, day), settings.PAGE_SIZE).get_page(
         request.GET.get("page"))
     rows = followup.rows_of(page.object_list, day)
+    may_record = can(user, Capability.FOLLOW_UP)
     return {"day": day, "site": site, "sites": quarantine_sites(user), "page": page,
-            "items": _round_forms(rows, day, bound), "slots": FollowUp.Slot.choices,
-            "may_record": can(user, Capability.FOLLOW_UP)}
+            "items": _round_forms(rows, day, may_record, bound), "slots": FollowUp.Slot.choices,
+            "may_record": may_record, "refused": bound[2] if bound else None}
 
 
 @login_required
@@ -244,12 +264,13 @@ def followup_record(request: HttpRequest, pk: int) -> HttpResponseBase:
             return redirect(f"{back}?{urlencode(kept)}" if kept else back)
     context = _today_context(request, bound=(pk, slot, form))
     mine = [item for item in context["items"] if item["row"].quarantine.pk == pk]
+    fields = _slot_fields(form, context["may_record"])
     if mine:
-        mine[0]["forms"][slot] = form  # a slot already recorded shows its refused form too
+        mine[0]["forms"][slot] = fields  # a slot already recorded shows its refused form too
     else:
         # Not on today's list (ended, or a site's person seen from the grid): show it alone.
         context["items"] = [{"row": followup.TodayRow(quarantine=quarantine),
-                             "forms": {slot: form}}]
+                             "forms": {slot: fields}}]
     return render(request, "cases/followup_today.html", context, status=400)
 
 
