@@ -25,6 +25,7 @@ from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from epigrid.core.access import Capability, ScopedQuerySet, ScopedUser, can
+from epigrid.core.paging import after_in_area_order
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
@@ -33,9 +34,10 @@ ItemT = TypeVar("ItemT")
 
 
 class PageParams(Schema):
-    """`?after=<id>&limit=<n>`: the rows after id `after`, in id order (a keyset, never OFFSET)."""
+    """`?after=<id>&limit=<n>`: the rows after the row of id `after`, in the list's order (by id;
+    the registry's by area path, then id): a keyset, never OFFSET."""
 
-    after: int | None = Field(None, ge=0, description="Return rows whose id is greater than this "
+    after: int | None = Field(None, ge=0, description="Return the rows after the row of this id "
                                                       "(the `next_after` of the previous page).")
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT,
                        description=f"Rows per page, at most {MAX_LIMIT}.")
@@ -47,11 +49,18 @@ class Page(Schema, Generic[ItemT]):
         None, description="Pass as `after` to get the next page; null on the last page.")
 
 
-def keyset_page(queryset: models.QuerySet[Any], params: PageParams) -> dict[str, Any]:
-    """One page of `queryset` by id. Fetches one row more than asked to know if more follow."""
-    rows = queryset.order_by("pk")
-    if params.after is not None:
-        rows = rows.filter(pk__gt=params.after)
+def keyset_page(queryset: models.QuerySet[Any], params: PageParams, *,
+                area_order: bool = False) -> dict[str, Any]:
+    """One page of `queryset` by id, or by area path then id (core.paging: a table of millions
+    filtered to an area). Fetches one row more than asked to know if more follow."""
+    if area_order:
+        rows = queryset.order_by("area_path", "pk")
+        if params.after is not None:
+            rows = after_in_area_order(rows, params.after)
+    else:
+        rows = queryset.order_by("pk")
+        if params.after is not None:
+            rows = rows.filter(pk__gt=params.after)
     items = list(rows[: params.limit + 1])
     more = len(items) > params.limit
     items = items[: params.limit]

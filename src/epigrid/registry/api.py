@@ -191,7 +191,7 @@ def _reveal(request: HttpRequest, record: Person | Household, payload: RevealIn)
 @router.get("/households/", response=Page[HouseholdOut], summary="Households you may see")
 def list_households(request: HttpRequest, filters: Query[HouseholdFilters],
                     page: Query[PageParams]) -> dict[str, Any]:
-    return keyset_page(filter_households(api_user(request), filters), page)
+    return keyset_page(filter_households(api_user(request), filters), page, area_order=True)
 
 
 @router.get("/households/{int:id}", response=HouseholdOut, summary="One household")
@@ -221,7 +221,7 @@ def reveal_household(request: HttpRequest, id: int, payload: RevealIn) -> Reveal
 @router.get("/persons/", response=Page[PersonOut], summary="Persons you may see")
 def list_persons(request: HttpRequest, filters: Query[PersonFilters],
                  page: Query[PageParams]) -> dict[str, Any]:
-    return keyset_page(filter_persons(api_user(request), filters), page)
+    return keyset_page(filter_persons(api_user(request), filters), page, area_order=True)
 
 
 @router.get("/persons/{int:id}", response=PersonOut, summary="One person")

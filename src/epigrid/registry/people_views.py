@@ -1,8 +1,9 @@
 """Household and person pages: lists with search, details, forms, reveal and duplicates.
 
 Every record comes through `Model.objects.restrict(user)` (details through registry.access, so
-missing and forbidden are the same 404). Lists page by key (`?after=<id>`): no OFFSET and no
-COUNT over a table of millions; the total shown is the area's stored household figure.
+missing and forbidden are the same 404). Lists page by key (`?after=<id>`, in area path then id
+order: core.paging): no OFFSET and no COUNT over a table of millions; the total shown is the
+area's stored household figure.
 Full ID numbers and phones appear only in the answer to a reveal POST, which is audited.
 """
 
@@ -59,7 +60,7 @@ def household_list(request: HttpRequest) -> HttpResponseBase:
     user = area_user(request)
     form = HouseholdFilterForm(request.GET, user=user)
     rows = form.apply(Household.objects.restrict(user).select_related("grid"))
-    households, next_after = keyset(rows, request)
+    households, next_after = keyset(rows, request, area_order=True)
     area = form.valid_data().get("area") or user.home_area
     return render(request, "registry/household_list.html", {
         "form": form, "households": households, "next_after": next_after, "area": area,
@@ -132,7 +133,7 @@ def person_list(request: HttpRequest) -> HttpResponseBase:
     lookup_form = PersonFilterForm(request.POST if lookup else None, user=user, lookup=True)
     form = lookup_form if lookup else filters
     rows = form.apply(Person.objects.restrict(user).select_related("household", "grid"))
-    persons, next_after = keyset(rows, request)
+    persons, next_after = keyset(rows, request, area_order=True)
     return render(request, "registry/person_list.html", {
         "form": filters, "lookup_form": lookup_form, "persons": with_tag_labels(persons),
         "next_after": None if lookup else next_after,
