@@ -25,7 +25,7 @@ from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from epigrid.core.access import Capability, ScopedQuerySet, ScopedUser, can
-from epigrid.core.paging import after_in_area_order
+from epigrid.core.paging import page_after
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
@@ -52,19 +52,9 @@ class Page(Schema, Generic[ItemT]):
 def keyset_page(queryset: models.QuerySet[Any], params: PageParams, *,
                 area_order: bool = False) -> dict[str, Any]:
     """One page of `queryset` by id, or by area path then id (core.paging: a table of millions
-    filtered to an area). Fetches one row more than asked to know if more follow."""
-    if area_order:
-        rows = queryset.order_by("area_path", "pk")
-        if params.after is not None:
-            rows = after_in_area_order(rows, params.after)
-    else:
-        rows = queryset.order_by("pk")
-        if params.after is not None:
-            rows = rows.filter(pk__gt=params.after)
-    items = list(rows[: params.limit + 1])
-    more = len(items) > params.limit
-    items = items[: params.limit]
-    return {"items": items, "next_after": items[-1].pk if more else None}
+    filtered to an area)."""
+    items, next_after = page_after(queryset, params.after, params.limit, area_order=area_order)
+    return {"items": items, "next_after": next_after}
 
 
 def api_user(request: HttpRequest) -> Any:

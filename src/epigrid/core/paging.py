@@ -17,7 +17,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
 
-def after_in_area_order(rows: QuerySet[Any], pk: int) -> QuerySet[Any]:
+def _after_in_area_order(rows: QuerySet[Any], pk: int) -> QuerySet[Any]:
     """The rows after record `pk` in (area path, id) order; none when it is not among them."""
     path = rows.filter(pk=pk).values_list("area_path", flat=True).first()
     if path is None:
@@ -27,21 +27,31 @@ def after_in_area_order(rows: QuerySet[Any], pk: int) -> QuerySet[Any]:
     return rows.filter(area_path__gte=path).filter(Q(area_path__gt=path) | Q(pk__gt=pk))
 
 
+def page_after(rows: QuerySet[Any], after: int | None, size: int, *,
+               newest_first: bool = False, area_order: bool = False
+               ) -> tuple[list[Any], int | None]:
+    """One page of `size` rows after the record of id `after` (in id order, newest first, or by
+    area path then id), and the id to continue after (or None on the last page). Fetches one
+    row more than asked to know if more follow. The pages' `keyset` and the API's
+    `core.api.keyset_page` both page through it."""
+    if area_order:
+        rows = rows.order_by("area_path", "pk")
+        if after is not None:
+            rows = _after_in_area_order(rows, after)
+    else:
+        rows = rows.order_by("-pk" if newest_first else "pk")
+        if after is not None:
+            rows = rows.filter(**{"pk__lt" if newest_first else "pk__gt": after})
+    items = list(rows[: size + 1])
+    more = len(items) > size
+    items = items[:size]
+    return items, (items[-1].pk if more else None)
+
+
 def keyset(rows: QuerySet[Any], request: HttpRequest, param: str = "after", *,
            newest_first: bool = False, area_order: bool = False
            ) -> tuple[list[Any], int | None]:
-    """One page of `rows` after the record whose id is in `?<param>=` (in id order, newest
-    first, or by area path then id), and the id to continue after (or None on the last page)."""
+    """page_after() of a page's size, after the id in `?<param>=`."""
     raw = request.GET.get(param, "")
-    if area_order:
-        rows = rows.order_by("area_path", "pk")
-        if raw.isdigit():
-            rows = after_in_area_order(rows, int(raw))
-    else:
-        rows = rows.order_by("-pk" if newest_first else "pk")
-        if raw.isdigit():
-            rows = rows.filter(**{"pk__lt" if newest_first else "pk__gt": int(raw)})
-    items = list(rows[: settings.PAGE_SIZE + 1])
-    more = len(items) > settings.PAGE_SIZE
-    items = items[: settings.PAGE_SIZE]
-    return items, (items[-1].pk if more else None)
+    return page_after(rows, int(raw) if raw.isdigit() else None, settings.PAGE_SIZE,
+                      newest_first=newest_first, area_order=area_order)
