@@ -187,18 +187,14 @@ def _slot_fields(form: FollowUpForm, may_record: bool) -> str:
                             {"form": form, "may_record": may_record})
 
 
-def _round_forms(rows: list[followup.TodayRow], day: Any, may_record: bool,
-                 bound: tuple[int, str, FollowUpForm] | None = None) -> list[dict[str, Any]]:
-    """Each person's open slots, as their forms' fields (HTML); the posted one with its
-    errors in its place."""
+def _round_forms(rows: list[followup.TodayRow], day: Any, may_record: bool
+                 ) -> list[dict[str, Any]]:
+    """Each person's open slots, as their empty forms' fields (HTML)."""
     blank: dict[str, str] = {}
     items = []
     for row in rows:
         forms = {}
         for slot in row.due:
-            if bound is not None and bound[:2] == (row.quarantine.pk, slot):
-                forms[slot] = _slot_fields(bound[2], may_record)
-                continue
             if slot not in blank:
                 blank[slot] = _slot_fields(FollowUpForm(prefix=f"q{BLANK}-{slot}", initial={
                     "day": day, "slot": slot}), may_record)
@@ -209,8 +205,7 @@ def _round_forms(rows: list[followup.TodayRow], day: Any, may_record: bool,
     return items
 
 
-def _today_context(request: HttpRequest,
-                   bound: tuple[int, str, FollowUpForm] | None = None) -> dict[str, Any]:
+def _today_context(request: HttpRequest) -> dict[str, Any]:
     user, day = area_user(request), timezone.localdate()
     raw = request.GET.get("site", "")
     site = _site(request, int(raw)) if raw.isdigit() else None
@@ -221,8 +216,8 @@ def _today_context(request: HttpRequest,
     rows = followup.rows_of(page.object_list, day)
     may_record = can(user, Capability.FOLLOW_UP)
     return {"day": day, "site": site, "sites": quarantine_sites(user), "page": page,
-            "items": _round_forms(rows, day, may_record, bound), "slots": FollowUp.Slot.choices,
-            "may_record": may_record, "refused": bound[2] if bound else None}
+            "items": _round_forms(rows, day, may_record), "slots": FollowUp.Slot.choices,
+            "may_record": may_record}
 
 
 @login_required
@@ -262,9 +257,10 @@ def followup_record(request: HttpRequest, pk: int) -> HttpResponseBase:
                     if request.GET.get(key, "").isdigit()}
             back = reverse("cases:followup_today")
             return redirect(f"{back}?{urlencode(kept)}" if kept else back)
-    context = _today_context(request, bound=(pk, slot, form))
+    context = _today_context(request)
+    context["refused"] = form
     mine = [item for item in context["items"] if item["row"].quarantine.pk == pk]
-    fields = _slot_fields(form, context["may_record"])
+    fields = _slot_fields(form, context["may_record"])  # with its errors, in the empty's place
     if mine:
         mine[0]["forms"][slot] = fields  # a slot already recorded shows its refused form too
     else:
