@@ -8,6 +8,7 @@ import json
 import re
 import uuid
 
+from django.test import override_settings
 from django.utils import timezone
 
 from epigrid.checkpoints.models import Passage
@@ -99,6 +100,20 @@ class ListPageTests(BaseTestCase):
         assert "鄂A12345 ×2" in body and "420102********001X" in body
         assert "Zhao Xihe" not in body and ID_A not in body
         assert body.index("Wang Jun") < body.index("Liu Yang")
+
+    @override_settings(PAGE_SIZE=4)
+    def test_it_pages_newest_first_before_the_last_one_shown(self) -> None:
+        alice = self.client_for(self.world.alice)
+        first = alice.get("/checkpoints/passages/")
+        shown = [passage.pk for passage in first.context["passages"]]
+        second = alice.get("/checkpoints/passages/", {"before": first.context["next_before"]})
+        shown += [passage.pk for passage in second.context["passages"]]
+        mine = Passage.objects.filter(checkpoint=self.world.checkpoint_a)
+        assert shown == sorted(mine.values_list("pk", flat=True), reverse=True)
+        assert first.context["next_before"] == shown[3] and second.context["next_before"] is None
+        checkpoint = {"checkpoint": self.world.checkpoint_a.pk}
+        assert [passage.pk for passage in alice.get("/checkpoints/passages/", checkpoint | {
+            "before": shown[1]}).context["passages"]] == shown[2:]
 
     def test_the_fever_referrals_show_the_case(self) -> None:
         body = self.client_for(self.world.alice).get("/checkpoints/referrals/").content.decode()

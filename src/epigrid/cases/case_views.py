@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -39,21 +38,10 @@ from epigrid.cases.models import Case, Transition
 from epigrid.core.access import Capability, can
 from epigrid.core.exports import FORMATS, export_response, file_response
 from epigrid.core.forms import apply_errors
+from epigrid.core.paging import keyset
 from epigrid.core.panels import panels_for
 from epigrid.registry.access import get_person_for_user
 from epigrid.registry.models import Person
-
-
-def keyset_newest(rows: QuerySet[Case], request: HttpRequest) -> tuple[list[Case], int | None]:
-    """One page of `rows`, newest first, before `?before=`; and the id to continue before."""
-    raw = request.GET.get("before", "")
-    rows = rows.order_by("-pk")
-    if raw.isdigit():
-        rows = rows.filter(pk__lt=int(raw))
-    items = list(rows[: settings.PAGE_SIZE + 1])
-    more = len(items) > settings.PAGE_SIZE
-    items = items[: settings.PAGE_SIZE]
-    return items, (items[-1].pk if more else None)
 
 
 def _require(request: HttpRequest, capability: Capability) -> None:
@@ -80,7 +68,8 @@ def case_list(request: HttpRequest) -> HttpResponseBase:
     fmt = request.GET.get("export")
     if fmt and not lookup:
         return _export_masked(request, form, fmt)
-    cases, next_before = keyset_newest(_filtered(request, form), request)
+    cases, next_before = keyset(_filtered(request, form), request, "before",
+                                newest_first=True)
     return render(request, "cases/case_list.html", {
         "form": filters, "lookup_form": lookup_form, "cases": cases,
         "next_before": None if lookup else next_before,

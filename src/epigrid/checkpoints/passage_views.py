@@ -43,22 +43,11 @@ from epigrid.checkpoints.passage_forms import (
     ReferralFilterForm,
     posted_item,
 )
+from epigrid.core.paging import keyset
 
 WORKER_FILE = Path(__file__).resolve().parent / "static" / "checkpoints" / "passage-sw.js"
 QUICK_TEMPERATURES = ("36.0", "36.3", "36.5", "36.8", "37.0")
 CHOOSE_LIMIT = 100
-
-
-def newest_first(rows: QuerySet[Any], request: HttpRequest) -> tuple[list[Any], int | None]:
-    """One page of `rows`, newest (highest id) first, before `?before=`; and where to go on."""
-    raw = request.GET.get("before", "")
-    rows = rows.order_by("-pk")
-    if raw.isdigit():
-        rows = rows.filter(pk__lt=int(raw))
-    items = list(rows[: settings.PAGE_SIZE + 1])
-    more = len(items) > settings.PAGE_SIZE
-    items = items[: settings.PAGE_SIZE]
-    return items, (items[-1].pk if more else None)
 
 
 def _loggable(request: HttpRequest, pk: int) -> Checkpoint:
@@ -164,7 +153,8 @@ def passage_list(request: HttpRequest) -> HttpResponse:
         rows = _filter_passages(rows, form)
     elif form.is_bound:
         rows = rows.none()
-    shown, before = newest_first(rows.select_related("checkpoint", "destination_area"), request)
+    shown, before = keyset(rows.select_related("checkpoint", "destination_area"), request,
+                          "before", newest_first=True)
     checkpoint = form.cleaned_data.get("checkpoint") if form.is_bound and form.is_valid() \
         else None
     return render(request, "checkpoints/passage_list.html", {
@@ -186,8 +176,8 @@ def _referral_page(request: HttpRequest, status: int = 200) -> HttpResponse:
             rows = rows.filter(passage__at__gte=start, passage__at__lt=end)
     shows_cases = may_view_cases(user)
     related = ["passage", "passage__checkpoint", "passage__destination_area"]
-    shown, before = newest_first(rows.select_related(
-        *related, *(["case"] if shows_cases else [])), request)
+    shown, before = keyset(rows.select_related(*related, *(["case"] if shows_cases else [])),
+                           request, "before", newest_first=True)
     return render(request, "checkpoints/passage_referrals.html", {
         "form": form, "referrals": shown, "next_before": before, "shows_cases": shows_cases,
         "may_follow": passage_fever.may_follow_referrals(user),
