@@ -106,6 +106,14 @@ class ResolveTests(BaseTestCase):
         base = f"{URL}/{problem.pk}"
         assigned = post(client, f"{base}/assign", {"assignee_id": w.li.pk, "note": "yours"})
         assert assigned.json()["assignee_username"] == "li"
+        assert assigned.json()["history"][-1]["due_on"] is None
+        past = post(client, f"{base}/assign", {"assignee_id": w.li.pk,
+                                               "due_on": (today() - days(1)).isoformat()})
+        assert past.status_code == 422 and error_of(past)[0] == ["body", "due_on"]
+        due = (today() + days(5)).isoformat()
+        moved = post(client, f"{base}/assign", {"assignee_unit": "Town A logistics",
+                                                "due_on": due}).json()
+        assert (moved["due_on"], moved["history"][-1]["due_on"]) == (due, due)
         assert post(client, f"{base}/status", {"status": "in_progress"}).json()[
             "status"] == "in_progress"
         no_note = post(client, f"{base}/close", {"note": " "})
@@ -117,7 +125,7 @@ class ResolveTests(BaseTestCase):
         reopened = post(client, f"{base}/reopen", {"note": "not done"}).json()
         assert reopened["status"] == Status.OPEN
         assert [s["step"] for s in reopened["history"]] == [
-            "raised", "assigned", "status", "closed", "reopened"]
+            "raised", "assigned", "assigned", "status", "closed", "reopened"]
 
     def test_it_refuses_by_role_and_by_area(self) -> None:
         w = self.world

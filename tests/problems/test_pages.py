@@ -182,6 +182,29 @@ class DetailTests(BaseTestCase):
         problem.refresh_from_db()
         assert problem.assignee_unit == "Town A transport"
 
+    def test_it_assigns_with_a_new_due_date_and_shows_it_in_the_history(self) -> None:
+        w = self.world
+        problem = raise_in(w.village_a1, w.alice, due_in=3)
+        client = self.client_for(w.alice)
+        page = client.get(reverse("problems:detail", args=[problem.pk])).content.decode()
+        assert f'name="due_on" value="{(today() + days(3)).isoformat()}"' in page
+        url = reverse("problems:assign", args=[problem.pk])
+        past = client.post(url, {"assignee_unit": "Town A logistics",
+                                 "due_on": (today() - days(1)).isoformat()})
+        assert past.status_code == 400
+        assert "is in the past" in past.context["assign_form"].errors["due_on"][0]
+        bad = client.post(url, {"assignee_unit": "Town A logistics", "due_on": "tomorrow"})
+        assert "Enter a valid date." in bad.context["assign_form"].errors["due_on"]
+        tomorrow = (today() + days(1)).isoformat()
+        done = client.post(url, {"assignee_unit": "Town A logistics", "due_on": tomorrow},
+                           follow=True)
+        body = done.content.decode()
+        assert f'<dd id="due-on">{tomorrow}</dd>' in body
+        assert f"→ Town A logistics · due {tomorrow}" in " ".join(body.split())
+        problem.refresh_from_db()
+        assert (problem.assignee_unit, problem.due_on.isoformat()) == (
+            "Town A logistics", tomorrow)
+
     def test_it_closes_with_evidence_serves_it_and_reopens(self) -> None:
         w = self.world
         problem = raise_in(w.village_a1, w.alice)

@@ -80,6 +80,32 @@ class AssignAndStatusTests(BaseTestCase):
             "assignee_unit", "assignee__username", "note"))
         assert rows == [("Town A logistics", None, "urgent"), ("", "li", "")]
 
+    def test_it_gives_the_assigned_unit_a_due_date_of_today_or_later(self) -> None:
+        w = self.world
+        problem = raise_in(w.village_a1, w.alice, due_in=1)
+        errors = refusal(lambda: services.assign(problem, by=w.alice, assignee_unit="Town A "
+                                                 "logistics", due_on=today() - days(1)))
+        assert list(errors) == ["due_on"] and "is in the past" in errors["due_on"][0]
+        problem.refresh_from_db()
+        assert (problem.due_on, problem.assignee_unit) == (today() + days(1), "")
+        services.assign(problem, by=w.alice, assignee_unit="Town A logistics", due_on=today())
+        # The same day again, or none, keeps it; the history says when it moved, and to what.
+        services.assign(problem, by=w.alice, assignee=w.alice, due_on=today())
+        services.assign(problem, by=w.alice, assignee=w.command)
+        problem.refresh_from_db()
+        assert problem.due_on == today()
+        moved = list(problem.events.filter(step=Step.ASSIGNED).values_list("due_on", flat=True))
+        assert moved == [today(), None, None]
+
+    def test_it_keeps_a_past_due_date_it_does_not_move(self) -> None:
+        w = self.world
+        problem = raise_in(w.village_a1, w.alice, due_in=0)
+        Problem.objects.filter(pk=problem.pk).update(due_on=today() - days(2))  # overdue now
+        services.assign(problem, by=w.alice, assignee_unit="Town A logistics",
+                        due_on=today() - days(2))
+        problem.refresh_from_db()
+        assert (problem.due_on, problem.assignee_unit) == (today() - days(2), "Town A logistics")
+
     def test_it_moves_between_open_and_in_progress_and_refuses_a_no_change(self) -> None:
         w = self.world
         problem = raise_in(w.village_a1, w.li)

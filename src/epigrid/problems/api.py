@@ -104,6 +104,7 @@ class EventOut(Schema):
     assignee_unit: str
     assignee_id: int | None
     level_area_id: int | None
+    due_on: datetime.date | None = Field(description="The due date an assignment set.")
     evidence_name: str
     evidence_url: str | None
 
@@ -151,6 +152,8 @@ class AssignIn(Schema):
     assignee_unit: str = Field("", max_length=200)
     assignee_id: int | None = None
     note: str = Field("", max_length=1000)
+    due_on: datetime.date | None = Field(None, description="A new due date, today or later; "
+                                                           "left out, the due date stays.")
 
 
 class StatusIn(Schema):
@@ -266,7 +269,8 @@ def assign(request: HttpRequest, id: int, payload: AssignIn) -> Problem:
     require(user, Capability.RESOLVE_PROBLEMS)
     assignee = _assignee(request, payload.assignee_id, problem.area)
     _service(lambda: services.assign(problem, by=user, assignee_unit=payload.assignee_unit,
-                                     assignee=assignee, note=payload.note))
+                                     assignee=assignee, note=payload.note,
+                                     due_on=payload.due_on))
     return _problem(request, id)
 
 

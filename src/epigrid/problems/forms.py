@@ -118,6 +118,8 @@ class AssignForm(forms.Form):
     assignee_unit = forms.CharField(label=_("Assigned unit"), max_length=200, required=False)
     assignee = UserChoice(label=_("Assigned person"), required=False,
                           queryset=None)
+    due_on = forms.DateField(label=_("Due on"), required=False, widget=forms.DateInput(DATE),
+                             help_text=_("The day the unit answers for; today or later."))
     note = forms.CharField(label=_("Note"), required=False, max_length=1000)
 
     def __init__(self, *args: Any, user: ScopedUser, area: Area, **kwargs: Any) -> None:

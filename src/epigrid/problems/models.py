@@ -145,6 +145,8 @@ class ProblemEvent(models.Model):
                                  related_name="+")
     level_area = models.ForeignKey(Area, verbose_name=_("handled at"), null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
+    # The due date an assignment set, when it moved it (a desk given the problem gives its day).
+    due_on = models.DateField(_("new due date"), null=True, blank=True)
     evidence = models.FileField(_("evidence"), upload_to="problems/%Y/%m/", blank=True,
                                 max_length=255)
     evidence_name = models.CharField(_("evidence file name"), max_length=200, blank=True)

@@ -51,6 +51,12 @@ def _check_assignee(errors: Errors, assignee: Any, area: Area) -> None:
              % {"user": assignee.get_username(), "area": area.name})
 
 
+def _check_due(errors: Errors, due_on: datetime.date, now: datetime.datetime) -> None:
+    if due_on < local_day(now):
+        _add(errors, "due_on", _("The due date %(day)s is in the past: give today or a later "
+                                 "day.") % {"day": due_on.isoformat()})
+
+
 def _event(problem: Problem, step: str, by: Any, at: datetime.datetime, note: str = "",
            **fields: Any) -> ProblemEvent:
     return ProblemEvent.objects.create(problem=problem, step=step, by=by, at=at,
@@ -76,9 +82,7 @@ def raise_problem(area: Area, *, by: Any, title: str, category: str, due_on: dat
         _add(errors, "category", _("Unknown category %(value)s.") % {"value": category})
     if urgency not in Urgency.values:
         _add(errors, "urgency", _("Unknown urgency %(value)s.") % {"value": urgency})
-    if due_on < local_day(now):
-        _add(errors, "due_on", _("The due date %(day)s is in the past: give today or a later "
-                                 "day.") % {"day": due_on.isoformat()})
+    _check_due(errors, due_on, now)
     _check_assignee(errors, assignee, area)
     if errors:
         raise ValidationError(errors)
@@ -101,8 +105,10 @@ def _check_not_closed(errors: Errors, problem: Problem) -> None:
 
 @transaction.atomic
 def assign(problem: Problem, *, by: Any, assignee_unit: str = "", assignee: Any = None,
-           note: str = "", now: datetime.datetime | None = None) -> Problem:
-    """Give the problem to a unit (named in text) and/or a user who sees its area."""
+           note: str = "", due_on: datetime.date | None = None,
+           now: datetime.datetime | None = None) -> Problem:
+    """Give the problem to a unit (named in text) and/or a user who sees its area, and with
+    `due_on` the day they answer for (today or later; None keeps the due date)."""
     now = now or timezone.now()
     problem = _locked(problem)
     errors: Errors = {}
@@ -111,12 +117,19 @@ def assign(problem: Problem, *, by: Any, assignee_unit: str = "", assignee: Any 
         _add(errors, "assignee_unit", _("Name a unit or choose a person to assign the problem "
                                         "to."))
     _check_assignee(errors, assignee, problem.area)
+    moved = due_on if due_on is not None and due_on != problem.due_on else None
+    if moved is not None:
+        _check_due(errors, moved, now)
     if errors:
         raise ValidationError(errors)
     problem.assignee_unit, problem.assignee = assignee_unit.strip(), assignee
-    problem.save(update_fields=["assignee_unit", "assignee", "updated_at"])
+    fields = ["assignee_unit", "assignee", "updated_at"]
+    if moved is not None:
+        problem.due_on = moved
+        fields.append("due_on")
+    problem.save(update_fields=fields)
     _event(problem, Step.ASSIGNED, by, now, note, assignee_unit=problem.assignee_unit,
-           assignee=assignee)
+           assignee=assignee, due_on=moved)
     return problem
 
 

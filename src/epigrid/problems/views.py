@@ -104,7 +104,8 @@ def _detail_context(request: HttpRequest, problem: Problem, **forms: Any) -> dic
             "by", "assignee", "level_area"),
         "assign_form": forms.get("assign_form") or (
             AssignForm(user=user, area=problem.area, initial={
-                "assignee_unit": problem.assignee_unit, "assignee": problem.assignee_id})
+                "assignee_unit": problem.assignee_unit, "assignee": problem.assignee_id,
+                "due_on": problem.due_on})
             if may_resolve and open_ else None),
         "status_form": forms.get("status_form") or (
             StatusForm() if may_resolve and open_ else None),
@@ -131,7 +132,8 @@ def problem_assign(request: HttpRequest, pk: int) -> HttpResponseBase:
         data = form.cleaned_data
         try:
             services.assign(problem, by=user, assignee_unit=data["assignee_unit"],
-                            assignee=data["assignee"], note=data["note"])
+                            assignee=data["assignee"], note=data["note"],
+                            due_on=data["due_on"])
         except ValidationError as error:
             apply_errors(form, error)
         else:
