@@ -22,9 +22,14 @@ typecheck: $(VENV)/.installed
 bench-smoke: $(VENV)/.installed
 	$(BIN)/epigrid bench areas --scale tiny --repeat 3
 
+# makemessages wraps lines by display width (a Chinese character counts two); the catalogue is
+# kept in polib's layout (every character one), so that a run changes only what changed.
+CATALOGUE = src/epigrid/locale/zh_Hans/LC_MESSAGES/django.po
 messages: $(VENV)/.installed
 	cd src/epigrid && DJANGO_SETTINGS_MODULE=epigrid.config.settings \
-		../../$(BIN)/django-admin makemessages -l zh_Hans && \
+		../../$(BIN)/django-admin makemessages -l zh_Hans
+	$(BIN)/python -c "import polib; polib.pofile('$(CATALOGUE)').save()"
+	cd src/epigrid && DJANGO_SETTINGS_MODULE=epigrid.config.settings \
 		../../$(BIN)/django-admin compilemessages -l zh_Hans
 
 # The virtual environment is made once and refreshed when pyproject.toml changes.
