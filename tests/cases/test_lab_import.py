@@ -3,6 +3,7 @@ a resend changes nothing, a positive row runs the workflow."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 from unittest import mock
 
@@ -16,6 +17,7 @@ from epigrid.cases.importers import LabResultImporter
 from epigrid.cases.models import Case, LabTest
 from epigrid.cases.states import State
 from epigrid.core.access import Role
+from epigrid.core.identity import mask_id_number
 from epigrid.core.imports.runner import run_import
 from epigrid.core.models import ImportRun
 from epigrid.registry import services
@@ -112,6 +114,11 @@ class LabImportTests(BaseTestCase):
         self.assertIn((9, "检测时间", "The result time lies in the future."), errors)
         self.assertEqual(by_row[10][0], "检测时间")
         self.assertEqual(list(LabTest.objects.values_list("sample_id", flat=True)), ["S1"])
+        # The refused ID is kept masked, as the pages show IDs; other cells as they were.
+        values = {(e["row"], e["column"]): e["value"] for e in run.errors}
+        self.assertEqual(values[(4, "身份证号")], mask_id_number(ID_BAD_CHECK))
+        self.assertEqual(values[(3, "检测机构编码")], "LAB-X")
+        self.assertNotIn(ID_BAD_CHECK, json.dumps(run.errors, ensure_ascii=False))
 
     def test_it_reads_a_time_repeated_down_the_sheet_alike_and_each_bad_one_again(self) -> None:
         # Times repeat down a sheet and are parsed once; a wrong one is named on every row.

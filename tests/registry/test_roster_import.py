@@ -1,15 +1,23 @@
 from __future__ import annotations
 
 import datetime
+import json
 
 from django.test import override_settings
+from django.urls import reverse
 
 from epigrid.core import crypto
-from epigrid.core.identity import check_char
+from epigrid.core.identity import check_char, mask_id_number
 from epigrid.core.models import AuditEntry, ImportRun
 from epigrid.registry.models import Household, Person, Residency, Tag
 from tests.base import ID_B, BaseTestCase
-from tests.core.test_imports_support import csv_bytes, errors_of, import_bytes, xlsx_bytes
+from tests.core.test_imports_support import (
+    csv_bytes,
+    errors_of,
+    import_bytes,
+    read_xlsx,
+    xlsx_bytes,
+)
 
 HEADER = ["grid_code", "household_number", "address", "head_name", "household_phone", "name",
           "id_number", "phone", "occupation", "is_medical_staff", "tags", "residency",
@@ -129,6 +137,31 @@ class RosterImportTests(BaseTestCase):
         assert errors[(12, "is_medical_staff")] == "Write 是 or 否 (yes or no, 1 or 0)."
         assert Person.objects.filter(id_number_hash=crypto.keyed_hash(ID_B, "id_number")
                                      ).count() == 1
+        # IDs and phones of refused rows are kept masked (the run's errors are stored and
+        # reported as they are); the other cells as they were typed.
+        values = {(e["row"], e["column"]): e["value"] for e in run.errors}
+        assert values[(8, "id_number")] == mask_id_number(ID_B) == f"{ID_B[:6]}********{ID_B[-4:]}"
+        assert values[(3, "id_number")] == mask_id_number(wrong_check)
+        assert (values[(9, "phone")], values[(5, "grid_code")]) == ("*****", "420102009999-01")
+        stored = json.dumps(run.errors, ensure_ascii=False)
+        assert ID_B not in stored and wrong_check not in stored and bad_birth not in stored
+
+    def test_its_page_and_error_report_show_refused_ids_and_phones_masked(self) -> None:
+        run = self.import_(roster(
+            row(), row(name="Again", id_number=ID_2, household_phone="1380013800"),
+            row(name="Twice", id_number=ID_1, phone="")))
+        assert run.rows_failed == 2
+        page = self.client_for(self.world.alice).get(reverse("imports:detail", args=[run.pk]))
+        report = self.client_for(self.world.alice).get(reverse("imports:report", args=[run.pk]))
+        cells = read_xlsx(b"".join(report.streaming_content))  # type: ignore[attr-defined]
+        assert cells[1:] == [
+            (3, "household_phone", "138***3800", "A mobile number has 11 digits and starts "
+                                                 "with 13 to 19, like 138 0013 8000."),
+            (4, "id_number", mask_id_number(ID_1),
+             "This ID number appears twice in the file; row 2 has it already.")]
+        body = page.content.decode()
+        assert mask_id_number(ID_1) in body and "138***3800" in body
+        assert ID_1 not in body and "1380013800" not in body
 
     def test_it_answers_in_chinese_from_a_gbk_file_with_chinese_headers(self) -> None:
         content = csv_bytes([CHINESE, row(name="刘洋", address="东街100号"),

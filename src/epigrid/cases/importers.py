@@ -78,6 +78,7 @@ class LabResultImporter(Importer):
     model = LabTest
     columns = LAB_COLUMNS
     capability = Capability.LAB_RESULTS
+    masked_columns = {"id_number": mask_id_number}
 
     # A sheet that has asked for 100,000 IDs, a tenth of its scope's registry or more, is
     # matched from memory from then on (registry.hash_index): cheaper than a probe per ID.

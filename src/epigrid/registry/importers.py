@@ -67,6 +67,8 @@ class RosterImporter(Importer):
     columns = ROSTER_COLUMNS
     # A district's first roster: the indexes its own look-ups read stay (persons found again
     # by ID hash, or by household; a grid's households).
+    masked_columns = {"id_number": mask_id_number, "phone": mask_phone,
+                      "household_phone": mask_phone}
     bulk_load = BulkLoad((Person, Household), keep=(
         (Person, "id_number_hash"), (Person, "household_id"), (Household, "grid_id")))
 

@@ -103,6 +103,9 @@ class Importer:
     also_writes: ClassVar[tuple[type[models.Model], ...]] = ()
     # The tables a large first load fills with their indexes set aside (core.imports.bulk_load).
     bulk_load: ClassVar[BulkLoad | None] = None
+    # Columns of identity data (ID numbers, phones) and their masks: a refused row's value is
+    # kept masked, as the pages show it; the run's errors are stored and reported in the clear.
+    masked_columns: ClassVar[dict[str, Callable[[str], str]]] = {}
 
     def __init__(self, user: Any) -> None:
         self.user = user

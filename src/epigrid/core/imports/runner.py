@@ -13,7 +13,7 @@ import itertools
 import logging
 import queue
 import threading
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager
 from typing import IO, Any
 
@@ -41,8 +41,10 @@ GC_THRESHOLD = 1_000_000
 class ErrorLog:
     """The refused rows: all counted, the first `cap` errors kept for the report."""
 
-    def __init__(self, cap: int) -> None:
+    def __init__(self, cap: int, masks: Mapping[str, Callable[[str], str]] | None = None
+                 ) -> None:
         self.cap = cap
+        self.masks = masks or {}  # column -> its mask (Importer.masked_columns)
         self.items: list[dict[str, Any]] = []
         self.total = 0
         self.failed_rows = 0
@@ -62,6 +64,8 @@ class ErrorLog:
             self.total += 1
             if len(self.items) < self.cap:
                 item = error.as_dict()
+                if error.column in self.masks:
+                    item["value"] = self.masks[error.column](error.value)
                 item["column"] = self.headers.get(error.column, error.column)
                 self.items.append(item)
 
@@ -210,7 +214,8 @@ def few_collections(threshold: int = GC_THRESHOLD) -> Iterator[None]:
 def execute_run(run: ImportRun, source: IO[bytes]) -> ImportRun:
     """Import `source` as `run` describes it, and record how it went."""
     importer = registry.get_importer(run.importer)(run.user)
-    log = ErrorLog(int(getattr(settings, "IMPORT_MAX_STORED_ERRORS", DEFAULT_MAX_STORED_ERRORS)))
+    log = ErrorLog(int(getattr(settings, "IMPORT_MAX_STORED_ERRORS", DEFAULT_MAX_STORED_ERRORS)),
+                   importer.masked_columns)
     run.status, run.started_at = ImportRun.Status.RUNNING, timezone.now()
     run.attempts += 1
     run.save(update_fields=["status", "started_at", "attempts"])
