@@ -6,6 +6,7 @@ callers changing.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
@@ -15,6 +16,7 @@ from django.db.models import Q
 from epigrid.alerts.models import Notice, Receipt
 from epigrid.areas.models import Area
 from epigrid.core.access import subtree_q
+from epigrid.core.retention import delete_in_batches
 
 
 def _paths(areas: Iterable[Area | str]) -> list[str]:
@@ -47,3 +49,8 @@ def notify(areas: Iterable[Area | str], roles: Iterable[str], title: str, body: 
         Receipt.objects.bulk_create([Receipt(notice=notice, user_id=pk) for pk in user_ids],
                                     batch_size=1000)
     return notice
+
+
+def purge_notices(before: datetime.datetime, dry_run: bool) -> int:
+    """Remove the notices sent before `before`, with their receipts (core.retention)."""
+    return delete_in_batches(Notice.objects.filter(created_at__lt=before), dry_run)

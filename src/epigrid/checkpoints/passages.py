@@ -17,6 +17,7 @@ sent before, a fever, a destination area) is answered by the general path, with 
 from __future__ import annotations
 
 import contextlib
+import datetime
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -32,7 +33,7 @@ from django.utils.translation import gettext as _
 from epigrid.accounts.models import User
 from epigrid.areas.models import Area, Checkpoint, Level
 from epigrid.checkpoints import passage_fever, passage_rows, passage_scope
-from epigrid.checkpoints.models import Assignment
+from epigrid.checkpoints.models import Assignment, Passage
 from epigrid.checkpoints.passage_hours import COUNTERS as COUNTERS
 from epigrid.checkpoints.passage_hours import PassageLike as PassageLike
 from epigrid.checkpoints.passage_hours import count_into_hours as count_into_hours
@@ -44,6 +45,7 @@ from epigrid.checkpoints.passage_rows import Row
 from epigrid.checkpoints.passage_scope import loggable_checkpoints
 from epigrid.core.access import Capability, Role, can
 from epigrid.core.identity import mask_id_number
+from epigrid.core.retention import delete_in_batches
 from epigrid.registry.fields import Sealer
 
 MAX_BATCH = 1000
@@ -260,3 +262,10 @@ def record_passage(user: Any, checkpoint: Checkpoint | int | None,
                    item: Mapping[str, Any]) -> ItemResult:
     """One passage (the single API, the page without JavaScript)."""
     return record_passages(user, checkpoint, [item])[0]
+
+
+def purge_passages(before: datetime.datetime, dry_run: bool) -> int:
+    """Remove the passages logged before `before` (core.retention), but those that led to a
+    fever referral: the referral, a medical record, keeps its passage. The hourly counts stay."""
+    return delete_in_batches(Passage.objects.filter(at__lt=before, referral__isnull=True),
+                             dry_run)

@@ -163,7 +163,16 @@ CELERY_BEAT_SCHEDULE = {
     "recompute-yesterdays-case-figures": {"task": "epigrid.cases.recompute_figures",
                                           "schedule": crontab(hour=0, minute=10),
                                           "kwargs": {"days_back": 1}},
+    # Personal data past its retention limit (core.retention), at night.
+    "purge-expired-data": {"task": "epigrid.core.purge_expired",
+                           "schedule": crontab(hour=3, minute=30)},
 }
+
+# Retention limits in days (`epigrid purge`, core.retention); 0 keeps the records for good.
+RETAIN_PASSAGES_DAYS = env.env_int("EPIGRID_RETAIN_PASSAGES_DAYS", 60, minimum=0)
+RETAIN_NOTICES_DAYS = env.env_int("EPIGRID_RETAIN_NOTICES_DAYS", 90, minimum=0)
+RETAIN_IMPORT_ERRORS_DAYS = env.env_int("EPIGRID_RETAIN_IMPORT_ERRORS_DAYS", 30, minimum=0)
+RETAIN_AUDIT_DAYS = env.env_int("EPIGRID_RETAIN_AUDIT_DAYS", 0, minimum=0)
 
 # The quarantine and case policy of this deployment (docs/cases.md).
 QUARANTINE_DAYS = env.env_int("EPIGRID_QUARANTINE_DAYS", 14)

@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
     name = "epigrid.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from epigrid.core import retention_rules
+
+        retention_rules.register()  # the import errors and the audit log (core.retention)

@@ -27,3 +27,11 @@ def resend_stranded_imports() -> int:
     from epigrid.core.imports.jobs import resend_stranded
 
     return len(resend_stranded())
+
+
+@shared_task(name="epigrid.core.purge_expired")
+def purge_expired() -> dict[str, int]:
+    """Remove what is past its retention limit (beat, nightly); rows removed by rule."""
+    from epigrid.core.retention import purge
+
+    return {done.rule.name: done.rows for done in purge()}

@@ -59,6 +59,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "imports/detail.html", {
         "run": run, "importer_label": label, "errors": run.errors[:SHOWN_ERRORS],
         "more_errors": max(0, run.errors_total - SHOWN_ERRORS),
+        # Removed past the retention limit (core.retention); the counts stay.
+        "errors_purged": run.errors_total > 0 and not run.errors,
+        "retain_days": settings.RETAIN_IMPORT_ERRORS_DAYS,
         "stranded_minutes": settings.IMPORT_STRANDED_MINUTES})
 
 
