@@ -14,6 +14,20 @@ def _english_by_default(settings: pytest.FixtureRequest) -> None:
     settings.LANGUAGE_CODE = "en"  # type: ignore[attr-defined]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _files_stored_apart(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Uploads and written exports go to a temporary folder, not the data directory's; for the
+    whole session, so that files made in a class's setUpTestData are found by its tests."""
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    storages = dict(settings.STORAGES)
+    storages["default"] = {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                           "OPTIONS": {"location": str(tmp_path_factory.mktemp("media"))}}
+    with override_settings(STORAGES=storages):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _tasks_run_in_the_test(request: pytest.FixtureRequest) -> Iterator[None]:
     """Tasks run eagerly, inside the test's transaction, even where CI names a real broker.

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.base import ID_A, ID_B, PASSWORD, World
 
@@ -31,8 +32,13 @@ def test_an_officer_downloads_a_masked_roster_of_her_town_only(
     page.get_by_role("heading", name="导出花名册").wait_for()
     assert page.locator("input[name=unmasked]").count() == 0
     page.select_option("select[name=format]", "csv")
+    page.get_by_role("button", name="导出", exact=True).click()
+
+    # The file is written by a run (here at once: no broker); its page offers it when done.
+    expect(page.locator("#export-status")).to_have_text("已完成")
+    expect(page.locator("#export-rows")).to_have_text("3")
     with page.expect_download() as download_info:
-        page.get_by_role("button", name="导出", exact=True).click()
+        page.get_by_role("link", name="下载文件").click()
     target = tmp_path / "roster.csv"
     download_info.value.save_as(target)
 

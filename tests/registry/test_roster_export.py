@@ -5,10 +5,12 @@ import io
 import tempfile
 from pathlib import Path
 
+from celery import current_app
 from django.core.management import call_command
 from django.urls import reverse
 
-from epigrid.core.models import AuditEntry
+from epigrid.core.access import Role
+from epigrid.core.models import AuditEntry, ExportRun
 from tests.base import ID_A, ID_B, BaseTestCase
 from tests.core.test_imports_support import read_xlsx
 from tests.security.matrix import body_text
@@ -23,8 +25,18 @@ def table(body: str) -> list[list[str]]:
 
 class RosterExportTests(BaseTestCase):
     def export(self, user: object, **data: str) -> tuple[int, str]:
-        response = self.client_for(user).post(reverse(URL), {"format": "csv", **data})  # type: ignore[arg-type]
-        return response.status_code, body_text(response)
+        """The POST's status and, when it started a run, the file the run wrote; else the
+        POST's own answer."""
+        client = self.client_for(user)  # type: ignore[arg-type]
+        response = client.post(reverse(URL), {"format": "csv", **data})
+        if response.status_code != 302:
+            return response.status_code, body_text(response)
+        run = ExportRun.objects.get(user=user)
+        assert response["Location"] == reverse("exports:detail", args=[run.pk])
+        assert run.status == ExportRun.Status.DONE
+        self.file = client.get(reverse("exports:download", args=[run.pk]))
+        run.delete()
+        return 200, b"".join(self.file.streaming_content).decode("utf-8")  # type: ignore[attr-defined]
 
     def test_it_masks_id_numbers_and_phones_by_default(self) -> None:
         status, body = self.export(self.world.alice)
@@ -36,7 +48,7 @@ class RosterExportTests(BaseTestCase):
                             "138****8000", "Wang Jun", MASKED_A]
         assert wang[7] == "138****8000" and ID_A not in body and "13800138000" not in body
         assert {row[5] for row in rows[1:]} == {"Wang Jun", "Wang Lei", "Sun Li"}
-        entry = AuditEntry.objects.get(action="export")
+        entry = AuditEntry.objects.get(action="export", model="registry.Person")
         assert entry.changes["unmasked"] is False and entry.actor == self.world.alice
 
     def test_bob_exports_nothing_of_town_a(self) -> None:
@@ -64,12 +76,38 @@ class RosterExportTests(BaseTestCase):
         assert not AuditEntry.objects.filter(action="export").exists()
         status, body = self.export(w.command, unmasked="on", reason="transfer to the hospital")
         assert status == 200 and ID_A in body and ID_B in body and "13800138000" in body
-        entry = AuditEntry.objects.get(action="export")
+        entry = AuditEntry.objects.get(action="export", model="registry.Person")
         assert entry.changes["unmasked"] is True and entry.reason == "transfer to the hospital"
         assert entry.actor == w.command
 
+    def test_a_run_waiting_for_a_worker_writes_full_values_only_while_the_right_holds(
+            self) -> None:
+        w = self.world
+        current_app.conf.task_always_eager = False  # a broker: the run waits for a worker
+        try:
+            with self.captureOnCommitCallbacks() as sent:
+                response = self.client_for(w.command).post(reverse(URL), {
+                    "format": "csv", "unmasked": "on", "reason": "transfer to the hospital"})
+        finally:
+            current_app.conf.task_always_eager = True
+        run = ExportRun.objects.get()
+        assert (response.status_code, run.status, run.params) == (
+            302, "queued", {"area": None, "unmasked": True})
+        w.command.role = Role.AREA_OFFICER  # no longer may reveal identities
+        w.command.save(update_fields=["role"])
+        for callback in sent:
+            callback()
+        run.refresh_from_db()
+        assert (run.status, run.file.name) == ("failed", "")
+        assert "You may no longer export" in body_text(self.client_for(w.command).get(
+            reverse("exports:detail", args=[run.pk])))
+
     def test_it_writes_xlsx_and_keeps_people_without_the_right_out(self) -> None:
-        response = self.client_for(self.world.alice).post(reverse(URL), {"format": "xlsx"})
+        client = self.client_for(self.world.alice)
+        client.post(reverse(URL), {"format": "xlsx"})
+        run = ExportRun.objects.get()
+        assert (run.rows, run.file_name.endswith(".xlsx")) == (3, True)
+        response = client.get(reverse("exports:download", args=[run.pk]))
         rows = read_xlsx(b"".join(response.streaming_content))  # type: ignore[attr-defined]
         assert rows[1][6] in {MASKED_A, ID_A[:6] + "********" + "0020"}
         assert self.client_for(self.world.li).get(reverse(URL)).status_code == 403

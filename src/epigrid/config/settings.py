@@ -173,6 +173,7 @@ RETAIN_PASSAGES_DAYS = env.env_int("EPIGRID_RETAIN_PASSAGES_DAYS", 60, minimum=0
 RETAIN_NOTICES_DAYS = env.env_int("EPIGRID_RETAIN_NOTICES_DAYS", 90, minimum=0)
 RETAIN_IMPORT_ERRORS_DAYS = env.env_int("EPIGRID_RETAIN_IMPORT_ERRORS_DAYS", 30, minimum=0)
 RETAIN_AUDIT_DAYS = env.env_int("EPIGRID_RETAIN_AUDIT_DAYS", 0, minimum=0)
+RETAIN_EXPORT_FILES_DAYS = env.env_int("EPIGRID_RETAIN_EXPORT_FILES_DAYS", 7, minimum=0)
 
 # The quarantine and case policy of this deployment (docs/cases.md).
 QUARANTINE_DAYS = env.env_int("EPIGRID_QUARANTINE_DAYS", 14)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("dashboards/", include("epigrid.dashboards.urls")),
     path("briefing/", include("epigrid.briefing.urls")),
     path("imports/", include("epigrid.core.imports.urls")),
+    path("exports/", include("epigrid.core.export_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -70,7 +70,8 @@ class _Echo:
         return value
 
 
-def _csv_stream(objects: Iterable[Any], columns: Sequence[Column]) -> Iterator[str]:
+def csv_lines(objects: Iterable[Any], columns: Sequence[Column]) -> Iterator[str]:
+    """The CSV file's lines: a byte-order mark and the header first."""
     writer = csv.writer(_Echo())
     # A byte-order mark, so that spreadsheet programs read the Chinese text as UTF-8.
     yield "\ufeff" + writer.writerow([str(c.header) for c in columns])
@@ -125,7 +126,7 @@ def file_response(objects: QuerySet[Model] | Iterable[Any], columns: Sequence[Co
                   name: str, title: str = "export") -> StreamingHttpResponse | FileResponse:
     """The download itself, with no audit: callers log the export their own way."""
     if fmt == "csv":
-        response = StreamingHttpResponse(_csv_stream(objects, columns),
+        response = StreamingHttpResponse(csv_lines(objects, columns),
                                          content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response

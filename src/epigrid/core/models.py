@@ -125,3 +125,44 @@ class ImportRun(models.Model):
     @property
     def has_errors(self) -> bool:
         return bool(self.errors_total or self.file_error)
+
+
+class ExportRun(models.Model):
+    """One export written in the background (core.export_jobs): who, what, how far, the file.
+
+    Seen by its own user alone: a file may hold full ID numbers, exported with a reason that
+    was theirs. The file goes after EPIGRID_RETAIN_EXPORT_FILES_DAYS (core.retention)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("who"),
+                             on_delete=models.CASCADE, related_name="+")
+    exporter = models.CharField(_("records"), max_length=50)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    format = models.CharField(_("format"), max_length=10)
+    file_name = models.CharField(_("file"), max_length=255)
+    file = models.FileField(_("stored file"), upload_to="exports/%Y/%m/", blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices,
+                              default=Status.QUEUED)
+    rows = models.PositiveIntegerField(_("rows written"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.exporter} {self.file_name} ({self.status})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.FAILED}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from epigrid.core.models import ImportRun
+from epigrid.core.models import ExportRun, ImportRun
 
 
 # Acknowledged once done: a worker killed half way gives the task back to the broker, and the
@@ -19,6 +19,17 @@ def run_import_task(run_id: int) -> str:
     if run.finished or (run.status == ImportRun.Status.RUNNING and not claims.can_tell()):
         return str(run.status)  # delivered twice: the first delivery did the work
     return str(execute_stored_run(run).status)
+
+
+@shared_task(name="epigrid.core.run_export")
+def run_export_task(run_id: int) -> str:
+    """Write a queued export (core.export_jobs); returns its status."""
+    from epigrid.core.export_jobs import execute_export
+
+    run = ExportRun.objects.get(pk=run_id)
+    if run.status != ExportRun.Status.QUEUED:
+        return str(run.status)  # delivered twice: the first delivery did the work
+    return str(execute_export(run).status)
 
 
 @shared_task(name="epigrid.core.resend_stranded_imports")

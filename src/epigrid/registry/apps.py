@@ -17,6 +17,10 @@ class RegistryConfig(AppConfig):
             registry.register_importer(importer)
         for spec in EXPORTS:
             registry.register_exporter(spec)
+        from epigrid.core.export_jobs import register_export
+        from epigrid.registry.exporters import roster_run
+
+        register_export("roster", roster_run)  # the roster page's export, in the background
         from epigrid.core.panels import register_area_panel
         from epigrid.registry.progress_panel import area_panel
 

@@ -20,10 +20,12 @@ from epigrid.core import audit, crypto
 from epigrid.core.access import Capability, ScopedUser, can
 from epigrid.core.exports import Column
 from epigrid.core.imports.registry import ExportSpec
+from epigrid.core.models import ExportRun
 from epigrid.registry.importers import ID_FIELD, PHONE_FIELD, RosterImporter
 from epigrid.registry.models import Person, Residency, Tag
 
 ORDER = ("area_path", "household_id", "id")
+ROSTER_TITLE = "roster"
 
 
 def _yes_no(value: bool) -> str:
@@ -104,6 +106,23 @@ def record_export(*, file_name: str, area: Area | None, unmasked: bool, reason: 
                  changes={"kind": "roster", "unmasked": unmasked, "format": fmt,
                           "area": area.code if area else ""},
                  area_path=area.path if area else "", reason=reason)
+
+
+def roster_run(run: ExportRun) -> tuple[QuerySet[Any], list[Column], str]:
+    """A roster export run's persons, columns and title (core.export_jobs): its user's scope,
+    narrowed to its area; full values only while the user still has the right."""
+    user: Any = run.user
+    unmasked = bool(run.params.get("unmasked"))
+    if unmasked and not can(user, Capability.REVEAL_IDENTITY):
+        raise PermissionDenied
+    objects = Person.objects.restrict(user).select_related("grid", "household").order_by(*ORDER)
+    if run.params.get("area") is not None:
+        path = Area.objects.restrict(user).filter(pk=run.params["area"]).values_list(
+            "path", flat=True).first()
+        if path is None:
+            raise PermissionDenied
+        objects = objects.within(path)
+    return objects, roster_columns(unmasked), ROSTER_TITLE
 
 
 EXPORTS = (ExportSpec("roster", gettext_lazy("Roster of households and persons"),

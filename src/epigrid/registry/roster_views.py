@@ -14,18 +14,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from epigrid.areas.models import Area, Level
 from epigrid.core.access import Capability, ScopedUser, can
-from epigrid.core.exports import FORMATS, file_response
+from epigrid.core.export_jobs import start_export
+from epigrid.core.exports import FORMATS
 from epigrid.registry import exporters
-from epigrid.registry.models import Person
 
-FILE_NAME = "roster"
+FILE_NAME = exporters.ROSTER_TITLE
 
 
 class RosterExportForm(forms.Form):
@@ -71,15 +71,13 @@ def roster_export(request: HttpRequest) -> HttpResponseBase:
     if request.method == "POST" and form.is_valid():
         area: Area | None = form.cleaned_data["area"]
         unmasked = bool(form.cleaned_data.get("unmasked"))
-        objects = Person.objects.restrict(user).select_related("grid", "household").order_by(
-            *exporters.ORDER)
-        if area is not None:
-            objects = objects.within(area.path)
         fmt = form.cleaned_data["format"]
         name = f"{FILE_NAME}-{timezone.localtime():%Y%m%d-%H%M}.{fmt}"
         exporters.record_export(file_name=name, area=area, unmasked=unmasked, fmt=fmt,
                                 reason=form.cleaned_data.get("reason", "") if unmasked else "")
-        return file_response(objects, exporters.roster_columns(unmasked), fmt, name,
-                             title=FILE_NAME)
+        # A district's roster takes longer than a request may: a run writes it (its page).
+        run = start_export("roster", user, fmt=fmt, file_name=name, params={
+            "area": area.pk if area else None, "unmasked": unmasked})
+        return redirect("exports:detail", pk=run.pk)
     return render(request, "registry/roster_export.html", {"form": form},
                   status=400 if form.is_bound else 200)

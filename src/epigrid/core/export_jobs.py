@@ -1,0 +1,105 @@
+"""Exports written in the background: a district's roster is half a million rows, longer than a
+request may take (a web worker is stopped after 30 s), so the page starts a run and shows it.
+
+An app registers, for each kind it exports this way, a function that answers a run's records
+(restricted to the run's user), columns and sheet title (`register_export`). `start_export()`
+stores the run and sends it to a worker once the request commits, or, without a broker, writes
+it at once; `execute_export()` writes the file CHUNK rows at a time and keeps the run's row
+count current, so its page tells how far it is. The file is its user's alone
+(core.export_views) and goes past its retention limit (core.retention_rules).
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
+
+from celery import current_app
+from django.core.exceptions import PermissionDenied
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from epigrid.core.exports import Column, csv_lines, write_xlsx
+from epigrid.core.models import ExportRun
+
+logger = logging.getLogger(__name__)
+
+# (records restricted to the run's user, columns, sheet title) of a run; PermissionDenied when
+# its user may no longer export them.
+Build = Callable[[ExportRun], tuple[Iterable[Any], Sequence[Column], str]]
+PROGRESS_EVERY = 5_000
+CHUNK = 2_000
+
+_BUILDERS: dict[str, Build] = {}
+
+
+def register_export(name: str, build: Build) -> None:
+    _BUILDERS[name] = build
+
+
+def start_export(name: str, user: Any, *, fmt: str, file_name: str,
+                 params: dict[str, Any] | None = None) -> ExportRun:
+    """Store the run and have it written: by a worker after the commit, or now without one."""
+    if name not in _BUILDERS:
+        raise LookupError(name)
+    run = ExportRun.objects.create(user=user, exporter=name, format=fmt, file_name=file_name,
+                                   params=params or {})
+    if current_app.conf.task_always_eager:  # no broker: no worker either
+        return execute_export(run)
+    run_id = run.pk
+    transaction.on_commit(lambda: _send(run_id), robust=True)
+    return run
+
+
+def _send(run_id: int) -> None:
+    from epigrid.core.tasks import run_export_task
+
+    run_export_task.delay(run_id)
+
+
+def _counted(objects: Iterable[Any], run: ExportRun) -> Iterator[Any]:
+    """The records, telling the run how many went out every PROGRESS_EVERY."""
+    rows = objects.iterator(chunk_size=CHUNK) if hasattr(objects, "iterator") else objects
+    count = 0
+    for record in rows:
+        yield record
+        count += 1
+        if count % PROGRESS_EVERY == 0:
+            ExportRun.objects.filter(pk=run.pk).update(rows=count)
+    run.rows = count
+
+
+def _write(run: ExportRun, target: Any) -> None:
+    objects, columns, title = _BUILDERS[run.exporter](run)
+    records = _counted(objects, run)
+    if run.format == "xlsx":
+        write_xlsx(records, columns, target, title=title)
+    else:
+        for line in csv_lines(records, columns):
+            target.write(line.encode("utf-8"))
+
+
+def execute_export(run: ExportRun) -> ExportRun:
+    """Write the run's file into the storage, and record how it went."""
+    run.status, run.started_at = ExportRun.Status.RUNNING, timezone.now()
+    run.save(update_fields=["status", "started_at"])
+    try:
+        with tempfile.TemporaryFile() as spool:
+            _write(run, spool)
+            spool.seek(0)
+            run.file.save(run.file_name, File(spool), save=False)
+        run.status = ExportRun.Status.DONE
+    except PermissionDenied:
+        run.status, run.error = ExportRun.Status.FAILED, _(
+            "You may no longer export these records as asked.")
+    except Exception:
+        logger.exception("export %s failed", run.pk)
+        run.status, run.error = ExportRun.Status.FAILED, _(
+            "The export stopped on an unexpected error; start it again.")
+    run.finished_at = timezone.now()
+    run.save(update_fields=["status", "error", "rows", "file", "finished_at"])
+    return run

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from epigrid.core import export_views
+
+app_name = "exports"
+urlpatterns = [
+    path("<int:pk>/", export_views.detail, name="detail"),
+    path("<int:pk>/file", export_views.download, name="download"),
+]

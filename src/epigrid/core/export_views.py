@@ -1,0 +1,40 @@
+"""The page of an export written in the background, and its file (core.export_jobs).
+
+A run is its user's alone: another user's, or a missing one, answers 404 alike.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from epigrid.core import audit
+from epigrid.core.models import ExportRun
+
+
+def get_export_for_user(request: HttpRequest, pk: int) -> ExportRun:
+    return get_object_or_404(ExportRun, pk=pk, user_id=request.user.pk)
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    run = get_export_for_user(request, pk)
+    return render(request, "exports/detail.html", {
+        "run": run, "retain_days": settings.RETAIN_EXPORT_FILES_DAYS})
+
+
+@login_required
+@require_GET
+def download(request: HttpRequest, pk: int) -> FileResponse:
+    run = get_export_for_user(request, pk)
+    if run.status != ExportRun.Status.DONE or not run.file:
+        raise Http404
+    # The export itself was logged when it was asked for; each download of its file too.
+    audit.record("export", model=ExportRun._meta.label, object_pk=run.pk,
+                 object_repr=f"download of {run.file_name}"[:200],
+                 changes={"exporter": run.exporter, "format": run.format, "download": True})
+    return FileResponse(run.file.open("rb"), as_attachment=True, filename=run.file_name)
