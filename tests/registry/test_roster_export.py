@@ -107,6 +107,10 @@ class RosterExportTests(BaseTestCase):
         client.post(reverse(URL), {"format": "xlsx"})
         run = ExportRun.objects.get()
         assert (run.rows, run.file_name.endswith(".xlsx")) == (3, True)
+        # The export page lists her runs, to find one again; nobody else's.
+        mine = f'href="{reverse("exports:detail", args=[run.pk])}"'
+        assert mine in body_text(client.get(reverse(URL)))
+        assert mine not in body_text(self.client_for(self.world.command).get(reverse(URL)))
         response = client.get(reverse("exports:download", args=[run.pk]))
         rows = read_xlsx(b"".join(response.streaming_content))  # type: ignore[attr-defined]
         assert rows[1][6] in {MASKED_A, ID_A[:6] + "********" + "0020"}

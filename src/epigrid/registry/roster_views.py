@@ -23,9 +23,11 @@ from epigrid.areas.models import Area, Level
 from epigrid.core.access import Capability, ScopedUser, can
 from epigrid.core.export_jobs import start_export
 from epigrid.core.exports import FORMATS
+from epigrid.core.models import ExportRun
 from epigrid.registry import exporters
 
 FILE_NAME = exporters.ROSTER_TITLE
+RECENT_RUNS = 5
 
 
 class RosterExportForm(forms.Form):
@@ -79,5 +81,7 @@ def roster_export(request: HttpRequest) -> HttpResponseBase:
         run = start_export("roster", user, fmt=fmt, file_name=name, params={
             "area": area.pk if area else None, "unmasked": unmasked})
         return redirect("exports:detail", pk=run.pk)
-    return render(request, "registry/roster_export.html", {"form": form},
+    # Where to find a run again after leaving its page (a district's roster takes a while).
+    recent = ExportRun.objects.filter(user=user, exporter="roster")[:RECENT_RUNS]
+    return render(request, "registry/roster_export.html", {"form": form, "recent": recent},
                   status=400 if form.is_bound else 200)
