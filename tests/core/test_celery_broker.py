@@ -15,8 +15,11 @@ from celery.result import EagerResult
 
 from epigrid.areas.models import Level
 from epigrid.config.celery import app
+from epigrid.core.models import ExportRun
+from epigrid.core.tasks import run_export_task
 from epigrid.web.tasks import healthcheck
-from tests.base import make_area
+from tests.base import World, make_area
+from tests.core.test_export_jobs import NAMES  # and registers its "test_names" export
 
 pytestmark = [pytest.mark.broker]
 
@@ -35,3 +38,19 @@ def test_it_runs_a_task_on_a_worker_through_the_broker(broker: None,
         assert not isinstance(result, EagerResult)
         assert result.get(timeout=30) == {"ok": True, "db": 2}
     assert result.successful()
+
+
+def test_a_worker_writes_an_export_run_sent_through_the_broker(broker: None,
+                                                                transactional_db: None) -> None:
+    world = World()
+    run = ExportRun.objects.create(user=world.alice, exporter="test_names", format="csv",
+                                   file_name="names.csv")
+    queue = f"epigrid-test-{uuid.uuid4().hex}"
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=15,
+                      queues=[queue]):
+        result = run_export_task.apply_async((run.pk,), queue=queue)
+        assert not isinstance(result, EagerResult)
+        assert result.get(timeout=30) == "done"
+    run.refresh_from_db()
+    assert (run.status, run.rows) == ("done", len(NAMES))
+    assert run.file.read().decode("utf-8-sig").splitlines() == ["name", *NAMES]
