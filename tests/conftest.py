@@ -17,15 +17,25 @@ def _english_by_default(settings: pytest.FixtureRequest) -> None:
 @pytest.fixture(autouse=True, scope="session")
 def _files_stored_apart(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Uploads and written exports go to a temporary folder, not the data directory's; for the
-    whole session, so that files made in a class's setUpTestData are found by its tests."""
+    whole session, so that files made in a class's setUpTestData are found by its tests, and
+    for the workers the tests start (EPIGRID_MEDIA_DIR, which they inherit)."""
     from django.conf import settings
     from django.test.utils import override_settings
 
+    media = str(tmp_path_factory.mktemp("media"))
     storages = dict(settings.STORAGES)
     storages["default"] = {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                           "OPTIONS": {"location": str(tmp_path_factory.mktemp("media"))}}
-    with override_settings(STORAGES=storages):
-        yield
+                           "OPTIONS": {"location": media}}
+    before = os.environ.get("EPIGRID_MEDIA_DIR")
+    os.environ["EPIGRID_MEDIA_DIR"] = media
+    try:
+        with override_settings(STORAGES=storages):
+            yield
+    finally:
+        if before is None:
+            os.environ.pop("EPIGRID_MEDIA_DIR", None)
+        else:
+            os.environ["EPIGRID_MEDIA_DIR"] = before
 
 
 @pytest.fixture(autouse=True)
