@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -41,6 +42,17 @@ def _build(run: ExportRun) -> tuple[Any, list[Column], str]:
 export_jobs.register_export("test_names", _build)
 
 
+@contextmanager
+def a_broker() -> Iterator[None]:
+    """As if a broker were there: a run waits for a worker (tests/conftest.py runs tasks
+    eagerly otherwise)."""
+    current_app.conf.task_always_eager = False
+    try:
+        yield
+    finally:
+        current_app.conf.task_always_eager = True
+
+
 class ExportRunTests(BaseTestCase):
     def start(self, **params: Any) -> ExportRun:
         return export_jobs.start_export("test_names", self.world.alice, fmt="csv",
@@ -51,12 +63,8 @@ class ExportRunTests(BaseTestCase):
             reverse("exports:detail", args=[run.pk]))
 
     def test_a_worker_writes_it_after_the_commit_while_its_page_waits(self) -> None:
-        current_app.conf.task_always_eager = False  # a broker: the run waits for a worker
-        try:
-            with self.captureOnCommitCallbacks() as sent:
-                run = self.start()
-        finally:
-            current_app.conf.task_always_eager = True
+        with a_broker(), self.captureOnCommitCallbacks() as sent:
+            run = self.start()
         waiting = self.page(run).content.decode()
         assert ExportRun.objects.get(pk=run.pk).status == "queued"
         assert '<meta http-equiv="refresh" content="3">' in waiting

@@ -5,13 +5,13 @@ import io
 import tempfile
 from pathlib import Path
 
-from celery import current_app
 from django.core.management import call_command
 from django.urls import reverse
 
 from epigrid.core.access import Role
 from epigrid.core.models import AuditEntry, ExportRun
 from tests.base import ID_A, ID_B, BaseTestCase
+from tests.core.test_export_jobs import a_broker
 from tests.core.test_imports_support import read_xlsx
 from tests.security.matrix import body_text
 
@@ -83,13 +83,9 @@ class RosterExportTests(BaseTestCase):
     def test_a_run_waiting_for_a_worker_writes_full_values_only_while_the_right_holds(
             self) -> None:
         w = self.world
-        current_app.conf.task_always_eager = False  # a broker: the run waits for a worker
-        try:
-            with self.captureOnCommitCallbacks() as sent:
-                response = self.client_for(w.command).post(reverse(URL), {
-                    "format": "csv", "unmasked": "on", "reason": "transfer to the hospital"})
-        finally:
-            current_app.conf.task_always_eager = True
+        with a_broker(), self.captureOnCommitCallbacks() as sent:
+            response = self.client_for(w.command).post(reverse(URL), {
+                "format": "csv", "unmasked": "on", "reason": "transfer to the hospital"})
         run = ExportRun.objects.get()
         assert (response.status_code, run.status, run.params) == (
             302, "queued", {"area": None, "unmasked": True})

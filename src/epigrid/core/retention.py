@@ -55,16 +55,24 @@ def rules() -> list[Rule]:
     return sorted(_RULES.values(), key=lambda rule: rule.name)
 
 
-def delete_in_batches(rows: QuerySet[Any], dry_run: bool) -> int:
-    """Delete `rows` BATCH at a time by id (each batch in its own transaction), or count them."""
+def in_batches(rows: QuerySet[Any], act: Callable[[QuerySet[Any]], object],
+               dry_run: bool) -> int:
+    """Apply `act` to `rows` BATCH at a time by id (each batch in its own transaction), or
+    count them. `act` must take a batch out of `rows` (delete it, or clear what `rows` filters
+    on), or the loop never ends."""
     if dry_run:
         return rows.count()
     done = 0
     while ids := list(rows.order_by("pk").values_list("pk", flat=True)[:BATCH]):
         with transaction.atomic():
-            rows.model._default_manager.filter(pk__in=ids).delete()
+            act(rows.model._default_manager.filter(pk__in=ids))
         done += len(ids)
     return done
+
+
+def delete_in_batches(rows: QuerySet[Any], dry_run: bool) -> int:
+    """Delete `rows` BATCH at a time, or count them."""
+    return in_batches(rows, QuerySet.delete, dry_run)
 
 
 def _limits(only: set[str] | None) -> Iterator[tuple[Rule, int]]:

@@ -10,34 +10,26 @@ from __future__ import annotations
 
 import datetime
 
-from django.db import transaction
+from django.db.models import QuerySet
 
 from epigrid.core.models import AuditEntry, ExportRun, ImportRun
-from epigrid.core.retention import BATCH, Rule, delete_in_batches, register_rule
+from epigrid.core.retention import Rule, delete_in_batches, in_batches, register_rule
 
 
 def _import_errors(before: datetime.datetime, dry_run: bool) -> int:
-    runs = ImportRun.objects.filter(finished_at__lt=before).exclude(errors=[])
-    if dry_run:
-        return runs.count()
-    done = 0
-    while ids := list(runs.order_by("pk").values_list("pk", flat=True)[:BATCH]):
-        with transaction.atomic():
-            ImportRun.objects.filter(pk__in=ids).update(errors=[])
-        done += len(ids)
-    return done
+    return in_batches(ImportRun.objects.filter(finished_at__lt=before).exclude(errors=[]),
+                      lambda batch: batch.update(errors=[]), dry_run)
+
+
+def _forget_files(batch: QuerySet[ExportRun]) -> None:
+    for run in batch:
+        run.file.delete(save=False)  # from the storage; then the run forgets it
+    batch.update(file="")
 
 
 def _export_files(before: datetime.datetime, dry_run: bool) -> int:
-    runs = ExportRun.objects.filter(finished_at__lt=before).exclude(file="")
-    if dry_run:
-        return runs.count()
-    done = 0
-    for run in runs.iterator(chunk_size=BATCH):
-        run.file.delete(save=False)  # from the storage; then the run forgets it
-        ExportRun.objects.filter(pk=run.pk).update(file="")
-        done += 1
-    return done
+    return in_batches(ExportRun.objects.filter(finished_at__lt=before).exclude(file=""),
+                      _forget_files, dry_run)
 
 
 def _audit(before: datetime.datetime, dry_run: bool) -> int:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from epigrid.areas.models import Area
 from epigrid.core import audit, crypto
-from epigrid.core.access import Capability, ScopedUser, can
+from epigrid.core.access import Capability, ScopedQuerySet, ScopedUser, can
 from epigrid.core.exports import Column
 from epigrid.core.imports.registry import ExportSpec
 from epigrid.core.models import ExportRun
@@ -79,7 +79,7 @@ def roster_columns(unmasked: bool = False) -> list[Column]:
     ]
 
 
-def persons(within: str | None = None) -> QuerySet[Any]:
+def persons(within: str | None = None) -> ScopedQuerySet:
     """Persons (of the area with code `within`, or all) in roster order; LookupError if unknown."""
     rows = Person.objects.select_related("grid", "household").order_by(*ORDER)
     if within is None:
@@ -115,7 +115,7 @@ def roster_run(run: ExportRun) -> tuple[QuerySet[Any], list[Column], str]:
     unmasked = bool(run.params.get("unmasked"))
     if unmasked and not can(user, Capability.REVEAL_IDENTITY):
         raise PermissionDenied
-    objects = Person.objects.restrict(user).select_related("grid", "household").order_by(*ORDER)
+    objects = persons().restrict(user)
     if run.params.get("area") is not None:
         path = Area.objects.restrict(user).filter(pk=run.params["area"]).values_list(
             "path", flat=True).first()
