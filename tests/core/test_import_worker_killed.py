@@ -90,25 +90,36 @@ def _status(run: ImportRun) -> str:
     return str(ImportRun.objects.values_list("status", flat=True).get(pk=run.pk))
 
 
-def test_it_imports_every_row_once_though_the_worker_was_killed_half_way(
-        worker: tuple[subprocess.Popen[bytes], str, Path]) -> None:
-    process, queue, log = worker
-    grid_a1_1_alone()
-    content = roster(*[row(household_number=f"H{n // 3:05d}", address=f"No. {n // 3}",
-                           name=f"Resident {n}",
-                           id_number=make_id(f"4201021990{1 + n // 2000:02d}{1 + n % 28:02d}"
-                                             f"{n % 2000 // 28:03d}"))
-                       for n in range(ROWS)])
-    run = ImportRun.objects.create(importer="roster", file_name="roster.csv", language="en")
-    run.file.save("roster.csv", ContentFile(content), save=True)
+def resident_roster(rows: int) -> bytes:
+    """A roster of `rows` residents of grid A1-1 (grid_a1_1_alone), three to a household."""
+    return roster(*[row(household_number=f"H{n // 3:05d}", address=f"No. {n // 3}",
+                        name=f"Resident {n}",
+                        id_number=make_id(f"4201021990{1 + n // 2000:02d}{1 + n % 28:02d}"
+                                          f"{n % 2000 // 28:03d}"))
+                    for n in range(rows)])
+
+
+def kill_once_running(worker: tuple[subprocess.Popen[bytes], str, Path],
+                      running: Callable[[], bool], ended: Callable[[], bool]) -> None:
+    """Kill the worker's child once `running()`, and wait until `ended()`."""
+    process, _queue, log = worker
     deadline = time.monotonic() + TIMEOUT
-    run_import_task.apply_async(args=[run.pk], queue=queue)
-    _until("the run to start", lambda: _status(run) == ImportRun.Status.RUNNING, deadline, log)
+    _until("the run to start", running, deadline, log)
     children = _children(process.pid)
     assert len(children) == 1, children
     os.kill(children[0], signal.SIGKILL)
-    _until("the run to end", lambda: _status(run) not in {
-        ImportRun.Status.QUEUED, ImportRun.Status.RUNNING}, deadline, log)
+    _until("the run to end", ended, deadline, log)
+
+
+def test_it_imports_every_row_once_though_the_worker_was_killed_half_way(
+        worker: tuple[subprocess.Popen[bytes], str, Path]) -> None:
+    grid_a1_1_alone()
+    run = ImportRun.objects.create(importer="roster", file_name="roster.csv", language="en")
+    run.file.save("roster.csv", ContentFile(resident_roster(ROWS)), save=True)
+    run_import_task.apply_async(args=[run.pk], queue=worker[1])
+    kill_once_running(worker, lambda: _status(run) == ImportRun.Status.RUNNING,
+                      lambda: _status(run) not in {ImportRun.Status.QUEUED,
+                                                   ImportRun.Status.RUNNING})
     run.refresh_from_db()
     assert (run.status, run.rows_created, run.attempts) == (ImportRun.Status.DONE, ROWS, 2), (
         run.file_error, run.errors[:3])

@@ -111,7 +111,7 @@ class StrandedImportTests(BaseTestCase):
         first, second = self.stored_run(sent=sent), self.stored_run(sent=sent)
         with mock.patch.object(run_import_task, "delay",
                                side_effect=BrokerDown("Connection refused")) as delay, \
-                self.assertLogs("epigrid.core.imports.jobs", logging.WARNING) as logged:
+                self.assertLogs("epigrid.core.stranded", logging.WARNING) as logged:
             assert jobs.resend_stranded(NOW) == []
         delay.assert_called_once_with(first.pk)  # the broker is down: the second is not tried
         assert f"import run {first.pk}" in "\n".join(logged.output)

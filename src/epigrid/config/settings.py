@@ -159,8 +159,9 @@ CELERY_BEAT_SCHEDULE = {
                                 "schedule": env.env_int("EPIGRID_FOLLOW_UP_CHECK_SECONDS", 1800)},
     # Today's case figures every 15 minutes; yesterday's once more after midnight.
     "recompute-case-figures": {"task": "epigrid.cases.recompute_figures", "schedule": 900},
-    # Imports whose task the broker or a worker lost (core.imports.jobs.resend_stranded).
+    # Imports and background exports whose task the broker or a worker lost (core.stranded).
     "resend-stranded-imports": {"task": "epigrid.core.resend_stranded_imports", "schedule": 300},
+    "resend-stranded-exports": {"task": "epigrid.core.resend_stranded_exports", "schedule": 300},
     "recompute-yesterdays-case-figures": {"task": "epigrid.cases.recompute_figures",
                                           "schedule": crontab(hour=0, minute=10),
                                           "kwargs": {"days_back": 1}},

@@ -7,23 +7,32 @@ stores the run and sends it to a worker once the request commits, or, without a 
 it at once; `execute_export()` writes the file CHUNK rows at a time and keeps the run's row
 count current, so its page tells how far it is. The file is its user's alone
 (core.export_views) and goes past its retention limit (core.retention_rules).
+
+A run whose task was lost is sent again by the beat (`resend_stranded`, core.stranded); a worker
+that died writing one gives its task back, and the next delivery writes the file from its first
+row, unless the run still lives elsewhere (its lock, core.imports.claims) or was begun
+MAX_ATTEMPTS times already.
 """
 
 from __future__ import annotations
 
+import datetime
 import logging
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from celery import current_app
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from epigrid.core import stranded
 from epigrid.core.exports import Column, csv_lines, write_xlsx
+from epigrid.core.imports import claims
 from epigrid.core.models import ExportRun
 
 logger = logging.getLogger(__name__)
@@ -33,6 +42,8 @@ logger = logging.getLogger(__name__)
 Build = Callable[[ExportRun], tuple[Iterable[Any], Sequence[Column], str]]
 PROGRESS_EVERY = 5_000
 CHUNK = 2_000
+# Runs of one export begun before it is given up (each one after the first: its worker died).
+MAX_ATTEMPTS = 3
 
 _BUILDERS: dict[str, Build] = {}
 
@@ -46,9 +57,10 @@ def start_export(name: str, user: Any, *, fmt: str, file_name: str,
     """Store the run and have it written: by a worker after the commit, or now without one."""
     if name not in _BUILDERS:
         raise LookupError(name)
+    eager = current_app.conf.task_always_eager  # no broker: no worker either
     run = ExportRun.objects.create(user=user, exporter=name, format=fmt, file_name=file_name,
-                                   params=params or {})
-    if current_app.conf.task_always_eager:  # no broker: no worker either
+                                   params=params or {}, sent_at=None if eager else timezone.now())
+    if eager:
         return execute_export(run)
     run_id = run.pk
     transaction.on_commit(lambda: _send(run_id), robust=True)
@@ -59,6 +71,38 @@ def _send(run_id: int) -> None:
     from epigrid.core.tasks import run_export_task
 
     run_export_task.delay(run_id)
+
+
+def resend_stranded(now: datetime.datetime | None = None) -> list[int]:
+    """Send again the runs whose task was lost (core.stranded), and answer their ids."""
+    return stranded.resend(ExportRun.objects.all(), claims.EXPORTS, _send,
+                           minutes=int(settings.IMPORT_STRANDED_MINUTES),
+                           now=now or timezone.now(), kind="export")
+
+
+def execute_sent(run_id: int) -> ExportRun:
+    """Write a run a worker was handed, unless it is written already or another session
+    writes it now; one begun MAX_ATTEMPTS times is given up."""
+    run = ExportRun.objects.get(pk=run_id)
+    if run.finished or (run.status == ExportRun.Status.RUNNING and not claims.can_tell()):
+        return run  # delivered twice: the first delivery did the work (or does it)
+    with claims.claimed(run.pk, claims.EXPORTS) as ours:
+        if not ours:
+            return run
+        run.refresh_from_db()  # it may have finished before the lock was taken
+        if run.finished:
+            return run
+        if run.attempts >= MAX_ATTEMPTS:
+            return _given_up(run)
+        return execute_export(run)
+
+
+def _given_up(run: ExportRun) -> ExportRun:
+    run.status, run.finished_at = ExportRun.Status.FAILED, timezone.now()
+    run.error = _("The export stopped its worker %(count)s times; nothing was written. "
+                  "Export fewer records, or ask your administrator.") % {"count": run.attempts}
+    run.save(update_fields=["status", "error", "finished_at"])
+    return run
 
 
 def _counted(objects: Iterable[Any], run: ExportRun) -> Iterator[Any]:
@@ -85,8 +129,9 @@ def _write(run: ExportRun, target: Any) -> None:
 
 def execute_export(run: ExportRun) -> ExportRun:
     """Write the run's file into the storage, and record how it went."""
-    run.status, run.started_at = ExportRun.Status.RUNNING, timezone.now()
-    run.save(update_fields=["status", "started_at"])
+    run.status, run.started_at, run.rows = ExportRun.Status.RUNNING, timezone.now(), 0
+    run.attempts += 1
+    run.save(update_fields=["status", "started_at", "rows", "attempts"])
     try:
         with tempfile.TemporaryFile() as spool:
             _write(run, spool)

@@ -24,7 +24,8 @@ def get_export_for_user(request: HttpRequest, pk: int) -> ExportRun:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_export_for_user(request, pk)
     return render(request, "exports/detail.html", {
-        "run": run, "retain_days": settings.RETAIN_EXPORT_FILES_DAYS})
+        "run": run, "retain_days": settings.RETAIN_EXPORT_FILES_DAYS,
+        "stranded_minutes": settings.IMPORT_STRANDED_MINUTES})
 
 
 @login_required

@@ -150,7 +150,11 @@ class ExportRun(models.Model):
                               default=Status.QUEUED)
     rows = models.PositiveIntegerField(_("rows written"), default=0)
     error = models.TextField(_("error"), blank=True)
+    # Runs begun: more than one when a worker died writing it (core.export_jobs).
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # When its task was last handed to the broker; sent again when lost (core.stranded).
+    sent_at = models.DateTimeField(_("sent to a worker"), null=True, blank=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 

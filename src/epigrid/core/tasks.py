@@ -1,10 +1,10 @@
-"""Background work of core: imports of large files."""
+"""Background work of core: imports of large files, exports of long lists, the sweeps."""
 
 from __future__ import annotations
 
 from celery import shared_task
 
-from epigrid.core.models import ExportRun, ImportRun
+from epigrid.core.models import ImportRun
 
 
 # Acknowledged once done: a worker killed half way gives the task back to the broker, and the
@@ -21,21 +21,28 @@ def run_import_task(run_id: int) -> str:
     return str(execute_stored_run(run).status)
 
 
-@shared_task(name="epigrid.core.run_export")
+# Acknowledged once done, as imports: a worker killed half way gives the task back.
+@shared_task(name="epigrid.core.run_export", acks_late=True, reject_on_worker_lost=True)
 def run_export_task(run_id: int) -> str:
-    """Write a queued export (core.export_jobs); returns its status."""
-    from epigrid.core.export_jobs import execute_export
+    """Write a queued export, or one left "running" by a worker that died (core.export_jobs);
+    returns its status."""
+    from epigrid.core.export_jobs import execute_sent
 
-    run = ExportRun.objects.get(pk=run_id)
-    if run.status != ExportRun.Status.QUEUED:
-        return str(run.status)  # delivered twice: the first delivery did the work
-    return str(execute_export(run).status)
+    return str(execute_sent(run_id).status)
 
 
 @shared_task(name="epigrid.core.resend_stranded_imports")
 def resend_stranded_imports() -> int:
     """Send again the imports whose task was lost (beat, every five minutes)."""
     from epigrid.core.imports.jobs import resend_stranded
+
+    return len(resend_stranded())
+
+
+@shared_task(name="epigrid.core.resend_stranded_exports")
+def resend_stranded_exports() -> int:
+    """Send again the background exports whose task was lost (beat, every five minutes)."""
+    from epigrid.core.export_jobs import resend_stranded
 
     return len(resend_stranded())
 

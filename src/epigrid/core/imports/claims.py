@@ -1,4 +1,5 @@
-"""Who runs an import now: a lock of the database session that runs it, held for the whole run.
+"""Who runs an import (or a background export) now: a lock of the database session that runs
+it, held for the whole run.
 
 A worker killed half way (out of memory, a deploy) leaves its run "running" and its stored file
 behind; its transaction died with its session, so nothing of the file was saved. Its task is
@@ -23,8 +24,9 @@ from typing import Any
 
 from django.db import DatabaseError, connection
 
-# The first of the lock's two keys: epigrid's import runs (the second is the run's id).
-LOCK_SPACE = 0x1E9
+# The first of the lock's two keys, by kind of run (the second is the run's id).
+IMPORTS = 0x1E9
+EXPORTS = 0x1EA
 # How long a lock found held is asked for again, and how often.
 WAIT_SECONDS = 60.0
 POLL_SECONDS = 0.5
@@ -35,20 +37,20 @@ def can_tell() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _key(run_id: int) -> list[int]:
-    return [LOCK_SPACE, run_id & 0x7FFFFFFF]  # the lock's keys are 32-bit
+def _key(run_id: int, space: int = IMPORTS) -> list[int]:
+    return [space, run_id & 0x7FFFFFFF]  # the lock's keys are 32-bit
 
 
-def _try(cursor: Any, run_id: int) -> bool:
-    cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", _key(run_id))
+def _try(cursor: Any, key: list[int]) -> bool:
+    cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", key)
     return bool(cursor.fetchone()[0])
 
 
-def _take(run_id: int) -> bool:
+def _take(key: list[int]) -> bool:
     deadline = time.monotonic() + WAIT_SECONDS
     with connection.cursor() as cursor:
         while True:
-            if _try(cursor, run_id):
+            if _try(cursor, key):
                 return True
             if time.monotonic() >= deadline:
                 return False
@@ -56,26 +58,28 @@ def _take(run_id: int) -> bool:
 
 
 @contextmanager
-def claimed(run_id: int) -> Iterator[bool]:
+def claimed(run_id: int, space: int = IMPORTS) -> Iterator[bool]:
     """Hold the run's lock in the body if no other session holds it (or lets it go within
     `WAIT_SECONDS`): True when taken."""
     if not can_tell():
         yield True
         return
-    taken = _take(run_id)
+    key = _key(run_id, space)
+    taken = _take(key)
     try:
         yield taken
     finally:
         # A session lost meanwhile (a restart) took its lock with it: nothing left to free.
         if taken:
             with contextlib.suppress(DatabaseError), connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", _key(run_id))
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", key)
 
 
-def held_elsewhere(run_id: int) -> bool:
+def held_elsewhere(run_id: int, space: int = IMPORTS) -> bool:
     """Whether another session runs the run now (its lock taken for a moment, and let go)."""
+    key = _key(run_id, space)
     with connection.cursor() as cursor:
-        if not _try(cursor, run_id):
+        if not _try(cursor, key):
             return True
-        cursor.execute("SELECT pg_advisory_unlock(%s, %s)", _key(run_id))
+        cursor.execute("SELECT pg_advisory_unlock(%s, %s)", key)
     return False

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import logging
 import uuid
 from pathlib import PurePath
 from typing import Any
@@ -11,15 +10,13 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from epigrid.core import stranded
 from epigrid.core.imports import claims
 from epigrid.core.imports.runner import create_run, execute_run
 from epigrid.core.models import ImportRun
-
-logger = logging.getLogger(__name__)
 
 # Files up to this size are imported while the user waits; larger ones go to a Celery worker.
 INLINE_MAX_BYTES = 2 * 1024 * 1024
@@ -52,38 +49,10 @@ def _send(run_id: int) -> None:
 
 
 def resend_stranded(now: datetime.datetime | None = None) -> list[int]:
-    """Send again the runs whose task was lost, and answer their ids (PostgreSQL).
-
-    Lost: the broker was down when the run was sent, or restarted without keeping its
-    messages; the database was down when a worker took the task (it failed before the run
-    began); a worker died and its task was not given back. Such a run stays queued, or running
-    with no session holding its lock (core.imports.claims). Those sent longer than
-    IMPORT_STRANDED_MINUTES ago and held by no session are sent again: a run still waiting
-    behind others in the queue is then run by whichever of its two tasks comes first, and the
-    other finds it finished. SQLite cannot tell a live run from a dead one: nothing is sent.
-    """
-    if not claims.can_tell():
-        return []
-    now = now or timezone.now()
-    before = now - datetime.timedelta(minutes=int(settings.IMPORT_STRANDED_MINUTES))
-    waiting = ImportRun.objects.filter(
-        Q(sent_at__lt=before) | Q(sent_at=None, created_at__lt=before),
-        status__in=[ImportRun.Status.QUEUED, ImportRun.Status.RUNNING])
-    sent = []
-    for run_id in waiting.order_by("created_at", "id").values_list("pk", flat=True):
-        if claims.held_elsewhere(run_id):
-            continue
-        try:
-            _send(run_id)
-        except Exception:  # noqa: BLE001 - whatever the broker's client raises: it is down
-            # Marked sent only once the broker took it: the next sweep tries it again, and
-            # the runs after it, which the broker would refuse as well.
-            logger.warning("The broker refused import run %s; sent again at the next sweep.",
-                           run_id, exc_info=True)
-            break
-        ImportRun.objects.filter(pk=run_id).update(sent_at=now)
-        sent.append(run_id)
-    return sent
+    """Send again the runs whose task was lost (core.stranded), and answer their ids."""
+    return stranded.resend(ImportRun.objects.all(), claims.IMPORTS, _send,
+                           minutes=int(settings.IMPORT_STRANDED_MINUTES),
+                           now=now or timezone.now(), kind="import")
 
 
 def _failed(run: ImportRun, why: str) -> ImportRun:
