@@ -19,6 +19,11 @@ Figures:
   and by the import itself as it writes (core.constraints.checked_at_once).
 - `lookup_by_id_ms`: median time to find a person by ID number among the imported ones through
   `registry.services.persons_with_id_number` (keyed hash, one index probe).
+- `duplicates_list_ms`: median time to make the duplicates list (IDs in more than one
+  household) of a command user of the whole city, through the IDs noted as shared
+  (registry.duplicates); `duplicates_grouped_ms`, its baseline: the registry grouped whole by
+  ID, which the list did on every view before and the nightly recount still does once;
+  `duplicates_list_vs_grouped` their ratio.
 - `progress_*` figures come from `benchmarks/registry_progress.py` when that module exists.
 
 Data: a dedicated area subtree (city > district > town > villages > grids, codes prefixed
@@ -47,7 +52,7 @@ from django.db import connection
 from django.db.models import NOT_PROVIDED
 from django.test import override_settings
 
-from benchmarks.harness import analyze
+from benchmarks.harness import analyze, median_ms
 from epigrid.accounts.models import User
 from epigrid.areas.models import Area, Level, path_segment
 from epigrid.core.access import Role
@@ -56,7 +61,7 @@ from epigrid.core.ids import allocate_ids
 from epigrid.core.imports import bulk_load
 from epigrid.core.imports.runner import run_import
 from epigrid.core.models import ImportRun
-from epigrid.registry import bulk, services, synthetic
+from epigrid.registry import bulk, duplicates, services, synthetic
 from epigrid.registry.importers import RosterImporter
 from epigrid.registry.models import Household, Person
 
@@ -199,6 +204,15 @@ def _lookups(path: str, city: Area, repeat: int, figures: dict[str, Any]) -> Non
         if len(found) > 1:
             raise RuntimeError(f"looking up an imported ID found {len(found)} persons")
     figures["lookup_by_id_ms"] = round(statistics.median(timings), 3)
+    _duplicates(user, repeat, figures)
+
+
+def _duplicates(user: Any, repeat: int, figures: dict[str, Any]) -> None:
+    listed = median_ms(lambda: services.duplicate_groups(user), repeat)
+    grouped = median_ms(duplicates.shared_everywhere, max(1, min(repeat, 3)))
+    figures["duplicates_list_ms"] = round(listed, 3)
+    figures["duplicates_grouped_ms"] = round(grouped, 1)
+    figures["duplicates_list_vs_grouped"] = round(listed / grouped, 4) if grouped else None
 
 
 def _progress(scale: str, repeat: int, reuse: bool,

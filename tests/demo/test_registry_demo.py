@@ -24,6 +24,7 @@ from epigrid.core.identity import parse_id_number
 from epigrid.demo.generator import generate
 from epigrid.demo.registry_data import CAMPAIGN_NAME, TINY_HOUSEHOLDS_PER_GRID
 from epigrid.registry.models import (
+    DuplicateId,
     Household,
     HouseholdVisit,
     Person,
@@ -79,6 +80,9 @@ class TinyRegistryDemoTests(TestCase):
                     .filter(n__gt=1))
         assert len(repeated) == 3
         assert all(row["n"] == 2 and row["homes"] == 2 for row in repeated)
+        # Noted for the duplicates list (registry.duplicates), though written past the services.
+        assert set(DuplicateId.objects.values_list("id_number_hash", flat=True)) == {
+            row["id_number_hash"] for row in repeated}
 
     def test_it_leaves_a_campaign_partly_done_with_progress_stored(self) -> None:
         campaign = ScreeningCampaign.objects.get(name=CAMPAIGN_NAME)

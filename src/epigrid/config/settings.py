@@ -165,6 +165,9 @@ CELERY_BEAT_SCHEDULE = {
     "recompute-yesterdays-case-figures": {"task": "epigrid.cases.recompute_figures",
                                           "schedule": crontab(hour=0, minute=10),
                                           "kwargs": {"days_back": 1}},
+    # The IDs held in more than one household, recounted whole (registry.duplicates).
+    "recount-duplicate-ids": {"task": "epigrid.registry.recount_duplicates",
+                              "schedule": crontab(hour=3, minute=10)},
     # Personal data past its retention limit (core.retention), at night.
     "purge-expired-data": {"task": "epigrid.core.purge_expired",
                            "schedule": crontab(hour=3, minute=30)},

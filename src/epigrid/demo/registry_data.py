@@ -36,7 +36,7 @@ from epigrid.areas.models import Area, Level
 from epigrid.core.deferred_indexes import deferred_indexes
 from epigrid.core.identity import mask_id_number, mask_phone
 from epigrid.core.ids import allocate_ids
-from epigrid.registry import bulk, synthetic
+from epigrid.registry import bulk, duplicates, synthetic
 from epigrid.registry.fields import Sealer
 from epigrid.registry.models import (
     Household,
@@ -366,6 +366,7 @@ def generate_residents(scale: str, seed: int, root: Area,
     if not fast:
         place_households(root)
     recompute(campaign)
+    duplicates.recount()  # the IDs registered again above, written past the services
     if log is not None:
         log(f"residents: {residents.counts['residents']} in {time.perf_counter() - started:.0f} s")
     return {**residents.counts, "campaign": campaign.pk}

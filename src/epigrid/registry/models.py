@@ -311,6 +311,22 @@ class ScreeningProgress(models.Model):
         return f"{self.campaign_id} {self.area_id} {self.day or '-'}"
 
 
+class DuplicateId(models.Model):
+    """An ID number (its keyed hash) found held by persons of more than one household: where
+    the duplicates list looks, instead of grouping the whole registry on every view
+    (registry.duplicates). Noted as a person is saved, recounted whole every night."""
+
+    id_number_hash = models.CharField(max_length=64, unique=True)
+    found_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("duplicate ID number")
+        verbose_name_plural = _("duplicate ID numbers")
+
+    def __str__(self) -> str:
+        return self.id_number_hash[:12]
+
+
 class DuplicateResolution(models.Model):
     """The same ID number in two households, looked at and settled by someone."""
 

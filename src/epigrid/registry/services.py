@@ -19,8 +19,9 @@ from epigrid.areas.models import Area, Level
 from epigrid.core import audit, crypto
 from epigrid.core.access import Capability, ScopedUser, can
 from epigrid.core.identity import mask_id_number, mask_phone, parse_id_number, parse_mobile
+from epigrid.registry import duplicates
 from epigrid.registry.fields import protect
-from epigrid.registry.models import DuplicateResolution, Household, Person, Sex
+from epigrid.registry.models import DuplicateId, DuplicateResolution, Household, Person, Sex
 
 ID_FIELD = "id_number"
 PHONE_FIELD = "phone"
@@ -91,6 +92,7 @@ def create_person(*, grid: Area, name: str, household: Household | None = None,
                     tags=Person.join_tags(tags or []), **fields, **extra)
     person.full_clean(exclude=["area_path", "household"])
     person.save()
+    duplicates.note_shared(person)
     return person
 
 
@@ -113,6 +115,7 @@ def update_person(person: Person, *, id_number: str | None = None, phone: str | 
         setattr(person, name, value)
     person.full_clean(exclude=["area_path", "household"])
     person.save(update_fields=[*changed, "updated_at"])
+    duplicates.note_shared(person)
     return person
 
 
@@ -189,8 +192,11 @@ class DuplicateGroup:
 
 def _duplicate_hashes(user: ScopedUser) -> Any:
     """Unresolved ID hashes found in more than one household among the rows `user` sees."""
+    # Among the IDs noted shared (registry.duplicates): grouping the whole scope would read
+    # every person of it on each view.
     return (Person.objects.restrict(user).exclude(id_number_hash="")
-            .filter(household__isnull=False)
+            .filter(household__isnull=False,
+                    id_number_hash__in=DuplicateId.objects.values("id_number_hash"))
             .exclude(id_number_hash__in=DuplicateResolution.objects.values("id_number_hash"))
             .values("id_number_hash")
             .annotate(households=Count("household_id", distinct=True))
