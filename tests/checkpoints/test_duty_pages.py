@@ -7,6 +7,7 @@ import datetime
 import json
 from typing import Any
 
+from django.test import override_settings
 from django.urls import reverse
 
 from epigrid.checkpoints import duty
@@ -137,6 +138,29 @@ class DutyPageTests(BaseTestCase):
             reverse("checkpoints:duty_area", args=[w.town_a.pk])).status_code == 404
         index = self.client_for(w.alice).get(reverse("checkpoints:duty_index"))
         assert index["Location"] == reverse("checkpoints:duty_area", args=[w.town_a.pk])
+
+
+    @override_settings(PAGE_SIZE=1)
+    def test_it_shows_hours_and_gaps_a_page_at_a_time(self) -> None:
+        w = self.world
+        duty.create_shift(w.alice, w.checkpoint_a, self.people["niu"], at(self.day, 16),
+                          at(self.day, 20))
+        client = self.client_for(w.command)
+        url = reverse("checkpoints:duty_hours", args=[w.district.pk])
+        week = {"day": self.day.isoformat(), "days": "1"}
+        first = client.get(url, week)
+        assert [row.user.username for row in first.context["rows"]] == ["ma"]  # 8 h, then 4 h
+        body = first.content.decode()
+        assert "2 persons on duty" in body and "Page 1 of 2" in body
+        second = client.get(url, {**week, "page": "2"})
+        assert [(row.user.username, row.hours, row.shifts)
+                for row in second.context["rows"]] == [("niu", 4.0, 1)]
+        gaps = client.get(reverse("checkpoints:duty_gaps", args=[w.district.pk]))
+        assert len(gaps.context["rows"]) == 1
+        assert "2 checkpoints with times nobody is on duty" in gaps.content.decode()
+        last = client.get(reverse("checkpoints:duty_gaps", args=[w.district.pk]),
+                          {"page": "99"})  # past the end: the last page
+        assert [row[0].name for row in last.context["rows"]] == ["West Gate Checkpoint"]
 
 
 class DutyApiTests(BaseTestCase):

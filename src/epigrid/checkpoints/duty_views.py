@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -80,11 +82,14 @@ def duty_gaps(request: HttpRequest, area_id: int) -> HttpResponse:
     user = area_user(request)
     area = get_area_for_user(user, area_id)
     now = timezone.now()
+    # A district's thousand checkpoints are found in two queries, but shown a page at a time.
+    page = Paginator(duty_queries.area_gaps(user, area, now), settings.PAGE_SIZE).get_page(
+        request.GET.get("page"))
     return render(request, "checkpoints/duty_gaps.html", {
         "area": area, "trail": breadcrumbs(user, area), "now": now,
-        "until": now + duty_queries.GAP_HORIZON,
+        "until": now + duty_queries.GAP_HORIZON, "page": page,
         "rows": [(checkpoint, gaps, round(sum(gap.hours for gap in gaps), 2))
-                 for checkpoint, gaps in duty_queries.area_gaps(user, area, now)]})
+                 for checkpoint, gaps in page.object_list]})
 
 
 @login_required
@@ -93,9 +98,11 @@ def duty_hours(request: HttpRequest, area_id: int) -> HttpResponse:
     user = area_user(request)
     area = get_area_for_user(user, area_id)
     period, errors = period_of(request)
+    page = Paginator(duty_queries.hours_rows(user, area, period), settings.PAGE_SIZE).get_page(
+        request.GET.get("page"))
     return render(request, "checkpoints/duty_hours.html", {
         "area": area, "trail": breadcrumbs(user, area), "period": period, "errors": errors,
-        "rows": duty_queries.hours_per_person(user, area, period)})
+        "page": page, "rows": duty_queries.people_of(page.object_list)})
 
 
 def week_of(request: HttpRequest) -> tuple[Period, list[str]]:
