@@ -63,6 +63,8 @@ class NotedDuplicateTests(BaseTestCase):
         at = bulk.PERSON_COLUMNS.index("household_id")
         bulk.insert_persons([(*row[:at], self.elm.pk, *row[at + 1:])])
         assert self.listed() == []  # the list reads the noted IDs alone
+        services.update_person(self.world.person_a, occupation="driver")
+        assert noted() == set()  # neither its ID nor its household changed: not looked up
         assert duplicates.recount() == (1, 0)
         assert self.listed() == [self.key_a]
         assert duplicates.recount() == (0, 0)

@@ -115,7 +115,8 @@ def update_person(person: Person, *, id_number: str | None = None, phone: str | 
         setattr(person, name, value)
     person.full_clean(exclude=["area_path", "household"])
     person.save(update_fields=[*changed, "updated_at"])
-    duplicates.note_shared(person)
+    if changed & {"id_number_hash", "household", "household_id"}:  # else nothing new shared
+        duplicates.note_shared(person)
     return person
 
 
