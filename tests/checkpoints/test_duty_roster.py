@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import datetime
 
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis.extra.django import TestCase as HypothesisTestCase
 
 from epigrid.checkpoints import duty, duty_queries
 from epigrid.checkpoints.duty_queries import Window, gaps_in
 from epigrid.checkpoints.models import DutyShift
 from epigrid.checkpoints.periods import Period
-from tests.base import BaseTestCase
+from tests.base import BaseTestCase, World
 from tests.checkpoints.duty_helpers import at, later, staff_the_world
 
 H = datetime.timedelta(hours=1)
@@ -177,3 +178,30 @@ class RosterTests(BaseTestCase):
         assert {r.user.username for r in duty_queries.hours_per_person(
             w.bob, w.district, Period(self.day, self.day))} == {"qin"}
         assert duty_queries.roster(w.bob, w.checkpoint_a, Period(self.day, self.day))[1] == []
+
+
+class GapsFoundByTheDatabase(HypothesisTestCase):
+    """Whatever the shifts, the checkpoints the database says have a gap are those gaps_in()
+    finds one at, on both databases (the window function against the walk)."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.world = World()
+        cls.people = staff_the_world(cls.world)
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(st.lists(st.tuples(st.booleans(), st.integers(-30, 200), st.integers(1, 48)),
+                    max_size=10))
+    def test_it_agrees_with_the_walk(self, raw: list[tuple[bool, int, int]]) -> None:
+        w = self.world
+        DutyShift.objects.all().delete()
+        start, end = T0, T0 + 72 * H
+        for east, begin, length in raw:  # made as rows: the rules of duty.create_shift aside
+            DutyShift.objects.create(
+                checkpoint=w.checkpoint_a if east else w.checkpoint_b,
+                user=self.people["ma" if east else "qin"],
+                starts_at=T0 + begin * H / 2, ends_at=T0 + (begin + length) * H / 2)
+        walked = {cp.code for cp, gaps in duty_queries.gaps_of(
+            w.command, duty_queries.checkpoints_of(w.command, w.district), start, end) if gaps}
+        told = {cp.code for cp in duty_queries.with_gaps(w.command, w.district, start, end)}
+        assert told == walked

@@ -20,12 +20,16 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    Max,
     OuterRef,
+    Q,
     QuerySet,
     Sum,
     Value,
 )
-from django.db.models.functions import Greatest, Least
+from django.db.models import Window as Over  # this module's Window is a gap
+from django.db.models.expressions import RowRange
+from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 
 from epigrid.accounts.models import User
@@ -146,19 +150,42 @@ def checkpoint_gaps(user: ScopedUser, checkpoint: Checkpoint,
     return gaps_in(intervals, start, end)
 
 
+def with_gaps(user: ScopedUser, area: Area, start: datetime.datetime,
+              end: datetime.datetime) -> QuerySet[Checkpoint]:
+    """The area's checkpoints (by code) that nobody covers at some time of [start, end), told
+    by the database, so a district's page reads the shifts of its own rows alone.
+
+    As gaps_in() walks them: in the order of their starts, a shift that starts after every
+    shift before it (or the window's start, for the first) has ended opens a gap; and so does
+    the window's end when no shift reaches it (a checkpoint without shifts among them)."""
+    shifts = shifts_between(user, start, end)
+    reach = Over(Max("ends_at"), partition_by=[F("checkpoint_id")],
+                   order_by=[F("starts_at").asc(), F("ends_at").asc()],
+                   frame=RowRange(start=None, end=-1))
+    opened = (shifts.annotate(reach=reach)
+              .filter(starts_at__gt=Coalesce(F("reach"), Value(start)))
+              .values("checkpoint_id"))
+    reaching = shifts.filter(checkpoint=OuterRef("pk"), ends_at__gte=end)
+    return checkpoints_of(user, area).filter(Q(pk__in=opened) | ~Exists(reaching))
+
+
+def gaps_of(user: ScopedUser, checkpoints: Iterable[Checkpoint], start: datetime.datetime,
+            end: datetime.datetime) -> list[tuple[Checkpoint, list[Window]]]:
+    """Each checkpoint with its gaps in [start, end): one query for all their shifts."""
+    listed = list(checkpoints)
+    intervals: dict[int, list[Interval]] = defaultdict(list)
+    for checkpoint_id, lo, hi in shifts_between(user, start, end).filter(
+            checkpoint_id__in=[cp.pk for cp in listed]).values_list(
+            "checkpoint_id", "starts_at", "ends_at"):
+        intervals[checkpoint_id].append((lo, hi))
+    return [(cp, gaps_in(intervals[cp.pk], start, end)) for cp in listed]
+
+
 def area_gaps(user: ScopedUser, area: Area, start: datetime.datetime | None = None,
               horizon: datetime.timedelta = GAP_HORIZON) -> list[tuple[Checkpoint, list[Window]]]:
     """Every checkpoint of the area with a gap in the coming `horizon`: two queries."""
     start = start or timezone.now()
-    end = start + horizon
-    checkpoints = list(checkpoints_of(user, area))
-    intervals: dict[int, list[Interval]] = defaultdict(list)
-    for checkpoint_id, lo, hi in shifts_between(user, start, end).filter(
-            subtree_q("checkpoint__area__path", area.path)).values_list(
-            "checkpoint_id", "starts_at", "ends_at"):
-        intervals[checkpoint_id].append((lo, hi))
-    found = [(cp, gaps_in(intervals[cp.pk], start, end)) for cp in checkpoints]
-    return [(cp, gaps) for cp, gaps in found if gaps]
+    return gaps_of(user, with_gaps(user, area, start, start + horizon), start, start + horizon)
 
 
 # --- the week grid ------------------------------------------------------------------------------

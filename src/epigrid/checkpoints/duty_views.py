@@ -82,14 +82,17 @@ def duty_gaps(request: HttpRequest, area_id: int) -> HttpResponse:
     user = area_user(request)
     area = get_area_for_user(user, area_id)
     now = timezone.now()
-    # A district's thousand checkpoints are found in two queries, but shown a page at a time.
-    page = Paginator(duty_queries.area_gaps(user, area, now), settings.PAGE_SIZE).get_page(
-        request.GET.get("page"))
+    until = now + duty_queries.GAP_HORIZON
+    # The database tells which of a district's thousand checkpoints have a gap; the gaps of a
+    # page's checkpoints alone are then found from their shifts.
+    page = Paginator(duty_queries.with_gaps(user, area, now, until), settings.PAGE_SIZE
+                     ).get_page(request.GET.get("page"))
     return render(request, "checkpoints/duty_gaps.html", {
-        "area": area, "trail": breadcrumbs(user, area), "now": now,
-        "until": now + duty_queries.GAP_HORIZON, "page": page,
+        "area": area, "trail": breadcrumbs(user, area), "now": now, "until": until,
+        "page": page,
         "rows": [(checkpoint, gaps, round(sum(gap.hours for gap in gaps), 2))
-                 for checkpoint, gaps in page.object_list]})
+                 for checkpoint, gaps in duty_queries.gaps_of(user, page.object_list, now,
+                                                              until)]})
 
 
 @login_required
