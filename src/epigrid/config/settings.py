@@ -165,6 +165,9 @@ CELERY_BEAT_SCHEDULE = {
     "recompute-yesterdays-case-figures": {"task": "epigrid.cases.recompute_figures",
                                           "schedule": crontab(hour=0, minute=10),
                                           "kwargs": {"days_back": 1}},
+    # Screening progress of the campaigns still running, recounted whole (registry.progress).
+    "recompute-screening-progress": {"task": "epigrid.registry.recompute_open_campaigns",
+                                     "schedule": crontab(hour=2, minute=40)},
     # The IDs held in more than one household, recounted whole (registry.duplicates).
     "recount-duplicate-ids": {"task": "epigrid.registry.recount_duplicates",
                               "schedule": crontab(hour=3, minute=10)},

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from functools import cached_property
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -33,7 +33,7 @@ from epigrid.core.imports.base import INVALID, Cells, CleanRow, Importer, Pendin
 from epigrid.core.imports.bulk_load import BulkLoad
 from epigrid.core.imports.errors import RowError
 from epigrid.core.imports.readers import RawRow
-from epigrid.registry import bulk, roster_parsing, roster_rows, roster_writes
+from epigrid.registry import bulk, progress, roster_parsing, roster_rows, roster_writes
 from epigrid.registry.copy_rows import TailEncoder
 from epigrid.registry.fields import Sealer
 from epigrid.registry.hash_index import PersonMatcher
@@ -82,6 +82,7 @@ class RosterImporter(Importer):
         self.households: OrderedDict[int, dict[str, int]] = OrderedDict()
         # The first 17 digits of every ID in the file -> its row: finds repeats in ~80 bytes/row.
         self.ids: dict[int, int] = {}
+        self.new_household_grids: set[str] = set()  # area paths (bulk.HOUSEHOLD_COLUMNS[3])
         # Registered persons (KNOWN_FIELDS) by ID hash, and those without an ID by
         # (household id, name).
         self.known: dict[str, tuple[Any, ...]] = {}
@@ -367,8 +368,19 @@ class RosterImporter(Importer):
                 self._forget_written(remembered)
                 raise
             result.created = persons + unnamed_persons
+            self._count_households(built)
             return result
         return Pending(finish, wait=writing.finish)
+
+    def _count_households(self, built: roster_writes.Built) -> None:
+        """The grids of the households written; the open campaigns count them once the run
+        commits (registry.progress: a roster arriving while its town screens)."""
+        if not built.households:
+            return
+        if not self.new_household_grids:  # the first: nothing to count if the run rolls back
+            grids = self.new_household_grids
+            transaction.on_commit(lambda: progress.households_registered(grids), robust=True)
+        self.new_household_grids.update(row[3] for _pk, row in built.households.values())
 
     def _remember(self, built: roster_writes.Built) -> roster_writes.Remembered:
         return roster_writes.remember(self.households, self.unnamed, built)

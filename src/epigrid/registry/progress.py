@@ -7,6 +7,10 @@ level (area paths are fixed-width id segments, so a grid's ancestors are prefixe
 and writes the stored rows whose figures changed (all of them in bulk when most did). Pages and
 the API read only the stored rows.
 
+Households registered while a campaign runs (a form, a town's roster arriving) are counted once
+they commit (`households_registered`): their grids recounted, or, for many grids, the campaign
+recomputed by a worker; and every night each campaign not ended is recomputed whole (beat).
+
 `visit_recorded(visit)` keeps the stored rows current after each visit without a full recompute:
 it recounts the visit's one grid (an index range of that grid) and adds the difference to the
 grid's ancestors. Recounting rather than adding one makes it idempotent, so a resent form, an
@@ -37,6 +41,7 @@ FIGURES = ("households_total", "households_visited", "persons_screened", "person
 Key = tuple[str, datetime.date | None]  # (area path, day or None for the whole campaign)
 BATCH_SIZE = 5000
 REWRITE_SHARE = 0.3
+FEW_GRIDS = 20  # households registered in more grids: the campaign is recomputed by a worker
 GRID_LIST_LIMIT = 1000  # a subtree with more areas counts every household, then keeps its own
 
 
@@ -310,3 +315,28 @@ def _sync_day_totals(campaign: ScreeningCampaign, paths: list[str]) -> None:
 def visit_recorded(visit: HouseholdVisit) -> None:
     """Called after a visit commits: bring the stored figures of its grid and ancestors current."""
     refresh_grid(visit.campaign, visit.area_path)
+
+
+def open_campaigns(day: datetime.date | None = None) -> QuerySet[ScreeningCampaign]:
+    """The campaigns not ended by `day` (today): their figures still move."""
+    return ScreeningCampaign.objects.filter(ends_on__gte=day or timezone.localdate())
+
+
+def households_registered(grid_paths: Iterable[str]) -> list[int]:
+    """Count new households of these grids (called once they are committed) in the open
+    campaigns that cover them: a few grids recounted here, more by a worker's recompute.
+    Answers the ids of the campaigns recomputed in the background."""
+    paths = set(grid_paths)
+    sent = []
+    for campaign in open_campaigns().select_related("area"):
+        grids = sorted(path for path in paths if path.startswith(campaign.area_path))
+        if len(grids) > FEW_GRIDS:
+            from epigrid.registry.tasks import recompute_progress
+
+            recompute_progress.delay(campaign.pk)
+            sent.append(campaign.pk)
+            continue
+        for path in grids:
+            with transaction.atomic():
+                refresh_grid(campaign, path)
+    return sent

@@ -19,7 +19,7 @@ from epigrid.areas.models import Area, Level
 from epigrid.core import audit, crypto
 from epigrid.core.access import Capability, ScopedUser, can
 from epigrid.core.identity import mask_id_number, mask_phone, parse_id_number, parse_mobile
-from epigrid.registry import duplicates
+from epigrid.registry import duplicates, progress
 from epigrid.registry.fields import protect
 from epigrid.registry.models import DuplicateId, DuplicateResolution, Household, Person, Sex
 
@@ -72,6 +72,8 @@ def create_household(*, grid: Area, address: str, head_name: str = "", phone: st
                           number=number.strip(), **fields)
     household.full_clean(exclude=["area_path"])
     household.save()
+    path = household.area_path
+    transaction.on_commit(lambda: progress.households_registered([path]), robust=True)
     return household
 
 

@@ -7,7 +7,7 @@ from celery import shared_task
 
 from epigrid.registry import duplicates
 from epigrid.registry.models import ScreeningCampaign
-from epigrid.registry.progress import recompute
+from epigrid.registry.progress import open_campaigns, recompute
 
 
 @shared_task(name="epigrid.registry.recompute_progress")
@@ -22,3 +22,12 @@ def recount_duplicates() -> dict[str, int]:
     """Note every ID held in more than one household, drop those no longer (beat, nightly)."""
     noted, dropped = duplicates.recount()
     return {"noted": noted, "dropped": dropped}
+
+
+@shared_task(name="epigrid.registry.recompute_open_campaigns")
+def recompute_open_campaigns() -> int:
+    """Recount every campaign not ended (beat, nightly); how many."""
+    campaigns = list(open_campaigns().select_related("area"))
+    for campaign in campaigns:
+        recompute(campaign)
+    return len(campaigns)
