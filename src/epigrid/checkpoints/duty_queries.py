@@ -160,8 +160,8 @@ def with_gaps(user: ScopedUser, area: Area, start: datetime.datetime,
     the window's end when no shift reaches it (a checkpoint without shifts among them)."""
     shifts = shifts_between(user, start, end)
     reach = Over(Max("ends_at"), partition_by=[F("checkpoint_id")],
-                   order_by=[F("starts_at").asc(), F("ends_at").asc()],
-                   frame=RowRange(start=None, end=-1))
+                 order_by=[F("starts_at").asc(), F("ends_at").asc()],
+                 frame=RowRange(start=None, end=-1))
     opened = (shifts.annotate(reach=reach)
               .filter(starts_at__gt=Coalesce(F("reach"), Value(start)))
               .values("checkpoint_id"))
