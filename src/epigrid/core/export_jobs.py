@@ -86,11 +86,8 @@ def execute_sent(run_id: int) -> ExportRun:
     run = ExportRun.objects.get(pk=run_id)
     if run.finished or (run.status == ExportRun.Status.RUNNING and not claims.can_tell()):
         return run  # delivered twice: the first delivery did the work (or does it)
-    with claims.claimed(run.pk, claims.EXPORTS) as ours:
+    with claims.claimed_unfinished(run, claims.EXPORTS) as ours:
         if not ours:
-            return run
-        run.refresh_from_db()  # it may have finished before the lock was taken
-        if run.finished:
             return run
         if run.attempts >= MAX_ATTEMPTS:
             return _given_up(run)

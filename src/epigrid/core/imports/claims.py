@@ -75,6 +75,16 @@ def claimed(run_id: int, space: int = IMPORTS) -> Iterator[bool]:
                 cursor.execute("SELECT pg_advisory_unlock(%s, %s)", key)
 
 
+@contextmanager
+def claimed_unfinished(run: Any, space: int = IMPORTS) -> Iterator[bool]:
+    """claimed(), and the run read again once its lock is held: True when this session holds
+    it and the run has not finished meanwhile (a model with `finished`)."""
+    with claimed(run.pk, space) as ours:
+        if ours:
+            run.refresh_from_db()  # it may have finished before the lock was taken
+        yield ours and not run.finished
+
+
 def held_elsewhere(run_id: int, space: int = IMPORTS) -> bool:
     """Whether another session runs the run now (its lock taken for a moment, and let go)."""
     key = _key(run_id, space)

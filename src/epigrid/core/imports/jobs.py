@@ -72,11 +72,8 @@ def _drop_file(run: ImportRun) -> None:
 def execute_stored_run(run: ImportRun) -> ImportRun:
     """Run an import whose file was stored with it, unless another session runs it now
     (core.imports.claims); the file is deleted afterwards."""
-    with claims.claimed(run.pk) as ours:
+    with claims.claimed_unfinished(run) as ours:
         if not ours:
-            return run
-        run.refresh_from_db()  # it may have finished before the lock was taken
-        if run.finished:
             return run
         if not run.file:
             return _failed(run, _("The stored file of this import is gone; import it again."))
