@@ -21,12 +21,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from epigrid.areas.access import area_user
-from epigrid.areas.models import Area
-from epigrid.core.access import Capability, can
+from epigrid.areas.access import area_user, may_see_path
+from epigrid.areas.models import Area, Level
+from epigrid.core.access import Capability, can, sees_everything
 from epigrid.core.panels import panels_for
 from epigrid.registry import nearby, screening
 from epigrid.registry.models import Household, HouseholdVisit, ScreeningCampaign
+from epigrid.registry.progress import SEGMENT
+from epigrid.registry.progress_views import area_figures
 from epigrid.registry.screening_forms import (
     NEW_MEMBER_ROWS,
     CampaignForm,
@@ -114,8 +116,18 @@ def today(request: HttpRequest) -> HttpResponseBase:
         grid = _grid_filter(request)
         path = grid.path if grid is not None else ""
         unvisited = screening.unvisited_households(campaign, user, path)
-        total = screening.round_households(campaign, user, path).count()
-        left = unvisited.count()
+        area = _round_area(user, campaign, grid)
+        wide = area_figures(campaign, area) if area is not None and area.level != Level.GRID \
+            else None
+        if wide is not None and wide["computed_at"] is not None:
+            # Above a grid the stored figures count it: live, a district's count took 120 ms.
+            total, left = wide["figures"].households_total, wide["figures"].unvisited
+        else:
+            total = screening.round_households(campaign, user, path).count()
+            left = unvisited.count()
+        context |= {"area": area, "children": wide["children"] if wide else [],
+                    "computed_at": wide["computed_at"] if wide else None,
+                    "up": _up_from(user, campaign, area) if grid is not None else None}
         near = nearby.parse_position(request.GET.get("near", ""))
         ordered = (nearby.nearest_first(unvisited, *near) if near else
                    unvisited.order_by("area_path", "number", "address", "id"))
@@ -123,6 +135,26 @@ def today(request: HttpRequest) -> HttpResponseBase:
                     "households": ordered.select_related("grid")[:TODAY_LIMIT],
                     "limit": TODAY_LIMIT, "near": near}
     return render(request, "registry/screening_today.html", context)
+
+
+def _round_area(user: Any, campaign: ScreeningCampaign, chosen: Area | None) -> Area | None:
+    """The area the round covers: the chosen one (else the user's home area) or the campaign's,
+    whichever lies within the other; None when they do not meet."""
+    if chosen is None and sees_everything(user):
+        return campaign.area
+    area = chosen if chosen is not None else user.home_area
+    if area is None:
+        return None
+    if area.path.startswith(campaign.area_path):
+        return area
+    return campaign.area if campaign.area_path.startswith(area.path) else None
+
+
+def _up_from(user: Any, campaign: ScreeningCampaign, area: Area | None) -> int | None:
+    """The parent to go back up to, while it is still in the campaign and the user's area."""
+    if area is None or area.parent_id is None or area.path == campaign.area_path:
+        return None
+    return area.parent_id if may_see_path(user, area.path[:-SEGMENT]) else None
 
 
 def _grid_filter(request: HttpRequest) -> Area | None:
