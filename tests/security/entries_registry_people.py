@@ -64,12 +64,17 @@ API: dict[str, Entry] = {
     "POST /api/registry/households/": page(
         methods=("post",), insider_ok=frozenset({201}),
         data={"grid_code": GRID_A1_1, "address": "No. 2, Matrix Road", **ECHO}),
+    # The insider's change leaves the record as it was: later calls look for it.
+    "PATCH /api/registry/households/{id}": obj(lambda w: w.household_a, methods=("patch",),
+                                               data={"address": "No. 14, East Lane"}),
     "POST /api/registry/households/{id}/reveal": obj(lambda w: w.household_a,
                                                      methods=("post",), data=REVEAL,
                                                      insider="a_command"),
     "GET /api/registry/persons/": page(queries=("", "?area={town_a}", "?q=Wang",
                                                 "?tag=returnee", "?residency=worker")),
     "GET /api/registry/persons/{id}": obj(lambda w: w.person_a),
+    "PATCH /api/registry/persons/{id}": obj(lambda w: w.person_a, methods=("patch",),
+                                            data={"name": "Wang Jun"}),
     "POST /api/registry/persons/search": page(methods=("post",), data={"id_number": ID_A}),
     "POST /api/registry/persons/": page(
         methods=("post",), insider_ok=frozenset({201}),

@@ -32,6 +32,8 @@ from epigrid.registry.models import Household, Person, Residency, Sex, Tag
 from epigrid.registry.people_forms import grid_by_code
 
 router = Router(tags=["registry"])
+# A person's fields a PATCH may set to null (empty); null on any other keeps its value.
+NULLABLE = frozenset({"birth_date", "returned_on"})
 
 
 # --- schemas ---------------------------------------------------------------------------------
@@ -124,6 +126,38 @@ class PersonIn(Schema):
     returned_on: datetime.date | None = None
 
 
+class HouseholdPatch(Schema):
+    """The fields to change; a field left out keeps its value."""
+
+    grid_code: str | None = Field(None, max_length=32,
+                                  description="Only while the household has no member.")
+    address: str | None = Field(None, min_length=1, max_length=300)
+    head_name: str | None = Field(None, max_length=100)
+    phone: str | None = Field(None, max_length=30, description='"" removes the stored phone.')
+    number: str | None = Field(None, max_length=32)
+
+
+class PersonPatch(Schema):
+    """The fields to change; a field left out keeps its value. A member stays in their household
+    (and its grid); a person without one may change grid."""
+
+    name: str | None = Field(None, min_length=1, max_length=100)
+    grid_code: str | None = Field(None, max_length=32,
+                                  description="Only for a person without a household.")
+    id_number: str | None = Field(None, max_length=40,
+                                  description='"" removes the stored ID number.')
+    phone: str | None = Field(None, max_length=30, description='"" removes the stored phone.')
+    residency: Residency | None = None
+    sex: Sex | None = Field(None, description="Ignored while the person has an ID number.")
+    birth_date: datetime.date | None = Field(
+        None, description="Ignored while the person has an ID number.")
+    occupation: str | None = Field(None, max_length=100)
+    is_medical_staff: bool | None = None
+    tags: list[Tag] | None = None
+    returnee_origin: str | None = Field(None, max_length=100)
+    returned_on: datetime.date | None = None
+
+
 class LookupIn(Schema):
     id_number: str = Field("", max_length=40)
     phone: str = Field("", max_length=30)
@@ -174,6 +208,25 @@ def grid_for(user: ScopedUser, code: str) -> Any:
         raise field_errors({"grid_code": error.messages}) from None
 
 
+def person_changes(user: ScopedUser, person: Person, changes: dict[str, Any]) -> dict[str, Any]:
+    """A person's PATCH as update_person()'s arguments, or a 422 naming the field."""
+    changes = {name: value for name, value in changes.items()
+               if value is not None or name in NULLABLE}  # null keeps the others as they are
+    code = changes.pop("grid_code", None)
+    if code is not None:
+        if person.household_id is not None:
+            raise field_errors({"grid_code": [_("A member lives in their household's grid; "
+                                                "change the household's.")]})
+        changes["grid"] = grid_for(user, code)
+    if changes.get("residency") == Residency.RESIDENT and person.household_id is None:
+        raise field_errors({"residency": [_("A resident belongs to a household.")]})
+    keeps_id = bool(person.id_number_hash) and changes.get("id_number") != ""
+    if keeps_id or changes.get("id_number"):  # the ID number tells sex and birth date
+        changes.pop("sex", None)
+        changes.pop("birth_date", None)
+    return changes
+
+
 def _reveal(request: HttpRequest, record: Person | Household, payload: RevealIn) -> RevealOut:
     user = api_user(request)
     require(user, Capability.REVEAL_IDENTITY)
@@ -207,6 +260,19 @@ def create_household(request: HttpRequest, payload: HouseholdIn) -> Status[Any]:
         grid=grid_for(user, payload.grid_code), address=payload.address,
         head_name=payload.head_name, phone=payload.phone, number=payload.number)
     return Status(201, household)
+
+
+@router.patch("/households/{int:id}", response=HouseholdOut, summary="Change a household")
+def update_household(request: HttpRequest, id: int, payload: HouseholdPatch) -> Household:
+    user = api_user(request)
+    household = get_object_for_user(Household, user, id)
+    require(user, Capability.CHANGE_REGISTRY)
+    changes = {name: value for name, value in payload.model_dump(exclude_unset=True).items()
+               if value is not None}  # null keeps the value, as leaving the field out does
+    if "grid_code" in changes:
+        changes["grid"] = grid_for(user, changes.pop("grid_code"))
+    services.update_household(household, **changes)
+    return Household.objects.select_related("grid").get(pk=household.pk)
 
 
 @router.post("/households/{int:id}/reveal", response=RevealOut,
@@ -260,6 +326,16 @@ def create_person(request: HttpRequest, payload: PersonIn) -> Status[Any]:
     data.pop("grid_code")
     person = services.create_person(grid=grid, household=household, **data)
     return Status(201, Person.objects.select_related("grid").get(pk=person.pk))
+
+
+@router.patch("/persons/{int:id}", response=PersonOut, summary="Change a person")
+def update_person(request: HttpRequest, id: int, payload: PersonPatch) -> Person:
+    user = api_user(request)
+    person = get_object_for_user(Person, user, id)
+    require(user, Capability.CHANGE_REGISTRY)
+    changes = person_changes(user, person, payload.model_dump(exclude_unset=True))
+    services.update_person(person, **changes)
+    return Person.objects.select_related("grid").get(pk=person.pk)
 
 
 @router.post("/persons/{int:id}/reveal", response=RevealOut,

@@ -323,8 +323,9 @@ def open_campaigns(day: datetime.date | None = None) -> QuerySet[ScreeningCampai
 
 
 def households_registered(grid_paths: Iterable[str]) -> list[int]:
-    """Count new households of these grids (called once they are committed) in the open
-    campaigns that cover them: a few grids recounted here, more by a worker's recompute.
+    """Count the households of these grids again (called once new ones, or one moved between
+    them, are committed) in the open campaigns that cover them: a few grids recounted here,
+    more by a worker's recompute.
     Answers the ids of the campaigns recomputed in the background."""
     paths = set(grid_paths)
     sent = []

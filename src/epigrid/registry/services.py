@@ -174,10 +174,14 @@ def update_household(household: Household, *, phone: str | None = None,
             "phone_enc": "", "phone_hash": "", "phone_masked": ""}
         fields.update(protected)
         changed |= set(protected)
+    before = household.area_path
     for name, value in fields.items():
         setattr(household, name, value.strip() if isinstance(value, str) else value)
     household.full_clean(exclude=["area_path"])
     household.save(update_fields=[*changed, "updated_at"])
+    if household.area_path != before:  # moved: both grids' campaigns count it again
+        paths = [before, household.area_path]
+        transaction.on_commit(lambda: progress.households_registered(paths), robust=True)
     return household
 
 
