@@ -31,4 +31,9 @@ PAGES: dict[str, Entry] = {
 }
 API: dict[str, Entry] = {
     "GET /api/progress/{campaign_id}/areas/{area_id}": obj(_town),
+    # The matrix's campaign has no visit: no one screened is abnormal.
+    "GET /api/progress/{campaign_id}/areas/{area_id}/abnormal": obj(_town, shows_a=False),
+    "GET /api/progress/{campaign_id}/areas/{area_id}/workers": obj(_town),
+    "POST /api/progress/{campaign_id}/areas/{area_id}/recompute": obj(_town, methods=("post",),
+                                                                      shows_a=False),
 }

@@ -14,7 +14,7 @@ from django.utils.safestring import SafeString
 from epigrid.areas.access import area_user
 from epigrid.areas.models import Area
 from epigrid.registry.models import ScreeningProgress
-from epigrid.registry.progress_views import row_of
+from epigrid.registry.progress_lists import row_of
 from epigrid.registry.screening import active_campaigns, covering_paths
 
 PANEL_CAMPAIGNS = 3

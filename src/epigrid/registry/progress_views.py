@@ -7,7 +7,6 @@ district as for a grid. The lists behind them page by key, never by OFFSET.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -20,50 +19,21 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from epigrid.accounts.models import User
 from epigrid.areas.access import AreaUser, area_user, get_area_for_user, may_see_path, root_area_for
 from epigrid.areas.models import Area, Level
-from epigrid.core.access import Capability, Role, can, subtree_q
+from epigrid.core.access import Capability, can, subtree_q
+from epigrid.registry import progress_lists
 from epigrid.registry.models import (
     Household,
     HouseholdVisit,
-    Outcome,
-    PersonScreening,
     ScreeningCampaign,
     ScreeningProgress,
 )
-from epigrid.registry.progress import FIGURES, SEGMENT, recompute
+from epigrid.registry.progress import SEGMENT, recompute
+from epigrid.registry.progress_lists import row_of
 from epigrid.registry.screening import campaigns_for
 
 PAGE_SIZE = 50
-
-
-@dataclass
-class Row:
-    """One area's stored figures (zeros where nothing was computed yet)."""
-
-    area: Area
-    day: Any = None
-    households_total: int = 0
-    households_visited: int = 0
-    persons_screened: int = 0
-    persons_abnormal: int = 0
-
-    @property
-    def unvisited(self) -> int:
-        return max(0, self.households_total - self.households_visited)
-
-    @property
-    def percent(self) -> int:
-        if not self.households_total:
-            return 0
-        return round(100 * self.households_visited / self.households_total)
-
-
-def row_of(progress: ScreeningProgress | None, area: Area) -> Row:
-    if progress is None:
-        return Row(area)
-    return Row(area, progress.day, *(getattr(progress, name) for name in FIGURES))
 
 
 def get_campaign_for_user(user: AreaUser, pk: int) -> ScreeningCampaign:
@@ -181,10 +151,7 @@ def progress_unvisited(request: HttpRequest, campaign_id: int, area_id: int) -> 
 def progress_abnormal(request: HttpRequest, campaign_id: int, area_id: int) -> HttpResponse:
     """Persons screened with an outcome other than normal in the area, newest first."""
     campaign, area = campaign_and_area(area_user(request), campaign_id, area_id)
-    screenings = (PersonScreening.objects.filter(
-        subtree_q("visit__area_path", area.path), visit__campaign=campaign)
-        .exclude(outcome=Outcome.NORMAL)
-        .select_related("person", "visit", "visit__household").order_by("-id"))
+    screenings = progress_lists.abnormal_screenings(campaign, area).order_by("-id")
     after = request.GET.get("after", "")
     if after.isdigit():
         screenings = screenings.filter(id__lt=int(after))
@@ -201,14 +168,6 @@ def progress_abnormal(request: HttpRequest, campaign_id: int, area_id: int) -> H
 def progress_workers(request: HttpRequest, campaign_id: int, area_id: int) -> HttpResponse:
     """Each grid worker of the area with their grid's unvisited households."""
     campaign, area = campaign_and_area(area_user(request), campaign_id, area_id)
-    workers = list(User.objects.filter(
-        subtree_q("home_area__path", area.path), role=Role.GRID_WORKER, is_active=True,
-        home_area__level=Level.GRID).select_related("home_area").order_by(
-        "home_area__path", "username"))
-    stored = {p.area_id: p for p in ScreeningProgress.objects.filter(
-        campaign=campaign, day__isnull=True,
-        area_id__in={w.home_area_id for w in workers})}
-    rows = [(worker, row_of(stored.get(worker.home_area_id), worker.home_area))
-            for worker in workers if worker.home_area is not None]
-    return render(request, "registry/progress_workers.html",
-                  {"campaign": campaign, "area": area, "rows": rows})
+    return render(request, "registry/progress_workers.html", {
+        "campaign": campaign, "area": area,
+        "rows": progress_lists.worker_rows(campaign, area)})

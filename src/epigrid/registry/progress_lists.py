@@ -1,0 +1,65 @@
+"""A campaign's stored figures of an area (`Row`) and the lists behind them, for its pages and
+its API alike: the persons screened with an abnormal outcome, and each grid worker with their
+grid's figures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+
+from epigrid.accounts.models import User
+from epigrid.areas.models import Area, Level
+from epigrid.core.access import Role, subtree_q
+from epigrid.registry.models import Outcome, PersonScreening, ScreeningCampaign, ScreeningProgress
+from epigrid.registry.progress import FIGURES
+
+
+@dataclass
+class Row:
+    """One area's stored figures (zeros where nothing was computed yet)."""
+
+    area: Area
+    day: Any = None
+    households_total: int = 0
+    households_visited: int = 0
+    persons_screened: int = 0
+    persons_abnormal: int = 0
+
+    @property
+    def unvisited(self) -> int:
+        return max(0, self.households_total - self.households_visited)
+
+    @property
+    def percent(self) -> int:
+        if not self.households_total:
+            return 0
+        return round(100 * self.households_visited / self.households_total)
+
+
+def row_of(progress: ScreeningProgress | None, area: Area) -> Row:
+    if progress is None:
+        return Row(area)
+    return Row(area, progress.day, *(getattr(progress, name) for name in FIGURES))
+
+
+def abnormal_screenings(campaign: ScreeningCampaign, area: Area) -> QuerySet[PersonScreening]:
+    """The area's screenings in the campaign with an outcome other than normal (any order)."""
+    return (PersonScreening.objects.filter(subtree_q("visit__area_path", area.path),
+                                           visit__campaign=campaign)
+            .exclude(outcome=Outcome.NORMAL)
+            .select_related("person", "visit", "visit__household"))
+
+
+def worker_rows(campaign: ScreeningCampaign, area: Area) -> list[tuple[User, Row]]:
+    """Each active grid worker of the area's grids, with their grid's stored figures."""
+    workers = list(User.objects.filter(
+        subtree_q("home_area__path", area.path), role=Role.GRID_WORKER, is_active=True,
+        home_area__level=Level.GRID).select_related("home_area").order_by(
+        "home_area__path", "username"))
+    stored = {p.area_id: p for p in ScreeningProgress.objects.filter(
+        campaign=campaign, day__isnull=True,
+        area_id__in={w.home_area_id for w in workers})}
+    return [(worker, row_of(stored.get(worker.home_area_id), worker.home_area))
+            for worker in workers if worker.home_area is not None]
