@@ -50,6 +50,11 @@ PAGES: dict[str, Entry] = {
         data={"name": "Matrix round two", "area": "", "starts_on": "2020-02-17",
               "ends_on": "2020-02-19"}),
     "registry:screening_campaign": obj(town_a_campaign),
+    # Without dates the insider's change is refused (400) and the campaign stays as the other
+    # calls need it; tests/registry/test_campaign_changes.py changes campaigns.
+    "registry:screening_campaign_edit": obj(town_a_campaign, methods=("get", "post"),
+                                            data={"name": CAMPAIGN},
+                                            insider_ok=frozenset({200, 400})),
     "registry:screening_today": page(queries=("", "?grid={town_a}")),
     "registry:screening_household": obj(
         _household, methods=("get", "post"), data={"idempotency_key": KEY},
@@ -58,6 +63,8 @@ PAGES: dict[str, Entry] = {
 API: dict[str, Entry] = {
     "GET /api/screening/campaigns": page(),
     "GET /api/screening/campaigns/{id}": obj(town_a_campaign),
+    "PATCH /api/screening/campaigns/{id}": obj(town_a_campaign, methods=("patch",),
+                                               data={"name": CAMPAIGN}),
     "POST /api/screening/campaigns": page(  # area 0: refused alike (test_screening_api.py)
         methods=("post",), shows_a=False, insider_ok=frozenset({422}),
         data={"area_id": 0, "name": "Matrix API round", "starts_on": "2020-02-17",

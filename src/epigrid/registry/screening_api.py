@@ -14,7 +14,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import HttpError
 
 from epigrid.areas.api import visible_area
 from epigrid.core.access import Capability
@@ -26,7 +28,7 @@ from epigrid.core.api import (
     not_found,
     require,
 )
-from epigrid.registry import screening
+from epigrid.registry import campaigns, screening
 from epigrid.registry.api import HouseholdOut
 from epigrid.registry.models import Household, Outcome, ScreeningCampaign
 
@@ -53,6 +55,15 @@ class CampaignIn(Schema):
     name: str = Field(max_length=200)
     starts_on: datetime.date
     ends_on: datetime.date
+
+
+class CampaignPatch(Schema):
+    """What to change; a field left out (or null) keeps its value. The area stays."""
+
+    name: str | None = Field(None, max_length=200)
+    starts_on: datetime.date | None = None
+    ends_on: datetime.date | None = Field(
+        None, description="Not before a visit already recorded (nor starts_on after one).")
 
 
 class FindingsIn(Schema):
@@ -154,6 +165,17 @@ def create_campaign(request: HttpRequest, payload: CampaignIn) -> Status[Any]:
     campaign = screening.start_campaign(area, payload.name, payload.starts_on, payload.ends_on,
                                         user)
     return Status(201, campaign)
+
+
+@router.patch("/campaigns/{int:id}", response=CampaignOut,
+              summary="Rename a campaign or move its dates")
+def change_campaign(request: HttpRequest, id: int, payload: CampaignPatch) -> ScreeningCampaign:
+    user = api_user(request)
+    campaign = _campaign(request, id)
+    require(user, Capability.MANAGE_CAMPAIGNS)
+    if not campaigns.may_change(user, campaign):
+        raise HttpError(403, _("This campaign is run above your area; it is changed there."))
+    return campaigns.change_campaign(campaign, user, **payload.model_dump(exclude_unset=True))
 
 
 @router.post("/campaigns/{int:campaign_id}/households/{int:household_id}/visits",

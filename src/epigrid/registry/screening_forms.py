@@ -37,6 +37,14 @@ class CampaignForm(forms.Form):
             level__lte=Level.VILLAGE).order_by("path")
 
 
+class CampaignChangeForm(forms.Form):
+    """A running campaign's name and dates (its area stays: registry.campaigns)."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    starts_on = forms.DateField(label=_("Starts on"), widget=DATE_INPUT)
+    ends_on = forms.DateField(label=_("Ends on"), widget=DATE_INPUT)
+
+
 class FindingsForm(forms.Form):
     """What the worker found of one person. The ranges are checked by the service, which names
     the person in its message."""

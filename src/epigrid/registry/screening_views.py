@@ -25,12 +25,13 @@ from epigrid.areas.access import area_user, may_see_path
 from epigrid.areas.models import Area, Level
 from epigrid.core.access import Capability, can, sees_everything
 from epigrid.core.panels import panels_for
-from epigrid.registry import nearby, screening
+from epigrid.registry import campaigns, nearby, screening
 from epigrid.registry.models import Household, HouseholdVisit, ScreeningCampaign
 from epigrid.registry.progress import SEGMENT
 from epigrid.registry.progress_views import area_figures
 from epigrid.registry.screening_forms import (
     NEW_MEMBER_ROWS,
+    CampaignChangeForm,
     CampaignForm,
     MemberForm,
     NewMemberForm,
@@ -86,6 +87,27 @@ def campaign_create(request: HttpRequest) -> HttpResponseBase:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def campaign_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """Rename a campaign or move its dates (registry.campaigns)."""
+    campaign = _campaign_for(request, pk)
+    if not campaigns.may_change(request.user, campaign):
+        raise PermissionDenied
+    form = CampaignChangeForm(request.POST or None, initial={
+        "name": campaign.name, "starts_on": campaign.starts_on, "ends_on": campaign.ends_on})
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign = campaigns.change_campaign(campaign, request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("%(name)s was saved.") % {"name": campaign.name})
+            return redirect("registry:screening_campaign", pk=campaign.pk)
+    return render(request, "registry/screening_campaign_form.html",
+                  {"form": form, "campaign": campaign}, status=400 if form.is_bound else 200)
+
+
+@login_required
 @require_GET
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
     campaign = _campaign_for(request, pk)
@@ -93,7 +115,8 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
         campaign=campaign).select_related("household", "worker").order_by("-visited_at", "-id")
     return render(request, "registry/screening_campaign_detail.html", {
         "campaign": campaign, "visits": visits[:RECENT_VISITS],
-        "active": campaign.starts_on <= timezone.localdate() <= campaign.ends_on})
+        "active": campaign.starts_on <= timezone.localdate() <= campaign.ends_on,
+        "may_change": campaigns.may_change(request.user, campaign)})
 
 
 @login_required
