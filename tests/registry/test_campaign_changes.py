@@ -14,6 +14,7 @@ from django.utils import timezone
 from epigrid.accounts.models import User
 from epigrid.core.models import AuditEntry
 from epigrid.registry import screening
+from epigrid.registry import services as registry
 from epigrid.registry.models import ScreeningCampaign
 from tests.base import BaseTestCase
 from tests.registry.progress_helpers import campaign_of
@@ -81,6 +82,13 @@ class CampaignChangeTests(BaseTestCase):
                                         {"starts_on": (self.today + DAY).isoformat()}))
         assert errors == {"starts_on": f"1 visit was recorded before that, on {self.today}; "
                                        "start on it or earlier."}
+        other = registry.create_household(grid=self.world.grid_a1_1, address="No. 1, Elm Row")
+        screening.record_visit(self.campaign, other, self.world.li, uuid.uuid4())
+        errors = self.errors(self.patch(self.world.alice,
+                                        {"starts_on": (self.today + DAY).isoformat(),
+                                         "ends_on": (self.today + DAY).isoformat()}))
+        assert errors == {"starts_on": f"2 visits were recorded before that, the first on "
+                                       f"{self.today}; start on it or earlier."}
 
     def test_it_refuses_an_end_before_the_start_and_an_empty_name(self) -> None:
         errors = self.errors(self.patch(self.world.alice,

@@ -29,26 +29,31 @@ def may_change(user: Any, campaign: ScreeningCampaign) -> bool:
     return sees_everything(user) or bool(scope) and campaign.area_path.startswith(scope)
 
 
+def _outside(campaign: ScreeningCampaign, lookup: str, bound: datetime.date,
+             edge: type[Min] | type[Max]) -> tuple[int, datetime.date | None]:
+    """How many of the campaign's visits lie on the far side of `bound`, and the farthest day."""
+    found = HouseholdVisit.objects.filter(campaign=campaign, **{
+        f"visited_on__{lookup}": bound}).aggregate(n=Count("id"), day=edge("visited_on"))
+    return found["n"], found["day"]
+
+
 def _dates_errors(campaign: ScreeningCampaign, starts_on: datetime.date,
                   ends_on: datetime.date) -> dict[str, list[str]]:
     if ends_on < starts_on:
         return {"ends_on": [_("A campaign cannot end before it starts.")]}
-    visits = HouseholdVisit.objects.filter(campaign=campaign)
     errors: dict[str, list[str]] = {}
-    early = visits.filter(visited_on__lt=starts_on).aggregate(n=Count("id"), first=Min(
-        "visited_on"))
-    if early["n"]:
+    count, first = _outside(campaign, "lt", starts_on, Min)
+    if count:
         errors["starts_on"] = [ngettext(
             "%(count)s visit was recorded before that, on %(date)s; start on it or earlier.",
             "%(count)s visits were recorded before that, the first on %(date)s; start on it or "
-            "earlier.", early["n"]) % {"count": early["n"], "date": early["first"]}]
-    late = visits.filter(visited_on__gt=ends_on).aggregate(n=Count("id"), last=Max(
-        "visited_on"))
-    if late["n"]:
+            "earlier.", count) % {"count": count, "date": first}]
+    count, last = _outside(campaign, "gt", ends_on, Max)
+    if count:
         errors["ends_on"] = [ngettext(
             "%(count)s visit was recorded after that, on %(date)s; end on it or later.",
             "%(count)s visits were recorded after that, the last on %(date)s; end on it or "
-            "later.", late["n"]) % {"count": late["n"], "date": late["last"]}]
+            "later.", count) % {"count": count, "date": last}]
     return errors
 
 
