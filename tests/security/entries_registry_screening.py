@@ -72,6 +72,9 @@ API: dict[str, Entry] = {
     "POST /api/screening/campaigns/{campaign_id}/households/{household_id}/visits": obj(
         _api_household, methods=("post",), data={"idempotency_key": KEY},
         insider_ok=frozenset({200, 201})),
+    # Visits exist only once the matrix's own visit call has run (in no set order).
+    "GET /api/screening/campaigns/{id}/visits": obj(
+        town_a_campaign, queries=("", "?grid={town_a}", "?household=1"), shows_a=False),
     "GET /api/screening/campaigns/{id}/unvisited": obj(
         town_a_campaign, queries=("", "?grid={town_a}")),
 }

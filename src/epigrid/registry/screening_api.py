@@ -13,6 +13,7 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
@@ -28,9 +29,16 @@ from epigrid.core.api import (
     not_found,
     require,
 )
+from epigrid.core.paging import page_after
 from epigrid.registry import campaigns, screening
 from epigrid.registry.api import HouseholdOut
-from epigrid.registry.models import Household, Outcome, ScreeningCampaign
+from epigrid.registry.models import (
+    Household,
+    HouseholdVisit,
+    Outcome,
+    PersonScreening,
+    ScreeningCampaign,
+)
 
 router = Router(tags=["screening"])
 
@@ -124,6 +132,38 @@ class VisitOut(Schema):
     persons: list[ScreeningOut]
 
 
+class VisitListOut(Schema):
+    """A recorded visit, as the campaign's page lists it, with its screenings."""
+
+    id: int
+    household_id: int
+    household_address: str
+    visited_on: datetime.date
+    visited_at: datetime.datetime
+    worker: str
+    note: str
+    persons_screened: int
+    persons_abnormal: int
+    persons: list[ScreeningOut]
+
+    @staticmethod
+    def resolve_household_address(obj: Any) -> str:
+        return str(obj.household.address)
+
+    @staticmethod
+    def resolve_worker(obj: Any) -> str:
+        return str(obj.worker.display_name) if obj.worker is not None else ""
+
+    @staticmethod
+    def resolve_persons(obj: Any) -> list[Any]:
+        return list(obj.persons.all())
+
+
+class VisitFilters(Schema):
+    grid: int | None = Field(None, description="Only this area id's subtree (a grid, a village).")
+    household: int | None = Field(None, description="Only this household's visit.")
+
+
 class UnvisitedFilters(Schema):
     grid: int | None = Field(None, description="Only this area id's subtree (a grid, a village).")
 
@@ -204,6 +244,23 @@ def record_visit(request: HttpRequest, campaign_id: int, household_id: int,
             "visited_at": visit.visited_at, "result": recorded.result,
             "persons": list(visit.persons.order_by("id"))}
     return Status(201 if recorded.created else 200, body)
+
+
+@router.get("/campaigns/{int:id}/visits", response=Page[VisitListOut],
+            summary="Visits recorded in the campaign in your area, newest first")
+def visits(request: HttpRequest, id: int, filters: Query[VisitFilters],
+           page: Query[PageParams]) -> dict[str, Any]:
+    user = api_user(request)
+    rows: Any = HouseholdVisit.objects.restrict(user).filter(campaign=_campaign(request, id))
+    if filters.grid is not None:
+        rows = rows.within(visible_area(user, filters.grid, "grid").path)
+    if filters.household is not None:
+        rows = rows.filter(household_id=filters.household)
+    items, next_after = page_after(
+        rows.select_related("household", "worker").prefetch_related(
+            Prefetch("persons", PersonScreening.objects.order_by("id"))),
+        page.after, page.limit, newest_first=True)
+    return {"items": items, "next_after": next_after}
 
 
 @router.get("/campaigns/{int:id}/unvisited", response=Page[HouseholdOut],
