@@ -40,6 +40,10 @@ class RegistryApiTests(BaseTestCase):
                     .json()["items"]]
 
         assert names("?q=Wang") == ["Wang Jun", "Wang Lei"]
+        assert names("?q=Lei") == [] and names("?q=Lei&match=contains") == ["Wang Lei"]
+        assert names("?address=east%20lane") == ["Wang Jun", "Wang Lei"]
+        assert names("?address=Plum") == []  # town B's
+        assert self.get(w.alice, "/api/registry/persons/?match=anywhere").status_code == 422
         assert names("?tag=returnee") == ["Wang Lei"]
         assert names("?residency=worker") == ["Sun Li"]
         assert names(f"?area={w.grid_a1_2.pk}") == ["Sun Li"]

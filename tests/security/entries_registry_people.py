@@ -71,6 +71,7 @@ API: dict[str, Entry] = {
                                                      methods=("post",), data=REVEAL,
                                                      insider="a_command"),
     "GET /api/registry/persons/": page(queries=("", "?area={town_a}", "?q=Wang",
+                                                "?q=Jun&match=contains", "?address=East",
                                                 "?tag=returnee", "?residency=worker")),
     "GET /api/registry/persons/{id}": obj(lambda w: w.person_a),
     "PATCH /api/registry/persons/{id}": obj(lambda w: w.person_a, methods=("patch",),

@@ -8,7 +8,7 @@ Look-ups by ID number or phone are POSTs so the number never lands in an access 
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -47,6 +47,10 @@ class HouseholdFilters(Schema):
 class PersonFilters(Schema):
     area: int | None = Field(None, description="Only persons in this area id's subtree.")
     q: str | None = Field(None, max_length=100, description="Name starts with this.")
+    match: Literal["prefix", "contains"] = Field(
+        "prefix", description="`contains`: the name holds `q` anywhere (slower: no index).")
+    address: str | None = Field(None, max_length=100,
+                                description="Their household's address contains this.")
     household: int | None = Field(None, description="Only the members of this household id.")
     tag: Tag | None = Field(None, description="Only persons of this key group.")
     residency: Residency | None = None
@@ -190,8 +194,11 @@ def filter_persons(user: ScopedUser, filters: PersonFilters) -> QuerySet[Person]
     rows = Person.objects.restrict(user).select_related("grid")
     if filters.area is not None:
         rows = rows.within(visible_area(user, filters.area, "area").path)
-    if filters.q:
-        rows = rows.filter(name__startswith=filters.q.strip())
+    if filters.q and filters.q.strip():
+        lookup = "name__icontains" if filters.match == "contains" else "name__startswith"
+        rows = rows.filter(**{lookup: filters.q.strip()})
+    if filters.address and filters.address.strip():
+        rows = rows.filter(household__address__icontains=filters.address.strip())
     if filters.household is not None:
         rows = rows.filter(household_id=filters.household)
     if filters.tag:
