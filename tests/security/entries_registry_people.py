@@ -46,6 +46,10 @@ PAGES: dict[str, Entry] = {
         lambda w: w.person_a, methods=("get", "post"), insider_ok=OK_OR_REDIRECT,
         data={"name": "Wang Jun", "residency": "resident", "id_number": "", "phone": "",
               "sex": "male"}),
+    # The insider names no household: refused (400), the person stays where the others look.
+    "registry:person_move": obj(lambda w: w.person_a, methods=("get", "post"),
+                                data={"grid_code": GRID_A1_1, **ECHO},
+                                insider_ok=frozenset({200, 400})),
     "registry:person_reveal": obj(lambda w: w.person_a, methods=("post",),
                                   data={"field": "id_number", "reason": "matrix"},
                                   insider="a_command"),

@@ -7,14 +7,13 @@ Look-ups by ID number or phone are POSTs so the number never lands in an access 
 
 from __future__ import annotations
 
-import datetime
-from typing import Any, Literal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Query, Router, Status
 
 from epigrid.areas.api import visible_area
 from epigrid.core.access import Capability, ScopedUser
@@ -28,153 +27,28 @@ from epigrid.core.api import (
     require,
 )
 from epigrid.registry import services
-from epigrid.registry.models import Household, Person, Residency, Sex, Tag
+from epigrid.registry.api_schemas import (
+    DuplicateGroupOut,
+    HouseholdFilters,
+    HouseholdIn,
+    HouseholdOut,
+    HouseholdPatch,
+    LookupIn,
+    PersonFilters,
+    PersonIn,
+    PersonOut,
+    PersonPatch,
+    ResolutionOut,
+    ResolveIn,
+    RevealIn,
+    RevealOut,
+)
+from epigrid.registry.models import Household, Person, Residency
 from epigrid.registry.people_forms import grid_by_code
 
 router = Router(tags=["registry"])
 # A person's fields a PATCH may set to null (empty); null on any other keeps its value.
 NULLABLE = frozenset({"birth_date", "returned_on"})
-
-
-# --- schemas ---------------------------------------------------------------------------------
-
-class HouseholdFilters(Schema):
-    area: int | None = Field(None, description="Only households in this area id's subtree.")
-    q: str | None = Field(None, max_length=100, description="Address contains this.")
-    head: str | None = Field(None, max_length=100, description="Head's name contains this.")
-
-
-class PersonFilters(Schema):
-    area: int | None = Field(None, description="Only persons in this area id's subtree.")
-    q: str | None = Field(None, max_length=100, description="Name starts with this.")
-    match: Literal["prefix", "contains"] = Field(
-        "prefix", description="`contains`: the name holds `q` anywhere (slower: no index).")
-    address: str | None = Field(None, max_length=100,
-                                description="Their household's address contains this.")
-    household: int | None = Field(None, description="Only the members of this household id.")
-    tag: Tag | None = Field(None, description="Only persons of this key group.")
-    residency: Residency | None = None
-
-
-class HouseholdOut(Schema):
-    id: int
-    number: str
-    address: str
-    head_name: str
-    phone_masked: str
-    grid_id: int
-    grid_code: str
-    grid_name: str
-
-    @staticmethod
-    def resolve_grid_code(obj: Household) -> str:
-        return obj.grid.code
-
-    @staticmethod
-    def resolve_grid_name(obj: Household) -> str:
-        return obj.grid.name
-
-
-class PersonOut(Schema):
-    id: int
-    name: str
-    id_number_masked: str
-    phone_masked: str
-    sex: str
-    birth_date: datetime.date | None
-    occupation: str
-    is_medical_staff: bool
-    residency: str
-    tags: list[str]
-    returnee_origin: str
-    returned_on: datetime.date | None
-    household_id: int | None
-    grid_id: int
-    grid_code: str
-    grid_name: str
-
-    @staticmethod
-    def resolve_tags(obj: Person) -> list[str]:
-        return obj.tag_list
-
-    @staticmethod
-    def resolve_grid_code(obj: Person) -> str:
-        return obj.grid.code
-
-    @staticmethod
-    def resolve_grid_name(obj: Person) -> str:
-        return obj.grid.name
-
-
-class HouseholdIn(Schema):
-    grid_code: str = Field(max_length=32)
-    address: str = Field(min_length=1, max_length=300)
-    head_name: str = Field("", max_length=100)
-    phone: str = Field("", max_length=30, description="Mainland mobile number; stored encrypted.")
-    number: str = Field("", max_length=32)
-
-
-class PersonIn(Schema):
-    name: str = Field(min_length=1, max_length=100)
-    household_id: int | None = Field(None, description="A resident's household (sets the grid).")
-    grid_code: str = Field("", max_length=32, description="The grid of a person without one.")
-    id_number: str = Field("", max_length=40, description="18 or 15 digits; stored encrypted.")
-    phone: str = Field("", max_length=30)
-    residency: Residency = Residency.RESIDENT
-    sex: Sex = Field(Sex.UNKNOWN, description="Ignored when the ID number gives it.")
-    birth_date: datetime.date | None = Field(None, description="Ignored when the ID gives it.")
-    occupation: str = Field("", max_length=100)
-    is_medical_staff: bool = False
-    tags: list[Tag] = []
-    returnee_origin: str = Field("", max_length=100)
-    returned_on: datetime.date | None = None
-
-
-class HouseholdPatch(Schema):
-    """The fields to change; a field left out keeps its value."""
-
-    grid_code: str | None = Field(None, max_length=32,
-                                  description="Only while the household has no member.")
-    address: str | None = Field(None, min_length=1, max_length=300)
-    head_name: str | None = Field(None, max_length=100)
-    phone: str | None = Field(None, max_length=30, description='"" removes the stored phone.')
-    number: str | None = Field(None, max_length=32)
-
-
-class PersonPatch(Schema):
-    """The fields to change; a field left out keeps its value. A member stays in their household
-    (and its grid); a person without one may change grid."""
-
-    name: str | None = Field(None, min_length=1, max_length=100)
-    grid_code: str | None = Field(None, max_length=32,
-                                  description="Only for a person without a household.")
-    id_number: str | None = Field(None, max_length=40,
-                                  description='"" removes the stored ID number.')
-    phone: str | None = Field(None, max_length=30, description='"" removes the stored phone.')
-    residency: Residency | None = None
-    sex: Sex | None = Field(None, description="Ignored while the person has an ID number.")
-    birth_date: datetime.date | None = Field(
-        None, description="Ignored while the person has an ID number.")
-    occupation: str | None = Field(None, max_length=100)
-    is_medical_staff: bool | None = None
-    tags: list[Tag] | None = None
-    returnee_origin: str | None = Field(None, max_length=100)
-    returned_on: datetime.date | None = None
-
-
-class LookupIn(Schema):
-    id_number: str = Field("", max_length=40)
-    phone: str = Field("", max_length=30)
-
-
-class RevealIn(Schema):
-    field: str = Field(description="`id_number` or `phone`.")
-    reason: str = Field(max_length=500, description="Why the full value is needed; logged.")
-
-
-class RevealOut(Schema):
-    field: str
-    value: str
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -219,19 +93,31 @@ def person_changes(user: ScopedUser, person: Person, changes: dict[str, Any]) ->
     """A person's PATCH as update_person()'s arguments, or a 422 naming the field."""
     changes = {name: value for name, value in changes.items()
                if value is not None or name in NULLABLE}  # null keeps the others as they are
+    household_id = changes.pop("household_id", None)
+    if household_id is not None:
+        changes["household"] = household_for(user, household_id)
     code = changes.pop("grid_code", None)
     if code is not None:
-        if person.household_id is not None:
+        if person.household_id is not None or household_id is not None:
             raise field_errors({"grid_code": [_("A member lives in their household's grid; "
                                                 "change the household's.")]})
         changes["grid"] = grid_for(user, code)
-    if changes.get("residency") == Residency.RESIDENT and person.household_id is None:
+    if changes.get("residency") == Residency.RESIDENT and person.household_id is None \
+            and household_id is None:
         raise field_errors({"residency": [_("A resident belongs to a household.")]})
     keeps_id = bool(person.id_number_hash) and changes.get("id_number") != ""
     if keeps_id or changes.get("id_number"):  # the ID number tells sex and birth date
         changes.pop("sex", None)
         changes.pop("birth_date", None)
     return changes
+
+
+def household_for(user: ScopedUser, pk: int) -> Household:
+    """A household of the user's area named in a body: a 422 on that field when it is not."""
+    found = Household.objects.restrict(user).select_related("grid").filter(pk=pk).first()
+    if found is None:
+        raise field_errors({"household_id": [_("No such household in your area.")]})
+    return found
 
 
 def _reveal(request: HttpRequest, record: Person | Household, payload: RevealIn) -> RevealOut:
@@ -341,6 +227,9 @@ def update_person(request: HttpRequest, id: int, payload: PersonPatch) -> Person
     person = get_object_for_user(Person, user, id)
     require(user, Capability.CHANGE_REGISTRY)
     changes = person_changes(user, person, payload.model_dump(exclude_unset=True))
+    household = changes.pop("household", None)
+    if household is not None:
+        person = services.move_person(person, household)
     services.update_person(person, **changes)
     return Person.objects.select_related("grid").get(pk=person.pk)
 
@@ -350,22 +239,6 @@ def update_person(request: HttpRequest, id: int, payload: PersonPatch) -> Person
 def reveal_person(request: HttpRequest, id: int, payload: RevealIn) -> RevealOut:
     person = get_object_for_user(Person, api_user(request), id)
     return _reveal(request, person, payload)
-
-
-class DuplicateGroupOut(Schema):
-    """Persons sharing one ID number across households (shown masked, like every answer)."""
-
-    persons: list[PersonOut]
-
-
-class ResolveIn(Schema):
-    note: str = Field(..., max_length=500)
-
-
-class ResolutionOut(Schema):
-    id: int
-    note: str
-    resolved_at: datetime.datetime
 
 
 @router.get("/duplicates/", response=list[DuplicateGroupOut],

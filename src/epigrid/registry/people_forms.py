@@ -260,6 +260,36 @@ class PersonForm(ScopedForm):
         return data
 
 
+class MovePersonForm(ScopedForm):
+    """The household a person moves into, named as a roster names it: its grid, and its number
+    (户号) or else its address."""
+
+    grid_code = forms.CharField(label=_("Grid code"), max_length=32)
+    number = forms.CharField(label=_("Household number"), max_length=32, required=False)
+    address = forms.CharField(label=_("Address"), max_length=300, required=False,
+                              help_text=_("When the household has no number."))
+
+    def clean_grid_code(self) -> Area:
+        return grid_by_code(self.user, self.cleaned_data.get("grid_code", ""))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        grid, number = data.get("grid_code"), (data.get("number") or "").strip()
+        address = (data.get("address") or "").strip()
+        if grid is None:
+            return data
+        if not (number or address):
+            raise forms.ValidationError(_("Give the household number or the address of the "
+                                          "household."))
+        found = Household.objects.restrict(self.user).filter(grid=grid).filter(
+            **({"number": number} if number else {"address__iexact": address})).first()
+        if found is None:
+            raise forms.ValidationError(_("There is no such household in grid %(code)s.")
+                                        % {"code": grid.code})
+        data["household"] = found
+        return data
+
+
 class RevealForm(forms.Form):
     field = forms.ChoiceField(label=_("Value"), choices=[
         (services.ID_FIELD, _("ID number")), (services.PHONE_FIELD, _("Phone"))])

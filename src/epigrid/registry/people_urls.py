@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern] = [
     path("persons/new/", views.person_create, name="person_create"),
     path("persons/<int:pk>/", views.person_detail, name="person_detail"),
     path("persons/<int:pk>/edit/", views.person_edit, name="person_edit"),
+    path("persons/<int:pk>/move/", views.person_move, name="person_move"),
     path("persons/<int:pk>/reveal/", views.person_reveal, name="person_reveal"),
     path("duplicates/", views.duplicates, name="duplicates"),
     path("duplicates/<int:pk>/resolve/", views.duplicate_resolve, name="duplicate_resolve"),

@@ -31,6 +31,7 @@ from epigrid.registry.models import Household, Person, PersonScreening, Tag
 from epigrid.registry.people_forms import (
     HouseholdFilterForm,
     HouseholdForm,
+    MovePersonForm,
     PersonFilterForm,
     PersonForm,
     ResolveForm,
@@ -201,6 +202,27 @@ def person_create(request: HttpRequest) -> HttpResponseBase:
 def person_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
     person = get_person_for_user(area_user(request), pk)
     return _person_edit(request, person, person.household)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_move(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """Move a person into another household of the user's area (services.move_person)."""
+    person = get_person_for_user(area_user(request), pk)
+    _require(request, Capability.CHANGE_REGISTRY)
+    form = MovePersonForm(request.POST or None, user=area_user(request))
+    if request.method == "POST" and form.is_valid():
+        household = form.cleaned_data["household"]
+        try:
+            services.move_person(person, household)
+        except ValidationError as error:
+            form.add_error(None, error.messages[0])
+        else:
+            messages.success(request, _("%(name)s now lives at %(address)s.") % {
+                "name": person.name, "address": household.address})
+            return redirect("registry:person_detail", pk=person.pk)
+    return render(request, "registry/person_move.html", {"form": form, "person": person},
+                  status=400 if form.is_bound else 200)
 
 
 # --- reveal: POST only, with a reason, shown once on the answer, audited -------------------

@@ -31,7 +31,7 @@ from epigrid.core.api import (
 )
 from epigrid.core.paging import page_after
 from epigrid.registry import campaigns, screening
-from epigrid.registry.api import HouseholdOut
+from epigrid.registry.api_schemas import HouseholdOut
 from epigrid.registry.models import (
     Household,
     HouseholdVisit,

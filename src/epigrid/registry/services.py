@@ -122,6 +122,16 @@ def update_person(person: Person, *, id_number: str | None = None, phone: str | 
     return person
 
 
+def move_person(person: Person, household: Household) -> Person:
+    """Make `person` a member of `household` (a son moving out, a person registered twice), in
+    its grid; both come through the caller's scope. Their ID is checked against the others'
+    households again (registry.duplicates)."""
+    if household.pk == person.household_id:
+        raise ValidationError({"household": _("%(name)s already lives in this household.")
+                               % {"name": person.name}})
+    return update_person(person, household=household, grid=household.grid)
+
+
 def persons_with_id_number(user: ScopedUser, raw: str) -> Any:
     """Exact look-up through the keyed hash: one index probe, nothing decrypted."""
     try:
