@@ -5,10 +5,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from epigrid.accounts.services import create_user
+from epigrid.areas.models import Level
 from epigrid.core.access import Role
 from epigrid.registry.models import ScreeningProgress
 from epigrid.registry.progress import recompute
-from tests.base import PASSWORD, BaseTestCase
+from tests.base import PASSWORD, BaseTestCase, make_area
 from tests.registry.progress_helpers import Visited
 
 
@@ -37,6 +38,13 @@ class ProgressPageTests(BaseTestCase):
         assert 'value="75"' in body  # the percentage bar
         assert self.url("progress_unvisited", w.town_a.pk) in body
         assert "style=" not in body.split("<main", 1)[1]
+
+    def test_it_lists_the_children_in_the_order_of_their_codes(self) -> None:
+        w = self.world
+        make_area(w.village_a1, Level.GRID, "420102001001-10", "Grid A1-10")
+        response = self.alice.get(self.url("progress_area", w.village_a1.pk))
+        assert [row.area.name for row in response.context["children"]] == [
+            "Grid A1-1", "Grid A1-2", "Grid A1-10"]  # by name, A1-10 came second
 
     def test_it_opens_a_campaign_at_the_users_home_area(self) -> None:
         response = self.alice.get(reverse("registry:progress_campaign",

@@ -55,7 +55,8 @@ def campaign_and_area(user: AreaUser, campaign_id: int,
 
 def area_figures(campaign: ScreeningCampaign, area: Area) -> dict[str, Any]:
     """The area's row, its children's rows and its day rows: two queries."""
-    children = list(Area.objects.filter(parent=area).order_by("name", "pk"))
+    # By code, the order of the official lists: "第2网格" before "第10网格", 街道 before 乡.
+    children = list(Area.objects.filter(parent=area).order_by("code", "pk"))
     stored = {p.area_id: p for p in ScreeningProgress.objects.filter(
         campaign=campaign, day__isnull=True, area_id__in=[area.pk, *(c.pk for c in children)])}
     days = ScreeningProgress.objects.filter(campaign=campaign, area=area,
