@@ -230,7 +230,8 @@ def update_person(request: HttpRequest, id: int, payload: PersonPatch) -> Person
     household = changes.pop("household", None)
     if household is not None:
         person = services.move_person(person, household)
-    services.update_person(person, **changes)
+    if changes or household is None:  # a move alone is saved once
+        services.update_person(person, **changes)
     return Person.objects.select_related("grid").get(pk=person.pk)
 
 

@@ -17,16 +17,14 @@ from django.db.models import Count, Max, Min
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from epigrid.core.access import Capability, can, sees_everything
+from epigrid.areas.access import may_see_path
+from epigrid.core.access import Capability, can
 from epigrid.registry.models import HouseholdVisit, ScreeningCampaign
 
 
 def may_change(user: Any, campaign: ScreeningCampaign) -> bool:
     """Whether `user` may change the campaign: the right, and the campaign's area in theirs."""
-    if not can(user, Capability.MANAGE_CAMPAIGNS):
-        return False
-    scope = getattr(user, "scope_path", None)
-    return sees_everything(user) or bool(scope) and campaign.area_path.startswith(scope)
+    return can(user, Capability.MANAGE_CAMPAIGNS) and may_see_path(user, campaign.area_path)
 
 
 def _outside(campaign: ScreeningCampaign, lookup: str, bound: datetime.date,
