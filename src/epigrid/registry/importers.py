@@ -33,7 +33,14 @@ from epigrid.core.imports.base import INVALID, Cells, CleanRow, Importer, Pendin
 from epigrid.core.imports.bulk_load import BulkLoad
 from epigrid.core.imports.errors import RowError
 from epigrid.core.imports.readers import RawRow
-from epigrid.registry import bulk, progress, roster_parsing, roster_rows, roster_writes
+from epigrid.registry import (
+    bulk,
+    progress,
+    roster_columns,
+    roster_parsing,
+    roster_rows,
+    roster_writes,
+)
 from epigrid.registry.copy_rows import TailEncoder
 from epigrid.registry.fields import Sealer
 from epigrid.registry.hash_index import PersonMatcher
@@ -98,6 +105,7 @@ class RosterImporter(Importer):
         # a row with an ID's lean cells (roster_rows.read_batch, LEAN)
         self.ready: dict[int, tuple[Any, ...]] = {}
         self.cache = roster_rows.ParsedCells(self.today)
+        self.births: dict[int, Any] = {}  # YYYYMMDD -> its date (roster_columns)
         # (first row number, rows) of a batch -> what read_ahead() made of it.
         self.ahead: dict[tuple[int, int], Ahead] = {}
         # Ids reserved by prepare() for the rows build_ahead() makes, when the database is busy.
@@ -146,6 +154,11 @@ class RosterImporter(Importer):
             self.ahead[(rows[0].number, len(rows))] = found
 
     def _read(self, rows: Sequence[RawRow]) -> Ahead:
+        columns = roster_columns.columns_of(rows)
+        if columns is not None:  # a CSV's batch: read column by column
+            return roster_columns.read_columns(
+                rows, columns, self.today, self.cache, self.births,
+                (self.id_sealer, self.phone_sealer), self.encode_tail)
         codes = {row.values.get("grid_code", "").strip() for row in rows}
         parsed = roster_rows.parse_ids(rows, self.today, self.id_sealer.hash)
         return codes, parsed, roster_rows.read_batch(rows, parsed, self.cache, self.id_sealer,

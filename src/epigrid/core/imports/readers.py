@@ -16,6 +16,7 @@ import operator
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import PurePath
 from typing import IO, Any
 
@@ -56,6 +57,28 @@ class ImportColumn:
 class RawRow:
     number: int  # the row number as the spreadsheet program shows it
     values: dict[str, str]  # column name -> cell text
+
+
+class CellsRow(RawRow):
+    """A CSV row as read: its cells in the order of `names`, the columns of its table (one tuple
+    shared by the table's rows), `values` made only when asked. A dict a row cost the reading
+    more than the rest of it; an importer may read the batch's `cells` column by column
+    (registry.roster_columns)."""
+
+    names: tuple[str, ...]
+    cells: tuple[str, ...]
+
+    def __init__(self, number: int, names: tuple[str, ...], cells: tuple[str, ...]) -> None:
+        # Straight into the instance's dict, as core.imports.ahead.PackedRow: RawRow is frozen.
+        fields = self.__dict__
+        fields["number"] = number
+        fields["names"] = names
+        fields["cells"] = cells
+
+    @cached_property
+    def values(self) -> dict[str, str]:
+        # As many names as cells, always: strict's check cost a tenth of the row.
+        return dict(zip(self.names, self.cells, strict=False))
 
 
 @dataclass
@@ -135,8 +158,7 @@ def _data_rows(records: Iterator[tuple[int, list[str]]],
             cells[index] if index < len(cells) else "" for index in indexes)
         # A row of blank cells is no row; any() stops at the first cell with text.
         if any(map(blank, taken)):
-            # As many names as cells taken, always: strict's check cost a tenth of the row.
-            yield RawRow(number, dict(zip(names, taken, strict=False)))
+            yield CellsRow(number, names, taken)
 
 
 # --- CSV ----------------------------------------------------------------------------------------
