@@ -5,12 +5,13 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Sequence
 from typing import IO, ClassVar
+from unittest import mock
 
 from django.test import override_settings
 
 from epigrid.areas.importers import AreaImporter
 from epigrid.areas.models import Area
-from epigrid.core.imports import registry
+from epigrid.core.imports import plain_csv, registry
 from epigrid.core.imports.base import CleanRow, WriteResult
 from epigrid.core.imports.readers import RawRow
 from epigrid.core.imports.runner import run_import
@@ -52,6 +53,8 @@ def generated_rows() -> list[list[object]]:
 
 class StreamingTests(BaseTestCase):
     @override_settings(IMPORT_BATCH_SIZE=1000)
+    # Read in blocks of 16 KB (a megabyte in a real run, more than this whole file).
+    @mock.patch.object(plain_csv, "CHUNK", 1 << 14)
     def test_it_imports_20000_rows_in_batches_while_reading_the_file(self) -> None:
         with tempfile.TemporaryFile() as source:
             source.write(csv_bytes(generated_rows()))

@@ -24,6 +24,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from epigrid.core.imports import plain_csv
 from epigrid.core.imports.errors import ImportFileError
 from epigrid.core.imports.parsers import fold
 
@@ -195,8 +196,8 @@ class _Lines:
     inside a character, so a bad byte is reported at its own line.
     """
 
-    def __init__(self, source: IO[bytes], encoding: str) -> None:
-        self.source, self.encoding, self.number = source, encoding, 0
+    def __init__(self, source: IO[bytes], encoding: str, number: int = 0) -> None:
+        self.source, self.encoding, self.number = source, encoding, number
 
     def __iter__(self) -> Iterator[str]:
         # utf-8-sig's decoder is Python code around UTF-8's: a line without the byte order
@@ -214,9 +215,10 @@ class _Lines:
                       "and import it again.") % {"line": self.number}) from None
 
 
-def _text_lines(source: IO[bytes], encoding: str) -> Iterator[str]:
+def _text_lines(source: IO[bytes], encoding: str, number: int = 0) -> Iterator[str]:
+    """The file's lines from where it stands, after `number` lines read."""
     if encoding != "utf-16":
-        yield from _Lines(source, encoding)
+        yield from _Lines(source, encoding, number)
         return
     text = io.TextIOWrapper(source, encoding=encoding, newline="")
     try:
@@ -229,15 +231,25 @@ def _text_lines(source: IO[bytes], encoding: str) -> Iterator[str]:
 
 
 def _csv_records(source: IO[bytes]) -> Iterator[tuple[int, list[str]]]:
-    lines = _text_lines(source, detect_encoding(source))
-    number = 0
+    encoding = detect_encoding(source)
+    number, delimiter = 0, ""
+    if encoding != "utf-16":  # the plain lines first, split by hand (core.imports.plain_csv)
+        for block in plain_csv.blocks(source, encoding):
+            delimiter = delimiter or _delimiter(block[0])
+            # csv.reader reads an empty line as no cell at all.
+            yield from enumerate((line.split(delimiter) if line else [] for line in block),
+                                 number + 1)
+            number += len(block)
+    lines = _text_lines(source, encoding, number)
     try:
-        first = next(lines, "")
+        if not delimiter:
+            first = next(lines, "")
+            delimiter = _delimiter(first)
+            lines = itertools.chain((first,), lines)
         # strict: an opening quote that never closes is an error, not the rest of the file in
         # a cell.
-        reader = csv.reader(itertools.chain((first,), lines), delimiter=_delimiter(first),
-                            strict=True)
-        for number, cells in enumerate(reader, 1):
+        reader = csv.reader(lines, delimiter=delimiter, strict=True)
+        for number, cells in enumerate(reader, number + 1):  # noqa: B020 - counts on
             yield number, cells
     except csv.Error as exc:
         # The row being read when the reader failed: the one after the last it gave.
