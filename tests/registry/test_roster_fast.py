@@ -233,3 +233,17 @@ def test_a_sealer_makes_what_crypto_makes(value: str) -> None:
     assert crypto.decrypt(enc, "phone") == value and not crypto.needs_rotation(enc)
     with pytest.raises(Exception):  # noqa: B017, PT011 - bound to its field: InvalidTag
         crypto.decrypt(enc, "id_number")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(values=st.lists(rows(), min_size=1, max_size=8), seen=st.booleans())
+def test_a_batch_cleaned_in_one_loop_is_its_rows_cleaned_in_turn(
+        values: list[dict[str, str]], seen: bool) -> None:
+    # Rows of one household and repeated IDs meet in a batch: each row sees the ones before.
+    batch = [RawRow(number, row) for number, row in enumerate(values, 2)]
+    ids = {int(ID_1[:17]): 1} if seen else {}
+    at_once, in_turn = importer(ids), importer(ids)
+    _codes, at_once.parsed, at_once.ready = at_once._read(batch)
+    in_turn.parsed, in_turn.ready = dict(at_once.parsed), dict(at_once.ready)
+    assert at_once.clean_rows(batch) == [in_turn.clean_row(row) for row in batch]
+    assert (at_once.ids, at_once.pending) == (in_turn.ids, in_turn.pending)

@@ -231,8 +231,10 @@ class RosterImporter(Importer):
     # --- one row ---------------------------------------------------------------------------
 
     def clean_row(self, row: RawRow) -> CleanRow | list[RowError]:
-        fast = roster_rows.fast_row(self, row)
-        return fast if fast is not None else self.full_clean(row)
+        return self.clean_rows([row])[0]
+
+    def clean_rows(self, rows: Sequence[RawRow]) -> list[CleanRow | list[RowError]]:
+        return roster_rows.fast_rows(self, rows, self.full_clean)
 
     def full_clean(self, row: RawRow) -> CleanRow | list[RowError]:
         """Every cell through its parser, every problem named (the fast path's fallback)."""

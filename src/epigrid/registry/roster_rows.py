@@ -282,49 +282,76 @@ def clean(number: int, grid: tuple[int, str], household: tuple[str, int | None, 
 def fast_row(importer: RosterImporter, row: RawRow) -> CleanRow | None:
     """The clean row of a row read_batch() took, when the grid, the household and the file's
     other rows agree, else None."""
-    cells = importer.ready.get(row.number)
-    if cells is None:
-        return None
-    found: Any = importer.parsed.get(row.number)  # no CellError: read_batch took the row
-    lean = len(cells) == LEAN
-    if lean:
-        code, name, address, head_name, number, residency, household_phone, same_phone, tail = \
-            cells
-    else:
-        (code, name, address, head_name, number, occupation, origin, phone, household_phone,
-         medical, residency, tags, returned_on, sealed_id, sealed_phone, tail) = cells
-    # A lean row's ID stays (first 17 digits, hash): clean() says so.
-    parsed, id_hash = (found, found[1]) if lean else found or (None, "")
-    seen = id_key(found) if found else None  # in importer.ids once taken
-    grid = importer.clean_grids.get(code)
-    if grid is None:
-        return None
-    if seen is not None and seen in importer.ids:
-        return None
-    # The household, as RosterImporter._household finds it.
-    grid_id = grid[0]
-    household: tuple[str, int | None, str] | None = None
-    if number or address:
-        key = f"#{number}" if number else f"@{address}"
-        existing = importer.households.get(grid_id, _NONE).get(key)
-        if existing is None and not address and (grid_id, key) not in importer.pending:
-            return None
-        household = (key, existing, address)
-    elif residency not in _GRID_RESIDENTS:
-        return None
-    household_pk = household[1] if household else None
-    known = importer.known.get(id_hash) if id_hash else importer.unnamed.get(
-        (household_pk, name)) if household_pk else None
-    if known is not None and (known[2] != household_pk
-                              or household is None and known[3] != grid_id):
-        return None
-    if household is not None and household_pk is None:
-        importer.pending.add((grid_id, household[0]))
-    if seen is not None:
-        importer.ids[seen] = row.number
-    if lean:
-        return clean(row.number, grid, household, parsed, id_hash, None, known,
-                     household_phone, head_name, None, tail, same_phone)
-    person = (name, phone, occupation, medical, residency, tags, origin, returned_on)
-    return clean(row.number, grid, household, parsed, id_hash, person, known, household_phone,
-                 head_name, (sealed_id, sealed_phone), tail)
+    return fast_rows(importer, [row], _none)[0]
+
+
+def _none(_row: RawRow) -> None:
+    return None
+
+
+def fast_rows(importer: RosterImporter, rows: Sequence[RawRow],
+              otherwise: Callable[[RawRow], Any]) -> list[Any]:
+    """fast_row() of each row in turn, and for a row it does not take, what `otherwise` (the
+    full cleaning) answers, in the row's place. One loop over the batch: a call a row less,
+    the importer's look-ups bound once (a million rows)."""
+    ready, parsed_ids, clean_grids = importer.ready, importer.parsed, importer.clean_grids
+    ids, households, pending = importer.ids, importer.households, importer.pending
+    registered, unnamed = importer.known, importer.unnamed
+    out: list[Any] = []
+    for row in rows:
+        cells = ready.get(row.number)
+        if cells is None or (grid := clean_grids.get(cells[0])) is None:
+            out.append(otherwise(row))
+            continue
+        found: Any = parsed_ids.get(row.number)  # no CellError: read_batch took the row
+        lean = len(cells) == LEAN
+        if lean:
+            _code, name, address, head_name, number, residency, household_phone, same_phone, \
+                tail = cells
+            # A lean row's ID stays (first 17 digits, hash): clean() says so.
+            parsed, id_hash, seen = found, found[1], found[0]
+        else:
+            (_code, name, address, head_name, number, occupation, origin, phone,
+             household_phone, medical, residency, tags, returned_on, sealed_id, sealed_phone,
+             tail) = cells
+            parsed, id_hash = found or (None, "")
+            seen = int(found[0][0][:17]) if found else None  # id_key(): in `ids` once taken
+        if seen is not None and seen in ids:
+            out.append(otherwise(row))
+            continue
+        # The household, as RosterImporter._household finds it.
+        grid_id = grid[0]
+        household: tuple[str, int | None, str] | None = None
+        if number or address:
+            key = f"#{number}" if number else f"@{address}"
+            existing = households.get(grid_id, _NONE).get(key)
+            if existing is None and not address and (grid_id, key) not in pending:
+                out.append(otherwise(row))
+                continue
+            household = (key, existing, address)
+        elif residency not in _GRID_RESIDENTS:
+            out.append(otherwise(row))
+            continue
+        household_pk = household[1] if household else None
+        known = registered.get(id_hash) if id_hash else unnamed.get(
+            (household_pk, name)) if household_pk else None
+        if known is not None and (known[2] != household_pk
+                                  or household is None and known[3] != grid_id):
+            out.append(otherwise(row))
+            continue
+        if household is not None and household_pk is None:
+            pending.add((grid_id, household[0]))
+        if seen is not None:
+            ids[seen] = row.number
+        if lean:
+            person, sealed = None, None
+        else:
+            person = (name, phone, occupation, medical, residency, tags, origin, returned_on)
+            sealed = (sealed_id, sealed_phone)
+            same_phone = False
+        # clean()'s row, made here: a call less.
+        out.append(CleanRow(row.number, {
+            "grid": grid, "household": household, "id": parsed, "id_hash": id_hash,
+            "person": person, "known": known, "household_phone": household_phone,
+            "head_name": head_name, "sealed": sealed, "tail": tail, "same_phone": same_phone}))
+    return out

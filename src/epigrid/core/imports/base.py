@@ -149,6 +149,10 @@ class Importer:
     def clean_row(self, row: RawRow) -> CleanRow | list[RowError]:
         raise NotImplementedError
 
+    def clean_rows(self, rows: Sequence[RawRow]) -> list[CleanRow | list[RowError]]:
+        """clean_row() of each row in turn (an importer may clean a batch in one loop)."""
+        return [self.clean_row(row) for row in rows]
+
     # With writes_behind, write_batch() may answer a Pending, finished after the next batch is
     # prepared and cleaned, so the database inserts while Python cleans (core.imports.behind);
     # prepare() of a batch then runs before the batch before it is written.

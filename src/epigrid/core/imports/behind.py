@@ -65,8 +65,7 @@ def write_one_by_one(importer: Importer, rows: Sequence[CleanRow], log: ErrorLog
 
 def clean(importer: Importer, batch: Sequence[RawRow], log: ErrorLog) -> list[CleanRow]:
     accepted: list[CleanRow] = []
-    for raw in batch:
-        cleaned = importer.clean_row(raw)
+    for cleaned in importer.clean_rows(batch):
         if isinstance(cleaned, CleanRow):
             accepted.append(cleaned)
         else:
