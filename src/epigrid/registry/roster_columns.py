@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from epigrid.core.identity import CHECK_CHARS, EARLIEST_BIRTH, WEIGHTS
-from epigrid.registry import roster_rows
+from epigrid.registry import roster_parsing, roster_rows
 from epigrid.registry.roster_rows import (
     _MISSING,
     _ODD_SPACE_JOINED,
@@ -96,7 +96,7 @@ def _texts_fine(columns: dict[str, Sequence[str]], size: int, checks: list[bool]
 def _phones_fine(column: Sequence[str] | None, checks: list[bool]) -> None:
     if column is None or _MOBILES.fullmatch("\x00".join(column) + "\x00"):
         return
-    clean = roster_rows.roster_parsing.CLEAN_MOBILE.fullmatch
+    clean = roster_parsing.CLEAN_MOBILE.fullmatch
     _fine(checks, column, lambda value: not value or clean(value) is not None)
 
 
