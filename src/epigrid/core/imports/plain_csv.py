@@ -38,7 +38,7 @@ def _text(body: bytes, encoding: str, first: bool) -> str | None:
         text = body.decode(encoding)
     except UnicodeDecodeError:
         return None
-    if "\ufeff" in text:  # a line that starts with one loses it (readers._Lines): csv.reader's
+    if "\ufeff" in text:  # a line that starts with a BOM loses it there (readers._Lines)
         return None
     return text.replace("\r\n", "\n") if returns else text
 
