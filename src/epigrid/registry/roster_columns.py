@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from epigrid.core.identity import CHECK_CHARS, EARLIEST_BIRTH, WEIGHTS
+from epigrid.core.imports.readers import table_names
 from epigrid.registry import roster_parsing, roster_rows
 from epigrid.registry.roster_rows import (
     _MISSING,
@@ -49,13 +50,8 @@ _NO_ID = ("", "", "")
 
 def columns_of(rows: Sequence[RawRow]) -> dict[str, Sequence[str]] | None:
     """The batch's cells by column name, when every row is a CellsRow of one table (else None)."""
-    from epigrid.core.imports.readers import CellsRow
-
-    first = rows[0] if rows else None
-    if not isinstance(first, CellsRow):
-        return None
-    names = first.names
-    if not all(type(row) is CellsRow and row.names is names for row in rows):
+    names = table_names(rows)
+    if names is None:
         return None
     cells: list[CellsRow] = rows  # type: ignore[assignment]
     return dict(zip(names, zip(*(row.cells for row in cells), strict=True), strict=True))
@@ -74,10 +70,6 @@ def _spaceless(column: Sequence[str], joined: str) -> bool:
     return " " not in joined and "".join(column).isprintable()
 
 
-def _plain_within(value: str, limit: int) -> bool:
-    return roster_rows.is_plain(value, limit)
-
-
 def _texts_fine(columns: dict[str, Sequence[str]], size: int, checks: list[bool]) -> None:
     for name, limit in TEXT_LIMITS.items():
         column = columns.get(name)
@@ -88,7 +80,7 @@ def _texts_fine(columns: dict[str, Sequence[str]], size: int, checks: list[bool]
                 and unicodedata.is_normalized("NFKC", joined) \
                 and (_spaceless(column, joined) or not _ODD_SPACE_JOINED.search(joined)):
             continue
-        _fine(checks, column, functools.partial(_plain_within, limit=limit))
+        _fine(checks, column, functools.partial(roster_rows.is_plain, limit=limit))
     names = columns.get("name", ("",) * size)
     _fine(checks, names, bool)
 

@@ -292,8 +292,8 @@ def _none(_row: RawRow) -> None:
 def fast_rows(importer: RosterImporter, rows: Sequence[RawRow],
               otherwise: Callable[[RawRow], Any]) -> list[Any]:
     """fast_row() of each row in turn, and for a row it does not take, what `otherwise` (the
-    full cleaning) answers, in the row's place. One loop over the batch: a call a row less,
-    the importer's look-ups bound once (a million rows)."""
+    full cleaning) answers, in the row's place: one loop over the batch, the importer's
+    look-ups bound once."""
     ready, parsed_ids, clean_grids = importer.ready, importer.parsed, importer.clean_grids
     ids, households, pending = importer.ids, importer.households, importer.pending
     registered, unnamed = importer.known, importer.unnamed
@@ -315,7 +315,7 @@ def fast_rows(importer: RosterImporter, rows: Sequence[RawRow],
              household_phone, medical, residency, tags, returned_on, sealed_id, sealed_phone,
              tail) = cells
             parsed, id_hash = found or (None, "")
-            seen = int(found[0][0][:17]) if found else None  # id_key(): in `ids` once taken
+            seen = id_key(found) if found else None  # in `ids` once taken
         if seen is not None and seen in ids:
             out.append(otherwise(row))
             continue
@@ -344,14 +344,10 @@ def fast_rows(importer: RosterImporter, rows: Sequence[RawRow],
         if seen is not None:
             ids[seen] = row.number
         if lean:
-            person, sealed = None, None
+            out.append(clean(row.number, grid, household, parsed, id_hash, None, known,
+                             household_phone, head_name, None, tail, same_phone))
         else:
             person = (name, phone, occupation, medical, residency, tags, origin, returned_on)
-            sealed = (sealed_id, sealed_phone)
-            same_phone = False
-        # clean()'s row, made here: a call less.
-        out.append(CleanRow(row.number, {
-            "grid": grid, "household": household, "id": parsed, "id_hash": id_hash,
-            "person": person, "known": known, "household_phone": household_phone,
-            "head_name": head_name, "sealed": sealed, "tail": tail, "same_phone": same_phone}))
+            out.append(clean(row.number, grid, household, parsed, id_hash, person, known,
+                             household_phone, head_name, (sealed_id, sealed_phone), tail))
     return out

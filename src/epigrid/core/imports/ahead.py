@@ -28,7 +28,7 @@ from typing import IO, Any, NoReturn
 from django.conf import settings
 
 from epigrid.core.imports.base import Importer
-from epigrid.core.imports.readers import CellsRow, RawRow
+from epigrid.core.imports.readers import CellsRow, RawRow, table_names
 
 Batches = Iterator[list[RawRow]]
 PIPE_BYTES = 1 << 20  # Linux's default cap for an unprivileged process (pipe-max-size)
@@ -79,12 +79,11 @@ def _cells(batch: list[RawRow]) -> tuple[tuple[str, ...], list[tuple[int, str]]]
     """The batch as (column names, [(row number, cells joined)]): one string a row pickles at
     a tenth of the cost of a tuple of cells, and a fifth of a dict (the rows of a file share
     their columns and their order)."""
-    first = batch[0]
-    if isinstance(first, CellsRow) and all(type(row) is CellsRow and row.names is first.names
-                                           for row in batch):
+    table = table_names(batch)
+    if table is not None:
         cells: list[CellsRow] = batch  # type: ignore[assignment]
-        return first.names, [(row.number, SEPARATOR.join(row.cells)) for row in cells]
-    names = tuple(first.values)
+        return table, [(row.number, SEPARATOR.join(row.cells)) for row in cells]
+    names = tuple(batch[0].values)
     return names, [(row.number, SEPARATOR.join(row.values.values()) if tuple(row.values) == names
                     else SEPARATOR.join(row.values.get(name, "") for name in names))
                    for row in batch]

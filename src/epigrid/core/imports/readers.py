@@ -82,6 +82,16 @@ class CellsRow(RawRow):
         return dict(zip(self.names, self.cells, strict=False))
 
 
+def table_names(rows: Sequence[RawRow]) -> tuple[str, ...] | None:
+    """The column names of the batch when every row is a CellsRow of one table (their `cells`
+    then line up), else None."""
+    first = rows[0] if rows else None
+    if not isinstance(first, CellsRow):
+        return None
+    names = first.names
+    return names if all(type(row) is CellsRow and row.names is names for row in rows) else None
+
+
 @dataclass
 class Table:
     headers: dict[str, str]  # column name -> the header text in the file
