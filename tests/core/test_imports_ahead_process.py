@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import os
 import pickle
+import threading
 from collections.abc import Sequence
+from multiprocessing.connection import Connection
 from typing import Any, ClassVar
 
 import pytest
@@ -182,3 +184,38 @@ def test_rows_with_columns_in_another_order_are_sent_in_the_first_rows_order() -
     assert names == ("code", "name")
     assert [ahead.PackedRow(number, names, packed).values for number, packed in rows] == [
         {"code": "A", "name": "a"}, {"code": "B", "name": "b"}]
+
+
+def _taken(outbox: ahead._Outbox) -> None:
+    """Wait until the sending thread has taken what was queued (it then waits on the pipe)."""
+    for _attempt in range(500):
+        if outbox.queue.empty():
+            return
+        threading.Event().wait(0.01)
+    raise AssertionError("the sending thread never took its message")
+
+
+def test_the_reading_process_readies_batches_while_the_pipe_is_full() -> None:
+    readable, writable = os.pipe()
+    outbox = ahead._Outbox(Connection(writable, readable=False), depth=2)
+    receiver = Connection(readable, writable=False)
+    big = bytes(2 << 20)  # more than the pipe holds: the thread waits until it is read
+    assert outbox.put(memoryview(big))
+    _taken(outbox)
+    assert outbox.put(memoryview(b"second")) and outbox.put(memoryview(b"third"))
+    assert outbox.queue.full()  # two batches ready, none of them in the pipe yet
+    assert [receiver.recv_bytes() for _turn in range(3)] == [big, b"second", b"third"]
+    outbox.close()
+    assert not outbox.thread.is_alive()
+    receiver.close()
+
+
+def test_the_reading_process_stops_readying_batches_once_the_run_stops_reading() -> None:
+    readable, writable = os.pipe()
+    outbox = ahead._Outbox(Connection(writable, readable=False), depth=1)
+    os.close(readable)
+    sent = [outbox.put(memoryview(b"batch")) for _turn in range(3)]
+    assert sent[0] and not sent[-1]
+    assert outbox.closed.is_set()
+    outbox.close()  # returns: nothing waits for a reader any more
+    assert not outbox.thread.is_alive()

@@ -4,8 +4,8 @@ A reading thread (runner._read_ahead) overlaps the reading with the database's w
 reading, the cleaning and the writing are all Python, and take turns on one interpreter lock.
 For an importer with `ahead_in_process`, a forked child reads the file instead, calls
 `read_ahead()` on each batch and sends the batch's cells and what read_ahead() answered through
-a pipe; this process takes them (`take_ahead()`) while the child goes on. The pipe holds a
-batch or two: the child waits when this process is behind.
+a pipe; this process takes them (`take_ahead()`) while the child goes on. The pipe and the
+child's outbox hold a few batches: the child waits when this process is that far behind.
 
 The child uses nothing of the parent but the file and the importer's read_ahead(), which needs
 no database; it ends with os._exit, so nothing it inherited (the database connection among
@@ -19,7 +19,9 @@ import contextlib
 import io
 import os
 import pickle
+import queue
 import signal
+import threading
 from collections.abc import Generator, Iterator
 from functools import cached_property
 from multiprocessing.connection import Connection
@@ -33,6 +35,8 @@ from epigrid.core.imports.readers import CellsRow, RawRow, table_names
 Batches = Iterator[list[RawRow]]
 PIPE_BYTES = 1 << 20  # Linux's default cap for an unprivileged process (pipe-max-size)
 SEPARATOR = "\x00"
+# Batches the reading process may hold ready beyond the pipe's (about 1 MB each, pickled).
+AHEAD_BATCHES = 4
 
 
 def available() -> bool:
@@ -101,21 +105,67 @@ def _dumps(message: Any) -> memoryview:
     return out.getbuffer()
 
 
+def _error(exc: BaseException) -> memoryview:
+    try:
+        return _dumps(("error", exc, None))
+    except Exception:  # noqa: BLE001 - an error that does not pickle goes as its text
+        return _dumps(("error", RuntimeError(f"{type(exc).__name__}: {exc}"), None))
+
+
+class _Outbox:
+    """The child's pickled batches, sent through the pipe by a thread of their own.
+
+    The pipe holds about one batch. Without this, the child waited on a full pipe whenever the
+    run's process was slow on a batch (4.4 s of a 35 s million-row import), and the run's
+    process waited on the child when its next batch was a slow one to read (2 s): the two
+    cores sat idle by turns. The thread waits on the pipe (without the interpreter lock) while
+    the child reads up to `depth` more batches.
+    """
+
+    def __init__(self, channel: Connection, depth: int = AHEAD_BATCHES) -> None:
+        self.channel = channel
+        self.queue: queue.Queue[memoryview | None] = queue.Queue(depth)
+        self.closed = threading.Event()  # the run stopped reading
+        self.thread = threading.Thread(target=self._send, name="import-send", daemon=True)
+        self.thread.start()
+
+    def _send(self) -> None:
+        while (message := self.queue.get()) is not None:
+            try:
+                self.channel.send_bytes(message)
+            except BrokenPipeError:
+                self.closed.set()
+                return
+
+    def put(self, message: memoryview | None) -> bool:
+        """Queue a message (None: the last); False once the run has stopped reading."""
+        while not self.closed.is_set():
+            try:
+                self.queue.put(message, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def close(self) -> None:
+        self.put(None)
+        self.thread.join()
+
+
 def _child(importer: Importer, batches: Batches, channel: Connection) -> NoReturn:
     code = 0
+    outbox = _Outbox(channel)
     try:
         for batch in batches:
-            channel.send_bytes(_dumps(("batch", _cells(batch), importer.read_ahead(batch))))
-        channel.send(("end", None, None))
-    except BrokenPipeError:  # the run stopped reading
-        pass
+            if not outbox.put(_dumps(("batch", _cells(batch), importer.read_ahead(batch)))):
+                break
+        else:
+            outbox.put(_dumps(("end", None, None)))
     except BaseException as exc:  # noqa: BLE001 - raised again in the run's process
         code = 1
-        try:
-            channel.send(("error", exc, None))
-        except Exception:  # noqa: BLE001 - an error that does not pickle goes as its text
-            channel.send(("error", RuntimeError(f"{type(exc).__name__}: {exc}"), None))
+        outbox.put(_error(exc))
     finally:
+        outbox.close()
         os._exit(code)
 
 
