@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import os
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from epigrid.core import crypto
 from epigrid.core.identity import mask_phone
 from epigrid.registry import fields
-from epigrid.registry.fields import FIRST_NONCES, NONCE_POOL, Sealer, protect
+from epigrid.registry.fields import FIRST_NONCES, NONCE_POOL, Sealer, _PrefixedHmac, protect
 
 
 def nonce_of(token: str) -> bytes:
@@ -64,3 +68,19 @@ def test_a_forked_child_does_not_use_the_parents_nonces() -> None:
     os.waitpid(pid, 0)
     assert len(child) == crypto.NONCE_BYTES
     assert child != nonce_of(sealer.encrypt("13900000002"))
+
+
+@given(key=st.binary(max_size=200), prefix=st.binary(max_size=80), value=st.binary(max_size=200))
+def test_its_hmac_is_rfc_2104s_for_any_key_prefix_and_value(key: bytes, prefix: bytes,
+                                                            value: bytes) -> None:
+    """Keys longer than SHA-256's block are hashed first, shorter ones padded: as hmac does."""
+    expected = hmac.new(key, prefix + value, hashlib.sha256).hexdigest()
+    assert _PrefixedHmac(key, prefix).hexdigest(value) == expected
+
+
+@given(st.lists(st.text(min_size=1, max_size=40), max_size=20))
+def test_its_hashes_are_keyed_hashs_one_value_or_many(values: list[str]) -> None:
+    sealer = Sealer("id_number", mask_phone)
+    expected = [crypto.keyed_hash(value, "id_number") for value in values]
+    assert sealer.hash_many(values) == expected
+    assert [sealer.hash(value) for value in values] == expected

