@@ -83,6 +83,9 @@ def build(rows: Sequence[CleanRow], households: Mapping[int, dict[str, int]],
     new = new_households(households, rows, now, sealers[1].seal, take_ids)
     if new is None:
         return None
+    # New persons with an ID go straight into the COPY data (PostgreSQL), their tail as read
+    # ahead: one loop, no list of them in between.
+    copy = PersonCopy(now) if encoded else None
     fresh: list[tuple[dict[str, Any], int | None]] = []
     unnamed: list[tuple[dict[str, Any], int | None]] = []
     updates: list[tuple[int, tuple[Any, ...]]] = []
@@ -95,8 +98,14 @@ def build(rows: Sequence[CleanRow], households: Mapping[int, dict[str, int]],
             household_id = household[1] or new[(data["grid"][0], household[0])][0]
         known = data["known"]
         if known is None:
-            (fresh if data["id"] or household_id is None else unnamed).append(
-                (data, household_id))
+            if data["id"] or household_id is None:
+                tail = data["tail"]
+                if copy is not None and tail is not None:
+                    copy.add_tail(data["grid"], household_id, tail)
+                else:
+                    fresh.append((data, household_id))
+            else:
+                unnamed.append((data, household_id))
             continue
         unpack(data)
         values = change(known, data["person"], data["sealed"], sealers[1])
@@ -110,7 +119,13 @@ def build(rows: Sequence[CleanRow], households: Mapping[int, dict[str, int]],
         return None
     unnamed_rows = [(pk, *row) for pk, row in zip(
         unnamed_ids, person_rows(*sealers, unnamed, now), strict=True)]
-    persons = person_copy(*sealers, fresh, now) if encoded else person_rows(*sealers, fresh, now)
+    persons: Rows | Encoded
+    if copy is not None:
+        for values in person_rows(*sealers, fresh, now):
+            copy.add_row(values)
+        persons = copy.encoded()
+    else:
+        persons = person_rows(*sealers, fresh, now)
     return Built(new, persons, unnamed_rows, updates, unchanged)
 
 
@@ -209,17 +224,3 @@ def tail_values(person: tuple[Any, ...], parsed: tuple[str, Any, str] | None,
     birth, sex = (parsed[1], parsed[2]) if parsed else (None, "unknown")
     return (name, *id_columns, *phone_columns, sex, birth, occupation, medical, residency, tags,
             origin, returned_on)
-
-
-def person_copy(id_sealer: Sealer, phone_sealer: Sealer,
-                fresh: list[tuple[dict[str, Any], int | None]], now: datetime.datetime
-                ) -> Encoded:
-    """person_rows() as one block of binary COPY data, each row's tail as read ahead."""
-    copy = PersonCopy(now)
-    for data, household_id in fresh:
-        tail = data["tail"]
-        if tail is not None:
-            copy.add_tail(data["grid"], household_id, tail)
-        else:
-            copy.add_row(person_row(id_sealer, phone_sealer, data, household_id, now))
-    return copy.encoded()
