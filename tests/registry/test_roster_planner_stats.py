@@ -45,6 +45,22 @@ class PlannerStatisticsAfterAnImportTests(BaseTestCase):
         self.assertEqual(self.estimate(Person), Person.objects.count())
         self.assertEqual(self.estimate(Household), Household.objects.count())
 
+    def test_it_keeps_statistics_of_the_searched_columns_and_none_of_the_sealed_ones(self) -> None:
+        with mock.patch.object(planner_stats, "MIN_ROWS", 100):
+            _import(_roster(120))
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT tablename, attname FROM pg_stats WHERE tablename IN "
+                           "('registry_person', 'registry_household')")
+            analyzed = set(cursor.fetchall())
+        searched = {("registry_person", column) for column in (
+            "area_path", "name", "id_number_hash", "phone_hash", "household_id", "tags")}
+        sealed = {("registry_person", column) for column in (
+            "id_number_enc", "id_number_masked", "phone_enc", "phone_masked")} | {
+            ("registry_household", "phone_enc"), ("registry_household", "phone_masked")}
+        self.assertLessEqual(searched, analyzed)
+        self.assertIn(("registry_household", "phone_hash"), analyzed)
+        self.assertFalse(sealed & analyzed)
+
     def test_it_leaves_the_statistics_of_an_import_below_the_threshold(self) -> None:
         planner_stats.analyze([Person._meta.db_table])
         before = self.estimate(Person)
