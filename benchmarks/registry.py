@@ -6,6 +6,8 @@ Figures:
 - `import_bulk_load`: whether the import was a large first load, which sets the tables' indexes
   aside and builds them once at its end (core.imports.bulk_load: a file at least as large as
   the persons table and EPIGRID_IMPORT_BULK_LOAD_MIN_ROWS; not the tiny scale).
+- `import_batch_rows`: the rows of its batches: such a load's own (the default of
+  EPIGRID_IMPORT_BULK_LOAD_BATCH_SIZE), else IMPORT_BATCH (5,000).
 - `import_peak_mb`: how far the process's peak resident size (ru_maxrss) rose above its resident
   size before the import; the CSV is generated in a child process so it does not count.
 - `db_copy_rows_per_s`: the same rows, already prepared as tuples, written again into the same
@@ -59,7 +61,7 @@ from epigrid.core.access import Role
 from epigrid.core.constraints import check_deferred
 from epigrid.core.ids import allocate_ids
 from epigrid.core.imports import bulk_load
-from epigrid.core.imports.runner import run_import
+from epigrid.core.imports.runner import batch_size, run_import
 from epigrid.core.models import ImportRun
 from epigrid.registry import bulk, duplicates, services, synthetic
 from epigrid.registry.importers import RosterImporter
@@ -131,6 +133,7 @@ def _import(path: str, rows: int, figures: dict[str, Any], log: Callable[[str], 
     before = _rss_mb()
     started = time.perf_counter()
     with override_settings(IMPORT_BATCH_SIZE=IMPORT_BATCH):
+        figures["import_batch_rows"] = batch_size(figures["import_bulk_load"])
         run = run_import("roster", path, ImportRun.Mode.VALID_ROWS, None)
     check_deferred()  # none left: the import checks as it writes
     seconds = time.perf_counter() - started

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import unittest
+from typing import Any
 from unittest import mock
 
 import psycopg
@@ -17,6 +18,7 @@ from epigrid.core import planner_stats
 from epigrid.core.imports import bulk_load
 from epigrid.core.imports.runner import run_import
 from epigrid.core.models import ImportRun
+from epigrid.registry.importers import RosterImporter
 from epigrid.registry.models import Household, Person
 from tests.base import BaseTestCase
 from tests.registry.test_roster_import import make_id, roster, row
@@ -35,10 +37,11 @@ def schema() -> set[tuple[str, str]]:
         return set(cursor.fetchall())
 
 
-def import_(content: bytes, mode: str = ImportRun.Mode.VALID_ROWS, sent: str = "DROP INDEX"
-            ) -> tuple[ImportRun, list[str]]:
+def import_(content: bytes, mode: str = ImportRun.Mode.VALID_ROWS, sent: str = "DROP INDEX",
+            bulk_batch: int = 50) -> tuple[ImportRun, list[str]]:
     """The run, and the statements it sent that hold `sent`."""
-    with override_settings(IMPORT_BATCH_SIZE=50, IMPORT_BULK_LOAD_MIN_ROWS=10), \
+    with override_settings(IMPORT_BATCH_SIZE=50, IMPORT_BULK_LOAD_MIN_ROWS=10,
+                           IMPORT_BULK_LOAD_BATCH_SIZE=bulk_batch), \
             CaptureQueriesContext(connection) as queries:
         run = run_import("roster", io.BytesIO(content), mode, None, file_name="roster.csv")
     return run, [query["sql"] for query in queries if sent in query["sql"]]
@@ -64,6 +67,25 @@ class FirstRosterTests(BaseTestCase):
         self.assertNotIn("registry_household_phone_h", names)
         self.assertEqual(schema(), self.schema)
         self.assertEqual(Person.objects.count(), 2 * self.persons + 40)
+
+    def test_a_large_load_takes_batches_of_its_own_size_and_a_small_one_the_usual(self) -> None:
+        sizes: list[int] = []
+        prepare = RosterImporter.prepare
+
+        def noting(importer: RosterImporter, rows: Any) -> None:
+            sizes.append(len(rows))
+            prepare(importer, rows)
+
+        with mock.patch.object(RosterImporter, "prepare", noting):
+            run, drops = import_(_roster(self.persons + 40), bulk_batch=30)  # 50 otherwise
+            self.assertTrue(drops)
+            self.assertEqual(sum(sizes), run.rows_total)
+            self.assertEqual(max(sizes), 30)
+            sizes.clear()
+            smaller = Person.objects.count() - 1  # than the registry now: not a large load
+            run, drops = import_(_roster(smaller, first=1000), bulk_batch=30)
+        self.assertEqual(drops, [])
+        self.assertEqual(sizes, [50] * (smaller // 50) + [smaller % 50] * bool(smaller % 50))
 
     def test_it_analyzes_each_table_once_after_the_rebuild(self) -> None:
         run, analyzed = import_(_roster(self.persons + 40), sent="ANALYZE")

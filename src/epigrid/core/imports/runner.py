@@ -151,17 +151,23 @@ def _process_batch(importer: Importer, batch: list[RawRow], log: ErrorLog) -> Wr
     return _write(importer, accepted, log) if accepted else WriteResult()
 
 
+def batch_size(bulk: bool) -> int:
+    """Rows a batch: a large first load's own (IMPORT_BULK_LOAD_BATCH_SIZE, fewer batches'
+    fixed costs), or the setting every other import takes."""
+    return max(1, int(settings.IMPORT_BULK_LOAD_BATCH_SIZE if bulk else
+                      settings.IMPORT_BATCH_SIZE))
+
+
 def _read_and_write(run: ImportRun, importer: Importer, source: IO[bytes],
                     log: ErrorLog) -> tuple[int, WriteResult]:
     total, result = 0, WriteResult()
-    size = max(1, int(settings.IMPORT_BATCH_SIZE))
     in_process = importer.ahead_in_process and ahead.worth_a_process(source)
     with open_table(source, run.file_name, importer.columns, run.sheet) as table, \
             transaction.atomic():
         log.headers = table.headers
         # A batch's foreign keys checked as it is written: a row refused by them is named.
         with bulk_load.deferring(importer.bulk_load, source, run.file_name) as rebuilt, \
-                checked_at_once(), closing(_read_ahead(importer, table.rows, size,
+                checked_at_once(), closing(_read_ahead(importer, table.rows, batch_size(rebuilt),
                                                     in_process)) as batches:
             if importer.writes_behind:
                 total, result = behind.run_behind(importer, batches, log)
