@@ -12,7 +12,7 @@ import binascii
 import hashlib
 import hmac
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -64,11 +64,18 @@ class _PrefixedHmac:
         self.outer = hashlib.sha256(key.translate(hmac.trans_5C))
 
     def hexdigest(self, value: bytes) -> str:
-        keyed = self.inner.copy()
-        keyed.update(value)
-        digest = self.outer.copy()
-        digest.update(keyed.digest())
-        return digest.hexdigest()
+        return self.hexdigests((value,))[0]
+
+    def hexdigests(self, values: Iterable[bytes]) -> list[str]:
+        inner, outer = self.inner.copy, self.outer.copy
+        out = []
+        for value in values:
+            keyed = inner()
+            keyed.update(value)
+            digest = outer()
+            digest.update(keyed.digest())
+            out.append(digest.hexdigest())
+        return out
 
 
 class Sealer:
@@ -128,15 +135,7 @@ class Sealer:
 
     def hash_many(self, values: Sequence[str]) -> list[str]:
         """hash() of each value."""
-        inner, outer = self._hmac.inner.copy, self._hmac.outer.copy
-        out = []
-        for value in values:
-            keyed = inner()
-            keyed.update(value.encode())
-            digest = outer()
-            digest.update(keyed.digest())
-            out.append(digest.hexdigest())
-        return out
+        return self._hmac.hexdigests([value.encode() for value in values])
 
     def seal_many(self, values: Sequence[str]) -> list[tuple[str, str, str]]:
         """seal() of each value, "" among them."""

@@ -83,8 +83,8 @@ def build(rows: Sequence[CleanRow], households: Mapping[int, dict[str, int]],
     new = new_households(households, rows, now, sealers[1].seal, take_ids)
     if new is None:
         return None
-    # New persons with an ID go straight into the COPY data (PostgreSQL), their tail as read
-    # ahead: one loop, no list of them in between.
+    # New persons with an ID go straight into the COPY data (PostgreSQL), most with their tail
+    # as read ahead: one loop, no list of them in between.
     copy = PersonCopy(now) if encoded else None
     fresh: list[tuple[dict[str, Any], int | None]] = []
     unnamed: list[tuple[dict[str, Any], int | None]] = []
@@ -100,10 +100,12 @@ def build(rows: Sequence[CleanRow], households: Mapping[int, dict[str, int]],
         if known is None:
             if data["id"] or household_id is None:
                 tail = data["tail"]
-                if copy is not None and tail is not None:
+                if copy is None:
+                    fresh.append((data, household_id))
+                elif tail is not None:
                     copy.add_tail(data["grid"], household_id, tail)
                 else:
-                    fresh.append((data, household_id))
+                    copy.add_row(person_row(*sealers, data, household_id, now))
             else:
                 unnamed.append((data, household_id))
             continue
@@ -119,13 +121,7 @@ def build(rows: Sequence[CleanRow], households: Mapping[int, dict[str, int]],
         return None
     unnamed_rows = [(pk, *row) for pk, row in zip(
         unnamed_ids, person_rows(*sealers, unnamed, now), strict=True)]
-    persons: Rows | Encoded
-    if copy is not None:
-        for values in person_rows(*sealers, fresh, now):
-            copy.add_row(values)
-        persons = copy.encoded()
-    else:
-        persons = person_rows(*sealers, fresh, now)
+    persons = copy.encoded() if copy is not None else person_rows(*sealers, fresh, now)
     return Built(new, persons, unnamed_rows, updates, unchanged)
 
 
