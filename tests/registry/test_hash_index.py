@@ -83,6 +83,14 @@ class HashIndexTests(BaseTestCase):
         with self.assertRaises(TypeError):
             matcher.find(self.asked)
 
+    def test_it_reads_the_index_at_once_when_asked_unless_the_scope_is_too_big(self) -> None:
+        matcher = PersonMatcher(self.world.town_a.path, False, after=100, share=1.0, most=10)
+        self.assertEqual(len(matcher.read_now() or []), 3)
+        self.assertEqual(matcher.asked, 0)
+        too_big = PersonMatcher(self.world.town_a.path, False, after=2, most=2)
+        self.assertIsNone(too_big.read_now())
+        self.assertEqual(too_big.persons, 3)
+
 
 def index_of(keys: list[bytes]) -> PersonHashIndex:
     """An index of these keys (persons 1, 2, ... in this order), as load() builds it."""

@@ -103,6 +103,26 @@ class FirstRosterTests(BaseTestCase):
         self.assertEqual(Household.objects.filter(number__startswith="H").count(),
                          (self.persons + 40 + 1) // 2)
 
+    def test_it_finds_the_registered_persons_from_the_registry_read_once(self) -> None:
+        with override_settings(IMPORT_BULK_LOAD_MIN_ROWS=10**6):  # registered as usual
+            run_import("roster", io.BytesIO(_roster(30)), ImportRun.Mode.VALID_ROWS, None,
+                       file_name="roster.csv")
+        renamed = roster(row(household_number="H0000", address="No. 0, West Lane",
+                             name="Resident 0 renamed", id_number=make_id("42010219900101000")),
+                         row(household_number="H0900", address="No. 900, West Lane",
+                             name="Resident 1", id_number=make_id("42010219900101001")))
+        # The 30 again (28 as they were, one renamed, one moved to another household) after
+        # more new ones than the registry holds: a large load.
+        content = _roster(Person.objects.count() + 40, first=30) + _roster(28, first=2)[
+            len(roster()):] + renamed[len(roster()):]
+        run, probes = import_(content, sent='"id_number_hash" = wanted')
+        self.assertEqual((run.rows_unchanged, run.rows_updated, run.rows_failed), (28, 1, 1))
+        self.assertEqual(run.errors[0]["message"], "This ID number is already registered in "
+                         "another household; resolve the duplicate before importing it.")
+        self.assertTrue(Person.objects.filter(name="Resident 0 renamed").exists())
+        # No batch looked its IDs up in the table: the registry was read once, locked.
+        self.assertEqual(probes, [])
+
     def test_it_counts_the_registry_whatever_the_planner_believes(self) -> None:
         # Analyzed when empty, grown since (autovacuum late or off): counted as it is.
         Person.objects.all().delete()

@@ -162,12 +162,22 @@ class PersonMatcher:
         while the probes are the cheaper way."""
         self.asked += count
         if self.index is None and self.asked >= self.after:
-            if self.persons is None:
-                self.persons = count_in_scope(self.scope_path, self.unrestricted)
-            if self.persons <= self.most and self.asked >= self.share * self.persons:
-                self.index = PersonHashIndex.load(self.scope_path, self.unrestricted,
-                                                  self.persons)
+            self._read(lambda persons: self.asked >= self.share * persons)
         return self.index
+
+    def read_now(self) -> PersonHashIndex | None:
+        """The index read at once, whatever was asked (None when the scope is too big to hold):
+        for a run that has the tables to itself from its start (Importer.loading_alone), it then
+        holds every person the run did not register itself."""
+        if self.index is None:
+            self._read(lambda _persons: True)
+        return self.index
+
+    def _read(self, worth_it: Callable[[int], bool]) -> None:
+        if self.persons is None:
+            self.persons = count_in_scope(self.scope_path, self.unrestricted)
+        if self.persons <= self.most and worth_it(self.persons):
+            self.index = PersonHashIndex.load(self.scope_path, self.unrestricted, self.persons)
 
     def find(self, hashes: set[str]) -> Found:
         if self.probe is None:

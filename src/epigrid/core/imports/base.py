@@ -123,6 +123,11 @@ class Importer:
             return True
         return bool(self.scope_path) and path.startswith(self.scope_path or "")
 
+    def loading_alone(self) -> None:
+        """Called once before the first batch when the run has its tables to itself until it
+        ends (a large first load: core.imports.bulk_load holds their exclusive locks): what
+        they held at the start is all that others will have written in them."""
+
     def prepare(self, rows: Sequence[RawRow]) -> None:
         """Fetch what the rows of one batch refer to, before they are cleaned."""
 

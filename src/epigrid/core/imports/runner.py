@@ -169,6 +169,8 @@ def _read_and_write(run: ImportRun, importer: Importer, source: IO[bytes],
         with bulk_load.deferring(importer.bulk_load, source, run.file_name) as rebuilt, \
                 checked_at_once(), closing(_read_ahead(importer, table.rows, batch_size(rebuilt),
                                                     in_process)) as batches:
+            if rebuilt:
+                importer.loading_alone()
             if importer.writes_behind:
                 total, result = behind.run_behind(importer, batches, log)
             else:
