@@ -227,15 +227,16 @@ class DutyApiTests(BaseTestCase):
         gaps = client.get(f"/api/duty/checkpoints/{w.checkpoint_a.pk}/gaps").json()
         assert datetime.datetime.fromisoformat(gaps[0]["start"]) == now + 4 * H
         listed = client.get(f"/api/duty/areas/{w.district.pk}/gaps").json()
-        assert {row["checkpoint_name"] for row in listed} == {"East Road Checkpoint",
-                                                              "West Gate Checkpoint"}
+        assert {row["checkpoint_name"] for row in listed["items"]} == {
+            "East Road Checkpoint", "West Gate Checkpoint"}
+        assert listed["next_after"] is None
         # The two days ending on the shift's last day hold all of it, even when it runs past
         # midnight (a test at 21:00-23:59 local time).
         hours = client.get(f"/api/duty/areas/{w.district.pk}/hours",
                            {"day": (now + 4 * H).date().isoformat(), "days": "2"}).json()
-        assert hours == [{"person": {"id": self.people["ma"].pk, "name": "Hua Ma",
-                                     "phone_masked": "137****0001"}, "shifts": 1,
-                          "hours": 4.0}]
+        assert hours == {"items": [{"person": {"id": self.people["ma"].pk, "name": "Hua Ma",
+                                               "phone_masked": "137****0001"}, "shifts": 1,
+                                    "hours": 4.0}], "next_page": None}
         assert client.get(f"/api/duty/areas/{w.district.pk}/hours",
                           {"days": "0"}).json()["detail"][0]["loc"] == ["query", "days"]
         bob = self.client_for(w.bob)

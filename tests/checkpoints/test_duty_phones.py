@@ -95,7 +95,7 @@ class DutyPhonesTests(BaseTestCase):
             "id": self.people["ma"].pk, "name": "Hua Ma", "phone_masked": MA_MASKED}
         assert {row["person"]["phone_masked"] for row in answers["assignments"].json()} == {
             MA_MASKED, NIU_MASKED}
-        assert "phone" not in answers["hours"].json()[0]["person"]
+        assert "phone" not in answers["hours"].json()["items"][0]["person"]
 
     def test_it_masks_the_phone_in_the_answers_of_writes(self) -> None:
         w = self.world

@@ -14,7 +14,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from epigrid.accounts.models import User
 from epigrid.areas.models import Area, Checkpoint
@@ -22,7 +22,14 @@ from epigrid.checkpoints import duty, duty_queries
 from epigrid.checkpoints.figure_api import period_or_422
 from epigrid.checkpoints.models import Assignment, DutyShift
 from epigrid.core.access import Capability
-from epigrid.core.api import api_user, field_errors, get_object_for_user, require
+from epigrid.core.api import (
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    api_user,
+    field_errors,
+    get_object_for_user,
+    require,
+)
 
 router = Router(tags=["duty shifts"])
 
@@ -82,10 +89,38 @@ class CheckpointGapsOut(Schema):
     gaps: list[WindowOut]
 
 
+class GapsPage(Schema):
+    items: list[CheckpointGapsOut]
+    next_after: str | None = Field(description="Pass as `after` for the next page; null on "
+                                               "the last.")
+
+
+class GapsParams(Schema):
+    """A page of checkpoints by code: those after the code `after`."""
+
+    after: str = Field("", description="The `next_after` of the previous page.")
+    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT,
+                       description=f"Checkpoints per page, at most {MAX_LIMIT}.")
+
+
 class HoursOut(Schema):
     person: PersonOut
     shifts: int
     hours: float
+
+
+class HoursPage(Schema):
+    items: list[HoursOut]
+    next_page: int | None = Field(description="Pass as `page` for the next page; null on the "
+                                              "last.")
+
+
+class HoursParams(Schema):
+    """A page of persons, most hours first (the order ties the page numbers to it)."""
+
+    page: int = Field(1, ge=1, description="The page: 1 for the first.")
+    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT,
+                       description=f"Persons per page, at most {MAX_LIMIT}.")
 
 
 class AssignmentOut(Schema):
@@ -217,25 +252,32 @@ def area_now(request: HttpRequest, area_id: int, after: str = "",
                        "on_duty": [shift_out(s) for s in row.shifts]} for row in rows]}
 
 
-@router.get("/areas/{int:area_id}/gaps", response=list[CheckpointGapsOut],
-            summary="An area's checkpoints with times in the coming 7 days nobody is on duty")
-def area_gaps(request: HttpRequest, area_id: int) -> list[dict[str, Any]]:
+@router.get("/areas/{int:area_id}/gaps", response=GapsPage,
+            summary="An area's checkpoints with times in the coming 7 days nobody is on duty, "
+                    "a page at a time by code")
+def area_gaps(request: HttpRequest, area_id: int, params: Query[GapsParams]) -> dict[str, Any]:
     user = api_user(request)
     area: Area = get_object_for_user(Area, user, area_id)
-    return [{"checkpoint_id": cp.pk, "checkpoint_name": cp.name,
-             "gaps": [window_out(w) for w in gaps]}
-            for cp, gaps in duty_queries.area_gaps(user, area)]
+    found = duty_queries.area_gaps(user, area, after=params.after, limit=params.limit + 1)
+    page = found[:params.limit]
+    return {"items": [{"checkpoint_id": cp.pk, "checkpoint_name": cp.name,
+                       "gaps": [window_out(w) for w in gaps]} for cp, gaps in page],
+            "next_after": page[-1][0].code if len(found) > params.limit else None}
 
 
-@router.get("/areas/{int:area_id}/hours", response=list[HoursOut],
-            summary="Hours on duty per person at an area's checkpoints over a period")
-def area_hours(request: HttpRequest, area_id: int, day: str | None = None,
-               days: str | None = None) -> list[dict[str, Any]]:
+@router.get("/areas/{int:area_id}/hours", response=HoursPage,
+            summary="Hours on duty per person at an area's checkpoints over a period, most "
+                    "first, a page at a time")
+def area_hours(request: HttpRequest, area_id: int, params: Query[HoursParams],
+               day: str | None = None, days: str | None = None) -> dict[str, Any]:
     user = api_user(request)
     area: Area = get_object_for_user(Area, user, area_id)
     period = period_or_422(day, days)
-    return [{"person": person(row.user), "shifts": row.shifts, "hours": row.hours}
-            for row in duty_queries.hours_per_person(user, area, period)]
+    start = (params.page - 1) * params.limit
+    rows = list(duty_queries.hours_rows(user, area, period)[start:start + params.limit + 1])
+    return {"items": [{"person": person(row.user), "shifts": row.shifts, "hours": row.hours}
+                      for row in duty_queries.people_of(rows[:params.limit])],
+            "next_page": params.page + 1 if len(rows) > params.limit else None}
 
 
 @router.get("/checkpoints/{int:checkpoint_id}/assignments", response=list[AssignmentOut],

@@ -182,10 +182,16 @@ def gaps_of(user: ScopedUser, checkpoints: Iterable[Checkpoint], start: datetime
 
 
 def area_gaps(user: ScopedUser, area: Area, start: datetime.datetime | None = None,
-              horizon: datetime.timedelta = GAP_HORIZON) -> list[tuple[Checkpoint, list[Window]]]:
-    """Every checkpoint of the area with a gap in the coming `horizon`: two queries."""
+              horizon: datetime.timedelta = GAP_HORIZON, *, after: str = "",
+              limit: int | None = None) -> list[tuple[Checkpoint, list[Window]]]:
+    """The checkpoints of the area with a gap in the coming `horizon`, by code (the first
+    `limit` after the code `after`): two queries."""
     start = start or timezone.now()
-    return gaps_of(user, with_gaps(user, area, start, start + horizon), start, start + horizon)
+    checkpoints = with_gaps(user, area, start, start + horizon)
+    if after:
+        checkpoints = checkpoints.filter(code__gt=after)
+    return gaps_of(user, checkpoints[:limit] if limit is not None else checkpoints, start,
+                   start + horizon)
 
 
 # --- the week grid ------------------------------------------------------------------------------
