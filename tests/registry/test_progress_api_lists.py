@@ -69,12 +69,31 @@ class ProgressApiListTests(BaseTestCase):
                     home_area=w.grid_b1_1)
         create_user(username="gone", password=PASSWORD, role=Role.GRID_WORKER,
                     home_area=w.grid_a2_1, is_active=False)
-        rows = self.get(w.alice, self.url(w.town_a, "workers")).json()
+        rows = self.get(w.alice, self.url(w.town_a, "workers")).json()["items"]
         assert [(r["username"], r["grid"]["area_name"], r["grid"]["households_visited"],
                  r["grid"]["households_unvisited"]) for r in rows] == [
             ("li", "Grid A1-1", 2, 1)]
         district = self.get(w.command, self.url(w.district, "workers")).json()
-        assert [r["username"] for r in district] == ["li", "ma"]
+        assert [r["username"] for r in district["items"]] == ["li", "ma"]
+        assert district["next_after"] is None
+
+    def test_it_pages_the_grid_workers_by_key(self) -> None:
+        w = self.world
+        for name, grid in (("an", w.grid_a1_1), ("ma", w.grid_b1_1), ("bo", w.grid_a2_1)):
+            create_user(username=name, password=PASSWORD, role=Role.GRID_WORKER,
+                        home_area=grid)
+        seen, after = [], ""
+        for _page in range(5):
+            page = self.get(w.command, self.url(w.district, f"workers?limit=2{after}")).json()
+            seen += [item["username"] for item in page["items"]]
+            if page["next_after"] is None:
+                break
+            after = f"&after={page['next_after']}"
+        # By grid (A1-1, A2-1, B1-1), then by name within one.
+        assert seen == ["an", "li", "bo", "ma"]
+        # An id that is no worker of the area (Bob's) starts no page.
+        assert self.get(w.command, self.url(w.district, f"workers?after={w.bob.pk}")
+                        ).json() == {"items": [], "next_after": None}
 
     def test_it_recomputes_for_campaign_managers_only(self) -> None:
         w = self.world

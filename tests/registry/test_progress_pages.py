@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from unittest import mock
+
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -7,6 +9,7 @@ from django.urls import reverse
 from epigrid.accounts.services import create_user
 from epigrid.areas.models import Level
 from epigrid.core.access import Role
+from epigrid.registry import progress_views
 from epigrid.registry.models import ScreeningProgress
 from epigrid.registry.progress import recompute
 from tests.base import PASSWORD, BaseTestCase, make_area
@@ -99,6 +102,25 @@ class ProgressPageTests(BaseTestCase):
         rows = [(worker.username, row.area.name, row.unvisited)
                 for worker, row in response.context["rows"]]
         assert rows == [("li", "Grid A1-1", 1)]
+
+    def test_it_pages_the_grid_workers_by_grid_then_name(self) -> None:
+        w = self.world
+        for name, grid in (("an", w.grid_a1_1), ("zu", w.grid_a1_1), ("bo", w.grid_a2_1)):
+            create_user(username=name, password=PASSWORD, role=Role.GRID_WORKER,
+                        home_area=grid)
+        seen: list[str] = []
+        url = self.url("progress_workers", w.town_a.pk)
+        with mock.patch.object(progress_views, "PAGE_SIZE", 2):
+            for _page in range(4):
+                response = self.alice.get(url)
+                seen += [worker.username for worker, _row in response.context["rows"]]
+                after = response.context["next_after"]
+                if not after:
+                    break
+                assert f'href="?after={after}"' in response.content.decode()
+                url = f"{self.url('progress_workers', w.town_a.pk)}?after={after}"
+        # Grid A1-1's three by name, then Grid A2-1's.
+        assert seen == ["an", "li", "zu", "bo"]
 
     def test_it_hides_town_a_from_bob(self) -> None:
         w = self.world

@@ -119,13 +119,15 @@ def area_abnormal(request: HttpRequest, campaign_id: int, area_id: int,
     return {"items": [abnormal_out(s) for s in items], "next_after": next_after}
 
 
-@router.get("/{int:campaign_id}/areas/{int:area_id}/workers", response=list[WorkerOut],
-            summary="Each grid worker of an area with their grid's figures")
-def area_workers(request: HttpRequest, campaign_id: int, area_id: int) -> list[WorkerOut]:
+@router.get("/{int:campaign_id}/areas/{int:area_id}/workers", response=Page[WorkerOut],
+            summary="Each grid worker of an area with their grid's figures, by grid")
+def area_workers(request: HttpRequest, campaign_id: int, area_id: int,
+                 page: Query[PageParams]) -> dict[str, Any]:
     campaign, area = campaign_and_area(api_user(request), campaign_id, area_id)
-    return [WorkerOut(user_id=worker.pk, username=worker.username,
-                      name=worker.display_name, grid=figures_out(row))
-            for worker, row in progress_lists.worker_rows(campaign, area)]
+    rows, next_after = progress_lists.worker_rows(campaign, area, page.after, page.limit)
+    return {"items": [WorkerOut(user_id=worker.pk, username=worker.username,
+                                name=worker.display_name, grid=figures_out(row))
+                      for worker, row in rows], "next_after": next_after}
 
 
 @router.post("/{int:campaign_id}/areas/{int:area_id}/recompute", response=RecomputedOut,

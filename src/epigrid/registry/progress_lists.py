@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from epigrid.accounts.models import User
 from epigrid.areas.models import Area, Level
@@ -52,14 +52,24 @@ def abnormal_screenings(campaign: ScreeningCampaign, area: Area) -> QuerySet[Per
             .select_related("person", "visit", "visit__household"))
 
 
-def worker_rows(campaign: ScreeningCampaign, area: Area) -> list[tuple[User, Row]]:
-    """Each active grid worker of the area's grids, with their grid's stored figures."""
-    workers = list(User.objects.filter(
+def worker_rows(campaign: ScreeningCampaign, area: Area, after: int | None = None,
+                limit: int = 50) -> tuple[list[tuple[User, Row]], int | None]:
+    """A page of the area's active grid workers (by grid, then name, after the worker of id
+    `after`), each with their grid's stored figures, and the id to continue after (None on
+    the last page): a city's command sees 32,000 grids."""
+    workers = User.objects.filter(
         subtree_q("home_area__path", area.path), role=Role.GRID_WORKER, is_active=True,
         home_area__level=Level.GRID).select_related("home_area").order_by(
-        "home_area__path", "username"))
+        "home_area__path", "username")
+    if after is not None:
+        last = workers.filter(pk=after).values_list("home_area__path", "username").first()
+        workers = workers.none() if last is None else workers.filter(
+            Q(home_area__path__gt=last[0]) | Q(home_area__path=last[0], username__gt=last[1]))
+    page = list(workers[:limit + 1])
+    more = len(page) > limit
+    page = page[:limit]
     stored = {p.area_id: p for p in ScreeningProgress.objects.filter(
-        campaign=campaign, day__isnull=True,
-        area_id__in={w.home_area_id for w in workers})}
-    return [(worker, row_of(stored.get(worker.home_area_id), worker.home_area))
-            for worker in workers if worker.home_area is not None]
+        campaign=campaign, day__isnull=True, area_id__in={w.home_area_id for w in page})}
+    rows = [(worker, row_of(stored.get(worker.home_area_id), worker.home_area))
+            for worker in page if worker.home_area is not None]
+    return rows, page[-1].pk if more else None

@@ -169,6 +169,8 @@ def progress_abnormal(request: HttpRequest, campaign_id: int, area_id: int) -> H
 def progress_workers(request: HttpRequest, campaign_id: int, area_id: int) -> HttpResponse:
     """Each grid worker of the area with their grid's unvisited households."""
     campaign, area = campaign_and_area(area_user(request), campaign_id, area_id)
+    after = request.GET.get("after", "")
+    rows, next_after = progress_lists.worker_rows(
+        campaign, area, int(after) if after.isdigit() else None, PAGE_SIZE)
     return render(request, "registry/progress_workers.html", {
-        "campaign": campaign, "area": area,
-        "rows": progress_lists.worker_rows(campaign, area)})
+        "campaign": campaign, "area": area, "rows": rows, "next_after": next_after or ""})
