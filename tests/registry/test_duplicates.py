@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from unittest import mock
+
 from django.urls import reverse
 
 from epigrid.accounts.models import User
-from epigrid.registry import services
+from epigrid.registry import people_views, services
 from epigrid.registry.models import DuplicateResolution, Person
 from tests.base import ID_A, ID_B, BaseTestCase
+from tests.registry.test_roster_import import make_id
 
 
 class DuplicateWorld(BaseTestCase):
@@ -70,10 +73,38 @@ class DuplicateApiTests(DuplicateWorld):
 
     def test_it_lists_the_groups_masked(self) -> None:
         body = self.client_for(self.world.alice).get("/api/registry/duplicates/").json()
-        assert [[p["id_number_masked"] for p in g["persons"]] for g in body] == [
+        assert [[p["id_number_masked"] for p in g["persons"]] for g in body["items"]] == [
             ["420102********001X", "420102********001X"]]
+        assert body["next_page"] is None
         assert ID_A not in str(body)
-        assert self.client_for(self.world.bob).get("/api/registry/duplicates/").json() == []
+        assert self.client_for(self.world.bob).get("/api/registry/duplicates/").json() == {
+            "items": [], "next_page": None}
+
+    def test_it_pages_the_groups_by_number(self) -> None:
+        w = self.world
+        twice = make_id("42010219800101123")
+        for address in ("No. 2, Elm Row", "No. 3, Elm Row"):
+            household = services.create_household(grid=w.grid_a1_2, address=address)
+            services.create_person(grid=w.grid_a1_2, household=household, name="Twice",
+                                   id_number=twice)
+        client = self.client_for(w.alice)
+
+        def page(number: int) -> tuple[list[str], int | None]:
+            body = client.get("/api/registry/duplicates/", {"limit": 1, "page": number}).json()
+            return ([p["name"] for g in body["items"] for p in g["persons"]][:1],
+                    body["next_page"])
+
+        first, second = page(1), page(2)
+        assert (first[1], second[1]) == (2, None)
+        assert sorted(first[0] + second[0]) == ["Twice", "Wang Jun"]
+        assert page(3) == ([], None)
+        assert client.get("/api/registry/duplicates/", {"page": 0}).status_code == 422
+        with mock.patch.object(people_views, "DUPLICATES_PAGE", 1):
+            listed = client.get(reverse("registry:duplicates"))
+            assert len(listed.context["groups"]) == 1
+            assert 'href="?page=2"' in listed.content.decode()
+            last = client.get(reverse("registry:duplicates"), {"page": 2})
+            assert len(last.context["groups"]) == 1 and last.context["next_page"] is None
 
     def test_it_settles_a_group_with_a_note(self) -> None:
         w, url = self.world, f"/api/registry/persons/{self.copy.pk}/resolve-duplicate"
@@ -87,4 +118,4 @@ class DuplicateApiTests(DuplicateWorld):
         settled = self.client_for(w.alice).post(url, {"note": "Same man."},
                                                 content_type="application/json")
         assert settled.status_code == 201 and settled.json()["note"] == "Same man."
-        assert self.client_for(w.alice).get("/api/registry/duplicates/").json() == []
+        assert self.client_for(w.alice).get("/api/registry/duplicates/").json()["items"] == []

@@ -28,12 +28,13 @@ from epigrid.core.api import (
 )
 from epigrid.registry import services
 from epigrid.registry.api_schemas import (
-    DuplicateGroupOut,
+    DuplicatesPage,
     HouseholdFilters,
     HouseholdIn,
     HouseholdOut,
     HouseholdPatch,
     LookupIn,
+    NumberedPage,
     PersonFilters,
     PersonIn,
     PersonOut,
@@ -242,11 +243,14 @@ def reveal_person(request: HttpRequest, id: int, payload: RevealIn) -> RevealOut
     return _reveal(request, person, payload)
 
 
-@router.get("/duplicates/", response=list[DuplicateGroupOut],
-            summary="ID numbers registered in more than one household, not yet settled")
-def list_duplicates(request: HttpRequest) -> list[dict[str, Any]]:
-    return [{"persons": group.persons}
-            for group in services.duplicate_groups(api_user(request))]
+@router.get("/duplicates/", response=DuplicatesPage,
+            summary="ID numbers registered in more than one household, not yet settled, a "
+                    "page at a time")
+def list_duplicates(request: HttpRequest, page: Query[NumberedPage]) -> dict[str, Any]:
+    groups = services.duplicate_groups(api_user(request), page.limit + 1,
+                                       (page.page - 1) * page.limit)
+    return {"items": [{"persons": group.persons} for group in groups[:page.limit]],
+            "next_page": page.page + 1 if len(groups) > page.limit else None}
 
 
 @router.post("/persons/{int:id}/resolve-duplicate", response={201: ResolutionOut},

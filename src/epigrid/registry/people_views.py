@@ -39,6 +39,7 @@ from epigrid.registry.people_forms import (
 )
 
 SCREENING_LIMIT = 50
+DUPLICATES_PAGE = 100  # groups a page; settling one moves the later ones up
 TAG_LABELS = dict(Tag.choices)
 
 
@@ -267,13 +268,18 @@ def household_reveal(request: HttpRequest, pk: int) -> HttpResponseBase:
 def _duplicates_page(request: HttpRequest, status: int = 200,
                      **extra: Any) -> HttpResponseBase:
     user = area_user(request)
-    groups = services.duplicate_groups(user)
+    raw = request.GET.get("page", "")
+    page = int(raw) if raw.isdigit() and int(raw) > 0 else 1
+    groups = services.duplicate_groups(user, DUPLICATES_PAGE + 1, (page - 1) * DUPLICATES_PAGE)
+    more = len(groups) > DUPLICATES_PAGE
+    groups = groups[:DUPLICATES_PAGE]
     failed = extra.pop("failed", None)
     if failed is not None:  # the form that failed is shown again on its group, with its errors
         extra["failed_pk"] = next((g.first.pk for g in groups
                                    if g.key == failed.id_number_hash), None)
     return render(request, "registry/duplicates.html", {
-        "groups": groups, "resolve_form": ResolveForm(),
+        "groups": groups, "next_page": page + 1 if more else None,
+        "resolve_form": ResolveForm(),
         "may_resolve": can(user, Capability.CHANGE_REGISTRY), **extra}, status=status)
 
 

@@ -221,9 +221,12 @@ def _duplicate_hashes(user: ScopedUser) -> Any:
             .values_list("id_number_hash", flat=True))
 
 
-def duplicate_groups(user: ScopedUser, limit: int = 100) -> list[DuplicateGroup]:
-    """The first `limit` unresolved groups of `user`'s scope, each with its persons: 2 queries."""
-    hashes = list(_duplicate_hashes(user)[:limit])
+def duplicate_groups(user: ScopedUser, limit: int = 100, offset: int = 0
+                     ) -> list[DuplicateGroup]:
+    """`limit` unresolved groups of `user`'s scope after the first `offset`, each with its
+    persons: 2 queries. (Pages by number: a group's key is the ID's keyed hash, which no page
+    or answer shows.)"""
+    hashes = list(_duplicate_hashes(user)[offset:offset + limit])
     persons = (Person.objects.restrict(user).filter(id_number_hash__in=hashes)
                .exclude(id_number_hash="")  # the hash index's condition (core.indexes)
                .select_related("household", "grid").order_by("id_number_hash", "id"))
