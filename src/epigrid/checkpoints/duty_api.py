@@ -25,9 +25,12 @@ from epigrid.core.access import Capability
 from epigrid.core.api import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
+    NumberedPage,
+    NumberParams,
     api_user,
     field_errors,
     get_object_for_user,
+    numbered_page,
     require,
 )
 
@@ -107,20 +110,6 @@ class HoursOut(Schema):
     person: PersonOut
     shifts: int
     hours: float
-
-
-class HoursPage(Schema):
-    items: list[HoursOut]
-    next_page: int | None = Field(description="Pass as `page` for the next page; null on the "
-                                              "last.")
-
-
-class HoursParams(Schema):
-    """A page of persons, most hours first (the order ties the page numbers to it)."""
-
-    page: int = Field(1, ge=1, description="The page: 1 for the first.")
-    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT,
-                       description=f"Persons per page, at most {MAX_LIMIT}.")
 
 
 class AssignmentOut(Schema):
@@ -265,19 +254,19 @@ def area_gaps(request: HttpRequest, area_id: int, params: Query[GapsParams]) -> 
             "next_after": page[-1][0].code if len(found) > params.limit else None}
 
 
-@router.get("/areas/{int:area_id}/hours", response=HoursPage,
+@router.get("/areas/{int:area_id}/hours", response=NumberedPage[HoursOut],
             summary="Hours on duty per person at an area's checkpoints over a period, most "
                     "first, a page at a time")
-def area_hours(request: HttpRequest, area_id: int, params: Query[HoursParams],
+def area_hours(request: HttpRequest, area_id: int, page: Query[NumberParams],
                day: str | None = None, days: str | None = None) -> dict[str, Any]:
     user = api_user(request)
     area: Area = get_object_for_user(Area, user, area_id)
     period = period_or_422(day, days)
-    start = (params.page - 1) * params.limit
-    rows = list(duty_queries.hours_rows(user, area, period)[start:start + params.limit + 1])
+    rows, next_page = numbered_page(list(
+        duty_queries.hours_rows(user, area, period)[page.offset:page.offset + page.limit + 1]),
+        page)
     return {"items": [{"person": person(row.user), "shifts": row.shifts, "hours": row.hours}
-                      for row in duty_queries.people_of(rows[:params.limit])],
-            "next_page": params.page + 1 if len(rows) > params.limit else None}
+                      for row in duty_queries.people_of(rows)], "next_page": next_page}
 
 
 @router.get("/checkpoints/{int:checkpoint_id}/assignments", response=list[AssignmentOut],

@@ -49,6 +49,33 @@ class Page(Schema, Generic[ItemT]):
         None, description="Pass as `after` to get the next page; null on the last page.")
 
 
+class NumberParams(Schema):
+    """`?page=<n>&limit=<n>`: for a list in an order no key follows (sums, groups), numbered
+    pages; a small list (an area's staff, its open duplicates) pays little for the OFFSET."""
+
+    page: int = Field(1, ge=1, description="The page: 1 for the first.")
+    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT,
+                       description=f"Rows per page, at most {MAX_LIMIT}.")
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.limit
+
+
+class NumberedPage(Schema, Generic[ItemT]):
+    items: list[ItemT]
+    next_page: int | None = Field(
+        None, description="Pass as `page` to get the next page; null on the last page.")
+
+
+def numbered_page(rows: Sequence[Any], params: NumberParams
+                  ) -> tuple[Sequence[Any], int | None]:
+    """A page's rows and the next page's number, from the page's rows and one more if any
+    (fetched from `params.offset`, `params.limit + 1` of them)."""
+    more = len(rows) > params.limit
+    return rows[:params.limit], params.page + 1 if more else None
+
+
 def keyset_page(queryset: models.QuerySet[Any], params: PageParams, *,
                 area_order: bool = False) -> dict[str, Any]:
     """One page of `queryset` by id, or by area path then id (core.paging: a table of millions

@@ -18,23 +18,25 @@ from ninja import Query, Router, Status
 from epigrid.areas.api import visible_area
 from epigrid.core.access import Capability, ScopedUser
 from epigrid.core.api import (
+    NumberedPage,
+    NumberParams,
     Page,
     PageParams,
     api_user,
     field_errors,
     get_object_for_user,
     keyset_page,
+    numbered_page,
     require,
 )
 from epigrid.registry import services
 from epigrid.registry.api_schemas import (
-    DuplicatesPage,
+    DuplicateGroupOut,
     HouseholdFilters,
     HouseholdIn,
     HouseholdOut,
     HouseholdPatch,
     LookupIn,
-    NumberedPage,
     PersonFilters,
     PersonIn,
     PersonOut,
@@ -243,14 +245,13 @@ def reveal_person(request: HttpRequest, id: int, payload: RevealIn) -> RevealOut
     return _reveal(request, person, payload)
 
 
-@router.get("/duplicates/", response=DuplicatesPage,
+@router.get("/duplicates/", response=NumberedPage[DuplicateGroupOut],
             summary="ID numbers registered in more than one household, not yet settled, a "
-                    "page at a time")
-def list_duplicates(request: HttpRequest, page: Query[NumberedPage]) -> dict[str, Any]:
-    groups = services.duplicate_groups(api_user(request), page.limit + 1,
-                                       (page.page - 1) * page.limit)
-    return {"items": [{"persons": group.persons} for group in groups[:page.limit]],
-            "next_page": page.page + 1 if len(groups) > page.limit else None}
+                    "page at a time (settling a group moves the later ones up)")
+def list_duplicates(request: HttpRequest, page: Query[NumberParams]) -> dict[str, Any]:
+    groups, next_page = numbered_page(services.duplicate_groups(
+        api_user(request), page.limit + 1, page.offset), page)
+    return {"items": [{"persons": group.persons} for group in groups], "next_page": next_page}
 
 
 @router.post("/persons/{int:id}/resolve-duplicate", response={201: ResolutionOut},

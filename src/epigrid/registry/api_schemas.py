@@ -8,7 +8,6 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from epigrid.core.api import DEFAULT_LIMIT, MAX_LIMIT
 from epigrid.registry.models import Household, Person, Residency, Sex, Tag
 
 
@@ -157,18 +156,6 @@ class DuplicateGroupOut(Schema):
     """Persons sharing one ID number across households (shown masked, like every answer)."""
 
     persons: list[PersonOut]
-
-
-class DuplicatesPage(Schema):
-    items: list[DuplicateGroupOut]
-    next_page: int | None = Field(description="Pass as `page` for the next page; null on the "
-                                              "last. Settling a group moves the later ones up.")
-
-
-class NumberedPage(Schema):
-    page: int = Field(1, ge=1, description="The page: 1 for the first.")
-    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT,
-                       description=f"Groups per page, at most {MAX_LIMIT}.")
 
 
 class ResolveIn(Schema):
