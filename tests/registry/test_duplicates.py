@@ -106,6 +106,27 @@ class DuplicateApiTests(DuplicateWorld):
             last = client.get(reverse("registry:duplicates"), {"page": 2})
             assert len(last.context["groups"]) == 1 and last.context["next_page"] is None
 
+    def test_it_keeps_the_page_of_the_group_being_settled(self) -> None:
+        w = self.world
+        twice = make_id("42010219800101123")
+        for address in ("No. 2, Elm Row", "No. 3, Elm Row"):
+            household = services.create_household(grid=w.grid_a1_2, address=address)
+            services.create_person(grid=w.grid_a1_2, household=household, name="Twice",
+                                   id_number=twice)
+        client = self.client_for(w.alice)
+        with mock.patch.object(people_views, "DUPLICATES_PAGE", 1):
+            second = client.get(reverse("registry:duplicates"), {"page": 2}).context["groups"][0]
+            url = reverse("registry:duplicate_resolve", args=[second.first.pk]) + "?page=2"
+            assert f'action="{url}"' in client.get(
+                reverse("registry:duplicates"), {"page": 2}).content.decode()
+            refused = client.post(url, {"note": ""})
+            assert refused.status_code == 400
+            # The errors are shown on the group whose form failed, on its page.
+            assert refused.context["failed_pk"] == second.first.pk
+            settled = client.post(url, {"note": "Same person."})
+            assert settled.status_code == 302
+            assert settled["Location"] == reverse("registry:duplicates") + "?page=2"
+
     def test_it_settles_a_group_with_a_note(self) -> None:
         w, url = self.world, f"/api/registry/persons/{self.copy.pk}/resolve-duplicate"
         assert self.client_for(w.bob).post(url, {"note": "x"},

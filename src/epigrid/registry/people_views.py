@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -268,8 +269,7 @@ def household_reveal(request: HttpRequest, pk: int) -> HttpResponseBase:
 def _duplicates_page(request: HttpRequest, status: int = 200,
                      **extra: Any) -> HttpResponseBase:
     user = area_user(request)
-    raw = request.GET.get("page", "")
-    page = int(raw) if raw.isdigit() and int(raw) > 0 else 1
+    page = _page_number(request)
     groups = services.duplicate_groups(user, DUPLICATES_PAGE + 1, (page - 1) * DUPLICATES_PAGE)
     more = len(groups) > DUPLICATES_PAGE
     groups = groups[:DUPLICATES_PAGE]
@@ -278,9 +278,16 @@ def _duplicates_page(request: HttpRequest, status: int = 200,
         extra["failed_pk"] = next((g.first.pk for g in groups
                                    if g.key == failed.id_number_hash), None)
     return render(request, "registry/duplicates.html", {
-        "groups": groups, "next_page": page + 1 if more else None,
+        "groups": groups, "page": page, "next_page": page + 1 if more else None,
         "resolve_form": ResolveForm(),
         "may_resolve": can(user, Capability.CHANGE_REGISTRY), **extra}, status=status)
+
+
+def _page_number(request: HttpRequest) -> int:
+    """The list's page (`?page=`, 1 unless a positive number): a settling form posts with it,
+    so its errors show on its group and the list comes back at that page."""
+    raw = request.GET.get("page", "")
+    return int(raw) if raw.isdigit() and int(raw) > 0 else 1
 
 
 @login_required
@@ -304,6 +311,8 @@ def duplicate_resolve(request: HttpRequest, pk: int) -> HttpResponseBase:
             apply_errors(form, error)
         else:
             messages.success(request, _("The duplicate was marked as settled."))
-            return redirect("registry:duplicates")
+            page = _page_number(request)
+            return redirect(reverse("registry:duplicates") + (f"?page={page}" if page > 1
+                                                              else ""))
     return _duplicates_page(request, status=400, failed=person, failed_form=form)
 
