@@ -33,6 +33,7 @@ from epigrid.core.api import (
     numbered_page,
     require,
 )
+from epigrid.core.paging import split_page
 
 router = Router(tags=["duty shifts"])
 
@@ -247,11 +248,11 @@ def area_now(request: HttpRequest, area_id: int, after: str = "",
 def area_gaps(request: HttpRequest, area_id: int, params: Query[GapsParams]) -> dict[str, Any]:
     user = api_user(request)
     area: Area = get_object_for_user(Area, user, area_id)
-    found = duty_queries.area_gaps(user, area, after=params.after, limit=params.limit + 1)
-    page = found[:params.limit]
+    page, more = split_page(duty_queries.area_gaps(user, area, after=params.after,
+                                                   limit=params.limit + 1), params.limit)
     return {"items": [{"checkpoint_id": cp.pk, "checkpoint_name": cp.name,
                        "gaps": [window_out(w) for w in gaps]} for cp, gaps in page],
-            "next_after": page[-1][0].code if len(found) > params.limit else None}
+            "next_after": page[-1][0].code if more else None}
 
 
 @router.get("/areas/{int:area_id}/hours", response=NumberedPage[HoursOut],

@@ -25,7 +25,7 @@ from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from epigrid.core.access import Capability, ScopedQuerySet, ScopedUser, can
-from epigrid.core.paging import page_after
+from epigrid.core.paging import page_after, split_page
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
@@ -68,12 +68,11 @@ class NumberedPage(Schema, Generic[ItemT]):
         None, description="Pass as `page` to get the next page; null on the last page.")
 
 
-def numbered_page(rows: Sequence[Any], params: NumberParams
-                  ) -> tuple[Sequence[Any], int | None]:
+def numbered_page(rows: list[Any], params: NumberParams) -> tuple[list[Any], int | None]:
     """A page's rows and the next page's number, from the page's rows and one more if any
     (fetched from `params.offset`, `params.limit + 1` of them)."""
-    more = len(rows) > params.limit
-    return rows[:params.limit], params.page + 1 if more else None
+    page, more = split_page(rows, params.limit)
+    return page, params.page + 1 if more else None
 
 
 def keyset_page(queryset: models.QuerySet[Any], params: PageParams, *,

@@ -10,12 +10,13 @@ first: 470,000 of the district demo's persons for one page of its last town.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
+T = TypeVar("T")
 
 def _after_in_area_order(rows: QuerySet[Any], pk: int) -> QuerySet[Any]:
     """The rows after record `pk` in (area path, id) order; none when it is not among them."""
@@ -25,6 +26,11 @@ def _after_in_area_order(rows: QuerySet[Any], pk: int) -> QuerySet[Any]:
     # The first condition starts the index range at the record's path; the second skips what
     # lies before it on that path (a grid's records at most).
     return rows.filter(area_path__gte=path).filter(Q(area_path__gt=path) | Q(pk__gt=pk))
+
+
+def split_page(rows: list[T], size: int) -> tuple[list[T], bool]:
+    """A page fetched with one row more than its `size`: its rows, and whether more follow."""
+    return rows[:size], len(rows) > size
 
 
 def page_after(rows: QuerySet[Any], after: int | None, size: int, *,
@@ -42,9 +48,7 @@ def page_after(rows: QuerySet[Any], after: int | None, size: int, *,
         rows = rows.order_by("-pk" if newest_first else "pk")
         if after is not None:
             rows = rows.filter(**{"pk__lt" if newest_first else "pk__gt": after})
-    items = list(rows[: size + 1])
-    more = len(items) > size
-    items = items[:size]
+    items, more = split_page(list(rows[: size + 1]), size)
     return items, (items[-1].pk if more else None)
 
 

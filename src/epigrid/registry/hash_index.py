@@ -162,7 +162,7 @@ class PersonMatcher:
         while the probes are the cheaper way."""
         self.asked += count
         if self.index is None and self.asked >= self.after:
-            self._read(lambda persons: self.asked >= self.share * persons)
+            self._read(self.share)
         return self.index
 
     def read_now(self) -> PersonHashIndex | None:
@@ -170,13 +170,15 @@ class PersonMatcher:
         for a run that has the tables to itself from its start (Importer.loading_alone), it then
         holds every person the run did not register itself."""
         if self.index is None:
-            self._read(lambda _persons: True)
+            self._read(0.0)
         return self.index
 
-    def _read(self, worth_it: Callable[[int], bool]) -> None:
+    def _read(self, share: float) -> None:
+        """Read the index when the scope is small enough and the IDs asked so far reach
+        `share` of its persons."""
         if self.persons is None:
             self.persons = count_in_scope(self.scope_path, self.unrestricted)
-        if self.persons <= self.most and worth_it(self.persons):
+        if self.persons <= self.most and self.asked >= share * self.persons:
             self.index = PersonHashIndex.load(self.scope_path, self.unrestricted, self.persons)
 
     def find(self, hashes: set[str]) -> Found:

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from epigrid.areas.access import area_user
 from epigrid.core.access import Capability, can
 from epigrid.core.forms import apply_errors
-from epigrid.core.paging import keyset
+from epigrid.core.paging import keyset, split_page
 from epigrid.core.panels import panels_for
 from epigrid.registry import services
 from epigrid.registry.access import get_household_for_user, get_person_for_user
@@ -270,9 +270,8 @@ def _duplicates_page(request: HttpRequest, status: int = 200,
                      **extra: Any) -> HttpResponseBase:
     user = area_user(request)
     page = _page_number(request)
-    groups = services.duplicate_groups(user, DUPLICATES_PAGE + 1, (page - 1) * DUPLICATES_PAGE)
-    more = len(groups) > DUPLICATES_PAGE
-    groups = groups[:DUPLICATES_PAGE]
+    groups, more = split_page(services.duplicate_groups(
+        user, DUPLICATES_PAGE + 1, (page - 1) * DUPLICATES_PAGE), DUPLICATES_PAGE)
     failed = extra.pop("failed", None)
     if failed is not None:  # the form that failed is shown again on its group, with its errors
         extra["failed_pk"] = next((g.first.pk for g in groups

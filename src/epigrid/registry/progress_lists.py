@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from epigrid.accounts.models import User
 from epigrid.areas.models import Area, Level
 from epigrid.core.access import Role, subtree_q
+from epigrid.core.paging import split_page
 from epigrid.registry.models import Outcome, PersonScreening, ScreeningCampaign, ScreeningProgress
 from epigrid.registry.progress import FIGURES
 
@@ -65,9 +66,7 @@ def worker_rows(campaign: ScreeningCampaign, area: Area, after: int | None = Non
         last = workers.filter(pk=after).values_list("home_area__path", "username").first()
         workers = workers.none() if last is None else workers.filter(
             Q(home_area__path__gt=last[0]) | Q(home_area__path=last[0], username__gt=last[1]))
-    page = list(workers[:limit + 1])
-    more = len(page) > limit
-    page = page[:limit]
+    page, more = split_page(list(workers[:limit + 1]), limit)
     stored = {p.area_id: p for p in ScreeningProgress.objects.filter(
         campaign=campaign, day__isnull=True, area_id__in={w.home_area_id for w in page})}
     rows = [(worker, row_of(stored.get(worker.home_area_id), worker.home_area))
