@@ -10,6 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from epigrid.alerts import inbox
+from epigrid.core.paging import split_page
 
 
 @login_required
@@ -19,9 +20,7 @@ def inbox_page(request: HttpRequest) -> HttpResponse:
     before = request.GET.get("before", "")
     if before.isdigit():
         receipts = receipts.filter(notice_id__lt=int(before))
-    page = list(receipts[: settings.PAGE_SIZE + 1])
-    more = len(page) > settings.PAGE_SIZE
-    page = page[: settings.PAGE_SIZE]
+    page, more = split_page(list(receipts[: settings.PAGE_SIZE + 1]), settings.PAGE_SIZE)
     return render(request, "alerts/inbox.html", {
         "receipts": page, "unread": inbox.unread_count(request.user),
         "next_before": page[-1].notice_id if more else None})

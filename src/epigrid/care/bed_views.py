@@ -38,6 +38,7 @@ from epigrid.cases.access import get_case_for_user, may_view_cases
 from epigrid.core import audit
 from epigrid.core.access import Capability, can
 from epigrid.core.forms import apply_errors
+from epigrid.core.paging import page_after, split_page
 
 
 def _require(request: HttpRequest, capability: Capability) -> None:
@@ -61,13 +62,7 @@ def _trail(user: Any, area: Area) -> list[Area]:
 def _page(rows: QuerySet[BedStock], request: HttpRequest) -> tuple[list[BedStock], int | None]:
     """One page of bed rows by id (`?after=`): no OFFSET, no COUNT."""
     raw = request.GET.get("after", "")
-    rows = rows.order_by("pk")
-    if raw.isdigit():
-        rows = rows.filter(pk__gt=int(raw))
-    items = list(rows[: settings.PAGE_SIZE + 1])
-    more = len(items) > settings.PAGE_SIZE
-    items = items[: settings.PAGE_SIZE]
-    return items, (items[-1].pk if more else None)
+    return page_after(rows, int(raw) if raw.isdigit() else None, settings.PAGE_SIZE)
 
 
 # --- the beds of an area ----------------------------------------------------------------------
@@ -168,9 +163,7 @@ def _after(rows: QuerySet[AdmissionRequest], request: HttpRequest,
         if last is not None:
             rows = rows.filter(Q(waiting_since__gt=last) | Q(waiting_since=last,
                                                              pk__gt=int(raw)))
-    items = list(rows[: settings.PAGE_SIZE + 1])
-    more = len(items) > settings.PAGE_SIZE
-    items = items[: settings.PAGE_SIZE]
+    items, more = split_page(list(rows[: settings.PAGE_SIZE + 1]), settings.PAGE_SIZE)
     return items, (items[-1].pk if more else None)
 
 

@@ -26,6 +26,7 @@ from epigrid.care.models import Transfer, TransferPlan, Unplaced
 from epigrid.care.plan_forms import ComputeForm, OverrideForm, StatusForm
 from epigrid.core import audit
 from epigrid.core.access import Capability, can, subtree_q
+from epigrid.core.paging import page_after
 
 UNPLACED_SHOWN = 100
 
@@ -71,14 +72,10 @@ def plan_area(request: HttpRequest, area_id: int) -> HttpResponse:
     unplaced: list[Unplaced] = []
     if plan is not None:
         found = Transfer.objects.restrict(user).filter(plan=plan).select_related(
-            "request__case__person", "request__pickup_area", "facility").order_by("pk")
+            "request__case__person", "request__pickup_area", "facility")
         after = request.GET.get("after", "")
-        if after.isdigit():
-            found = found.filter(pk__gt=int(after))
-        rows = list(found[: settings.PAGE_SIZE + 1])
-        if len(rows) > settings.PAGE_SIZE:
-            rows = rows[: settings.PAGE_SIZE]
-            next_after = rows[-1].pk
+        rows, next_after = page_after(found, int(after) if after.isdigit() else None,
+                                      settings.PAGE_SIZE)
         unplaced = list(Unplaced.objects.restrict(user).filter(plan=plan).select_related(
             "request__case__person", "request__pickup_area").order_by("pk")[:UNPLACED_SHOWN])
     return render(request, "care/plan_area.html", {

@@ -30,6 +30,7 @@ from epigrid.areas.models import Area, Level
 from epigrid.cases import curve, figure_lists, figures
 from epigrid.cases.access import may_view_cases
 from epigrid.cases.states import Category
+from epigrid.core.paging import page_after
 
 PAGE_SIZE = 50
 CATEGORY_LABELS = dict(Category.choices)
@@ -175,17 +176,13 @@ def figure_records(request: HttpRequest, area_id: int, code: str) -> HttpRespons
     if isinstance(day, HttpResponse):
         return day
     found: Any = figure_lists.records(code, area.path, day)  # a ScopedQuerySet
-    rows = found.restrict(user).order_by("-id")
     after = request.GET.get("after", "")
-    if after.isdigit():
-        rows = rows.filter(id__lt=int(after))
-    page = list(rows[:PAGE_SIZE + 1])
-    more = len(page) > PAGE_SIZE
-    page = page[:PAGE_SIZE]
+    page, last = page_after(found.restrict(user), int(after) if after.isdigit() else None,
+                            PAGE_SIZE, newest_first=True)
     return render(request, "cases/figure_records.html", {
         "area": area, "day": day, "code": code, "label": label(code),
         "kind": figure_lists.kind_of(code), "rows": page,
-        "next_after": str(page[-1].pk) if more else ""})
+        "next_after": str(last) if last is not None else ""})
 
 
 def area_panel(request: HttpRequest, area: Area) -> SafeString:

@@ -37,6 +37,7 @@ from epigrid.areas.models import Area, Checkpoint
 from epigrid.checkpoints.models import DutyShift
 from epigrid.checkpoints.periods import Period
 from epigrid.core.access import ScopedUser, subtree_q
+from epigrid.core.paging import split_page
 
 GAP_HORIZON = datetime.timedelta(days=7)
 HOUR = datetime.timedelta(hours=1)
@@ -119,9 +120,8 @@ def area_on_duty(user: ScopedUser, area: Area, at: datetime.datetime | None = No
         checkpoints = checkpoints.filter(~Exists(active))
     if after:
         checkpoints = checkpoints.filter(code__gt=after)
-    page = list(checkpoints[:limit + 1])
-    more = len(page) > limit
-    rows = {cp.pk: NowRow(cp) for cp in page[:limit]}
+    page, more = split_page(list(checkpoints[:limit + 1]), limit)
+    rows = {cp.pk: NowRow(cp) for cp in page}
     for shift in (DutyShift.objects.restrict(user).filter(
             checkpoint_id__in=rows, starts_at__lte=at, ends_at__gt=at, user__isnull=False)
             .select_related("user").order_by("starts_at", "pk")):

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET
 from epigrid.core.access import Capability, ScopedUser, can, sees_everything, subtree_q
 from epigrid.core.audit import AuditedModel
 from epigrid.core.models import AuditEntry
+from epigrid.core.paging import page_after
 
 
 @dataclass(frozen=True)
@@ -142,13 +143,9 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     if not can(user, Capability.VIEW_AUDIT):
         raise PermissionDenied
     form = AuditFilterForm(request.GET or None)
-    entries = form.apply(_visible(user)).order_by("-id")
     before = request.GET.get("before", "")
-    if before.isdigit():
-        entries = entries.filter(id__lt=int(before))
-    page = list(entries[:settings.PAGE_SIZE + 1])
-    has_older = len(page) > settings.PAGE_SIZE
-    page = with_changes(page[:settings.PAGE_SIZE])
+    page, older = page_after(form.apply(_visible(user)), int(before) if before.isdigit()
+                             else None, settings.PAGE_SIZE, newest_first=True)
     return render(request, "core/audit_list.html", {
-        "form": form, "entries": page, "older": page[-1].pk if has_older else None,
+        "form": form, "entries": with_changes(page), "older": older,
         "is_first_page": not before.isdigit()})

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from epigrid.areas.access import AreaUser, area_user, get_area_for_user, may_see_path, root_area_for
 from epigrid.areas.models import Area, Level
 from epigrid.core.access import Capability, can, subtree_q
+from epigrid.core.paging import page_after, split_page
 from epigrid.registry import progress_lists
 from epigrid.registry.models import (
     Household,
@@ -139,9 +140,7 @@ def progress_unvisited(request: HttpRequest, campaign_id: int, area_id: int) -> 
     if after is not None:
         households = households.filter(area_path__gte=after[0]).exclude(
             area_path=after[0], id__lte=after[1])
-    page = list(households[:PAGE_SIZE + 1])
-    more = len(page) > PAGE_SIZE
-    page = page[:PAGE_SIZE]
+    page, more = split_page(list(households[:PAGE_SIZE + 1]), PAGE_SIZE)
     return render(request, "registry/progress_unvisited.html", {
         "campaign": campaign, "area": area, "households": page,
         "next_after": f"{page[-1].area_path},{page[-1].pk}" if more else ""})
@@ -152,16 +151,13 @@ def progress_unvisited(request: HttpRequest, campaign_id: int, area_id: int) -> 
 def progress_abnormal(request: HttpRequest, campaign_id: int, area_id: int) -> HttpResponse:
     """Persons screened with an outcome other than normal in the area, newest first."""
     campaign, area = campaign_and_area(area_user(request), campaign_id, area_id)
-    screenings = progress_lists.abnormal_screenings(campaign, area).order_by("-id")
     after = request.GET.get("after", "")
-    if after.isdigit():
-        screenings = screenings.filter(id__lt=int(after))
-    page = list(screenings[:PAGE_SIZE + 1])
-    more = len(page) > PAGE_SIZE
-    page = page[:PAGE_SIZE]
+    page, last = page_after(progress_lists.abnormal_screenings(campaign, area),
+                            int(after) if after.isdigit() else None, PAGE_SIZE,
+                            newest_first=True)
     return render(request, "registry/progress_abnormal.html", {
         "campaign": campaign, "area": area, "screenings": page,
-        "next_after": str(page[-1].pk) if more else ""})
+        "next_after": str(last) if last is not None else ""})
 
 
 @login_required
