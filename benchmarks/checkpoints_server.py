@@ -28,6 +28,8 @@ from urllib.parse import quote
 
 from django.db import connection
 
+from benchmarks.harness import process_cpu_seconds
+
 ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT_S = 60
 
@@ -124,16 +126,6 @@ def prepare(url: str, checkpoints: int, log: Callable[[str], None]) -> dict[str,
     return world
 
 
-def _cpu_of(pid: str) -> float:
-    """User and system CPU seconds of a process, from /proc (0 when it is gone)."""
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def _processes(matches: Callable[[str], bool]) -> dict[str, float]:
     found = {}
     for pid in (name for name in os.listdir("/proc") if name.isdigit()):
@@ -143,7 +135,7 @@ def _processes(matches: Callable[[str], bool]) -> dict[str, float]:
         except OSError:
             continue
         if matches(command):
-            found[pid] = _cpu_of(pid)
+            found[pid] = process_cpu_seconds(pid)
     return found
 
 

@@ -8,6 +8,7 @@ A benchmark is a module `benchmarks/<name>.py` with `DEFAULT_SCALE`, `SCALES` an
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import time
 from collections.abc import Callable, Iterator
@@ -70,6 +71,17 @@ def count_queries(action: Callable[[], Any]) -> int:
     with CaptureQueriesContext(connection) as captured:
         action()
     return len(captured.captured_queries)
+
+
+def process_cpu_seconds(pid: int | str) -> float:
+    """User and system CPU seconds of a process of this machine, from /proc (0 when it is gone,
+    or where /proc does not tell)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:  # noqa: PTH123
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def url_or_none(name: str, *args: Any, query: str = "") -> str | None:

@@ -10,6 +10,12 @@ Figures:
   EPIGRID_IMPORT_BULK_LOAD_BATCH_SIZE), else IMPORT_BATCH (5,000).
 - `import_peak_mb`: how far the process's peak resident size (ru_maxrss) rose above its resident
   size before the import; the CSV is generated in a child process so it does not count.
+- `import_cpu_run_s`, `import_cpu_reader_s`, `import_cpu_database_s`: the CPU seconds the
+  import spent in this process (cleaning, writing), in the process that read the file ahead
+  (core.imports.ahead; 0 for a file too small to fork for) and in the database's server
+  process for this connection (PostgreSQL on this machine only, else null; its index builds'
+  parallel workers are not counted). The import's wall time is at least their sum over the
+  machine's cores.
 - `db_copy_rows_per_s`: the same rows, already prepared as tuples, written again into the same
   indexed table by the bulk writer alone (binary COPY on PostgreSQL, executemany on SQLite);
   `import_vs_copy` is the import's share of it (target >= 0.6).
@@ -54,7 +60,7 @@ from django.db import connection
 from django.db.models import NOT_PROVIDED
 from django.test import override_settings
 
-from benchmarks.harness import analyze, median_ms
+from benchmarks.harness import analyze, median_ms, process_cpu_seconds
 from epigrid.accounts.models import User
 from epigrid.areas.models import Area, Level, path_segment
 from epigrid.core.access import Role
@@ -126,6 +132,35 @@ def _rss_mb() -> float:
         return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
+def _database_pid() -> int | None:
+    """The pid of this connection's PostgreSQL server process when it runs on this machine."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = int(cursor.fetchone()[0])
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as cmdline:  # noqa: PTH123
+            return pid if cmdline.read().startswith(b"postgres") else None
+    except OSError:  # another machine's (or no /proc here)
+        return None
+
+
+def _cpu(database: int | None) -> tuple[float, float, float | None]:
+    """CPU seconds so far: this process's, its waited-for children's, the database's."""
+    times = os.times()
+    return (times.user + times.system, times.children_user + times.children_system,
+            process_cpu_seconds(database) if database is not None else None)
+
+
+def _cpu_figures(before: tuple[float, float, float | None],
+                 after: tuple[float, float, float | None], figures: dict[str, Any]) -> None:
+    figures["import_cpu_run_s"] = round(after[0] - before[0], 2)
+    figures["import_cpu_reader_s"] = round(after[1] - before[1], 2)
+    figures["import_cpu_database_s"] = (round(after[2] - before[2], 2) if after[2] is not None
+                                        and before[2] is not None else None)
+
+
 def _import(path: str, rows: int, figures: dict[str, Any], log: Callable[[str], None]) -> None:
     with open(path, "rb") as source:  # noqa: PTH123
         # Whether the import sets the indexes aside (a first load: core.imports.bulk_load).
@@ -133,10 +168,13 @@ def _import(path: str, rows: int, figures: dict[str, Any], log: Callable[[str], 
     before = _rss_mb()
     with override_settings(IMPORT_BATCH_SIZE=IMPORT_BATCH):
         figures["import_batch_rows"] = batch_size(figures["import_bulk_load"])
+        database = _database_pid()
+        cpu = _cpu(database)
         started = time.perf_counter()
         run = run_import("roster", path, ImportRun.Mode.VALID_ROWS, None)
     check_deferred()  # none left: the import checks as it writes
     seconds = time.perf_counter() - started
+    _cpu_figures(cpu, _cpu(database), figures)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
     log(f"imported {run.rows_created} of {run.rows_total} rows in {seconds:.1f} s "
         f"({run.rows_failed} refused)")

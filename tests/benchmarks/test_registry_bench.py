@@ -27,3 +27,10 @@ class RegistryBenchTests(TestCase):
         assert any("imported 2000 of 2000 rows" in line for line in lines)
         assert (Area.objects.count(), Person.objects.count(), Household.objects.count(),
                 User.objects.count()) == (0, 0, 0, 0)
+        # Where the import's CPU went: this process, the reader, the database's own process.
+        assert figures["import_cpu_run_s"] > 0
+        assert figures["import_cpu_reader_s"] >= 0
+        if connection.vendor == "postgresql":  # the bench database runs on this machine
+            assert figures["import_cpu_database_s"] >= 0
+        else:
+            assert figures["import_cpu_database_s"] is None
