@@ -23,6 +23,8 @@ from epigrid.cases.chains import DEFAULT_GENERATIONS, MAX_GENERATIONS
 from epigrid.cases.models import Case, Exposure
 from epigrid.core.access import Capability
 from epigrid.core.api import (
+    NumberedPage,
+    NumberParams,
     Page,
     PageParams,
     api_user,
@@ -30,6 +32,7 @@ from epigrid.core.api import (
     get_object_for_user,
     keyset_page,
     not_found,
+    numbered_page,
     require,
 )
 from epigrid.registry.models import Person
@@ -257,9 +260,12 @@ def chain(request: HttpRequest, case_id: int, params: Query[ChainParams]) -> Htt
     return JsonResponse(chain_queries.chain_graph(user, case, params.generations))
 
 
-@router.get("/clusters", response=list[ClusterOut], summary="Clusters seen from your area")
-def clusters(request: HttpRequest) -> list[dict[str, Any]]:
-    return [_cluster(view) for view in chain_queries.clusters_for(api_user(request))]
+@router.get("/clusters", response=NumberedPage[ClusterOut],
+            summary="Clusters seen from your area, largest first, by numbered page")
+def clusters(request: HttpRequest, page: Query[NumberParams]) -> dict[str, Any]:
+    found = chain_queries.clusters_for(api_user(request))
+    items, next_page = numbered_page(found[page.offset:page.offset + page.limit + 1], page)
+    return {"items": [_cluster(view) for view in items], "next_page": next_page}
 
 
 @router.get("/clusters/{int:key}", response=ClusterDetailOut,

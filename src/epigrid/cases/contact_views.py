@@ -26,7 +26,7 @@ from epigrid.cases.models import Case, Exposure
 from epigrid.cases.states import State
 from epigrid.core.access import Capability, can
 from epigrid.core.forms import apply_errors
-from epigrid.core.paging import keyset
+from epigrid.core.paging import keyset, page_number, split_page
 
 # A case's own contacts are dozens at most; a super-spreader's hundreds still fit one page.
 GIVEN_LIMIT = 500
@@ -34,6 +34,7 @@ RECEIVED_LIMIT = 100
 STATE_LABELS = dict(State.choices)
 # The chain page's table lists the nearest generations first; the graph draws everyone.
 TABLE_LIMIT = 200
+CLUSTERS_PAGE = 50
 
 
 def _require_tracing(request: HttpRequest) -> None:
@@ -137,9 +138,15 @@ def chain(request: HttpRequest, case_id: int) -> HttpResponseBase:
 @login_required
 @require_GET
 def cluster_list(request: HttpRequest) -> HttpResponseBase:
-    views = chain_queries.clusters_for(area_user(request))
+    """The clusters, largest first, a page at a time by number (they are found whole from the
+    area's exposures, in an order no key follows)."""
+    page = page_number(request)
+    skipped = (page - 1) * CLUSTERS_PAGE
+    views, more = split_page(chain_queries.clusters_for(area_user(request))[
+        skipped:skipped + CLUSTERS_PAGE + 1], CLUSTERS_PAGE)
     return render(request, "cases/chain_clusters.html", {
-        "clusters": views, "min_size": CLUSTER_MIN_SIZE})
+        "clusters": views, "min_size": CLUSTER_MIN_SIZE, "skipped": skipped,
+        "next_page": page + 1 if more else None})
 
 
 @login_required

@@ -52,6 +52,12 @@ def page_after(rows: QuerySet[Any], after: int | None, size: int, *,
     return items, (items[-1].pk if more else None)
 
 
+def page_number(request: HttpRequest) -> int:
+    """A numbered list's page (`?page=`): 1 unless a positive number."""
+    raw = request.GET.get("page", "")
+    return int(raw) if raw.isdigit() and int(raw) > 0 else 1
+
+
 def keyset(rows: QuerySet[Any], request: HttpRequest, param: str = "after", *,
            newest_first: bool = False, area_order: bool = False
            ) -> tuple[list[Any], int | None]:

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from epigrid.areas.access import area_user
 from epigrid.core.access import Capability, can
 from epigrid.core.forms import apply_errors
-from epigrid.core.paging import keyset, split_page
+from epigrid.core.paging import keyset, page_number, split_page
 from epigrid.core.panels import panels_for
 from epigrid.registry import services
 from epigrid.registry.access import get_household_for_user, get_person_for_user
@@ -269,7 +269,7 @@ def household_reveal(request: HttpRequest, pk: int) -> HttpResponseBase:
 def _duplicates_page(request: HttpRequest, status: int = 200,
                      **extra: Any) -> HttpResponseBase:
     user = area_user(request)
-    page = _page_number(request)
+    page = page_number(request)
     groups, more = split_page(services.duplicate_groups(
         user, DUPLICATES_PAGE + 1, (page - 1) * DUPLICATES_PAGE), DUPLICATES_PAGE)
     failed = extra.pop("failed", None)
@@ -280,13 +280,6 @@ def _duplicates_page(request: HttpRequest, status: int = 200,
         "groups": groups, "page": page, "next_page": page + 1 if more else None,
         "resolve_form": ResolveForm(),
         "may_resolve": can(user, Capability.CHANGE_REGISTRY), **extra}, status=status)
-
-
-def _page_number(request: HttpRequest) -> int:
-    """The list's page (`?page=`, 1 unless a positive number): a settling form posts with it,
-    so its errors show on its group and the list comes back at that page."""
-    raw = request.GET.get("page", "")
-    return int(raw) if raw.isdigit() and int(raw) > 0 else 1
 
 
 @login_required
@@ -310,7 +303,8 @@ def duplicate_resolve(request: HttpRequest, pk: int) -> HttpResponseBase:
             apply_errors(form, error)
         else:
             messages.success(request, _("The duplicate was marked as settled."))
-            page = _page_number(request)
+            # The form posts with its list's page: the list comes back at that page.
+            page = page_number(request)
             return redirect(reverse("registry:duplicates") + (f"?page={page}" if page > 1
                                                               else ""))
     return _duplicates_page(request, status=400, failed=person, failed_form=form)
