@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from epigrid.areas.models import Checkpoint
@@ -16,9 +18,38 @@ ITEM_FIELDS = ("client_id", "at", "kind", "plate", "passengers", "direction", "t
                "origin", "destination", "destination_area_id", "decision", "name", "id_number")
 
 
+# Checkpoints a menu lists at most (a town's few dozen); beyond, as for a district's thousand or
+# a city's tens of thousands, the checkpoint is typed by its code (a menu of them all was
+# rendered on every view of the list).
+MENU_LIMIT = 200
+
+
+class CheckpointChoice(forms.ModelChoiceField):
+    """A checkpoint the user sees, given by its code or (in the drill-down links) its id."""
+
+    def to_python(self, value: Any) -> Checkpoint | None:
+        text = str(value).strip() if value not in self.empty_values else ""
+        if not text:
+            return None
+        rows: QuerySet[Checkpoint] = self.queryset  # type: ignore[assignment]
+        found = rows.filter(code=text).first()
+        if found is None and text.isdigit():
+            found = rows.filter(pk=int(text)).first()
+        if found is None:
+            raise ValidationError(_("There is no checkpoint with the code %(code)s in your "
+                                    "area."), code="invalid_choice", params={"code": text})
+        self.shown = (text, found.code)
+        return found
+
+    def bound_data(self, data: Any, initial: Any) -> Any:
+        """The checkpoint's code in the box, when it was given by its id."""
+        shown = getattr(self, "shown", None)
+        return shown[1] if shown is not None and shown[0] == str(data).strip() else data
+
+
 class PassageFilterForm(forms.Form):
-    checkpoint = forms.ModelChoiceField(label=_("Checkpoint"), required=False,
-                                        queryset=Checkpoint.objects.none())
+    checkpoint = CheckpointChoice(label=_("Checkpoint"), required=False,
+                                  queryset=Checkpoint.objects.none())
     day = forms.DateField(label=_("Day"), required=False,
                           widget=forms.DateInput(attrs={"type": "date"}))
     hour = forms.IntegerField(label=_("Hour"), required=False, min_value=0, max_value=23)
@@ -29,9 +60,19 @@ class PassageFilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), required=False,
                              choices=ANY + list(Passage.Kind.choices))
 
-    def __init__(self, *args: Any, checkpoints: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, checkpoints: QuerySet[Checkpoint], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["checkpoint"].queryset = checkpoints  # type: ignore[attr-defined]
+        field = self.fields["checkpoint"]
+        field.queryset = checkpoints  # type: ignore[attr-defined]
+        menu = list(checkpoints[:MENU_LIMIT + 1])
+        if len(menu) <= MENU_LIMIT:  # the menu from the rows read, without a query more
+            field.widget.choices = [("", field.empty_label), *(  # type: ignore[attr-defined]
+                (checkpoint.code, str(checkpoint)) for checkpoint in menu)]
+        else:
+            field.widget = forms.TextInput(attrs={"placeholder": _("checkpoint code"),
+                                                  "autocomplete": "off"})
+            field.help_text = _("Your area has more than %(count)s checkpoints: type the code "
+                                "of one.") % {"count": MENU_LIMIT}
 
 
 class ReferralFilterForm(forms.Form):
