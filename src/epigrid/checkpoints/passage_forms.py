@@ -19,7 +19,7 @@ ITEM_FIELDS = ("client_id", "at", "kind", "plate", "passengers", "direction", "t
 
 
 # Checkpoints a menu lists at most (a town's few dozen); beyond, as for a district's thousand or
-# a city's tens of thousands, the checkpoint is typed by its code (a menu of them all was
+# a city's ten thousand and more, the checkpoint is typed by its code (a menu of them all was
 # rendered on every view of the list).
 MENU_LIMIT = 200
 
