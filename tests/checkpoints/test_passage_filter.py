@@ -57,7 +57,7 @@ class PassageFilterTests(BaseTestCase):
 
     def test_it_names_a_code_that_is_not_a_checkpoint_of_the_area(self) -> None:
         alice = self.client_for(self.world.alice)
-        for code in ("CP-X-404", "CP-B-001", str(self.world.checkpoint_b.pk)):
+        for code in ("CP-X-404", "CP-B-001", str(self.world.checkpoint_b.pk), "9" * 30):
             with self.subTest(code=code):
                 body = alice.get(LIST, {"checkpoint": code}).content.decode()
                 assert f"There is no checkpoint with the code {code} in your area." in body

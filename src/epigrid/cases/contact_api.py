@@ -32,9 +32,9 @@ from epigrid.core.api import (
     get_object_for_user,
     keyset_page,
     not_found,
-    numbered_page,
     require,
 )
+from epigrid.core.paging import list_page
 from epigrid.registry.models import Person
 
 router = Router(tags=["contacts"])
@@ -263,8 +263,8 @@ def chain(request: HttpRequest, case_id: int, params: Query[ChainParams]) -> Htt
 @router.get("/clusters", response=NumberedPage[ClusterOut],
             summary="Clusters seen from your area, largest first, by numbered page")
 def clusters(request: HttpRequest, page: Query[NumberParams]) -> dict[str, Any]:
-    found = chain_queries.clusters_for(api_user(request))
-    items, next_page = numbered_page(found[page.offset:page.offset + page.limit + 1], page)
+    items, next_page = list_page(chain_queries.clusters_for(api_user(request)), page.page,
+                                 page.limit)
     return {"items": [_cluster(view) for view in items], "next_page": next_page}
 
 

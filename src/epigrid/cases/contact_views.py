@@ -26,7 +26,7 @@ from epigrid.cases.models import Case, Exposure
 from epigrid.cases.states import State
 from epigrid.core.access import Capability, can
 from epigrid.core.forms import apply_errors
-from epigrid.core.paging import keyset, page_number, split_page
+from epigrid.core.paging import keyset, list_page, page_number
 
 # A case's own contacts are dozens at most; a super-spreader's hundreds still fit one page.
 GIVEN_LIMIT = 500
@@ -141,12 +141,11 @@ def cluster_list(request: HttpRequest) -> HttpResponseBase:
     """The clusters, largest first, a page at a time by number (they are found whole from the
     area's exposures, in an order no key follows)."""
     page = page_number(request)
-    skipped = (page - 1) * CLUSTERS_PAGE
-    views, more = split_page(chain_queries.clusters_for(area_user(request))[
-        skipped:skipped + CLUSTERS_PAGE + 1], CLUSTERS_PAGE)
+    views, next_page = list_page(chain_queries.clusters_for(area_user(request)), page,
+                                 CLUSTERS_PAGE)
     return render(request, "cases/chain_clusters.html", {
-        "clusters": views, "min_size": CLUSTER_MIN_SIZE, "skipped": skipped,
-        "next_page": page + 1 if more else None})
+        "clusters": views, "min_size": CLUSTER_MIN_SIZE,
+        "skipped": (page - 1) * CLUSTERS_PAGE, "next_page": next_page})
 
 
 @login_required

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from epigrid.areas.models import Checkpoint
@@ -32,9 +32,9 @@ class CheckpointChoice(forms.ModelChoiceField):
         if not text:
             return None
         rows: QuerySet[Checkpoint] = self.queryset  # type: ignore[assignment]
-        found = rows.filter(code=text).first()
-        if found is None and text.isdigit():
-            found = rows.filter(pk=int(text)).first()
+        # One query for both readings; a code that is all digits wins over an id.
+        match = Q(code=text) | Q(pk=int(text)) if text.isdigit() else Q(code=text)
+        found = min(rows.filter(match)[:2], key=lambda row: row.code != text, default=None)
         if found is None:
             raise ValidationError(_("There is no checkpoint with the code %(code)s in your "
                                     "area."), code="invalid_choice", params={"code": text})

@@ -10,6 +10,7 @@ first: 470,000 of the district demo's persons for one page of its last town.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -50,6 +51,14 @@ def page_after(rows: QuerySet[Any], after: int | None, size: int, *,
             rows = rows.filter(**{"pk__lt" if newest_first else "pk__gt": after})
     items, more = split_page(list(rows[: size + 1]), size)
     return items, (items[-1].pk if more else None)
+
+
+def list_page(rows: Sequence[T], page: int, size: int) -> tuple[list[T], int | None]:
+    """Page `page` (1 the first) of `size` rows of a list computed whole (the clusters), and the
+    next page's number (None on the last)."""
+    start = (page - 1) * size
+    items, more = split_page(list(rows[start:start + size + 1]), size)
+    return items, page + 1 if more else None
 
 
 def page_number(request: HttpRequest) -> int:
