@@ -47,3 +47,16 @@ def test_it_does_not_count_a_file_too_small_to_hold_the_least_rows() -> None:
 def test_it_does_not_count_a_workbook() -> None:
     content = xlsx_bytes({"Roster": [["name", "id"], *[["Liu Yang", "1"]] * 100]})
     assert bulk_load.estimated_rows(io.BytesIO(content), "roster.xlsx", 1) == 0
+
+
+def test_it_estimates_from_the_start_whatever_was_read_before_and_puts_the_file_back() -> None:
+    # The run's reader has read ahead (a whole chunk of a small file: its end) when it asks.
+    content = b"name,id\n" + b"Liu Yang,420102199002150010\n" * 100
+    source = io.BytesIO(content)
+    source.seek(len(content))
+    assert bulk_load.estimated_rows(source, "roster.csv", 10) == 100
+    assert source.tell() == len(content)
+    workbook = io.BytesIO(xlsx_bytes({"Roster": [["name", "id"], *[["Liu Yang", "1"]] * 100]}))
+    workbook.seek(100)
+    assert bulk_load.estimated_rows(workbook, "roster.xlsx", 1) == 0
+    assert workbook.tell() == 100

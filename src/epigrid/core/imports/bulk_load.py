@@ -61,12 +61,15 @@ def csv_lines(source: IO[bytes]) -> int:
 def estimated_rows(source: IO[bytes], file_name: str, least: int) -> int:
     """About how many data rows a CSV file holds; 0 when it is too small to hold `least`, or
     a workbook (read far slower than its rows are written: the indexes are not what waits)."""
-    start = source.tell()
+    start = source.tell()  # the run's reader may have read on already: looked at from byte 0
     size = source.seek(0, 2)
-    source.seek(start)
-    if size < least * LEAST_LINE_BYTES or file_kind(source, file_name) != "csv":
-        return 0
-    return max(0, csv_lines(source) - 1)  # the header
+    try:
+        source.seek(0)
+        if size < least * LEAST_LINE_BYTES or file_kind(source, file_name) != "csv":
+            return 0
+        return max(0, csv_lines(source) - 1)  # the header
+    finally:
+        source.seek(start)
 
 
 def _table_holds_fewer(table: str, rows: int) -> bool:
