@@ -6,6 +6,8 @@ Figures:
 - `import_bulk_load`: whether the import was a large first load, which sets the tables' indexes
   aside and builds them once at its end (core.imports.bulk_load: a file at least as large as
   the persons table and EPIGRID_IMPORT_BULK_LOAD_MIN_ROWS; not the tiny scale).
+- `import_persons_before`: the persons the registry held when the import started: 0, as the
+  import runs first, into the registry as the bench found it (with --reuse, the one there).
 - `import_batch_rows`: the rows of its batches: such a load's own (the default of
   EPIGRID_IMPORT_BULK_LOAD_BATCH_SIZE), else IMPORT_BATCH (5,000).
 - `import_peak_mb`: how far the process's peak resident size (ru_maxrss) rose above its resident
@@ -35,8 +37,10 @@ Figures:
 - `progress_*` figures come from `benchmarks/registry_progress.py` when that module exists.
 
 Data: a dedicated area subtree (city > district > town > villages > grids, codes prefixed
-"BENCH") is built for the rows; the harness rolls everything back at the end, so the database is
-left as it was found, whatever it held. Scales: tiny (2,000 rows), district (100,000), city
+"BENCH") is built for the rows, and rolled back (to a savepoint) once the import's figures are
+taken: the progress part then builds its own world (the demo's, at the same scale) in the
+database as it was. The harness rolls everything back at the end, so the database is left as it
+was found, whatever it held. Scales: tiny (2,000 rows), district (100,000), city
 (1,000,000; the default).
 """
 
@@ -56,7 +60,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import NOT_PROVIDED
 from django.test import override_settings
 
@@ -165,6 +169,8 @@ def _import(path: str, rows: int, figures: dict[str, Any], log: Callable[[str], 
     with open(path, "rb") as source:  # noqa: PTH123
         # Whether the import sets the indexes aside (a first load: core.imports.bulk_load).
         figures["import_bulk_load"] = bulk_load.worth_it(RosterImporter.bulk_load, source, path)
+    # What the import ran against: 0 for a first load (the registry as the bench found it).
+    figures["import_persons_before"] = Person.objects.count()
     before = _rss_mb()
     with override_settings(IMPORT_BATCH_SIZE=IMPORT_BATCH):
         figures["import_batch_rows"] = batch_size(figures["import_bulk_load"])
@@ -180,8 +186,8 @@ def _import(path: str, rows: int, figures: dict[str, Any], log: Callable[[str], 
         f"({run.rows_failed} refused)")
     if run.rows_total != rows:
         raise RuntimeError(f"the bench roster was not read whole: {run.file_error}")
-    # Rows refused are counted too (validated, reported): IDs of residents already registered
-    # (the progress bench's demo world) may collide with generated ones by chance.
+    # Rows refused are counted too (validated, reported): with --reuse, IDs of residents
+    # already registered may collide with generated ones by chance.
     figures["import_rows_refused"] = run.rows_failed
     figures["import_rows_per_s"] = round(rows / seconds)
     figures["import_peak_mb"] = round(max(0.0, peak - before), 1)
@@ -266,21 +272,29 @@ def _progress(scale: str, repeat: int, reuse: bool,
     return dict(module.run(scale, repeat, reuse, log))
 
 
+def _roster(rows: int, repeat: int, log: Callable[[str], None]) -> dict[str, Any]:
+    """The import, the look-ups and the baselines, in a savepoint rolled back at the end."""
+    figures: dict[str, Any] = {"rows": rows}
+    with transaction.atomic():
+        city, grids = _subtree(rows)
+        log(f"built a bench subtree of {len(grids)} grids; generating {rows} persons")
+        with tempfile.TemporaryDirectory() as folder:
+            path = str(Path(folder) / "roster.csv")
+            _generate(path, grids, rows)
+            _import(path, rows, figures, log)
+            analyze(Person, Household)
+            _lookups(path, city, repeat, figures)
+        _baselines(rows, figures)
+        log(f"baselines on {figures['baseline_rows']} rows ({connection.vendor})")
+        transaction.set_rollback(True)
+    return figures
+
+
 def run(scale: str, repeat: int, reuse: bool = False,
         log: Callable[[str], None] = print) -> dict[str, Any]:
-    rows = ROWS[scale]
-    # First: the progress bench builds its own world and refuses a database with areas.
-    progress = _progress(scale, repeat, reuse, log)
-    figures: dict[str, Any] = {"rows": rows}
-    city, grids = _subtree(rows)
-    log(f"built a bench subtree of {len(grids)} grids; generating {rows} persons")
-    with tempfile.TemporaryDirectory() as folder:
-        path = str(Path(folder) / "roster.csv")
-        _generate(path, grids, rows)
-        _import(path, rows, figures, log)
-        analyze(Person, Household)
-        _lookups(path, city, repeat, figures)
-    _baselines(rows, figures)
-    log(f"baselines on {figures['baseline_rows']} rows ({connection.vendor})")
-    figures.update(progress)
+    # The import first, into the registry as it is (empty unless --reuse): a district's first
+    # roster. Its rows are gone again before the progress part builds its own world, which it
+    # does only in a database without areas.
+    figures = _roster(ROWS[scale], repeat, log)
+    figures.update(_progress(scale, repeat, reuse, log))
     return figures

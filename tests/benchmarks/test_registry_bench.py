@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db import connection
-from django.test import TestCase
+from django.test import TestCase, override_settings
 
 from epigrid.accounts.models import User
 from epigrid.areas.models import Area
@@ -34,3 +34,17 @@ class RegistryBenchTests(TestCase):
             assert figures["import_cpu_database_s"] >= 0
         else:
             assert figures["import_cpu_database_s"] is None
+
+    @override_settings(IMPORT_BULK_LOAD_MIN_ROWS=1000)
+    def test_it_imports_first_into_an_empty_registry_as_a_first_load(self) -> None:
+        # The progress part builds a demo world with residents: the import does not see it.
+        lines, result = bench("registry", "--scale", "tiny", "--repeat", "1")
+        figures = result["figures"]
+        assert figures["import_persons_before"] == 0
+        assert figures["import_rows_refused"] == 0
+        assert figures["import_bulk_load"] is (connection.vendor == "postgresql")
+        assert figures["progress_rows"] > 0
+        imported = next(n for n, line in enumerate(lines) if "imported 2000 of 2000" in line)
+        built = next(n for n, line in enumerate(lines) if "built the tiny demo" in line)
+        assert imported < built
+        assert (Area.objects.count(), Person.objects.count()) == (0, 0)
