@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import Q, QuerySet
@@ -37,18 +37,43 @@ def filter_areas(user: ScopedUser, home_level: int) -> QuerySet[Area]:
     return Area.objects.restrict(user).filter(level__lte=deepest).order_by("path")
 
 
+def home_level(user: ScopedUser) -> int:
+    home = getattr(user, "home_area", None)
+    return home.level if home is not None else Level.CITY
+
+
+class AreaFilterField(forms.ModelChoiceField):
+    """A list's area filter: any area of the user's subtree is valid (links from an area's
+    page name villages and grids), but the menu offers only the upper levels, down to the level
+    below the user's home and at least the towns, plus the one chosen. A town and its villages
+    make a menu of a dozen; a district's villages 300, a city's 3,400, which help nobody."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("Area"))
+        kwargs.setdefault("required", False)
+        super().__init__(queryset=Area.objects.none(), **kwargs)
+        self.error_messages["invalid_choice"] = _("No such area among the areas you may see.")
+
+    def offer(self, user: ScopedUser, chosen: Any = None) -> None:
+        """Accept the user's subtree, list its upper levels and `chosen` (the raw value asked)."""
+        self.queryset = Area.objects.restrict(user)
+        options = list(filter_areas(user, home_level(user)))
+        if str(chosen or "").isdigit() and int(chosen) not in {a.pk for a in options}:
+            options += Area.objects.restrict(user).filter(pk=int(chosen))
+        self.widget.choices = [("", self.empty_label),
+                               *((area.pk, area_option(area)) for area in options)]
+
+
 class SiteFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), max_length=100, required=False,
                         widget=forms.TextInput(attrs={"placeholder": _("Name, code or address"),
                                                       "type": "search"}))
     kind = forms.ChoiceField(label=_("Kind"), required=False)
-    area = forms.ModelChoiceField(label=_("Area"), queryset=Area.objects.none(), required=False,
-                                  empty_label=_("All my areas"))
+    area = AreaFilterField(empty_label=_("All my areas"))
     active = forms.ChoiceField(label=_("Status"), required=False, choices=[
         ("", _("Active and inactive")), ("yes", _("Active")), ("no", _("Inactive"))])
 
-    def __init__(self, *args: Any, model: type[Site], user: ScopedUser, home_level: int,
-                 **kwargs: Any) -> None:
+    def __init__(self, *args: Any, model: type[Site], user: ScopedUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         kinds = getattr(model, "Kind", None)
         if kinds is None:
@@ -56,22 +81,8 @@ class SiteFilterForm(forms.Form):
         else:
             kind_field: Any = self.fields["kind"]
             kind_field.choices = [("", _("All kinds")), *kinds.choices]
-        # Any area of the user's subtree is a valid filter (links from an area page name
-        # villages and grids), but the menu offers only the upper levels, plus the chosen one.
-        area_field: Any = self.fields["area"]
-        area_field.queryset = Area.objects.restrict(user)
-        options = list(filter_areas(user, home_level))
-        chosen = self._chosen_area(user)
-        if chosen is not None and chosen not in options:
-            options.append(chosen)
-        area_field.widget.choices = [("", area_field.empty_label),
-                                     *((a.pk, _area_option(a)) for a in options)]
-
-    def _chosen_area(self, user: ScopedUser) -> Area | None:
-        raw = self.data.get("area") if self.is_bound else None
-        if not raw or not str(raw).isdigit():
-            return None
-        return Area.objects.restrict(user).filter(pk=int(raw)).first()
+        cast(AreaFilterField, self.fields["area"]).offer(
+            user, self.data.get("area") if self.is_bound else None)
 
     def apply(self, sites: QuerySet[Any]) -> QuerySet[Any]:
         """The sites matching the valid filters; an invalid filter is shown, not applied."""
@@ -88,7 +99,7 @@ class SiteFilterForm(forms.Form):
         return sites
 
 
-def _area_option(area: Area) -> str:
+def area_option(area: Area) -> str:
     # Indent by depth so the menu reads as a tree; the non-breaking spaces survive HTML.
     return "\u00a0\u00a0" * max(area.depth - 1, 0) + f"{area.name} ({area.code})"
 

@@ -19,10 +19,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from epigrid.areas import services
-from epigrid.areas.access import AreaUser, area_user, get_site_for_user
+from epigrid.areas.access import area_user, get_site_for_user
 from epigrid.areas.columns import SITE_COLUMNS
 from epigrid.areas.forms import SiteFilterForm, SiteForm, site_form_class
-from epigrid.areas.models import Checkpoint, Facility, Level, Site, Warehouse
+from epigrid.areas.models import Checkpoint, Facility, Site, Warehouse
 from epigrid.core.access import Capability, can
 from epigrid.core.exports import FORMATS, export_response
 from epigrid.core.models import AuditEntry
@@ -79,16 +79,11 @@ def _kind(slug: str) -> SiteKind:
         raise Http404 from None
 
 
-def _home_level(user: AreaUser) -> int:
-    return user.home_area.level if user.home_area is not None else Level.CITY
-
-
 @login_required
 @require_GET
 def site_list(request: HttpRequest, kind: str) -> HttpResponseBase:
     spec, user = _kind(kind), area_user(request)
-    form = SiteFilterForm(request.GET or None, model=spec.model, user=user,
-                          home_level=_home_level(user))
+    form = SiteFilterForm(request.GET or None, model=spec.model, user=user)
     sites = form.apply(spec.model.objects.restrict(user).select_related("area"))
     fmt = request.GET.get("export")
     if fmt:

@@ -8,14 +8,15 @@ these forms' fields.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from epigrid.areas.models import Area, Facility, Level
+from epigrid.areas.forms import AreaFilterField
+from epigrid.areas.models import Area, Facility
 from epigrid.care import beds
 from epigrid.care.models import BedStock, BedType
 from epigrid.cases.models import Severity
@@ -24,10 +25,6 @@ from epigrid.core.access import ScopedUser
 
 ANY: list[tuple[str, Any]] = [("", _("Any"))]
 NUMBER = {"inputmode": "numeric", "min": "0", "class": "count"}
-
-
-def visible_areas(user: ScopedUser, deepest: int = Level.VILLAGE) -> Any:
-    return Area.objects.restrict(user).filter(level__lte=deepest).order_by("path")
 
 
 class BedFilterForm(forms.Form):
@@ -105,8 +102,7 @@ class FacilityBedsForm(forms.Form):
 
 
 class AwaitingFilterForm(forms.Form):
-    area = forms.ModelChoiceField(label=_("Area"), queryset=Area.objects.none(), required=False,
-                                  empty_label=_("all of my area"))
+    area = AreaFilterField(empty_label=_("all of my area"))
     severity = forms.ChoiceField(label=_("Severity"), required=False,
                                  choices=ANY + list(Severity.choices))
     category = forms.ChoiceField(label=_("Category"), required=False,
@@ -115,7 +111,8 @@ class AwaitingFilterForm(forms.Form):
 
     def __init__(self, *args: Any, user: ScopedUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = visible_areas(user)  # type: ignore[attr-defined]
+        cast(AreaFilterField, self.fields["area"]).offer(
+            user, self.data.get("area") if self.is_bound else None)
 
     def filters(self) -> beds.AwaitingFilters:
         if not self.is_valid():

@@ -12,11 +12,11 @@ from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from epigrid.areas.models import Area, Level
+from epigrid.areas.forms import AreaFilterField
 from epigrid.cases import states
 from epigrid.cases.models import Case, Evidence, Origin, Severity, Source
 from epigrid.cases.states import Category, State
@@ -49,8 +49,7 @@ class CaseFilterForm(forms.Form):
     """The list's filters (GET), or with `lookup` the exact look-up by ID number or phone (POST,
     so that no number lands in a URL, an access log or the browser's history)."""
 
-    area = forms.ModelChoiceField(label=_("Area"), queryset=Area.objects.none(), required=False,
-                                  empty_label=_("all of my area"))
+    area = AreaFilterField(empty_label=_("all of my area"))
     name = forms.CharField(label=_("Name starts with"), max_length=100, required=False,
                            widget=forms.TextInput(attrs={"type": "search"}))
     state = forms.ChoiceField(label=_("State"), required=False,
@@ -83,11 +82,8 @@ class CaseFilterForm(forms.Form):
             if (name in self.LOOKUPS) != lookup:
                 del self.fields[name]
         if not lookup:
-            home = getattr(user, "home_area_id", None)
-            # Towns and villages (a city's grids would make a list of thousands), and home.
-            cast(forms.ModelChoiceField, self.fields["area"]).queryset = (
-                Area.objects.restrict(user).filter(Q(level__lte=Level.VILLAGE) | Q(pk=home))
-                .order_by("path"))
+            cast(AreaFilterField, self.fields["area"]).offer(
+                user, self.data.get("area") if self.is_bound else None)
 
     def clean_id_number(self) -> str:
         value = self.cleaned_data.get("id_number", "").strip()

@@ -11,7 +11,6 @@ from typing import Any, cast
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -19,7 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from epigrid.areas.models import Area, Level
+from epigrid.areas.forms import AreaFilterField
+from epigrid.areas.models import Area
 from epigrid.core.access import Capability, ScopedUser, can
 from epigrid.core.export_jobs import start_export
 from epigrid.core.exports import FORMATS
@@ -32,8 +32,7 @@ RECENT_RUNS = 5
 
 class RosterExportForm(forms.Form):
     format = forms.ChoiceField(label=_("format"), choices=[(f, f.upper()) for f in FORMATS])
-    area = forms.ModelChoiceField(label=_("area"), queryset=Area.objects.none(), required=False,
-                                  empty_label=_("all of my area"))
+    area = AreaFilterField(label=_("area"), empty_label=_("all of my area"))
     unmasked = forms.BooleanField(label=_("full ID numbers and phones (not masked)"),
                                   required=False)
     reason = forms.CharField(label=_("reason for full values"), required=False, max_length=300,
@@ -42,11 +41,8 @@ class RosterExportForm(forms.Form):
     def __init__(self, *args: Any, user: ScopedUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        home = getattr(user, "home_area_id", None)
-        field = cast(forms.ModelChoiceField, self.fields["area"])
-        # Towns and villages to choose from (a city's grids would make a list of thousands).
-        field.queryset = Area.objects.restrict(user).filter(
-            Q(level__lte=Level.VILLAGE) | Q(pk=home)).order_by("path")
+        cast(AreaFilterField, self.fields["area"]).offer(
+            user, self.data.get("area") if self.is_bound else None)
         if not can(user, Capability.REVEAL_IDENTITY):
             del self.fields["unmasked"], self.fields["reason"]
 
