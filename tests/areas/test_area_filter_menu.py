@@ -92,3 +92,30 @@ class AreaFilterMenuTests(BaseTestCase):
         with self.assertNumQueries(1):  # asked for, and in the menu already
             form = CaseFilterForm({"area": str(w.town_b.pk)}, user=command)
             assert len(form.fields["area"].widget.choices) == 4
+
+
+class RosterExportLinkTests(BaseTestCase):
+    def test_it_links_an_areas_persons_and_households_to_the_export_of_its_roster(self) -> None:
+        w = self.world
+        zhou = self.client_for(w.command)
+        url = f'{PAGES["roster export"]}?area={w.village_a1.pk}'
+        for page in ("/registry/persons/", "/registry/households/"):
+            with self.subTest(page):
+                response = zhou.get(page, {"area": w.village_a1.pk})
+                self.assertContains(response, f'id="export-roster" href="{url}"')
+        response = zhou.get(url)
+        assert menu(response)[-1] == "Village A1"
+        self.assertContains(response, f'<option value="{w.village_a1.pk}" selected>')
+
+    def test_it_offers_no_area_of_another_town_from_a_link(self) -> None:
+        w = self.world
+        response = self.client_for(w.alice).get(PAGES["roster export"],
+                                                {"area": w.village_b1.pk})
+        assert menu(response) == ["Dongcheng Town", "Village A1", "Village A2"]
+        self.assertNotContains(response, "Village B1")
+        self.assertNotContains(response, "selected>")
+
+    def test_it_shows_no_export_link_to_who_may_not_export(self) -> None:
+        response = self.client_for(self.world.li).get("/registry/persons/")
+        assert response.status_code == 200
+        self.assertNotContains(response, 'id="export-roster"')

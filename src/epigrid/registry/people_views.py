@@ -67,7 +67,8 @@ def household_list(request: HttpRequest) -> HttpResponseBase:
     area = form.valid_data().get("area") or user.home_area
     return render(request, "registry/household_list.html", {
         "form": form, "households": households, "next_after": next_after, "area": area,
-        "may_change": can(user, Capability.CHANGE_REGISTRY)})
+        "may_change": can(user, Capability.CHANGE_REGISTRY),
+        "may_export": can(user, Capability.EXPORT)})
 
 
 def _household_context(request: HttpRequest, household: Household,
@@ -142,7 +143,8 @@ def person_list(request: HttpRequest) -> HttpResponseBase:
         "next_after": None if lookup else next_after,
         "searched": lookup or any(request.GET.get(name) for name in form.fields),
         "area": filters.valid_data().get("area"),
-        "may_change": can(user, Capability.CHANGE_REGISTRY)})
+        "may_change": can(user, Capability.CHANGE_REGISTRY),
+        "may_export": can(user, Capability.EXPORT)})
 
 
 def _person_context(request: HttpRequest, person: Person, **extra: Any) -> dict[str, Any]:

@@ -41,8 +41,9 @@ class RosterExportForm(forms.Form):
     def __init__(self, *args: Any, user: ScopedUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
+        # A list's link names its area (?area=, a village's or a grid's): chosen, and offered.
         cast(AreaFilterField, self.fields["area"]).offer(
-            user, self.data.get("area") if self.is_bound else None)
+            user, self.data.get("area") if self.is_bound else self.initial.get("area"))
         if not can(user, Capability.REVEAL_IDENTITY):
             del self.fields["unmasked"], self.fields["reason"]
 
@@ -62,7 +63,8 @@ def roster_export(request: HttpRequest) -> HttpResponseBase:
     user: Any = request.user
     if not can(user, Capability.EXPORT):
         raise PermissionDenied
-    form = RosterExportForm(request.POST or None, user=user)
+    form = RosterExportForm(request.POST or None, user=user,
+                            initial={"area": request.GET.get("area", "")})
     if request.method == "POST" and request.POST.get("unmasked") and \
             not can(user, Capability.REVEAL_IDENTITY):
         raise PermissionDenied
