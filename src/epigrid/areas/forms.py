@@ -31,15 +31,11 @@ class AreaSearchForm(forms.Form):
     q = forms.CharField(label=_("Name or code"), max_length=100, required=False)
 
 
-def filter_areas(user: ScopedUser, home_level: int) -> QuerySet[Area]:
+def filter_areas(user: ScopedUser) -> QuerySet[Area]:
     """Areas offered by the area filter: the user's own levels down to a size a menu can hold."""
-    deepest = max(Level.TOWN, home_level + 1)
-    return Area.objects.restrict(user).filter(level__lte=deepest).order_by("path")
-
-
-def home_level(user: ScopedUser) -> int:
     home = getattr(user, "home_area", None)
-    return home.level if home is not None else Level.CITY
+    deepest = max(Level.TOWN, (home.level if home is not None else Level.CITY) + 1)
+    return Area.objects.restrict(user).filter(level__lte=deepest).order_by("path")
 
 
 class AreaFilterField(forms.ModelChoiceField):
@@ -57,11 +53,18 @@ class AreaFilterField(forms.ModelChoiceField):
     def offer(self, user: ScopedUser, chosen: Any = None) -> None:
         """Accept the user's subtree, list its upper levels and `chosen` (the raw value asked)."""
         self.queryset = Area.objects.restrict(user)
-        options = list(filter_areas(user, home_level(user)))
+        options = list(filter_areas(user))
         if str(chosen or "").isdigit() and int(chosen) not in {a.pk for a in options}:
             options += Area.objects.restrict(user).filter(pk=int(chosen))
         self.widget.choices = [("", self.empty_label),
                                *((area.pk, area_option(area)) for area in options)]
+
+
+def offer_areas(form: forms.Form, user: ScopedUser) -> None:
+    """Set up the form's `area` filter for the user, with the area asked for (the bound value)
+    or linked to (the initial one) in its menu."""
+    chosen = form.data.get("area") if form.is_bound else form.initial.get("area")
+    cast(AreaFilterField, form.fields["area"]).offer(user, chosen)
 
 
 class SiteFilterForm(forms.Form):
@@ -81,8 +84,7 @@ class SiteFilterForm(forms.Form):
         else:
             kind_field: Any = self.fields["kind"]
             kind_field.choices = [("", _("All kinds")), *kinds.choices]
-        cast(AreaFilterField, self.fields["area"]).offer(
-            user, self.data.get("area") if self.is_bound else None)
+        offer_areas(self, user)
 
     def apply(self, sites: QuerySet[Any]) -> QuerySet[Any]:
         """The sites matching the valid filters; an invalid filter is shown, not applied."""

@@ -8,14 +8,14 @@ these forms' fields.
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from epigrid.areas.forms import AreaFilterField
+from epigrid.areas.forms import AreaFilterField, offer_areas
 from epigrid.areas.models import Area, Facility
 from epigrid.care import beds
 from epigrid.care.models import BedStock, BedType
@@ -111,8 +111,7 @@ class AwaitingFilterForm(forms.Form):
 
     def __init__(self, *args: Any, user: ScopedUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(AreaFilterField, self.fields["area"]).offer(
-            user, self.data.get("area") if self.is_bound else None)
+        offer_areas(self, user)
 
     def filters(self) -> beds.AwaitingFilters:
         if not self.is_valid():

@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from epigrid.areas.forms import AreaFilterField
+from epigrid.areas.forms import AreaFilterField, offer_areas
 from epigrid.cases import states
 from epigrid.cases.models import Case, Evidence, Origin, Severity, Source
 from epigrid.cases.states import Category, State
@@ -82,8 +82,7 @@ class CaseFilterForm(forms.Form):
             if (name in self.LOOKUPS) != lookup:
                 del self.fields[name]
         if not lookup:
-            cast(AreaFilterField, self.fields["area"]).offer(
-                user, self.data.get("area") if self.is_bound else None)
+            offer_areas(self, user)
 
     def clean_id_number(self) -> str:
         value = self.cleaned_data.get("id_number", "").strip()

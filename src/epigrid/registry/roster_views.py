@@ -6,7 +6,7 @@ and the export is logged with it (registry.exporters).
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from epigrid.areas.forms import AreaFilterField
+from epigrid.areas.forms import AreaFilterField, offer_areas
 from epigrid.areas.models import Area
 from epigrid.core.access import Capability, ScopedUser, can
 from epigrid.core.export_jobs import start_export
@@ -42,8 +42,7 @@ class RosterExportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         # A list's link names its area (?area=, a village's or a grid's): chosen, and offered.
-        cast(AreaFilterField, self.fields["area"]).offer(
-            user, self.data.get("area") if self.is_bound else self.initial.get("area"))
+        offer_areas(self, user)
         if not can(user, Capability.REVEAL_IDENTITY):
             del self.fields["unmasked"], self.fields["reason"]
 
