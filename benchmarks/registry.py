@@ -17,7 +17,9 @@ Figures:
   (core.imports.ahead; 0 for a file too small to fork for) and in the database's server
   process for this connection (PostgreSQL on this machine only, else null; its index builds'
   parallel workers are not counted). The import's wall time is at least their sum over the
-  machine's cores.
+  machine's cores: `cpu_cores` (those this process may run on), and
+  `import_cpu_bound_rows_per_s`, the rate that sum would allow spread over them without a gap
+  (null where the database's CPU is not known): no import doing this work beats it here.
 - `db_copy_rows_per_s`: the same rows, already prepared as tuples, written again into the same
   indexed table by the bulk writer alone (binary COPY on PostgreSQL, executemany on SQLite);
   `import_vs_copy` is the import's share of it (target >= 0.6).
@@ -157,12 +159,26 @@ def _cpu(database: int | None) -> tuple[float, float, float | None]:
             process_cpu_seconds(database) if database is not None else None)
 
 
+def _cores() -> int:
+    """The cores this process may run on (its affinity where the system tells it)."""
+    affinity = getattr(os, "sched_getaffinity", None)
+    return len(affinity(0)) if affinity is not None else os.cpu_count() or 1
+
+
 def _cpu_figures(before: tuple[float, float, float | None],
-                 after: tuple[float, float, float | None], figures: dict[str, Any]) -> None:
+                 after: tuple[float, float, float | None], rows: int,
+                 figures: dict[str, Any]) -> None:
     figures["import_cpu_run_s"] = round(after[0] - before[0], 2)
     figures["import_cpu_reader_s"] = round(after[1] - before[1], 2)
-    figures["import_cpu_database_s"] = (round(after[2] - before[2], 2) if after[2] is not None
-                                        and before[2] is not None else None)
+    database = (after[2] - before[2] if after[2] is not None and before[2] is not None
+                else None)
+    figures["import_cpu_database_s"] = round(database, 2) if database is not None else None
+    figures["cpu_cores"] = cores = _cores()
+    # The rate the three processes' CPU would allow, were it spread over every core without
+    # a gap: no import of these rows on this machine can beat it.
+    spent = after[0] - before[0] + after[1] - before[1] + (database or 0.0)
+    figures["import_cpu_bound_rows_per_s"] = (round(rows * cores / spent)
+                                              if database is not None and spent > 0 else None)
 
 
 def _import(path: str, rows: int, figures: dict[str, Any], log: Callable[[str], None]) -> None:
@@ -180,7 +196,7 @@ def _import(path: str, rows: int, figures: dict[str, Any], log: Callable[[str], 
         run = run_import("roster", path, ImportRun.Mode.VALID_ROWS, None)
     check_deferred()  # none left: the import checks as it writes
     seconds = time.perf_counter() - started
-    _cpu_figures(cpu, _cpu(database), figures)
+    _cpu_figures(cpu, _cpu(database), rows, figures)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
     log(f"imported {run.rows_created} of {run.rows_total} rows in {seconds:.1f} s "
         f"({run.rows_failed} refused)")
