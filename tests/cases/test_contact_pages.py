@@ -160,3 +160,14 @@ class ClusterAndTodoPageTests(CrossTownChain):
                             {"after_identify": first.context["next_identify"]})
         self.assertEqual(len(second.context["unidentified"]), 11)
         self.assertContains(second, "Passenger 59")
+        self.assertContains(second, '<a href="?">« First</a>')  # back to the first page
+
+    def test_it_pages_one_list_keeping_the_other_s_place(self) -> None:
+        w = self.world
+        for i in range(60):
+            exposure(w.person_b, None, days=3, name=f"Passenger {i:02d}")
+        response = self.client_for(w.bob).get(reverse("cases:contact_todo"),
+                                              {"after_quarantine": "5"})
+        following = response.context["next_identify"]
+        self.assertContains(
+            response, f'href="?after_quarantine=5&amp;after_identify={following}" rel="next"')
