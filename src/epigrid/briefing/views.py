@@ -15,13 +15,12 @@ import datetime
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.http.response import HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from epigrid.areas.access import area_user, get_area_for_user, may_see_path, root_area_for
+from epigrid.areas.access import area_user, get_area_for_user, may_see_path
 from epigrid.briefing import chart_data, content, documents, meeting
 from epigrid.briefing.meeting import age_of
 from epigrid.core.access import Capability, can
@@ -32,16 +31,6 @@ UNREPORTED_SHOWN = 60  # names on the page; the rest are counted
 
 def _bad(error: reading.BadQueryError) -> HttpResponse:
     return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
-
-
-@login_required
-@require_GET
-def index(request: HttpRequest) -> HttpResponseBase:
-    """Open the meeting of the user's home area (the first city for those who see all)."""
-    root = root_area_for(area_user(request))
-    if root is None:
-        raise Http404(_("You have no area."))
-    return redirect("briefing:meeting", area_id=root.pk)
 
 
 @login_required

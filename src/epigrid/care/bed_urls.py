@@ -7,11 +7,12 @@ asking for a bed for a case and cancelling a request name patients and their cas
 
 from django.urls import URLPattern, path
 
+from epigrid.areas.home import at_home_area
 from epigrid.care import bed_views as views
 from epigrid.cases.access import view_cases_only
 
 urlpatterns: list[URLPattern] = [
-    path("beds/", views.bed_index, name="bed_index"),
+    path("beds/", at_home_area("care:bed_area"), name="bed_index"),
     path("beds/areas/<int:area_id>/", views.bed_area, name="bed_area"),
     path("beds/areas/<int:area_id>/have.xml", views.bed_have_xml, name="bed_have_xml"),
     path("beds/areas/<int:area_id>/beds.json", views.bed_have_json, name="bed_have_json"),
@@ -22,6 +23,6 @@ urlpatterns: list[URLPattern] = [
         path("beds/requests/<int:pk>/cancel/", views.bed_request_cancel,
              name="bed_request_cancel"),
     ]),
-    path("dashboard/", views.dashboard_index, name="dashboard_index"),
+    path("dashboard/", at_home_area("care:dashboard"), name="dashboard_index"),
     path("dashboard/<int:area_id>/", views.dashboard_area, name="dashboard"),
 ]

@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from epigrid.areas.access import area_user, get_area_for_user, get_site_for_user, root_area_for
+from epigrid.areas.access import area_user, get_area_for_user, get_site_for_user
 from epigrid.areas.models import Area, Facility
 from epigrid.care import beds, dashboard, have
 from epigrid.care.bed_forms import (
@@ -46,13 +46,6 @@ def _require(request: HttpRequest, capability: Capability) -> None:
         raise PermissionDenied
 
 
-def _home(request: HttpRequest) -> Area:
-    home = root_area_for(area_user(request))
-    if home is None:
-        raise Http404(_("No such area."))
-    return home
-
-
 def _trail(user: Any, area: Area) -> list[Area]:
     ids = area.ancestor_ids()
     seen = {a.pk: a for a in Area.objects.restrict(user).filter(pk__in=ids)}
@@ -66,12 +59,6 @@ def _page(rows: QuerySet[BedStock], request: HttpRequest) -> tuple[list[BedStock
 
 
 # --- the beds of an area ----------------------------------------------------------------------
-
-@login_required
-@require_GET
-def bed_index(request: HttpRequest) -> HttpResponseBase:
-    return redirect("care:bed_area", area_id=_home(request).pk)
-
 
 @login_required
 @require_GET
@@ -229,12 +216,6 @@ def bed_request_cancel(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 
 # --- the dashboard ----------------------------------------------------------------------------
-
-@login_required
-@require_GET
-def dashboard_index(request: HttpRequest) -> HttpResponseBase:
-    return redirect("care:dashboard", area_id=_home(request).pk)
-
 
 @login_required
 @require_GET

@@ -7,11 +7,12 @@ with where they are picked up and the bed they need): all of them need VIEW_CASE
 
 from django.urls import URLPattern, path
 
+from epigrid.areas.home import at_home_area
 from epigrid.care import plan_views as views
 from epigrid.cases.access import view_cases_only
 
 urlpatterns: list[URLPattern] = view_cases_only([
-    path("transfers/", views.plan_index, name="plan_index"),
+    path("transfers/", at_home_area("care:plan_area"), name="plan_index"),
     path("transfers/areas/<int:area_id>/", views.plan_area, name="plan_area"),
     path("transfers/areas/<int:area_id>/compute/", views.plan_compute, name="plan_compute"),
     path("transfers/plans/<int:plan_id>/plan.xlsx", views.plan_xlsx, name="plan_xlsx"),

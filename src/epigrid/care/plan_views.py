@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from epigrid.areas.access import area_user, get_area_for_user, root_area_for
+from epigrid.areas.access import area_user, get_area_for_user
 from epigrid.areas.models import Facility
 from epigrid.care import plan_documents, plans
 from epigrid.care.models import Transfer, TransferPlan, Unplaced
@@ -50,15 +50,6 @@ def _plan(request: HttpRequest, plan_id: int) -> TransferPlan:
     if found is None:
         raise Http404(_("No such plan."))
     return found
-
-
-@login_required
-@require_GET
-def plan_index(request: HttpRequest) -> HttpResponseBase:
-    home = root_area_for(area_user(request))
-    if home is None:
-        raise Http404(_("No such area."))
-    return redirect("care:plan_area", area_id=home.pk)
 
 
 @login_required

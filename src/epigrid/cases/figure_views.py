@@ -16,8 +16,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.http.response import HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString
@@ -25,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from epigrid.areas.access import area_user, get_area_for_user, may_see_path, root_area_for
+from epigrid.areas.access import area_user, get_area_for_user, may_see_path
 from epigrid.areas.models import Area, Level
 from epigrid.cases import curve, figure_lists, figures
 from epigrid.cases.access import may_view_cases
@@ -105,17 +104,6 @@ def _parent_id(request: HttpRequest, area: Area) -> int | None:
     if area.parent_id is None or area.parent is None:
         return None
     return area.parent_id if may_see_path(area_user(request), area.parent.path) else None
-
-
-@login_required
-@require_GET
-def figure_index(request: HttpRequest) -> HttpResponseBase:
-    """Open the figures where the user works: the home area (the first city for those who see
-    everything)."""
-    root = root_area_for(area_user(request))
-    if root is None:
-        raise Http404(_("You have no area."))
-    return redirect("cases:figure_area", area_id=root.pk)
 
 
 @login_required

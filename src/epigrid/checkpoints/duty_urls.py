@@ -2,10 +2,11 @@
 
 from django.urls import URLPattern, path
 
+from epigrid.areas.home import at_home_area
 from epigrid.checkpoints import duty_views as views
 
 urlpatterns: list[URLPattern] = [
-    path("duty/", views.duty_index, name="duty_index"),
+    path("duty/", at_home_area("checkpoints:duty_area"), name="duty_index"),
     path("duty/areas/<int:area_id>/", views.duty_area, name="duty_area"),
     path("duty/areas/<int:area_id>/gaps/", views.duty_gaps, name="duty_gaps"),
     path("duty/areas/<int:area_id>/hours/", views.duty_hours, name="duty_hours"),

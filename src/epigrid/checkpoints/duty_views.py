@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from epigrid.areas.access import area_user, get_area_for_user, get_site_for_user, root_area_for
+from epigrid.areas.access import area_user, get_area_for_user, get_site_for_user
 from epigrid.areas.models import Checkpoint
 from epigrid.checkpoints import duty, duty_queries
 from epigrid.checkpoints.duty_forms import AssignmentForm, ShiftForm
@@ -50,15 +50,6 @@ def get_assignment_for_user(user: ScopedUser, pk: int) -> Assignment:
 def require_planner(user: ScopedUser) -> None:
     if not can(user, Capability.MANAGE_SHIFTS):
         raise PermissionDenied
-
-
-@login_required
-@require_GET
-def duty_index(request: HttpRequest) -> HttpResponseBase:
-    home = root_area_for(area_user(request))
-    if home is None:
-        raise Http404(_("No such area."))
-    return redirect("checkpoints:duty_area", area_id=home.pk)
 
 
 @login_required

@@ -12,13 +12,12 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
-from django.http.response import HttpResponseBase
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from epigrid.areas.access import area_user, get_area_for_user, get_site_for_user, root_area_for
+from epigrid.areas.access import area_user, get_area_for_user, get_site_for_user
 from epigrid.areas.models import Area, Checkpoint
 from epigrid.checkpoints import figures
 from epigrid.checkpoints.models import Decision
@@ -43,16 +42,6 @@ def breadcrumbs(user: Any, area: Area) -> list[Area]:
     ids = area.ancestor_ids()
     seen = {a.pk: a for a in Area.objects.restrict(user).filter(pk__in=ids)}
     return [seen[pk] for pk in ids if pk in seen] + [area]
-
-
-@login_required
-@require_GET
-def figure_index(request: HttpRequest) -> HttpResponseBase:
-    """Open the figures at the user's own area."""
-    home = root_area_for(area_user(request))
-    if home is None:
-        raise Http404(_("No such area."))
-    return redirect("checkpoints:figure_area", area_id=home.pk)
 
 
 @login_required

@@ -2,11 +2,12 @@
 
 from django.urls import URLPattern, path
 
+from epigrid.areas.home import at_home_area
 from epigrid.dashboards import views
 
 app_name = "dashboards"
 urlpatterns: list[URLPattern] = [
-    path("", views.index, name="index"),
+    path("", at_home_area("dashboards:area"), name="index"),
     path("<int:area_id>/", views.area, name="area"),
     path("<int:area_id>/wall/", views.wall, name="wall"),
 ]

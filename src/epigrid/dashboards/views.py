@@ -11,15 +11,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.http.response import HttpResponseBase
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from epigrid.areas.access import area_user, get_area_for_user, may_see_path, root_area_for
+from epigrid.areas.access import area_user, get_area_for_user, may_see_path
 from epigrid.areas.models import SEGMENT_WIDTH, Area, RiskLevel
 from epigrid.dashboards import board, choices
 from epigrid.reporting.metrics import families
@@ -61,17 +60,6 @@ def _context(request: HttpRequest, area_id: int) -> dict[str, Any] | HttpRespons
     return {"area": found, "board": shown, "choice": choice, "data": shown.as_json(),
             "labels": chart_labels(), "today": timezone.localdate(),
             "parent_id": _parent_id(request, found)}
-
-
-@login_required
-@require_GET
-def index(request: HttpRequest) -> HttpResponseBase:
-    """Open the dashboard where the user works: the home area (the first city for those who
-    see everything)."""
-    root = root_area_for(area_user(request))
-    if root is None:
-        raise Http404(_("You have no area."))
-    return redirect("dashboards:area", area_id=root.pk)
 
 
 @login_required

@@ -3,11 +3,12 @@ completeness, the risk level proposals 风险等级."""
 
 from django.urls import URLPattern, path
 
+from epigrid.areas.home import at_home_area
 from epigrid.reporting import report_views, risk_views, views
 
 app_name = "reporting"
 urlpatterns: list[URLPattern] = [
-    path("figures/", views.index, name="index"),
+    path("figures/", at_home_area("reporting:area"), name="index"),
     path("figures/areas/<int:area_id>/", views.area, name="area"),
     path("figures/areas/<int:area_id>/refresh/", views.refresh, name="refresh"),
     path("reports/", report_views.report_index, name="report_index"),

@@ -13,7 +13,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,24 +21,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from epigrid.areas.access import area_user, get_area_for_user, may_see_path, root_area_for
+from epigrid.areas.access import area_user, get_area_for_user, may_see_path
 from epigrid.core.access import Capability, can
 from epigrid.reporting import reading, services
 
 
 def _bad(error: reading.BadQueryError) -> HttpResponse:
     return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
-
-
-@login_required
-@require_GET
-def index(request: HttpRequest) -> HttpResponseBase:
-    """Open the figures where the user works: the home area (the first city for those who see
-    everything)."""
-    root = root_area_for(area_user(request))
-    if root is None:
-        raise Http404(_("You have no area."))
-    return redirect("reporting:area", area_id=root.pk)
 
 
 @login_required
