@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 
 from epigrid.areas.models import Area, Checkpoint, Facility
-from epigrid.core.access import CAPABILITIES, Capability, Role, can
+from epigrid.core.access import CAPABILITIES, Capability, Role, can, require
 from tests.base import BaseTestCase
 
 
@@ -60,3 +61,16 @@ class CapabilityTests(BaseTestCase):
 
     def test_it_lists_every_role(self) -> None:
         assert set(CAPABILITIES) == set(Role.values)
+
+
+class RequireTests(BaseTestCase):
+    def test_it_lets_a_role_with_the_capability_through_and_refuses_the_others(self) -> None:
+        require(self.world.command, Capability.EXPORT)  # no error
+        require(self.world.admin, Capability.REVEAL_IDENTITY)
+        with self.assertRaises(PermissionDenied):
+            require(self.world.li, Capability.EXPORT)
+        with self.assertRaises(PermissionDenied):
+            require(AnonymousUser(), Capability.EXPORT)  # type: ignore[arg-type]
+        self.world.command.is_active = False
+        with self.assertRaises(PermissionDenied):
+            require(self.world.command, Capability.EXPORT)

@@ -19,14 +19,13 @@ from epigrid.areas import services
 from epigrid.areas.access import AreaUser, area_user, get_area_for_user
 from epigrid.areas.area_forms import AreaForm, MoveForm
 from epigrid.areas.models import Area, Level
-from epigrid.core.access import Capability, can
+from epigrid.core.access import Capability, require
 
 
 def _changeable_area(request: HttpRequest, pk: int) -> tuple[AreaUser, Area]:
     user = area_user(request)
     area = get_area_for_user(user, pk)
-    if not can(user, Capability.CHANGE_AREAS):
-        raise PermissionDenied
+    require(user, Capability.CHANGE_AREAS)
     return user, area
 
 

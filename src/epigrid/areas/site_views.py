@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -23,7 +23,7 @@ from epigrid.areas.access import area_user, get_site_for_user
 from epigrid.areas.columns import SITE_COLUMNS
 from epigrid.areas.forms import SiteFilterForm, SiteForm, site_form_class
 from epigrid.areas.models import Checkpoint, Facility, Site, Warehouse
-from epigrid.core.access import Capability, can
+from epigrid.core.access import Capability, can, require
 from epigrid.core.exports import FORMATS, export_response
 from epigrid.core.models import AuditEntry
 from epigrid.core.views import with_changes
@@ -87,8 +87,7 @@ def site_list(request: HttpRequest, kind: str) -> HttpResponseBase:
     sites = form.apply(spec.model.objects.restrict(user).select_related("area"))
     fmt = request.GET.get("export")
     if fmt:
-        if not can(user, Capability.EXPORT):
-            raise PermissionDenied
+        require(user, Capability.EXPORT)
         if fmt not in FORMATS:
             return HttpResponse(_("Unknown export format."), status=400)
         return export_response(request, sites, SITE_COLUMNS[spec.model], fmt, filename=spec.slug)
@@ -130,8 +129,7 @@ def _save(form: SiteForm, spec: SiteKind, site: Site | None) -> Site | None:
 
 def _edit(request: HttpRequest, spec: SiteKind, site: Site | None) -> HttpResponseBase:
     user = area_user(request)
-    if not can(user, Capability.CHANGE_SITES):
-        raise PermissionDenied
+    require(user, Capability.CHANGE_SITES)
     form_class = site_form_class(spec.model)
     if request.method == "POST":
         form = form_class(request.POST, instance=site, user=user)

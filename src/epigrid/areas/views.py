@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -30,7 +30,7 @@ from epigrid.areas.columns import child_columns
 from epigrid.areas.figures import children_table
 from epigrid.areas.forms import AreaSearchForm, RiskChangeForm
 from epigrid.areas.models import Area, Level, RiskLevel
-from epigrid.core.access import Capability, can
+from epigrid.core.access import Capability, can, require
 from epigrid.core.exports import FORMATS, export_response
 from epigrid.core.panels import area_panels
 
@@ -89,8 +89,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 
 def _export_children(request: HttpRequest, area: Area, fmt: str) -> HttpResponseBase:
-    if not can(area_user(request), Capability.EXPORT):
-        raise PermissionDenied
+    require(area_user(request), Capability.EXPORT)
     if fmt not in FORMATS:
         return HttpResponse(_("Unknown export format."), status=400)
     table = children_table(area)
@@ -103,8 +102,7 @@ def _export_children(request: HttpRequest, area: Area, fmt: str) -> HttpResponse
 def change_risk(request: HttpRequest, pk: int) -> HttpResponseBase:
     user = area_user(request)
     area = get_area_for_user(user, pk)
-    if not can(user, Capability.CHANGE_RISK):
-        raise PermissionDenied
+    require(user, Capability.CHANGE_RISK)
     form = RiskChangeForm(request.POST)
     if form.is_valid():
         try:

@@ -36,14 +36,9 @@ from epigrid.care.bed_forms import (
 from epigrid.care.models import AdmissionRequest, BedStock
 from epigrid.cases.access import get_case_for_user, may_view_cases
 from epigrid.core import audit
-from epigrid.core.access import Capability, can
+from epigrid.core.access import Capability, can, require
 from epigrid.core.forms import apply_errors
 from epigrid.core.paging import page_after, split_page
-
-
-def _require(request: HttpRequest, capability: Capability) -> None:
-    if not can(area_user(request), capability):
-        raise PermissionDenied
 
 
 def _trail(user: Any, area: Area) -> list[Area]:
@@ -86,7 +81,7 @@ def bed_facility(request: HttpRequest, facility_id: int) -> HttpResponseBase:
     """A facility's short form: every bed type on one screen, made for a phone."""
     user = area_user(request)
     facility = get_site_for_user(Facility, user, facility_id)
-    _require(request, Capability.UPDATE_BEDS)
+    require(area_user(request), Capability.UPDATE_BEDS)
     stocks = list(BedStock.objects.filter(facility=facility).select_related("updated_by"))
     form = FacilityBedsForm(request.POST if request.method == "POST" else None, stocks=stocks)
     if request.method == "POST" and form.is_valid():
@@ -108,7 +103,7 @@ def bed_facility(request: HttpRequest, facility_id: int) -> HttpResponseBase:
 def _have_figures(request: HttpRequest, area_id: int, fmt: str) -> tuple[Area, dict[str, Any]]:
     user = area_user(request)
     area = get_area_for_user(user, area_id)
-    _require(request, Capability.EXPORT)
+    require(area_user(request), Capability.EXPORT)
     data = have.figures(beds.stocks_within(user, area).order_by("facility_id", "bed_type"))
     audit.record("export", model=BedStock._meta.label, object_repr=f"beds {area.code}.{fmt}",
                  area_path=area.path, changes={"format": fmt,

@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -25,15 +25,11 @@ from epigrid.care import plan_documents, plans
 from epigrid.care.models import Transfer, TransferPlan, Unplaced
 from epigrid.care.plan_forms import ComputeForm, OverrideForm, StatusForm
 from epigrid.core import audit
-from epigrid.core.access import Capability, can, subtree_q
+from epigrid.core.access import Capability, can, require, subtree_q
 from epigrid.core.paging import page_after
 
 UNPLACED_SHOWN = 100
 
-
-def _require(request: HttpRequest, capability: Capability) -> None:
-    if not can(area_user(request), capability):
-        raise PermissionDenied
 
 
 def _transfer(request: HttpRequest, transfer_id: int) -> Transfer:
@@ -85,7 +81,7 @@ def plan_area(request: HttpRequest, area_id: int) -> HttpResponse:
 def plan_compute(request: HttpRequest, area_id: int) -> HttpResponseBase:
     user = area_user(request)
     area = get_area_for_user(user, area_id)
-    _require(request, Capability.PLAN_TRANSFERS)
+    require(area_user(request), Capability.PLAN_TRANSFERS)
     form = ComputeForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the plan's day as a date."))
@@ -105,7 +101,7 @@ def plan_compute(request: HttpRequest, area_id: int) -> HttpResponseBase:
 @require_POST
 def plan_status(request: HttpRequest, transfer_id: int) -> HttpResponseBase:
     transfer = _transfer(request, transfer_id)
-    _require(request, Capability.PLAN_TRANSFERS)
+    require(area_user(request), Capability.PLAN_TRANSFERS)
     form = StatusForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a status."))
@@ -125,7 +121,7 @@ def plan_status(request: HttpRequest, transfer_id: int) -> HttpResponseBase:
 def plan_override(request: HttpRequest, transfer_id: int) -> HttpResponseBase:
     user = area_user(request)
     transfer = _transfer(request, transfer_id)
-    _require(request, Capability.PLAN_TRANSFERS)
+    require(area_user(request), Capability.PLAN_TRANSFERS)
     facilities = Facility.objects.restrict(user).filter(
         subtree_q("area__path", transfer.plan.area_path), active=True).order_by("name")
     form = OverrideForm(request.POST if request.method == "POST" else None,
@@ -154,7 +150,7 @@ def plan_override(request: HttpRequest, transfer_id: int) -> HttpResponseBase:
 def _download(request: HttpRequest, plan_id: int, fmt: str) -> HttpResponse:
     plan = _plan(request, plan_id)
     user = area_user(request)
-    _require(request, Capability.EXPORT)
+    require(area_user(request), Capability.EXPORT)
     audit.record("export", model=TransferPlan._meta.label, object_pk=plan.pk,
                  object_repr=f"plan {plan.day}.{fmt}", area_path=plan.area_path,
                  changes={"format": fmt})

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -35,18 +35,13 @@ from epigrid.cases.case_forms import (
     TransitionForm,
 )
 from epigrid.cases.models import Case, Transition
-from epigrid.core.access import Capability, can
+from epigrid.core.access import Capability, can, require
 from epigrid.core.exports import FORMATS, export_response, file_response
 from epigrid.core.forms import apply_errors
 from epigrid.core.paging import keyset
 from epigrid.core.panels import panels_for
 from epigrid.registry.access import get_person_for_user
 from epigrid.registry.models import Person
-
-
-def _require(request: HttpRequest, capability: Capability) -> None:
-    if not can(area_user(request), capability):
-        raise PermissionDenied
 
 
 def _filtered(request: HttpRequest, form: CaseFilterForm) -> QuerySet[Case]:
@@ -79,7 +74,7 @@ def case_list(request: HttpRequest) -> HttpResponseBase:
 
 
 def _export_masked(request: HttpRequest, form: CaseFilterForm, fmt: str) -> HttpResponseBase:
-    _require(request, Capability.EXPORT)
+    require(area_user(request), Capability.EXPORT)
     if fmt not in FORMATS:
         return HttpResponse(_("Unknown export format."), status=400)
     rows = _filtered(request, form).order_by("pk")
@@ -92,8 +87,8 @@ def _export_masked(request: HttpRequest, form: CaseFilterForm, fmt: str) -> Http
 def case_export(request: HttpRequest) -> HttpResponseBase:
     """The list's cases with full ID numbers and phones, for a role that may reveal them, with a
     reason; the filters ride in the query string, the reason in the body."""
-    _require(request, Capability.EXPORT)
-    _require(request, Capability.REVEAL_IDENTITY)
+    require(area_user(request), Capability.EXPORT)
+    require(area_user(request), Capability.REVEAL_IDENTITY)
     user = area_user(request)
     filters = CaseFilterForm(request.GET or None, user=user)
     form = CaseExportForm(request.POST if request.method == "POST" else None, user=user)
@@ -144,7 +139,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
 def case_transition(request: HttpRequest, pk: int) -> HttpResponseBase:
     user = area_user(request)
     case = get_case_for_user(user, pk)
-    _require(request, Capability.CHANGE_CASES)
+    require(area_user(request), Capability.CHANGE_CASES)
     form = TransitionForm(request.POST, case=case)
     if form.is_valid():
         try:
@@ -165,7 +160,7 @@ def case_origin(request: HttpRequest, pk: int) -> HttpResponseBase:
     """Set where the case's infection came from (local or imported), with a reason."""
     user = area_user(request)
     case = get_case_for_user(user, pk)
-    _require(request, Capability.CHANGE_CASES)
+    require(area_user(request), Capability.CHANGE_CASES)
     form = OriginForm(request.POST)
     if form.is_valid():
         try:
@@ -186,7 +181,7 @@ def case_open(request: HttpRequest, pk: int) -> HttpResponseBase:
     """Open a case for person `pk` (linked from the person's page)."""
     user = area_user(request)
     person: Person = get_person_for_user(user, pk)
-    _require(request, Capability.CHANGE_CASES)
+    require(area_user(request), Capability.CHANGE_CASES)
     open_case = Case.objects.restrict(user).filter(person=person, is_open=True).first()
     form = OpenCaseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():

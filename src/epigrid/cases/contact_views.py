@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
@@ -24,7 +24,7 @@ from epigrid.cases.chains import CLUSTER_MIN_SIZE
 from epigrid.cases.contact_forms import ChainForm, ExposureForm, IdentifyForm
 from epigrid.cases.models import Case, Exposure
 from epigrid.cases.states import State
-from epigrid.core.access import Capability, can
+from epigrid.core.access import Capability, can, require
 from epigrid.core.forms import apply_errors
 from epigrid.core.paging import keyset, list_page, page_number
 
@@ -38,8 +38,7 @@ CLUSTERS_PAGE = 50
 
 
 def _require_tracing(request: HttpRequest) -> None:
-    if not can(area_user(request), Capability.TRACE_CONTACTS):
-        raise PermissionDenied
+    require(area_user(request), Capability.TRACE_CONTACTS)
 
 
 def _with_contact_state(rows: QuerySet[Exposure]) -> QuerySet[Exposure]:

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
@@ -24,7 +24,7 @@ from epigrid.areas.access import area_user
 from epigrid.cases import lab_figures, labs
 from epigrid.cases.lab_forms import DiscardForm, FilterForm, LabForm, ResolveForm, ResultForm
 from epigrid.cases.models import Lab, LabTest
-from epigrid.core.access import Capability, ScopedUser, can
+from epigrid.core.access import Capability, ScopedUser, require
 from epigrid.core.forms import apply_errors
 from epigrid.core.paging import keyset
 
@@ -33,8 +33,7 @@ R = LabTest.Result
 
 def _user(request: HttpRequest) -> Any:
     user = area_user(request)
-    if not can(user, Capability.LAB_RESULTS):
-        raise PermissionDenied
+    require(user, Capability.LAB_RESULTS)
     return user
 
 

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
@@ -42,16 +42,12 @@ from epigrid.cases.quarantine_forms import (
     due_soon,
     quarantine_sites,
 )
-from epigrid.core.access import Capability, can
+from epigrid.core.access import Capability, can, require
 from epigrid.core.forms import apply_errors
 from epigrid.core.paging import keyset
 
 DETAIL_ROWS = 60  # follow-ups shown on a quarantine's page: a month of two slots a day
 
-
-def _require(request: HttpRequest, capability: Capability) -> None:
-    if not can(area_user(request), capability):
-        raise PermissionDenied
 
 
 def get_quarantine_for_user(user: Any, pk: int) -> Quarantine:
@@ -116,7 +112,7 @@ def quarantine_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
 @require_POST
 def quarantine_release(request: HttpRequest, pk: int) -> HttpResponseBase:
     quarantine = get_quarantine_for_user(area_user(request), pk)
-    _require(request, Capability.CHANGE_CASES)
+    require(area_user(request), Capability.CHANGE_CASES)
     form = ReleaseForm(request.POST)
     if form.is_valid():
         try:
@@ -135,7 +131,7 @@ def quarantine_release(request: HttpRequest, pk: int) -> HttpResponseBase:
 @require_POST
 def quarantine_extend(request: HttpRequest, pk: int) -> HttpResponseBase:
     quarantine = get_quarantine_for_user(area_user(request), pk)
-    _require(request, Capability.CHANGE_CASES)
+    require(area_user(request), Capability.CHANGE_CASES)
     form = ExtendForm(request.POST)
     if form.is_valid():
         try:
@@ -157,7 +153,7 @@ def quarantine_start(request: HttpRequest, pk: int) -> HttpResponseBase:
     """Start a quarantine for case `pk` (linked from the case's page)."""
     user = area_user(request)
     case = get_case_for_user(user, pk)
-    _require(request, Capability.CHANGE_CASES)
+    require(area_user(request), Capability.CHANGE_CASES)
     form = StartForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -231,7 +227,7 @@ def followup_today(request: HttpRequest) -> HttpResponseBase:
 def followup_record(request: HttpRequest, pk: int) -> HttpResponseBase:
     """Record one slot of quarantine `pk`; back to the round (the site's, if one was chosen)."""
     quarantine = get_quarantine_for_user(area_user(request), pk)
-    _require(request, Capability.FOLLOW_UP)
+    require(area_user(request), Capability.FOLLOW_UP)
     slot = request.POST.get("slot", "")
     form = FollowUpForm(request.POST, prefix=f"q{pk}-{slot}")
     if form.is_valid():
@@ -281,7 +277,7 @@ def quarantine_site_rooms(request: HttpRequest, pk: int) -> HttpResponseBase:
     may_change = can(user, Capability.CHANGE_SITES)
     form = RoomForm(request.POST or None)
     if request.method == "POST":
-        _require(request, Capability.CHANGE_SITES)
+        require(area_user(request), Capability.CHANGE_SITES)
         if form.is_valid():
             try:
                 room = q.create_room(site, form.cleaned_data["number"],
@@ -313,7 +309,7 @@ def quarantine_room_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
     room = QuarantineRoom.objects.restrict(user).select_related("site").filter(pk=pk).first()
     if room is None:
         raise Http404(_("No such room."))
-    _require(request, Capability.CHANGE_SITES)
+    require(area_user(request), Capability.CHANGE_SITES)
     form = RoomEditForm(request.POST)
     if form.is_valid():
         try:

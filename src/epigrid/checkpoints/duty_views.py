@@ -12,7 +12,7 @@ import datetime
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -45,11 +45,6 @@ def get_assignment_for_user(user: ScopedUser, pk: int) -> Assignment:
     if found is None:
         raise Http404(_("No such assignment."))
     return found
-
-
-def require_planner(user: ScopedUser) -> None:
-    if not can(user, Capability.MANAGE_SHIFTS):
-        raise PermissionDenied
 
 
 @login_required
@@ -146,7 +141,7 @@ def shift_form_page(request: HttpRequest, checkpoint: Checkpoint, form: ShiftFor
 def shift_create(request: HttpRequest, checkpoint_id: int) -> HttpResponseBase:
     user = area_user(request)
     checkpoint = get_site_for_user(Checkpoint, user, checkpoint_id)
-    require_planner(user)
+    duty.require_planner(user)
     form = ShiftForm(request.POST or None, checkpoint=checkpoint)
     if request.method == "POST" and form.is_valid():
         try:
@@ -166,7 +161,7 @@ def shift_create(request: HttpRequest, checkpoint_id: int) -> HttpResponseBase:
 def shift_edit(request: HttpRequest, shift_id: int) -> HttpResponseBase:
     user = area_user(request)
     shift = get_shift_for_user(user, shift_id)
-    require_planner(user)
+    duty.require_planner(user)
     form = ShiftForm(request.POST or None, checkpoint=shift.checkpoint, shift=shift)
     if request.method == "POST" and form.is_valid():
         try:
@@ -190,7 +185,7 @@ def redirect_to_week(shift: DutyShift) -> HttpResponseBase:
 def shift_delete(request: HttpRequest, shift_id: int) -> HttpResponseBase:
     user = area_user(request)
     shift = get_shift_for_user(user, shift_id)
-    require_planner(user)
+    duty.require_planner(user)
     checkpoint_id = shift.checkpoint_id
     duty.delete_shift(user, shift)
     messages.success(request, _("Shift deleted."))
@@ -202,7 +197,7 @@ def shift_delete(request: HttpRequest, shift_id: int) -> HttpResponseBase:
 def assignment_add(request: HttpRequest, checkpoint_id: int) -> HttpResponseBase:
     user = area_user(request)
     checkpoint = get_site_for_user(Checkpoint, user, checkpoint_id)
-    require_planner(user)
+    duty.require_planner(user)
     form = AssignmentForm(request.POST, actor=user, checkpoint=checkpoint)
     if form.is_valid():
         try:
@@ -222,7 +217,7 @@ def assignment_add(request: HttpRequest, checkpoint_id: int) -> HttpResponseBase
 def assignment_delete(request: HttpRequest, assignment_id: int) -> HttpResponseBase:
     user = area_user(request)
     assignment = get_assignment_for_user(user, assignment_id)
-    require_planner(user)
+    duty.require_planner(user)
     checkpoint_id = assignment.checkpoint_id
     duty.unassign(user, assignment)
     messages.success(request, _("Assignment ended."))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -113,6 +114,13 @@ def can(user: ScopedUser, capability: Capability) -> bool:
     if user.is_superuser:
         return True
     return capability in CAPABILITIES.get(user.role, frozenset())
+
+
+def require(user: ScopedUser, capability: Capability) -> None:
+    """Refuse (403) a user whose role lacks `capability`: the pages' and services' one check
+    (the API's is core.api.require, which answers in the API's shape)."""
+    if not can(user, capability):
+        raise PermissionDenied
 
 
 def roles_with(capability: Capability) -> list[str]:

@@ -11,7 +11,6 @@ from django import forms
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -19,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from epigrid.core.access import Capability, ScopedUser, can, sees_everything, subtree_q
+from epigrid.core.access import Capability, ScopedUser, require, sees_everything, subtree_q
 from epigrid.core.audit import AuditedModel
 from epigrid.core.models import AuditEntry
 from epigrid.core.paging import page_after
@@ -140,8 +139,7 @@ def _visible(user: ScopedUser) -> QuerySet[AuditEntry]:
 def audit_log(request: HttpRequest) -> HttpResponse:
     """Newest first, paginated by key (`before` an id): no count, no OFFSET over a big log."""
     user: Any = request.user
-    if not can(user, Capability.VIEW_AUDIT):
-        raise PermissionDenied
+    require(user, Capability.VIEW_AUDIT)
     form = AuditFilterForm(request.GET or None)
     before = request.GET.get("before", "")
     page, older = page_after(form.apply(_visible(user)), int(before) if before.isdigit()

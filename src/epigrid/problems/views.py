@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from epigrid.areas.access import area_user, root_area_for
 from epigrid.areas.models import Area
-from epigrid.core.access import Capability, can
+from epigrid.core.access import Capability, can, require
 from epigrid.core.forms import apply_errors
 from epigrid.core.paging import keyset
 from epigrid.problems import queries, services
@@ -36,11 +36,6 @@ from epigrid.problems.forms import (
     StatusForm,
 )
 from epigrid.problems.models import Problem, ProblemEvent
-
-
-def _require(request: HttpRequest, capability: Capability) -> None:
-    if not can(area_user(request), capability):
-        raise PermissionDenied
 
 
 def area_rates(user: Any, day: Any) -> list[ClosureRate]:
@@ -73,7 +68,7 @@ def problem_list(request: HttpRequest) -> HttpResponseBase:
 @require_http_methods(["GET", "POST"])
 def problem_raise(request: HttpRequest) -> HttpResponseBase:
     user = area_user(request)
-    _require(request, Capability.RAISE_PROBLEMS)
+    require(area_user(request), Capability.RAISE_PROBLEMS)
     initial = {"area": request.GET["area"]} if request.GET.get("area", "").isdigit() else None
     form = RaiseForm(request.POST or None, user=user, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -126,7 +121,7 @@ def problem_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
 def problem_assign(request: HttpRequest, pk: int) -> HttpResponseBase:
     user = area_user(request)
     problem = get_problem_for_user(user, pk)
-    _require(request, Capability.RESOLVE_PROBLEMS)
+    require(area_user(request), Capability.RESOLVE_PROBLEMS)
     form = AssignForm(request.POST, user=user, area=problem.area)
     if form.is_valid():
         data = form.cleaned_data
@@ -149,7 +144,7 @@ def problem_status(request: HttpRequest, pk: int) -> HttpResponseBase:
     """Change the status; choosing “closed” closes the problem (a note needed, evidence kept)."""
     user = area_user(request)
     problem = get_problem_for_user(user, pk)
-    _require(request, Capability.RESOLVE_PROBLEMS)
+    require(area_user(request), Capability.RESOLVE_PROBLEMS)
     form = StatusForm(request.POST, request.FILES)
     if form.is_valid():
         data = form.cleaned_data
@@ -172,7 +167,7 @@ def problem_status(request: HttpRequest, pk: int) -> HttpResponseBase:
 def problem_reopen(request: HttpRequest, pk: int) -> HttpResponseBase:
     user = area_user(request)
     problem = get_problem_for_user(user, pk)
-    _require(request, Capability.RESOLVE_PROBLEMS)
+    require(area_user(request), Capability.RESOLVE_PROBLEMS)
     form = ReopenForm(request.POST)
     if form.is_valid():
         try:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from epigrid.areas.models import Area
 from epigrid.core import audit, crypto
-from epigrid.core.access import Capability, ScopedQuerySet, ScopedUser, can
+from epigrid.core.access import Capability, ScopedQuerySet, ScopedUser, can, require
 from epigrid.core.exports import Column
 from epigrid.core.imports.registry import ExportSpec
 from epigrid.core.models import ExportRun
@@ -92,8 +92,7 @@ def persons(within: str | None = None) -> ScopedQuerySet:
 
 def check_unmasked(user: ScopedUser, reason: str) -> str:
     """The reason, stripped, when `user` may export full values; else why not."""
-    if not can(user, Capability.REVEAL_IDENTITY):
-        raise PermissionDenied
+    require(user, Capability.REVEAL_IDENTITY)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the full ID numbers and phones are "
                                            "needed.")})

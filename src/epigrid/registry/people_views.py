@@ -13,7 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from epigrid.areas.access import area_user
-from epigrid.core.access import Capability, can
+from epigrid.core.access import Capability, can, require
 from epigrid.core.forms import apply_errors
 from epigrid.core.paging import keyset, page_number, split_page
 from epigrid.core.panels import panels_for
@@ -49,10 +49,6 @@ def with_tag_labels(persons: list[Person]) -> list[Person]:
         person.tag_labels = [TAG_LABELS.get(tag, tag) for tag in person.tag_list]  # type: ignore[attr-defined]
     return persons
 
-
-def _require(request: HttpRequest, capability: Capability) -> None:
-    if not can(area_user(request), capability):
-        raise PermissionDenied
 
 
 # --- households --------------------------------------------------------------------------
@@ -91,7 +87,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 
 def _household_edit(request: HttpRequest, household: Household | None) -> HttpResponseBase:
-    _require(request, Capability.CHANGE_REGISTRY)
+    require(area_user(request), Capability.CHANGE_REGISTRY)
     user = area_user(request)
     form = HouseholdForm(request.POST if request.method == "POST" else None, user=user,
                          household=household)
@@ -170,7 +166,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 def _person_edit(request: HttpRequest, person: Person | None,
                  household: Household | None) -> HttpResponseBase:
-    _require(request, Capability.CHANGE_REGISTRY)
+    require(area_user(request), Capability.CHANGE_REGISTRY)
     form = PersonForm(request.POST if request.method == "POST" else None,
                       user=area_user(request), household=household, person=person)
     if request.method == "POST" and form.is_valid():
@@ -213,7 +209,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
 def person_move(request: HttpRequest, pk: int) -> HttpResponseBase:
     """Move a person into another household of the user's area (services.move_person)."""
     person = get_person_for_user(area_user(request), pk)
-    _require(request, Capability.CHANGE_REGISTRY)
+    require(area_user(request), Capability.CHANGE_REGISTRY)
     form = MovePersonForm(request.POST or None, user=area_user(request))
     if request.method == "POST" and form.is_valid():
         household = form.cleaned_data["household"]
@@ -233,7 +229,7 @@ def person_move(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 def _reveal(request: HttpRequest, record: Person | Household, template: str,
             context: Any) -> HttpResponseBase:
-    _require(request, Capability.REVEAL_IDENTITY)
+    require(area_user(request), Capability.REVEAL_IDENTITY)
     form = RevealForm(request.POST, phone_only=isinstance(record, Household))
     if form.is_valid():
         field = form.cleaned_data["field"]
@@ -296,7 +292,7 @@ def duplicate_resolve(request: HttpRequest, pk: int) -> HttpResponseBase:
     """Settle the duplicate group of person `pk` (any person of the group names it)."""
     user = area_user(request)
     person = get_person_for_user(user, pk)
-    _require(request, Capability.CHANGE_REGISTRY)
+    require(area_user(request), Capability.CHANGE_REGISTRY)
     form = ResolveForm(request.POST)
     if form.is_valid():
         try:

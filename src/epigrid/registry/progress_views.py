@@ -11,7 +11,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -21,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from epigrid.areas.access import AreaUser, area_user, get_area_for_user, may_see_path, root_area_for
 from epigrid.areas.models import Area, Level
-from epigrid.core.access import Capability, can, subtree_q
+from epigrid.core.access import Capability, can, require, subtree_q
 from epigrid.core.paging import page_after, split_page
 from epigrid.registry import progress_lists
 from epigrid.registry.models import (
@@ -114,8 +113,7 @@ def progress_area(request: HttpRequest, campaign_id: int, area_id: int) -> HttpR
 @require_POST
 def progress_recompute(request: HttpRequest, campaign_id: int, area_id: int) -> HttpResponse:
     campaign, area = campaign_and_area(area_user(request), campaign_id, area_id)
-    if not can(area_user(request), Capability.MANAGE_CAMPAIGNS):
-        raise PermissionDenied
+    require(area_user(request), Capability.MANAGE_CAMPAIGNS)
     rows = recompute(campaign)
     messages.success(request, _("Progress recomputed: %(rows)d figures.") % {"rows": rows})
     return redirect("registry:progress_area", campaign_id=campaign.pk, area_id=area.pk)

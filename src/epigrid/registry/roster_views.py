@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from epigrid.areas.forms import AreaFilterField, offer_areas
 from epigrid.areas.models import Area
-from epigrid.core.access import Capability, ScopedUser, can
+from epigrid.core.access import Capability, ScopedUser, can, require
 from epigrid.core.export_jobs import start_export
 from epigrid.core.exports import FORMATS
 from epigrid.core.models import ExportRun
@@ -60,8 +60,7 @@ class RosterExportForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def roster_export(request: HttpRequest) -> HttpResponseBase:
     user: Any = request.user
-    if not can(user, Capability.EXPORT):
-        raise PermissionDenied
+    require(user, Capability.EXPORT)
     form = RosterExportForm(request.POST or None, user=user,
                             initial={"area": request.GET.get("area", "")})
     if request.method == "POST" and request.POST.get("unmasked") and \

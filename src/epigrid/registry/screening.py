@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.dispatch import Signal
 from django.utils import timezone
@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from epigrid.areas.models import Area
-from epigrid.core.access import PATH_END, Capability, can, sees_everything, subtree_q
+from epigrid.core.access import PATH_END, Capability, require, sees_everything, subtree_q
 from epigrid.registry import services
 from epigrid.registry.models import (
     Household,
@@ -135,8 +135,7 @@ def active_campaigns(user: Any, day: datetime.date | None = None
 @transaction.atomic
 def start_campaign(area: Area, name: str, starts_on: datetime.date, ends_on: datetime.date,
                    user: Any) -> ScreeningCampaign:
-    if not can(user, Capability.MANAGE_CAMPAIGNS):
-        raise PermissionDenied
+    require(user, Capability.MANAGE_CAMPAIGNS)
     if not (sees_everything(user) or area.path.startswith(user.scope_path or PATH_END)):
         raise ValidationError({"area": _("No such area among the areas you may see.")})
     if not name.strip():
@@ -311,8 +310,7 @@ def _parse_key(raw: str) -> uuid.UUID:
 def _record(campaign: ScreeningCampaign, household: Household, worker: Any, key: uuid.UUID,
             visited_at: datetime.datetime, members: list[MemberScreening],
             new_members: list[NewMember], note: str) -> RecordedVisit:
-    if not can(worker, Capability.SCREEN):
-        raise PermissionDenied
+    require(worker, Capability.SCREEN)
     # The household's row lock makes concurrent visits of one household take turns.
     if not list(Household.objects.restrict(worker).select_for_update().filter(pk=household.pk)):
         raise ValidationError({"household": _("No such household among yours.")})

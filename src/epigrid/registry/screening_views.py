@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from epigrid.areas.access import area_user, may_see_path
 from epigrid.areas.models import Area, Level
-from epigrid.core.access import Capability, can, sees_everything
+from epigrid.core.access import Capability, can, require, sees_everything
 from epigrid.core.panels import panels_for
 from epigrid.registry import campaigns, nearby, screening
 from epigrid.registry.models import Household, HouseholdVisit, ScreeningCampaign
@@ -71,8 +71,7 @@ def campaign_list(request: HttpRequest) -> HttpResponseBase:
 @require_http_methods(["GET", "POST"])
 def campaign_create(request: HttpRequest) -> HttpResponseBase:
     user: Any = request.user
-    if not can(user, Capability.MANAGE_CAMPAIGNS):
-        raise PermissionDenied
+    require(user, Capability.MANAGE_CAMPAIGNS)
     form = CampaignForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -193,8 +192,7 @@ def household(request: HttpRequest, campaign: int, household: int) -> HttpRespon
     user: Any = request.user
     found_campaign = _campaign_for(request, campaign)
     found = _household_for(request, found_campaign, household)
-    if not can(user, Capability.SCREEN):
-        raise PermissionDenied
+    require(user, Capability.SCREEN)
     members = list(found.members.order_by("id"))
     data = request.POST if request.method == "POST" else None
     visit_form = VisitForm(data) if data is not None else VisitForm.fresh()

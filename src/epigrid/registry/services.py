@@ -10,14 +10,14 @@ import datetime
 from dataclasses import dataclass
 from typing import Any, cast
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from epigrid.areas.models import Area, Level
 from epigrid.core import audit, crypto
-from epigrid.core.access import Capability, ScopedUser, can
+from epigrid.core.access import Capability, ScopedUser, require
 from epigrid.core.identity import mask_id_number, mask_phone, parse_id_number, parse_mobile
 from epigrid.registry import duplicates, progress
 from epigrid.registry.fields import protect
@@ -152,8 +152,7 @@ def persons_with_phone(user: ScopedUser, raw: str) -> Any:
 
 def reveal(record: Person | Household, field: str, *, user: ScopedUser, reason: str) -> str:
     """The full ID number or phone, for a user whose role may see it, logged with why."""
-    if not can(user, Capability.REVEAL_IDENTITY):
-        raise PermissionDenied
+    require(user, Capability.REVEAL_IDENTITY)
     if field not in {ID_FIELD, PHONE_FIELD} or not hasattr(record, f"{field}_enc"):
         raise ValueError(f"{field!r} is not a protected field of {type(record).__name__}")
     if not reason.strip():
@@ -241,8 +240,7 @@ def resolve_duplicate(person: Person, *, user: ScopedUser, note: str) -> Duplica
     """Mark the ID number of `person` as looked at: its group leaves the duplicates list.
 
     `person` must come through the caller's scope, and its ID must be an open duplicate there."""
-    if not can(user, Capability.CHANGE_REGISTRY):
-        raise PermissionDenied
+    require(user, Capability.CHANGE_REGISTRY)
     if not note.strip():
         raise ValidationError({"note": _("Say how the duplicate was settled.")})
     key = person.id_number_hash
