@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from typing import Any, ClassVar
 
@@ -13,6 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from epigrid.areas.models import Area
 from epigrid.core.access import Role
 
+# Han characters (the unified ideographs, extension A, the compatibility ones): a name written
+# with them puts the family name first, unspaced.
+HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 TOKEN_PREFIX = "eg_"  # noqa: S105 - a visible marker of our tokens, not a secret
 
 
@@ -38,6 +42,14 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+
+    def get_full_name(self) -> str:
+        """The name as its own language writes it: a Chinese one family name first and unspaced
+        (萧义, not Django's "义 萧"), any other given name first (Alice Wang)."""
+        given, family = self.first_name.strip(), self.last_name.strip()
+        if HAN.search(family):
+            return family + (given if HAN.search(given) or not given else f" {given}")
+        return f"{given} {family}".strip()
 
     @property
     def display_name(self) -> str:
