@@ -48,7 +48,10 @@ class MeetingPageTests(BaseTestCase):
         self.assertEqual((rows["new_confirmed"].value, rows["new_confirmed"].change), (3, 2))
         self.assertEqual(rows["new_close_contact"].children, [5, 4])  # Dongcheng, Xihe
         self.assertEqual((rows["new_suspected"].value, rows["new_suspected"].change), (0, -2))
-        self.assertContains(response, '<td class="num up">+2</td>', html=True)
+        # Coloured by what the change means: more confirmed cases is worse news, fewer
+        # suspected ones better.
+        self.assertContains(response, '<td class="num worse">+2</td>', html=True)
+        self.assertContains(response, '<td class="num better">-2</td>', html=True)
 
     def test_it_writes_the_talking_points_from_the_figures_and_the_problems(self) -> None:
         w = self.world

@@ -38,8 +38,8 @@ class DashboardApiTests(BaseTestCase):
                                         "code": "420102001000"})
         self.assertEqual(data["day"], days_ago(0).isoformat())
         self.assertTrue(data["stored"])
-        self.assertEqual([(f["code"], f["value"], f["yesterday"], f["change"])
-                          for f in data["figures"]], [("new_confirmed", 13, 12, 1)])
+        self.assertEqual([(f["code"], f["value"], f["yesterday"], f["change"], f["trend"])
+                          for f in data["figures"]], [("new_confirmed", 13, 12, 1, "worse")])
         self.assertEqual(data["trend"]["series"][0]["values"], [100 + d for d in range(14)])
         self.assertEqual(data["map"]["mode"], "points")
         self.assertEqual([(a["name"], a["risk"], a["colour"]) for a in data["map"]["areas"]],

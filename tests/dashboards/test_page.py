@@ -53,6 +53,8 @@ class DashboardPageTests(BaseTestCase):
         assert block is not None
         self.assertIn(">113</a>", block.group(1))
         self.assertIn("+1", block.group(1))
+        # One more confirmed case is bad news: its change is coloured so.
+        self.assertIn('<span class="change worse"', block.group(1))
 
     def test_it_shows_the_figures_as_stored_by_the_recount(self) -> None:
         w, today = self.world, timezone.localdate()

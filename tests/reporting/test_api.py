@@ -33,8 +33,10 @@ class FiguresApiTests(BaseTestCase):
         self.assertEqual(found["turned_back"], {
             "code": "turned_back", "name": "Persuaded to turn back", "unit": "passages",
             "family": "checkpoints", "rollup": "sum", "snapshot": False,
-            "computed": "Passages persuaded to turn back on the day."})
+            "computed": "Passages persuaded to turn back on the day.", "rise": "neutral"})
         self.assertEqual(found["longest_wait_hours"]["rollup"], "max")
+        self.assertEqual((found["longest_wait_hours"]["rise"], found["free_beds_icu"]["rise"]),
+                         ("worse", "better"))
         self.assertEqual(found["free_beds_icu"]["rollup"], "latest")
 
     def test_it_answers_an_areas_stored_days_with_totals_by_rollup(self) -> None:

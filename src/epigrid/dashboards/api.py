@@ -8,10 +8,10 @@ pages: an area outside the user's subtree answers 404, like a missing one. A bad
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from epigrid.areas.models import Area
 from epigrid.core.api import api_user, field_errors, get_object_for_user
@@ -28,6 +28,8 @@ class FigureOut(Schema):
     value: int
     yesterday: int | None
     change: int | None
+    trend: Literal["worse", "better", ""] = Field(
+        description="How the change reads: worse news, better news, or neither (or none).")
     url: str | None
 
 

@@ -46,6 +46,11 @@ class KeyFigure:
     def change(self) -> int | None:
         return None if self.yesterday is None else self.value - self.yesterday
 
+    @property
+    def trend(self) -> str:
+        """How the change reads: "worse", "better" or "" (reporting.metrics.Metric.trend)."""
+        return self.metric.trend(self.change)
+
 
 @dataclass(frozen=True)
 class TrendSeries:
@@ -112,7 +117,7 @@ class Board:
             "computed_at": self.computed_at.isoformat() if self.computed_at else None,
             "figures": [{"code": f.metric.code, "name": str(f.metric.name),
                          "unit": str(f.metric.unit), "value": f.value, "yesterday": f.yesterday,
-                         "change": f.change, "url": f.url} for f in self.figures],
+                         "change": f.change, "trend": f.trend, "url": f.url} for f in self.figures],
             "trend": {"days": [day.isoformat() for day in self.days], "series": [
                 {"code": s.metric.code, "name": str(s.metric.name), "values": s.values,
                  "urls": s.urls} for s in self.trend]},

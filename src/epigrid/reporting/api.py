@@ -8,11 +8,12 @@ input answers 422 naming the field (`metric`, `start`, `end`, `day`).
 from __future__ import annotations
 
 import datetime
+from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from epigrid.areas.models import Area
 from epigrid.core.access import Capability
@@ -37,6 +38,8 @@ class MetricOut(Schema):
     rollup: str
     computed: str
     snapshot: bool
+    rise: Literal["worse", "better", "neutral"] = Field(
+        description="What a rise of the figure means: worse news, better news, or neither.")
 
 
 class DayOut(Schema):

@@ -31,6 +31,7 @@ from epigrid.reporting.metrics import (
     Family,
     Leaves,
     Metric,
+    Rise,
     Rollup,
     Unit,
     register,
@@ -96,7 +97,8 @@ def compute(day: datetime.date, at: datetime.datetime) -> Leaves:
 def _bed_metric(bed_type: str, name: Promise) -> Metric:
     return Metric(f"free_beds_{bed_type}", name, Unit.BEDS, Rollup.LATEST,
                   _("Beds of the type neither occupied nor reserved, as the facilities last "
-                    "entered them."), snapshot=True, drill_down=_beds(bed_type))
+                    "entered them."), snapshot=True, drill_down=_beds(bed_type),
+                  rise=Rise.BETTER)
 
 
 PATIENTS = Capability.VIEW_CASES  # what the waiting list and the transfer plan take
@@ -114,6 +116,6 @@ FAMILY = register(Family(key="care", name=_("Admission and beds"), order=40, com
            snapshot=True, drill_down=_over_24h, capability=PATIENTS),
     Metric("admitted_today", _("Admitted today"), Unit.PERSONS, Rollup.SUM,
            _("Transfers that ended in an admission on the day."), drill_down=_transfers,
-           capability=PATIENTS),
+           capability=PATIENTS, rise=Rise.BETTER),
     *(_bed_metric(bed_type, name) for bed_type, name in BED_NAMES.items()),
 )))

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from epigrid.cases import figures
 from epigrid.core.access import Capability
-from epigrid.reporting.metrics import Family, Leaves, Metric, Rollup, Unit, register
+from epigrid.reporting.metrics import Family, Leaves, Metric, Rise, Rollup, Unit, register
 
 
 def _records(code: str) -> Callable[[int, datetime.date], str]:
@@ -28,11 +28,20 @@ def _records(code: str) -> Callable[[int, datetime.date], str]:
     return url
 
 
+# The case figures whose rise is no bad news (the others': more cases, contacts left out,
+# missed checks, positive or pending tests).
+RISING_BETTER = frozenset({"released_today", "follow_ups_done", "tests_done"})
+RISING_NEUTRAL = frozenset({"in_home_quarantine", "in_centralized_quarantine",
+                            "quarantined_today", "follow_ups_due"})
+
+
 def _metric(code: str, name: Promise, unit: Promise, rollup: Rollup,
             computed: Promise) -> Metric:
     """A case figure, drilling down to its records in the cases app (behind VIEW_CASES)."""
+    rise = (Rise.BETTER if code in RISING_BETTER else
+            Rise.NEUTRAL if code in RISING_NEUTRAL else Rise.WORSE)
     return Metric(code, name, unit, rollup, computed, drill_down=_records(code),
-                  capability=Capability.VIEW_CASES)
+                  capability=Capability.VIEW_CASES, rise=rise)
 
 
 CATEGORY_NAMES: dict[str, tuple[Promise, Promise, Promise]] = {

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from epigrid.cases.figures import day_bounds
 from epigrid.checkpoints.models import PassageHour
-from epigrid.reporting.metrics import Family, Leaves, Metric, Rollup, Unit, register
+from epigrid.reporting.metrics import Family, Leaves, Metric, Rise, Rollup, Unit, register
 
 # Our code -> PassageHour's column.
 COLUMNS = {"passages_in": "passages_in", "passages_out": "passages_out",
@@ -43,8 +43,13 @@ def compute(day: datetime.date, at: datetime.datetime) -> Leaves:
     return leaves
 
 
+# Traffic is neither good nor bad news; those it brings to quarantine or to a fever clinic are.
+RISING_WORSE = frozenset({"referred_to_quarantine", "fever_referrals"})
+
+
 def _metric(code: str, name: Promise, unit: Promise, computed: Promise) -> Metric:
-    return Metric(code, name, unit, Rollup.SUM, computed, drill_down=_figures)
+    return Metric(code, name, unit, Rollup.SUM, computed, drill_down=_figures,
+                  rise=Rise.WORSE if code in RISING_WORSE else Rise.NEUTRAL)
 
 
 FAMILY = register(Family(key="checkpoints", name=_("Checkpoints"), order=30, compute=compute,

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from epigrid.areas.models import Area
 from epigrid.cases.figures import day_bounds
 from epigrid.registry.models import Household, HouseholdVisit, Person
-from epigrid.reporting.metrics import Family, Leaves, Metric, Rollup, Unit, register
+from epigrid.reporting.metrics import Family, Leaves, Metric, Rise, Rollup, Unit, register
 
 
 def _households(area_id: int, day: datetime.date) -> str:
@@ -68,18 +68,20 @@ def compute(day: datetime.date, at: datetime.datetime) -> Leaves:
 FAMILY = register(Family(key="registry", name=_("Registry and screening"), order=10,
                          compute=compute, metrics=(
     Metric("households_registered", _("Households registered"), Unit.HOUSEHOLDS, Rollup.LATEST,
-           _("Households registered by the end of the day."), drill_down=_households),
+           _("Households registered by the end of the day."), drill_down=_households,
+           rise=Rise.NEUTRAL),
     Metric("persons_registered", _("Persons registered"), Unit.PERSONS, Rollup.LATEST,
-           _("Persons registered by the end of the day."), drill_down=_persons),
+           _("Persons registered by the end of the day."), drill_down=_persons,
+           rise=Rise.NEUTRAL),
     Metric("households_visited_today", _("Households visited today"), Unit.HOUSEHOLDS,
            Rollup.SUM, _("Household visits of screening campaigns recorded for the day."),
-           drill_down=_progress),
+           drill_down=_progress, rise=Rise.BETTER),
     Metric("households_visited_campaign", _("Households visited in running campaigns"),
            Unit.HOUSEHOLDS, Rollup.LATEST,
            _("Household visits up to the day in the campaigns running on the day."),
-           drill_down=_progress),
+           drill_down=_progress, rise=Rise.BETTER),
     Metric("persons_screened_today", _("Persons screened today"), Unit.PERSONS, Rollup.SUM,
-           _("Persons present at the day's visits."), drill_down=_progress),
+           _("Persons present at the day's visits."), drill_down=_progress, rise=Rise.BETTER),
     Metric("persons_abnormal_today", _("Persons with an abnormal screening"), Unit.PERSONS,
            Rollup.SUM, _("Persons of the day's visits whose outcome was not normal "
                          "(fever clinic, home quarantine, report to the village)."),

@@ -13,6 +13,9 @@ carries every leaf's values up the tree by the metric's `rollup`:
 A metric whose records keep no history (`snapshot`: beds and the waiting list are states, not
 events) is counted only for today; recounting a past day keeps the values stored for it.
 
+A figure's change since the day before is coloured by what it means (`rise`): more confirmed
+cases are worse, more households visited better, more passages neither (`Metric.trend`).
+
 A figure links to the list of the records behind it (`drill_down`). Where that list needs more
 than seeing the area (`capability`: the case lists name persons, VIEW_CASES), `Metric.url` gives
 no link to a viewer without it, so every page, dashboard and chart shows the figure unlinked
@@ -76,6 +79,14 @@ class Unit:
     HOURS = _("hours")
 
 
+class Rise(enum.Enum):
+    """What a rise of the figure means, for how its change is shown."""
+
+    WORSE = "worse"  # cases, waits, abnormal findings: the default
+    BETTER = "better"  # households visited, admissions, free beds
+    NEUTRAL = "neutral"  # counts that are neither (passages, persons registered)
+
+
 @dataclass(frozen=True)
 class Metric:
     code: str
@@ -87,6 +98,13 @@ class Metric:
     drill_down: DrillDown | None = None
     capability: Capability | None = None  # what the drill-down's list takes; None: the area
     family: str = ""  # set by Family
+    rise: Rise = Rise.WORSE
+
+    def trend(self, change: float | None) -> str:
+        """How a change of the figure reads: "worse", "better", or "" (none, or neither)."""
+        if not change or self.rise is Rise.NEUTRAL:
+            return ""
+        return "better" if (change > 0) == (self.rise is Rise.BETTER) else "worse"
 
     def may_drill(self, viewer: ScopedUser | None) -> bool:
         """Whether `viewer` gets the drill-down link. No viewer (None: a briefing file, read by
@@ -105,7 +123,7 @@ class Metric:
     def as_dict(self) -> dict[str, Any]:
         return {"code": self.code, "name": str(self.name), "unit": str(self.unit),
                 "rollup": str(self.rollup), "computed": str(self.computed),
-                "snapshot": self.snapshot, "family": self.family}
+                "snapshot": self.snapshot, "family": self.family, "rise": self.rise.value}
 
 
 @dataclass(frozen=True)

@@ -82,6 +82,11 @@ class Row:
     children: list[int] = field(default_factory=list)
 
     @property
+    def trend(self) -> str:
+        """How its change since the day before reads: "worse", "better" or ""."""
+        return self.metric.trend(self.change)
+
+    @property
     def moved(self) -> bool:
         """The records changed the figure after the day was frozen."""
         return self.now != self.value

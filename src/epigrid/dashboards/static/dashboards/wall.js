@@ -22,12 +22,12 @@
       setText(box.querySelector(".value"), f.value.toLocaleString());
       var change = box.querySelector(".change");
       if (!change) { return; }
-      change.classList.remove("up", "down");
+      change.classList.remove("worse", "better");
       if (f.change === null) {
         setText(change, "–");
       } else {
         setText(change, (f.change > 0 ? "+" : "") + f.change.toLocaleString());
-        if (f.change !== 0) { change.classList.add(f.change > 0 ? "up" : "down"); }
+        if (f.trend) { change.classList.add(f.trend); }  // what the change means, not its sign
       }
     });
     setText(document.getElementById("wall-day"), data.day);
