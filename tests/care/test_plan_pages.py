@@ -96,6 +96,21 @@ class PageTests(PlanTestCase):
         self.assertEqual(len(document.tables[0].rows), 3)  # the header and two transfers
         self.assertEqual(document.tables[1].rows[1].cells[2].text, "no capable bed at all")
 
+    def test_it_names_the_places_of_a_transfer_as_places_in_chinese(self) -> None:
+        # "From" and "To" were the audit filter's dates in Chinese: 起始日期, 截止日期.
+        waiting(case(self.world.visitor_a, State.CONFIRMED, "critical"), self.world.grid_a1_1)
+        plan = plans.compute_plan(self.world.town_a, None, self.world.town_a.created_at.date())
+        client = self.medic()
+        client.cookies["django_language"] = "zh-hans"
+        page = client.get(f"/care/transfers/areas/{self.world.town_a.pk}/")
+        self.assertContains(page, "接出地点")
+        self.assertContains(page, "收治机构")
+        self.assertNotContains(page, "起始日期")
+        book = load_workbook(io.BytesIO(client.get(
+            f"/care/transfers/plans/{plan.pk}/plan.xlsx").content))
+        sheet = [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
+        self.assertEqual(sheet[2][2:4], ["接出地点", "收治机构"])
+
     def test_masking_keeps_the_first_character_only(self) -> None:
         self.assertEqual([masked("王小明"), masked("Li"), masked("")], ["王**", "L*", ""])
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from docx import Document
 from openpyxl import Workbook
 
@@ -26,8 +27,9 @@ def masked(name: str) -> str:
 
 
 def _headers() -> list[str]:
-    return [_("Batch"), _("Patient"), _("From"), _("To"), _("Bed type"), _("Distance (km)"),
-            _("Status")]
+    # "From" and "To" are places here: a date range's are other words (pgettext's context).
+    return [_("Batch"), _("Patient"), pgettext("transfer", "From"), pgettext("transfer", "To"),
+            _("Bed type"), _("Distance (km)"), _("Status")]
 
 
 def rows(plan: TransferPlan, user: Any) -> Iterator[list[Any]]:
@@ -62,7 +64,7 @@ def xlsx(plan: TransferPlan, user: Any) -> bytes:
     for row in rows(plan, user):
         sheet.append(row)
     gone = book.create_sheet(_("Unplaced"))
-    gone.append([_("Patient"), _("From"), _("Reason")])
+    gone.append([_("Patient"), pgettext("transfer", "From"), _("Reason")])
     for row in unplaced_rows(plan, user):
         gone.append(row)
     out = io.BytesIO()
@@ -84,8 +86,8 @@ def docx(plan: TransferPlan, user: Any) -> bytes:
     document.add_heading(_("Patients not placed"), level=1)
     gone = document.add_table(rows=1, cols=3)
     gone.style = "Table Grid"
-    for cell, text in zip(gone.rows[0].cells, (_("Patient"), _("From"), _("Reason")),
-                          strict=True):
+    for cell, text in zip(gone.rows[0].cells,
+                          (_("Patient"), pgettext("transfer", "From"), _("Reason")), strict=True):
         cell.text = text
     for row in unplaced_rows(plan, user):
         for cell, value in zip(gone.add_row().cells, row, strict=True):
