@@ -10,6 +10,7 @@ from django.test import TestCase
 from django.utils import timezone
 
 from epigrid.areas.models import Area, Level
+from epigrid.care.models import AdmissionRequest
 from epigrid.cases.models import (
     Case,
     Exposure,
@@ -105,7 +106,8 @@ class TinyRegistryDemoTests(TestCase):
 
     def test_it_is_deterministic_by_seed(self) -> None:
         first = person_rows()
-        for model in (Transition, FollowUp, MissedFollowUp, Quarantine, LabTest, Exposure, Case):
+        for model in (AdmissionRequest, Transition, FollowUp, MissedFollowUp, Quarantine, LabTest,
+                      Exposure, Case):
             model.objects.all().delete()
         PersonScreening.objects.all().delete()
         HouseholdVisit.objects.all().delete()

@@ -65,9 +65,11 @@ def _write_sites(plan: Plan, areas: dict[int, list[Area]]) -> None:
 
 def _district_life(scale: str, seed: int, root: Area,
                    log: Callable[[str], None] | None) -> dict[str, Any]:
-    """Residents and their screening, the outbreak, the checkpoints' week, then what the
-    workers and the officers would have made of them: the figures, the reports, the problems.
-    In this order: each step reads what the ones before it wrote."""
+    """Residents and their screening, the outbreak, the checkpoints' week, the beds and the
+    patients waiting for one, then what the workers and the officers would have made of them:
+    the figures, the reports, the problems. In this order: each step reads what the ones
+    before it wrote."""
+    from epigrid.demo.care_data import write_care
     from epigrid.demo.figures_data import count_figures
     from epigrid.demo.outbreak_data import DAYS, generate_outbreak
     from epigrid.demo.passage_data import generate_passages
@@ -79,6 +81,7 @@ def _district_life(scale: str, seed: int, root: Area,
         ("residents", lambda: generate_residents(scale, seed, root, log)),
         ("outbreak", lambda: generate_outbreak(scale, seed, root)),
         ("passages", lambda: generate_passages(scale, seed, root)),
+        ("care", lambda: write_care(root, seed)),
         ("figures", lambda: count_figures(DAYS)),
         ("reports", lambda: write_reports(root, seed)),
         ("problems", lambda: write_problems(root, seed)))
