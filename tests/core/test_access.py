@@ -67,8 +67,10 @@ class RequireTests(BaseTestCase):
     def test_it_lets_a_role_with_the_capability_through_and_refuses_the_others(self) -> None:
         require(self.world.command, Capability.EXPORT)  # no error
         require(self.world.admin, Capability.REVEAL_IDENTITY)
-        with self.assertRaises(PermissionDenied):
+        with self.assertRaises(PermissionDenied) as refused:
             require(self.world.li, Capability.EXPORT)
+        self.assertEqual(str(refused.exception),
+                         f"Your role may not do this: {Capability.EXPORT.label}.")
         with self.assertRaises(PermissionDenied):
             require(AnonymousUser(), Capability.EXPORT)  # type: ignore[arg-type]
         self.world.command.is_active = False

@@ -26,7 +26,7 @@ from epigrid.areas.models import Area, Facility
 from epigrid.care.models import AdmissionRequest, BedStock, BedType, Transfer
 from epigrid.cases.models import Case, Severity
 from epigrid.cases.states import CATEGORY_OF, State
-from epigrid.core.access import Capability, ScopedUser, can
+from epigrid.core.access import Capability, ScopedUser, can, require
 
 COUNTS = ("total", "occupied", "reserved")
 # A case in one of these needs a bed (confirmed, suspected, asymptomatic) or a quarantine room
@@ -79,11 +79,6 @@ def managed_facility(user: ScopedUser, facility_id: int) -> Facility:
     return found
 
 
-def _require(user: ScopedUser, capability: Capability) -> None:
-    if not can(user, capability):
-        raise PermissionDenied(_("Your role may not do this: %(what)s.")
-                               % {"what": capability.label})
-
 
 @transaction.atomic
 def update_beds(facility: Facility, bed_type: str, total: int, occupied: int, reserved: int,
@@ -92,7 +87,7 @@ def update_beds(facility: Facility, bed_type: str, total: int, occupied: int, re
 
     Entering the same figures again still counts: it confirms them, so they are no longer stale.
     """
-    _require(user, Capability.UPDATE_BEDS)
+    require(user, Capability.UPDATE_BEDS)
     managed_facility(user, facility.pk)
     if bed_type not in BedType.values:
         raise ValidationError({"bed_type": _("Choose a bed type.")})

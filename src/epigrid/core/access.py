@@ -9,6 +9,7 @@ from typing import Any, Protocol
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 # Every area path ends with this separator; the subtree of path P is P <= path < P + PATH_END.
@@ -117,10 +118,11 @@ def can(user: ScopedUser, capability: Capability) -> bool:
 
 
 def require(user: ScopedUser, capability: Capability) -> None:
-    """Refuse (403) a user whose role lacks `capability`: the pages' and services' one check
-    (the API's is core.api.require, which answers in the API's shape)."""
+    """Refuse (403) a user whose role lacks `capability`, saying which: the pages' and
+    services' one check (the API's is core.api.require, which answers in the API's shape)."""
     if not can(user, capability):
-        raise PermissionDenied
+        raise PermissionDenied(gettext("Your role may not do this: %(what)s.")
+                               % {"what": capability.label})
 
 
 def roles_with(capability: Capability) -> list[str]:
