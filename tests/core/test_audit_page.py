@@ -85,3 +85,18 @@ class AuditPageTests(BaseTestCase):
         changes = {c.field: (c.before, c.after) for c in entries[0].field_changes}
         assert changes["figures"] == (None, {"new_confirmed": 3})
         assert changes["reason"] == (["a"], ["b"])
+
+    def test_it_shows_a_moment_in_local_time_to_the_second(self) -> None:
+        at = datetime.datetime(2026, 12, 5, 21, 29, 48, 88529, tzinfo=datetime.UTC)
+        AuditEntry.objects.create(action="update", model="reporting.RiskProposal", object_pk="2",
+                                  object_repr="a proposal", area_path=self.world.town_a.path,
+                                  changes={"decided_at": [None, at.isoformat()],
+                                           "created_at": ["yesterday", "not a moment"]})
+        response = self.client_for(self.world.admin).get("/audit/?action=update")
+        changes = {c.field: (c.before, c.after)
+                   for c in response.context["entries"][0].field_changes}
+        local = timezone.localtime(at).strftime("%Y-%m-%d %H:%M:%S")
+        assert local in {after for _before, after in changes.values()}
+        assert ("yesterday", "not a moment") in changes.values()  # not moments: as stored
+        self.assertNotContains(response, at.isoformat())
+

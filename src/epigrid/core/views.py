@@ -53,10 +53,27 @@ def _model_fields(label: str) -> dict[str, Any]:
     return {field.attname: field for field in model._meta.concrete_fields}
 
 
+def _moment(value: str) -> str:
+    """A moment stored as ISO text (2026-12-05T21:29:48.088529+00:00), in local time to the
+    second as the page's own times are; anything else as stored."""
+    try:
+        moment = datetime.datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if timezone.is_naive(moment):
+        return value
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S")
+
+
 def _shown(field: Any, value: Any) -> Any:
-    """A stored value as the user knows it: a choice by its label, the rest as stored."""
-    if field is None or not field.choices or isinstance(value, dict | list):
+    """A stored value as the user knows it: a choice by its label, a moment in local time,
+    the rest as stored."""
+    if field is None or isinstance(value, dict | list):
         return value  # a JSON value (a dict, a list) cannot be a choice: shown as stored
+    if isinstance(value, str) and field.get_internal_type() == "DateTimeField":
+        return _moment(value)
+    if not field.choices:
+        return value
     return dict(field.flatchoices).get(value, value)
 
 
