@@ -100,3 +100,19 @@ class AuditPageTests(BaseTestCase):
         assert ("yesterday", "not a moment") in changes.values()  # not moments: as stored
         self.assertNotContains(response, at.isoformat())
 
+    def test_it_names_the_areas_of_a_path_changed(self) -> None:
+        # A problem risen from its village to the town: its level is kept as an area path.
+        w = self.world
+        for pk in ("1", "2"):
+            AuditEntry.objects.create(action="update", model="problems.Problem", object_pk=pk,
+                                      object_repr="masks run out", area_path=w.village_a1.path,
+                                      changes={"level_path": [w.village_a1.path, w.town_a.path]})
+        client = self.client_for(w.admin)
+        client.get("/audit/?model=problems.Problem")  # the session's own queries, once
+        with self.assertNumQueries(4):  # session, user, the page of entries, the areas' names
+            response = client.get("/audit/?model=problems.Problem")
+        changes = [(c.before, c.after) for e in response.context["entries"]
+                   for c in e.field_changes]
+        assert changes == [("Village A1", "Dongcheng Town")] * 2
+        self.assertNotContains(response, w.town_a.path)
+

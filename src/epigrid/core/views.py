@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -18,7 +19,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from epigrid.core.access import Capability, ScopedUser, require, sees_everything, subtree_q
+from epigrid.core.access import (
+    AreaPathField,
+    Capability,
+    ScopedUser,
+    require,
+    sees_everything,
+    subtree_q,
+)
 from epigrid.core.audit import AuditedModel
 from epigrid.core.models import AuditEntry
 from epigrid.core.paging import page_after
@@ -77,25 +85,50 @@ def _shown(field: Any, value: Any) -> Any:
     return dict(field.flatchoices).get(value, value)
 
 
-def field_changes(entry: AuditEntry) -> list[FieldChange]:
+# The names of areas by path, for the paths a page of entries shows ("where a problem stands"):
+# the areas app registers it (core imports no app). Without it, a path is shown as stored.
+PathNames = Callable[[Collection[str]], dict[str, str]]
+_path_names: list[PathNames] = []
+
+
+def register_path_names(names: PathNames) -> None:
+    _path_names[:] = [names]
+
+
+def _changes(entry: AuditEntry) -> Iterable[tuple[str, Any, Any]]:
+    """(field name, its model field or None, the value stored) of the entry's changes."""
     changes = entry.changes if isinstance(entry.changes, dict) else {}
     fields = _model_fields(entry.model)
+    return ((name, fields.get(name), value) for name, value in changes.items())
+
+
+def field_changes(entry: AuditEntry, paths: dict[str, str] | None = None) -> list[FieldChange]:
+    """The entry's changes as the user knows them; `paths`: area names by path."""
     rows = []
-    for name, value in changes.items():
-        field = fields.get(name)
+    for name, field, value in _changes(entry):
         label = str(field.verbose_name) if field is not None else name
         if isinstance(value, list) and len(value) == 2:
-            rows.append(FieldChange(label, _shown(field, value[0]), _shown(field, value[1]),
-                                    True))
+            before, after = (paths.get(v, v) if paths and isinstance(field, AreaPathField)
+                             and isinstance(v, str) else _shown(field, v) for v in value)
+            rows.append(FieldChange(label, before, after, True))
         else:
             rows.append(FieldChange(label, value, None, False))
     return rows
 
 
+def _area_names(entries: list[AuditEntry]) -> dict[str, str]:
+    """The names of the areas whose paths the entries' changes hold, in one query."""
+    paths = {v for entry in entries for _name, field, value in _changes(entry)
+             if isinstance(field, AreaPathField) and isinstance(value, list)
+             for v in value if isinstance(v, str) and v}
+    return _path_names[0](paths) if paths and _path_names else {}
+
+
 def with_changes(entries: list[AuditEntry]) -> list[AuditEntry]:
     """Attach `field_changes` and `model_name` for the template (which cannot call functions)."""
+    paths = _area_names(entries)
     for entry in entries:
-        entry.field_changes = field_changes(entry)  # type: ignore[attr-defined]
+        entry.field_changes = field_changes(entry, paths)  # type: ignore[attr-defined]
         entry.model_name = model_name(entry.model)  # type: ignore[attr-defined]
     return entries
 
