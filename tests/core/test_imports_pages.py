@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import NoReverseMatch, include, path, reverse
+from django.utils import timezone
 
 from epigrid.areas.models import Area, Checkpoint
 from epigrid.config.urls import urlpatterns as project_urlpatterns
@@ -50,6 +51,9 @@ class ImportPageTests(BaseTestCase):
         page = client.get(response["Location"]).content.decode()
         assert "There is no area with the code 420102009999 in your area." in page
         assert reverse("imports:report", args=[run.pk]) in page
+        # The refused rows in the pages' own table, the moment it started as the pages show one.
+        assert '<table class="data import-errors">' in page
+        assert timezone.localtime(run.started_at).strftime("%Y-%m-%d %H:%M:%S") in page
 
     def test_it_imports_a_chosen_sheet_of_an_uploaded_workbook(self) -> None:
         content = xlsx_bytes({"README": [["see the next sheet"]],
