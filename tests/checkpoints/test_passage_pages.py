@@ -44,6 +44,13 @@ class LogPageTests(BaseTestCase):
         for words in ("36.5", "Persuaded to turn back", "Village A2", "waiting to send"):
             assert words.lower() in body.lower(), words
 
+    def test_it_asks_who_passes_not_who_operates_in_chinese(self) -> None:
+        # "Who" is the audit log's actor (操作人); here it is the one passing, a person or a car.
+        client = self.client_for(self.staff)
+        client.cookies["django_language"] = "zh-hans"
+        body = client.get(self.page).content.decode()
+        assert "<legend>通行对象</legend>" in body and "操作人" not in body
+
     def test_the_service_worker_is_served_under_the_pages_it_keeps(self) -> None:
         response = self.client_for(self.staff).get("/checkpoints/log/sw.js")
         assert response["Content-Type"].startswith("text/javascript")
