@@ -6,8 +6,9 @@ import datetime
 import re
 
 from django import forms
-from django.test import override_settings
+from django.test import SimpleTestCase, override_settings
 from django.utils import translation
+from django.utils.translation import gettext, pgettext
 
 from tests.base import BaseTestCase
 
@@ -90,3 +91,32 @@ class DateBoxTests(BaseTestCase):
         # A browser's date box takes only YYYY-MM-DD; the Chinese spelling is still read.
         assert 'value="2026-12-02"' in html
         assert parsed == datetime.date(2026, 12, 2)
+
+
+class SameWordOtherMeaningTests(SimpleTestCase):
+    """One English word, two meanings, two Chinese words (pgettext's context): each shared
+    msgid had put one meaning's Chinese on the other's pages."""
+
+    def test_each_meaning_reads_its_own_chinese(self) -> None:
+        from epigrid.areas.models import RiskLevelChange
+        from epigrid.cases.models import Severity, Transition
+        from epigrid.problems.models import Urgency
+
+        with translation.override("zh-hans"):
+            found = {
+                "a problem's urgency": str(Urgency.CRITICAL.label),
+                "a patient's severity": str(Severity.CRITICAL.label),
+                "a case's state before": str(Transition._meta.get_field("from_state")
+                                             .verbose_name),
+                "a risk level before": str(RiskLevelChange._meta.get_field("previous")
+                                           .verbose_name),
+                "a transfer's start": pgettext("transfer", "From"),
+                "an audit filter's first day": gettext("From"),
+                "who passes a checkpoint": pgettext("passage", "Who"),
+                "who changed a record": gettext("Who"),
+            }
+        assert found == {
+            "a problem's urgency": "特急", "a patient's severity": "危重型",
+            "a case's state before": "原状态", "a risk level before": "原等级",
+            "a transfer's start": "接出地点", "an audit filter's first day": "起始日期",
+            "who passes a checkpoint": "通行对象", "who changed a record": "操作人"}

@@ -106,8 +106,11 @@ class Transition(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="transitions")
     area_path = AreaPathField(editable=False)
-    from_state = models.CharField(_("from"), max_length=20, choices=State.choices, blank=True)
-    to_state = models.CharField(_("to"), max_length=20, choices=State.choices)
+    # States here, a risk change's levels there: the same words, other Chinese ones.
+    from_state = models.CharField(pgettext_lazy("state", "from"), max_length=20,
+                                  choices=State.choices, blank=True)
+    to_state = models.CharField(pgettext_lazy("state", "to"), max_length=20,
+                                choices=State.choices)
     at = models.DateTimeField(_("when"))
     by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True,
                            blank=True, on_delete=models.SET_NULL, related_name="+")

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from epigrid.areas.models import Area
 from epigrid.core.access import (
@@ -41,7 +42,8 @@ class Category(models.TextChoices):
 class Urgency(models.TextChoices):
     NORMAL = "normal", _("normal")
     URGENT = "urgent", _("urgent")
-    CRITICAL = "critical", _("critical")
+    # Not a patient's "critical" (危重型): the same word, another Chinese one.
+    CRITICAL = "critical", pgettext_lazy("urgency", "critical")
 
 
 class Status(models.TextChoices):
