@@ -52,8 +52,10 @@ def model_name(label: str) -> str:
     return str(name) if name is not None else label
 
 
+@cache
 def _model_fields(label: str) -> dict[str, Any]:
-    """The model's concrete fields by attribute name ("area_id" as well as "area")."""
+    """The model's concrete fields by attribute name ("area_id" as well as "area"); read twice
+    for each entry of a page (its areas' paths, then its changes), built once a model."""
     try:
         model = apps.get_model(label)
     except (LookupError, ValueError):
@@ -73,11 +75,13 @@ def _moment(value: str) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def _shown(field: Any, value: Any) -> Any:
-    """A stored value as the user knows it: a choice by its label, a moment in local time,
-    the rest as stored."""
+def _shown(field: Any, value: Any, paths: dict[str, str] | None = None) -> Any:
+    """A stored value as the user knows it: a choice by its label, a moment in local time, an
+    area path by its area's name (`paths`), the rest as stored."""
     if field is None or isinstance(value, dict | list):
         return value  # a JSON value (a dict, a list) cannot be a choice: shown as stored
+    if isinstance(value, str) and isinstance(field, AreaPathField):
+        return (paths or {}).get(value, value)
     if isinstance(value, str) and field.get_internal_type() == "DateTimeField":
         return _moment(value)
     if not field.choices:
@@ -108,9 +112,8 @@ def field_changes(entry: AuditEntry, paths: dict[str, str] | None = None) -> lis
     for name, field, value in _changes(entry):
         label = str(field.verbose_name) if field is not None else name
         if isinstance(value, list) and len(value) == 2:
-            before, after = (paths.get(v, v) if paths and isinstance(field, AreaPathField)
-                             and isinstance(v, str) else _shown(field, v) for v in value)
-            rows.append(FieldChange(label, before, after, True))
+            rows.append(FieldChange(label, _shown(field, value[0], paths),
+                                    _shown(field, value[1], paths), True))
         else:
             rows.append(FieldChange(label, value, None, False))
     return rows
