@@ -90,6 +90,9 @@ SKIP_NAMES = frozenset({
 
 PAGES: dict[str, Entry] = {
     "web:home": page(insider_ok=frozenset({302}), shows_a=False),  # redirects to a role's page
+    # An app's root redirects to the app's first page the user may open (web.views.section).
+    **{f"web:section_{name}": page(insider_ok=frozenset({302}), shows_a=False)
+       for name in ("registry", "checkpoints", "care", "reporting")},
     "accounts:password_change": page(shows_a=False),
     "accounts:password_done": page(shows_a=False),
     "areas:browse": page(insider_ok=frozenset({302}), shows_a=False),  # redirects to home area

@@ -138,3 +138,22 @@ def groups_for(links: list[NavLink]) -> list[NavGroup]:
         groups.append(NavGroup(link.group, (link,)))
     # A group the user sees one entry of is just that link.
     return [group if len(group.links) > 1 else NavGroup(None, group.links) for group in groups]
+
+
+def first_url_under(user: ScopedUser, prefix: str) -> str | None:
+    """The URL of the user's first bar entry under `prefix` (an app's root, "/care/"), or None.
+
+    An entry the bar leaves out for the user's role still counts (`roles` only shortens the
+    bar); one whose capability the user lacks does not."""
+    if not user.is_authenticated:
+        return None
+    for entry in ENTRIES:
+        if entry.capability is not None and not can(user, entry.capability):
+            continue
+        try:
+            url = entry.url()
+        except NoReverseMatch:
+            continue
+        if url.startswith(prefix):
+            return url
+    return None
