@@ -76,10 +76,11 @@ def _district_life(scale: str, seed: int, root: Area,
     from epigrid.demo.problem_data import write_problems
     from epigrid.demo.registry_data import generate_residents
     from epigrid.demo.report_data import write_reports
+    from epigrid.demo.round_data import grid_workers_morning
 
     steps: tuple[tuple[str, Callable[[], dict[str, Any]]], ...] = (
         ("residents", lambda: generate_residents(scale, seed, root, log)),
-        ("outbreak", lambda: generate_outbreak(scale, seed, root)),
+        ("outbreak", lambda: generate_outbreak(scale, seed, root, grid_workers_morning)),
         ("passages", lambda: generate_passages(scale, seed, root)),
         ("care", lambda: write_care(root, seed)),
         ("figures", lambda: count_figures(DAYS)),

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,7 +67,7 @@ LABS = (("LAB-CDC", "区疾控中心实验室", 3000), ("LAB-HOSP", "区人民�
         ("LAB-KINGMED", "第三方医学检验所", 5000))
 
 
-def _at(day: datetime.date, hour: int) -> datetime.datetime:
+def at_hour(day: datetime.date, hour: int) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
 
@@ -141,9 +142,9 @@ class Outbreak:
             found = max(onset, story.quarantine[1] + datetime.timedelta(days=1))
             if found > self.today:
                 return
-            story.tests.append((_at(found, 9), LabTest.Result.POSITIVE))
-            story.move(State.ASYMPTOMATIC if asymptomatic else State.CONFIRMED, _at(found, 15),
-                       "核酸阳性", Evidence.TEST)
+            story.tests.append((at_hour(found, 9), LabTest.Result.POSITIVE))
+            story.move(State.ASYMPTOMATIC if asymptomatic else State.CONFIRMED,
+                       at_hour(found, 15), "核酸阳性", Evidence.TEST)
         elif asymptomatic:
             return  # nobody knows yet
         else:
@@ -151,13 +152,13 @@ class Outbreak:
             visit = onset + datetime.timedelta(days=self.rng.randint(0, 2))
             if visit > self.today:
                 return
-            story.move(State.FEVER, _at(visit, 10), "发热门诊就诊")
-            story.tests.append((_at(visit, 11), LabTest.Result.POSITIVE))
-            story.move(State.SUSPECTED, _at(visit, 14), "肺部CT异常")
+            story.move(State.FEVER, at_hour(visit, 10), "发热门诊就诊")
+            story.tests.append((at_hour(visit, 11), LabTest.Result.POSITIVE))
+            story.move(State.SUSPECTED, at_hour(visit, 14), "肺部CT异常")
             confirmed = visit + datetime.timedelta(days=1)
             if confirmed > self.today:
                 return
-            story.move(State.CONFIRMED, _at(confirmed, 9), "核酸阳性", Evidence.TEST)
+            story.move(State.CONFIRMED, at_hour(confirmed, 9), "核酸阳性", Evidence.TEST)
         self.treat(story)
         self.expose(story, infected_on, generation)
 
@@ -166,11 +167,11 @@ class Outbreak:
         admitted = last + datetime.timedelta(days=1)
         if admitted > self.today:
             return
-        story.move(State.ADMITTED, _at(admitted, 11), "收治入院")
+        story.move(State.ADMITTED, at_hour(admitted, 11), "收治入院")
         out = admitted + datetime.timedelta(days=self.rng.randint(10, 20))
         if out <= self.today:
             died = self.rng.random() < 0.02
-            story.move(State.DIED if died else State.RECOVERED, _at(out, 10),
+            story.move(State.DIED if died else State.RECOVERED, at_hour(out, 10),
                        "死亡" if died else "治愈出院")
 
     def expose(self, story: Story, infected_on: datetime.date, generation: int) -> None:
@@ -198,11 +199,11 @@ class Outbreak:
             story_c = self.stories[contact.pk] = Story(contact)
             quarantined = max(met, traced) + datetime.timedelta(days=1)
             if quarantined <= self.today:
-                story_c.move(State.CLOSE_CONTACT, _at(quarantined, 9), "流调判定为密接")
+                story_c.move(State.CLOSE_CONTACT, at_hour(quarantined, 9), "流调判定为密接")
                 kind = (Quarantine.Kind.CENTRALIZED if self.rng.random() < CENTRALIZED_SHARE
                         else Quarantine.Kind.HOME)
                 story_c.quarantine = (kind, quarantined)
-                story_c.move(State.QUARANTINED, _at(quarantined, 12), "落实隔离")
+                story_c.move(State.QUARANTINED, at_hour(quarantined, 12), "落实隔离")
             if (self.infected < MAX_INFECTED[self.scale]
                     and self.rng.random() < ATTACK[setting]):
                 self.infect(contact, met, generation + 1)
@@ -217,9 +218,9 @@ class Outbreak:
         for offset in (1, 13):
             day = start + datetime.timedelta(days=offset)
             if day <= self.today:
-                story.tests.append((_at(day, 9), LabTest.Result.NEGATIVE))
+                story.tests.append((at_hour(day, 9), LabTest.Result.NEGATIVE))
         if end <= self.today:
-            story.move(State.RELEASED, _at(end, 10), "期满两次核酸阴性", Evidence.TEST)
+            story.move(State.RELEASED, at_hour(end, 10), "期满两次核酸阴性", Evidence.TEST)
 
     def run(self) -> None:
         grids = list(Area.objects.filter(level=Level.GRID, path__startswith=self.root.path)
@@ -245,7 +246,7 @@ class Outbreak:
         for offset in range(DAYS + 1):
             day = self.start + datetime.timedelta(days=offset)
             for _ in range(self.rng.randint(*FEVER_VISITS[self.scale])):
-                visit = _at(day, self.rng.randint(8, 20))
+                visit = at_hour(day, self.rng.randint(8, 20))
                 person = self.random_person()
                 if person is None or person.pk in self.stories or visit > now:
                     continue
@@ -379,7 +380,7 @@ class Writer:
             last = quarantine.ended_on or self.o.today
             while day <= last:
                 for slot, hour in ((FollowUp.Slot.MORNING, 12), (FollowUp.Slot.EVENING, 20)):
-                    if _at(day, hour) > now:
+                    if at_hour(day, hour) > now:
                         continue
                     if self.rng.random() < MISSED_SHARE:
                         missed.append(MissedFollowUp(quarantine=quarantine, day=day, slot=slot,
@@ -397,12 +398,15 @@ class Writer:
 TEMPERATURES = tuple(decimal.Decimal(f"36.{tenth}") for tenth in range(1, 10))
 
 
-def generate_outbreak(scale: str, seed: int, root: Area) -> dict[str, Any]:
-    """The outbreak of the demo under `root` (after its residents); the counts of its rows."""
+def generate_outbreak(scale: str, seed: int, root: Area,
+                      more: Callable[[Outbreak], int] | None = None) -> dict[str, Any]:
+    """The outbreak of the demo under `root` (after its residents); the counts of its rows.
+    `more` tells stories of its own after the outbreak's (how many persons: `told`)."""
     outbreak = Outbreak(scale, seed, root)
     if outbreak.high == 0:
         return {}
     outbreak.run()
+    told = more(outbreak) if more is not None else 0
     outbreak.fever_clinics()
     outbreak.up_to(timezone.now())
-    return Writer(outbreak).write()
+    return Writer(outbreak).write() | ({"told": told} if more is not None else {})
