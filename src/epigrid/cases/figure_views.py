@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET
 
 from epigrid.areas.access import area_user, get_area_for_user, may_see_path
 from epigrid.areas.models import Area, Level
-from epigrid.cases import curve, figure_lists, figures
+from epigrid.cases import curve, figure_lists, figure_meaning, figures
 from epigrid.cases.access import may_view_cases
 from epigrid.cases.states import Category
 from epigrid.core.paging import page_after
@@ -85,6 +85,10 @@ class Figure:
     label: str
     value: int
     change: int
+
+    @property
+    def trend(self) -> str:
+        return figure_meaning.trend(self.code, self.change)
 
 
 def figure_rows(values: figures.Figures, yesterday: figures.Figures,

@@ -17,6 +17,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from epigrid.cases import figures
+from epigrid.cases.figure_meaning import RISING_BETTER, RISING_NEUTRAL
 from epigrid.core.access import Capability
 from epigrid.reporting.metrics import Family, Leaves, Metric, Rise, Rollup, Unit, register
 
@@ -26,13 +27,6 @@ def _records(code: str) -> Callable[[int, datetime.date], str]:
         return (reverse("cases:figure_records", args=(area_id, code))
                 + f"?day={day.isoformat()}")
     return url
-
-
-# The case figures whose rise is no bad news (the others': more cases, contacts left out,
-# missed checks, positive or pending tests).
-RISING_BETTER = frozenset({"released_today", "follow_ups_done", "tests_done"})
-RISING_NEUTRAL = frozenset({"in_home_quarantine", "in_centralized_quarantine",
-                            "quarantined_today", "follow_ups_due"})
 
 
 def _metric(code: str, name: Promise, unit: Promise, rollup: Rollup,
