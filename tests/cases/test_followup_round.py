@@ -86,6 +86,16 @@ class RoundPanelTests(BaseTestCase):
         # Whatever the hour CI runs at, a day without a record owes something: due or missed.
         assert "morning due by 12:00" in body or "morning missed" in body
 
+    def test_it_says_by_when_in_chinese_without_reading_as_midnight(self) -> None:
+        w = self.world
+        placed_yesterday(home_quarantine(w, started=1))
+        client = self.client_for(w.li)
+        client.cookies["django_language"] = "zh-hans"
+        body = client.get(TODAY).content.decode()
+        # "上午 12:00" would read as midnight: the slot, then the time it is due by.
+        assert "上午随访，12:00 前" in body or "上午漏访" in body
+        assert "上午 12:00" not in body
+
     def test_it_shows_nothing_when_nobody_is_due_or_to_a_role_that_does_not_follow_up(
             self) -> None:
         w = self.world
