@@ -9,7 +9,7 @@ from django.core.files.base import ContentFile
 
 from epigrid.core.models import ExportRun
 from tests.base import World
-from tests.security.matrix import Entry, obj
+from tests.security.matrix import Entry, obj, page
 
 FILE_NAME = "roster-dongcheng.csv"
 
@@ -26,6 +26,7 @@ def town_a_export(w: World) -> ExportRun:
 
 
 PAGES: dict[str, Entry] = {
+    "exports:list": page(shows_a=False),  # its user's own runs: their file names alone
     "exports:detail": obj(town_a_export, shows_a=False),  # its page names the file alone
     "exports:download": obj(town_a_export, shows_a=False),  # the file: status checks only
 }
