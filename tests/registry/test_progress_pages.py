@@ -13,7 +13,7 @@ from epigrid.registry import progress_views
 from epigrid.registry.models import ScreeningProgress
 from epigrid.registry.progress import recompute
 from tests.base import PASSWORD, BaseTestCase, make_area
-from tests.registry.progress_helpers import Visited
+from tests.registry.progress_helpers import Visited, campaign_of
 
 
 class ProgressPageTests(BaseTestCase):
@@ -56,7 +56,38 @@ class ProgressPageTests(BaseTestCase):
 
     def test_it_lists_the_campaigns_the_user_follows(self) -> None:
         response = self.alice.get(reverse("registry:progress_index"))
-        assert list(response.context["campaigns"]) == [self.v.campaign]
+        assert [campaign for campaign, _figures in response.context["rows"]] == [
+            self.v.campaign]
+
+    def test_it_shows_each_campaigns_figures_of_the_users_own_area(self) -> None:
+        w = self.world
+        response = self.alice.get(reverse("registry:progress_index"))
+        [(_campaign, figures)] = response.context["rows"]
+        assert figures.area == w.town_a  # the district's campaign, at Alice's town
+        assert (figures.households_visited, figures.households_total, figures.percent,
+                figures.unvisited, figures.persons_screened, figures.persons_abnormal) == (
+            3, 4, 75, 1, 5, 1)
+        body = response.content.decode()
+        assert "3 / 4 (75%)" in body
+        assert self.url("progress_unvisited", w.town_a.pk) in body
+        assert self.url("progress_abnormal", w.town_a.pk) in body
+        command = self.client_for(w.command).get(reverse("registry:progress_index"))
+        [(_campaign, district)] = command.context["rows"]
+        assert (district.area, district.households_visited, district.households_total) == (
+            w.district, 3, 5)
+
+    def test_it_reads_the_figures_of_every_campaign_in_two_queries(self) -> None:
+        w = self.world
+        index = reverse("registry:progress_index")
+        with CaptureQueriesContext(connection) as one:
+            self.alice.get(index)
+        for name in ("Round two", "Round three", "Round four"):
+            recompute(campaign_of(w.town_a, name))
+        with CaptureQueriesContext(connection) as four:
+            response = self.alice.get(index)
+        assert len(response.context["rows"]) == 4
+        # The session, the user and her area, then the campaigns and their stored figures.
+        assert len(four) == len(one) == 5
 
     def test_it_lists_the_unvisited_households_of_a_grid(self) -> None:
         w = self.world

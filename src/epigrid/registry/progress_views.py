@@ -74,9 +74,26 @@ def area_figures(campaign: ScreeningCampaign, area: Area) -> dict[str, Any]:
 @login_required
 @require_GET
 def progress_index(request: HttpRequest) -> HttpResponse:
-    """The campaigns the user may follow, each opening at the user's own area."""
-    campaigns = list(campaigns_for(area_user(request)).select_related("area")[:100])
-    return render(request, "registry/progress_index.html", {"campaigns": campaigns})
+    """The campaigns the user may follow, each with its figures of the area it opens at (the
+    user's own, or the campaign's): how far each is, read at a glance. Two queries."""
+    user = area_user(request)
+    campaigns = list(campaigns_for(user).select_related("area")[:100])
+    home = root_area_for(user)
+    starts = {campaign.pk: start_area(user, campaign, home) for campaign in campaigns}
+    stored = {(p.campaign_id, p.area_id): p for p in ScreeningProgress.objects.filter(
+        campaign__in=campaigns, day__isnull=True,
+        area_id__in={area.pk for area in starts.values() if area is not None})}
+    rows = [(campaign, area and row_of(stored.get((campaign.pk, area.pk)), area))
+            for campaign in campaigns for area in (starts[campaign.pk],)]
+    return render(request, "registry/progress_index.html", {"rows": rows})
+
+
+def start_area(user: AreaUser, campaign: ScreeningCampaign, home: Area | None) -> Area | None:
+    """Where the campaign's progress opens for the user: the deeper of its own area and the
+    user's home area, or None when the user sees neither."""
+    if home is not None and home.path.startswith(campaign.area.path):
+        return home
+    return campaign.area if may_see_path(user, campaign.area.path) else None
 
 
 @login_required
@@ -85,10 +102,7 @@ def progress_campaign(request: HttpRequest, campaign_id: int) -> HttpResponseBas
     """Open a campaign at the deeper of its own area and the user's home area."""
     user = area_user(request)
     campaign = get_campaign_for_user(user, campaign_id)
-    home = root_area_for(user)
-    start = home if home is not None and home.path.startswith(campaign.area.path) else None
-    if start is None:
-        start = campaign.area if may_see_path(user, campaign.area.path) else None
+    start = start_area(user, campaign, root_area_for(user))
     if start is None:
         raise Http404(_("No such campaign."))
     return redirect("registry:progress_area", campaign_id=campaign.pk, area_id=start.pk)
