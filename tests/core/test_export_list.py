@@ -73,5 +73,10 @@ class ExportListTests(BaseTestCase):
             reverse("exports:detail", args=[run.pk])).content.decode()
         assert f'href="{LIST}"' in body
 
+    def test_the_account_page_leads_to_it(self) -> None:
+        body = self.client_for(self.world.li).get(
+            reverse("accounts:password_change")).content.decode()
+        assert f'id="my-exports" href="{LIST}"' in body
+
     def test_it_asks_a_visitor_to_log_in(self) -> None:
         assert self.client.get(LIST).status_code == 302
