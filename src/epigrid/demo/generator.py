@@ -71,6 +71,7 @@ def _district_life(scale: str, seed: int, root: Area,
     before it wrote."""
     from epigrid.demo.care_data import write_care
     from epigrid.demo.figures_data import count_figures
+    from epigrid.demo.officer_data import write_officers
     from epigrid.demo.outbreak_data import DAYS, generate_outbreak
     from epigrid.demo.passage_data import generate_passages
     from epigrid.demo.problem_data import write_problems
@@ -84,6 +85,7 @@ def _district_life(scale: str, seed: int, root: Area,
         ("passages", lambda: generate_passages(scale, seed, root)),
         ("care", lambda: write_care(root, seed)),
         ("figures", lambda: count_figures(DAYS)),
+        ("officers", lambda: write_officers(root, seed)),
         ("reports", lambda: write_reports(root, seed)),
         ("problems", lambda: write_problems(root, seed)))
     done: dict[str, Any] = {}

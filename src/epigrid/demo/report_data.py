@@ -2,8 +2,8 @@
 before today, a few after the cutoff, and today as the 16:00 roll-up finds them: those written
 by now, less MISSING villages that have not written yet (SCENARIOS.md: "271 of 274 villages
 have reported; the three missing are listed"). Without them the roll-up listed every area as
-missing. Rows are written in bulk, like the rest of the demo; the demo has no village officers,
-so nobody is named as having submitted them."""
+missing. Rows are written in bulk, like the rest of the demo; a village's report names its
+officer (demo.officer_data) as having submitted it, a town's its officer where it has one."""
 
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ from typing import Any
 
 from django.utils import timezone
 
+from epigrid.accounts.models import User
 from epigrid.areas.models import Area, Level
+from epigrid.core.access import Role
 from epigrid.reporting.models import DailyReport, ReportStatus
 from epigrid.reporting.services import cutoff_at
 
@@ -38,6 +40,8 @@ def write_reports(root: Area, seed: int, now: datetime.datetime | None = None,
     areas = list(Area.objects.filter(level__in=(Level.TOWN, Level.VILLAGE),
                                      path__startswith=root.path).order_by("path"))
     villages = [area for area in areas if area.level == Level.VILLAGE]
+    officers = dict(User.objects.filter(role=Role.AREA_OFFICER, home_area__in=areas)
+                    .order_by("-username").values_list("home_area_id", "pk"))
     missing = {area.pk for area in rng.sample(villages, min(missing_today, len(villages)))}
     rows = []
     for back in range(DAYS, -1, -1):
@@ -53,6 +57,7 @@ def write_reports(root: Area, seed: int, now: datetime.datetime | None = None,
             rows.append(DailyReport(area=area, area_path=area.path, day=day,
                                     situation=rng.choice(SITUATIONS),
                                     status=ReportStatus.SUBMITTED, submitted_at=at,
+                                    submitted_by_id=officers.get(area.pk),
                                     late=at > cutoff_at(day)))
     DailyReport.objects.bulk_create(rows, batch_size=1000)
     return {"reports": len(rows), "today": sum(row.day == today for row in rows),
