@@ -123,6 +123,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_SSL_REDIRECT = env.env_bool("EPIGRID_SSL_REDIRECT", False)
+# Strict-Transport-Security, once every host name of the deployment answers over HTTPS only: a
+# browser that saw it refuses plain HTTP for that long, so it is off unless asked for.
+SECURE_HSTS_SECONDS = env.env_int("EPIGRID_HSTS_SECONDS", 0, minimum=0)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE_COOKIES else None
 
 LANGUAGE_CODE = "zh-hans"
