@@ -11,13 +11,16 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from epigrid.areas.models import Area
 from epigrid.core import audit, crypto
 from epigrid.core.access import Capability, ScopedQuerySet, ScopedUser, can, require
+from epigrid.core.export_jobs import start_export
 from epigrid.core.exports import Column
 from epigrid.core.imports.registry import ExportSpec
 from epigrid.core.models import ExportRun
@@ -105,6 +108,20 @@ def record_export(*, file_name: str, area: Area | None, unmasked: bool, reason: 
                  changes={"kind": "roster", "unmasked": unmasked, "format": fmt,
                           "area": area.code if area else ""},
                  area_path=area.path if area else "", reason=reason)
+
+
+@transaction.atomic
+def start_roster_export(user: ScopedUser, *, area: Area | None, fmt: str, unmasked: bool = False,
+                        reason: str = "") -> ExportRun:
+    """Log the roster export of `area` (the user's whole scope when None) and have it written
+    in the background (core.export_jobs): a district's roster takes longer than a request may.
+    The page and the API both start one here; `area` is one the user sees (their forms check)."""
+    require(user, Capability.EXPORT)
+    reason = check_unmasked(user, reason) if unmasked else ""
+    name = f"{ROSTER_TITLE}-{timezone.localtime():%Y%m%d-%H%M}.{fmt}"
+    record_export(file_name=name, area=area, unmasked=unmasked, reason=reason, fmt=fmt)
+    return start_export("roster", user, fmt=fmt, file_name=name, params={
+        "area": area.pk if area else None, "unmasked": unmasked})
 
 
 def roster_run(run: ExportRun) -> tuple[QuerySet[Any], list[Column], str]:

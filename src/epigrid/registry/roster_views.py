@@ -14,19 +14,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from epigrid.areas.forms import AreaFilterField, offer_areas
-from epigrid.areas.models import Area
 from epigrid.core.access import Capability, ScopedUser, can, require
-from epigrid.core.export_jobs import start_export
 from epigrid.core.exports import FORMATS
 from epigrid.core.models import ExportRun
 from epigrid.registry import exporters
 
-FILE_NAME = exporters.ROSTER_TITLE
 RECENT_RUNS = 5
 
 
@@ -67,16 +63,11 @@ def roster_export(request: HttpRequest) -> HttpResponseBase:
             not can(user, Capability.REVEAL_IDENTITY):
         raise PermissionDenied
     if request.method == "POST" and form.is_valid():
-        area: Area | None = form.cleaned_data["area"]
-        unmasked = bool(form.cleaned_data.get("unmasked"))
-        fmt = form.cleaned_data["format"]
-        name = f"{FILE_NAME}-{timezone.localtime():%Y%m%d-%H%M}.{fmt}"
-        exporters.record_export(file_name=name, area=area, unmasked=unmasked, fmt=fmt,
-                                reason=form.cleaned_data.get("reason", "") if unmasked else "")
-        # A district's roster takes longer than a request may: a run writes it (its page).
-        run = start_export("roster", user, fmt=fmt, file_name=name, params={
-            "area": area.pk if area else None, "unmasked": unmasked})
-        return redirect("exports:detail", pk=run.pk)
+        data = form.cleaned_data
+        run = exporters.start_roster_export(
+            user, area=data["area"], fmt=data["format"], unmasked=bool(data.get("unmasked")),
+            reason=data.get("reason", ""))
+        return redirect("exports:detail", pk=run.pk)  # its page follows the run
     # Where to find a run again after leaving its page (a district's roster takes a while).
     recent = ExportRun.objects.filter(user=user, exporter="roster")[:RECENT_RUNS]
     return render(request, "registry/roster_export.html", {"form": form, "recent": recent},
