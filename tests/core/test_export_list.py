@@ -2,33 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.core.files.base import ContentFile
 from django.test import override_settings
 from django.urls import reverse
 
-from epigrid.core.models import ExportRun
 from tests.base import BaseTestCase
+from tests.core.export_helpers import export_run
 
 LIST = reverse("exports:list")
 
 
 class ExportListTests(BaseTestCase):
-    def run_of(self, user: Any, name: str, status: str = "done", content: bytes | None = b"x"
-               ) -> ExportRun:
-        run = ExportRun.objects.create(user=user, exporter="persons", format="csv",
-                                       file_name=name, status=status, rows=3)
-        if content is not None and status == "done":
-            run.file.save(name, ContentFile(content), save=True)
-        return run
-
     def test_it_lists_the_users_own_exports_newest_first(self) -> None:
         w = self.world
-        older = self.run_of(w.alice, "persons-older.csv")
-        newer = self.run_of(w.alice, "persons-newer.xlsx")
-        self.run_of(w.bob, "persons-of-town-b.csv")
-        self.run_of(w.admin, "persons-of-the-admin.csv")
+        older = export_run(w.alice, "persons-older.csv")
+        newer = export_run(w.alice, "persons-newer.xlsx")
+        export_run(w.bob, "persons-of-town-b.csv")
+        export_run(w.admin, "persons-of-the-admin.csv")
         body = self.client_for(w.alice).get(LIST).content.decode()
         assert body.index("persons-newer.xlsx") < body.index("persons-older.csv")
         assert "town-b" not in body and "of-the-admin" not in body
@@ -36,15 +25,15 @@ class ExportListTests(BaseTestCase):
         assert reverse("exports:detail", args=[older.pk]) in body
 
     def test_it_shows_no_one_elses_even_to_an_admin(self) -> None:
-        self.run_of(self.world.alice, "persons-of-alice.csv")
+        export_run(self.world.alice, "persons-of-alice.csv")
         body = self.client_for(self.world.admin).get(LIST).content.decode()
         assert "persons-of-alice" not in body and 'id="no-exports"' in body
 
     def test_it_offers_no_download_for_a_file_not_there(self) -> None:
         w = self.world
-        waiting = self.run_of(w.alice, "waiting.csv", status="queued")
-        failed = self.run_of(w.alice, "failed.csv", status="failed")
-        purged = self.run_of(w.alice, "purged.csv", content=None)
+        waiting = export_run(w.alice, "waiting.csv", status="queued")
+        failed = export_run(w.alice, "failed.csv", status="failed")
+        purged = export_run(w.alice, "purged.csv", content=None)
         body = self.client_for(w.alice).get(LIST).content.decode()
         for run in (waiting, failed, purged):
             assert reverse("exports:download", args=[run.pk]) not in body
@@ -53,7 +42,7 @@ class ExportListTests(BaseTestCase):
     @override_settings(PAGE_SIZE=2)
     def test_it_pages_by_key(self) -> None:
         w = self.world
-        runs = [self.run_of(w.alice, f"export-{n}.csv", status="failed") for n in range(3)]
+        runs = [export_run(w.alice, f"export-{n}.csv", status="failed") for n in range(3)]
         client = self.client_for(w.alice)
         first = client.get(LIST)
         assert [run.pk for run in first.context["runs"]] == [runs[2].pk, runs[1].pk]
@@ -68,7 +57,7 @@ class ExportListTests(BaseTestCase):
         assert "我的导出" in body
 
     def test_the_export_page_leads_back_to_the_list(self) -> None:
-        run = self.run_of(self.world.alice, "persons.csv")
+        run = export_run(self.world.alice, "persons.csv")
         body = self.client_for(self.world.alice).get(
             reverse("exports:detail", args=[run.pk])).content.decode()
         assert f'href="{LIST}"' in body

@@ -30,4 +30,8 @@ PAGES: dict[str, Entry] = {
     "exports:detail": obj(town_a_export, shows_a=False),  # its page names the file alone
     "exports:download": obj(town_a_export, shows_a=False),  # the file: status checks only
 }
-API: dict[str, Entry] = {}
+API: dict[str, Entry] = {
+    "GET /api/exports/": page(shows_a=False),  # its user's own runs: their file names alone
+    "GET /api/exports/{id}": obj(town_a_export, shows_a=False),
+    "GET /api/exports/{id}/file": obj(town_a_export, shows_a=False),  # the file: status only
+}

@@ -144,6 +144,12 @@ API: dict[str, Entry] = {
     "GET /api/sites/checkpoints/{id}": obj(lambda w: w.checkpoint_a),
     "GET /api/sites/facilities/{id}": obj(lambda w: w.facility_a),
     "GET /api/sites/warehouses/{id}": obj(lambda w: w.warehouse_a),
+    "GET /api/imports/importers": page(shows_a=False),
+    "GET /api/imports/": page(),
+    # A multipart form: the matrix sends JSON, so the file is missing (422); nothing is read.
+    "POST /api/imports/": page(methods=("post",), insider_ok=frozenset({422}), shows_a=False),
+    "GET /api/imports/{id}": obj(town_a_import),
+    "GET /api/imports/{id}/errors": obj(town_a_import),
 }
 
 # Each app part keeps its entries in its own module, tests/security/entries_<part>.py; a part

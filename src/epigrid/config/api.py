@@ -28,6 +28,8 @@ from epigrid.checkpoints.duty_api import router as duty_router
 from epigrid.checkpoints.figure_api import router as passage_figures_router
 from epigrid.checkpoints.passage_api import router as passages_router
 from epigrid.core.api import django_validation_error
+from epigrid.core.export_api import router as exports_router
+from epigrid.core.imports.api import router as imports_router
 from epigrid.dashboards.api import router as dashboards_router
 from epigrid.problems.api import router as problems_router
 from epigrid.registry.api import router as registry_router
@@ -73,3 +75,5 @@ api.add_router("/problems", problems_router)
 api.add_router("/figures", figures_router)
 api.add_router("/dashboards", dashboards_router)
 api.add_router("/briefing", briefing_router)
+api.add_router("/imports", imports_router)
+api.add_router("/exports", exports_router)

@@ -27,10 +27,11 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db import transaction
+from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from epigrid.core import stranded
+from epigrid.core import audit, stranded
 from epigrid.core.exports import Column, csv_lines, write_xlsx
 from epigrid.core.imports import claims
 from epigrid.core.models import ExportRun
@@ -145,3 +146,15 @@ def execute_export(run: ExportRun) -> ExportRun:
     run.finished_at = timezone.now()
     run.save(update_fields=["status", "error", "rows", "file", "finished_at"])
     return run
+
+
+def download(run: ExportRun) -> FileResponse | None:
+    """The run's file as a download, logged (the export was logged when it was asked for;
+    each download of its file too); None while it has no file (the pages' and the API's
+    404)."""
+    if run.status != ExportRun.Status.DONE or not run.file:
+        return None
+    audit.record("export", model=ExportRun._meta.label, object_pk=run.pk,
+                 object_repr=f"download of {run.file_name}"[:200],
+                 changes={"exporter": run.exporter, "format": run.format, "download": True})
+    return FileResponse(run.file.open("rb"), as_attachment=True, filename=run.file_name)

@@ -13,7 +13,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from epigrid.core import audit
+from epigrid.core import export_jobs
 from epigrid.core.models import ExportRun
 from epigrid.core.paging import keyset
 
@@ -45,11 +45,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def download(request: HttpRequest, pk: int) -> FileResponse:
-    run = get_export_for_user(request, pk)
-    if run.status != ExportRun.Status.DONE or not run.file:
+    response = export_jobs.download(get_export_for_user(request, pk))
+    if response is None:
         raise Http404
-    # The export itself was logged when it was asked for; each download of its file too.
-    audit.record("export", model=ExportRun._meta.label, object_pk=run.pk,
-                 object_repr=f"download of {run.file_name}"[:200],
-                 changes={"exporter": run.exporter, "format": run.format, "download": True})
-    return FileResponse(run.file.open("rb"), as_attachment=True, filename=run.file_name)
+    return response

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from epigrid.areas.api import visible_area
+from epigrid.areas.models import Area
 from epigrid.core.access import Capability, ScopedUser
 from epigrid.core.api import (
     NumberedPage,
@@ -29,7 +30,8 @@ from epigrid.core.api import (
     numbered_page,
     require,
 )
-from epigrid.registry import services
+from epigrid.core.export_api import ExportRunOut
+from epigrid.registry import exporters, services
 from epigrid.registry.api_schemas import (
     DuplicateGroupOut,
     HouseholdFilters,
@@ -45,6 +47,7 @@ from epigrid.registry.api_schemas import (
     ResolveIn,
     RevealIn,
     RevealOut,
+    RosterExportIn,
 )
 from epigrid.registry.models import Household, Person, Residency
 from epigrid.registry.people_forms import grid_by_code
@@ -261,3 +264,21 @@ def resolve_duplicate(request: HttpRequest, id: int, payload: ResolveIn) -> Stat
     require(user, Capability.CHANGE_REGISTRY)
     person = get_object_for_user(Person, user, id)
     return Status(201, services.resolve_duplicate(person, user=user, note=payload.note))
+
+
+@router.post("/roster-exports", response={201: ExportRunOut},
+             summary="Export the roster 花名册 of an area, masked unless asked (written in the "
+                     "background: follow it at GET /api/exports/{id})")
+def export_roster(request: HttpRequest, payload: RosterExportIn) -> Status:
+    user = api_user(request)
+    require(user, Capability.EXPORT)
+    if payload.unmasked:
+        require(user, Capability.REVEAL_IDENTITY)
+    area = None
+    if payload.area is not None:
+        area = Area.objects.restrict(user).filter(pk=payload.area).first()
+        if area is None:
+            raise field_errors({"area": [_("No area %(id)s among the areas you may see.") % {
+                "id": payload.area}]})
+    return Status(201, exporters.start_roster_export(
+        user, area=area, fmt=payload.format, unmasked=payload.unmasked, reason=payload.reason))

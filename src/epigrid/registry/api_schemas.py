@@ -166,3 +166,12 @@ class ResolutionOut(Schema):
     id: int
     note: str
     resolved_at: datetime.datetime
+
+
+class RosterExportIn(Schema):
+    format: Literal["csv", "xlsx"] = "xlsx"
+    area: int | None = Field(None, description="The id of an area you see: its persons alone; "
+                                               "null for all of your area's")
+    unmasked: bool = Field(False, description="Full ID numbers and phones (your role must "
+                                              "reveal identities, and say why)")
+    reason: str = Field("", max_length=300, description="Why full values: logged with them")
