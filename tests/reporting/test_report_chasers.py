@@ -43,6 +43,15 @@ class ReportChaserTests(BaseTestCase):
         assert "gone_b1" not in item and "grid_b1" not in item
         assert "bob" in self.missing_item(w.command, w.town_b)
 
+    def test_it_names_the_town_of_a_missing_village_but_not_the_page_area_again(self) -> None:
+        w = self.world
+        assert "· Xihe Town" in self.missing_item(w.command, w.village_b1)
+        assert "·" not in self.missing_item(w.command, w.town_b)  # the district's own child
+        town = reverse("reporting:report_completeness", args=[w.town_b.pk])
+        body = self.client_for(w.bob).get(town).content.decode()
+        item = body[body.index(f'<li id="missing-{w.village_b1.pk}">'):]
+        assert "·" not in item[:item.index("</li>")]  # the page is the town's already
+
     def test_it_masks_the_phones_for_a_role_that_does_not_chase_reports(self) -> None:
         w = self.world
         supervisor = create_user(username="inspector", password=PASSWORD,

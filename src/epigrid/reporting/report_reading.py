@@ -38,6 +38,7 @@ class AreaState:
     draft: bool = False
     submitted_at: datetime.datetime | None = None
     missing_below: int = 0  # children's subtree: reports missing under this area
+    parent_name: str = ""  # the town of a village (within the subtree read), for the chase list
 
 
 @dataclass
@@ -97,12 +98,14 @@ def completeness(area: Area, day: datetime.date,
     reports = {area_id: (status, late, submitted_at) for area_id, status, late, submitted_at in
                DailyReport.objects.within(area.path).filter(day=day)
                .values_list("area_id", "status", "late", "submitted_at")}
+    names = {row[0]: row[1] for row in areas}
     states: dict[int, AreaState] = {}
-    for area_id, name, path, level, _parent in areas:
+    for area_id, name, path, level, parent in areas:
         state, draft = _state(reports.get(area_id))
         states[area_id] = AreaState(area_id=area_id, name=name, path=path, level=level,
                                     state=state, draft=draft,
-                                    submitted_at=(reports.get(area_id) or (0, 0, None))[2])
+                                    submitted_at=(reports.get(area_id) or (0, 0, None))[2],
+                                    parent_name=names.get(parent, ""))
     counts: dict[int, LevelCount] = {}
     for found in states.values():
         if found.area_id == area.pk:
