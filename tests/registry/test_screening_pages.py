@@ -125,6 +125,14 @@ class ScreeningPageTests(BaseTestCase):
         assert "Wang Jun" in body and "420102********001X" in body and "data-offline-queue" in body
         assert "offline-forms.js" in body
 
+    def test_it_tells_the_slots_for_members_met_at_the_door_apart(self) -> None:
+        client = self.client_for(self.world.li)
+        client.cookies["django_language"] = "zh-hans"
+        body = client.get(self.form_url(self.world.household_a)).content.decode()
+        summaries = [part.split("</summary>")[0] for part in body.split("<summary>")[1:]
+                     if "成员" in part.split("</summary>")[0]]  # the bar's menus have theirs
+        assert summaries == ["添加现场登记的成员", "再添加一名现场登记的成员"]
+
     def test_it_hides_town_a_from_bob_and_another_grid_from_li(self) -> None:
         w = self.world
         bob = self.client_for(w.bob)
