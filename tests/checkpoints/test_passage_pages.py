@@ -50,6 +50,8 @@ class LogPageTests(BaseTestCase):
         client.cookies["django_language"] = "zh-hans"
         body = client.get(self.page).content.decode()
         assert "<legend>通行对象</legend>" in body and "操作人" not in body
+        # In and out, one character each, as the gate's own sign says them.
+        assert "<span>进</span>" in body and "<span>出</span>" in body and "进入" not in body
 
     def test_the_service_worker_is_served_under_the_pages_it_keeps(self) -> None:
         response = self.client_for(self.staff).get("/checkpoints/log/sw.js")
