@@ -17,7 +17,7 @@ from ninja.security import HttpBearer, django_auth
 from epigrid.accounts import services
 from epigrid.accounts.models import ApiToken, User, hash_token
 from epigrid.areas.models import Area
-from epigrid.core.api import field_errors, not_found
+from epigrid.core.api import InSchema, field_errors, not_found
 from epigrid.core.rows import Columns, fetch_all
 
 LAST_USED_GRAIN = datetime.timedelta(minutes=1)
@@ -102,7 +102,7 @@ def me(request: HttpRequest) -> dict[str, Any]:
 
 # --- the caller's own API tokens -------------------------------------------------------------
 
-class TokenIn(Schema):
+class TokenIn(InSchema):
     name: str = Field(min_length=1, max_length=100, description="What the token is for.")
     expires_at: datetime.datetime | None = Field(None, description="Never expires when null.")
 

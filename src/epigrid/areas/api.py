@@ -19,6 +19,7 @@ from epigrid.areas import services
 from epigrid.areas.models import Area, Checkpoint, Facility, Level, RiskLevel, Site, Warehouse
 from epigrid.core.access import Capability, ScopedUser
 from epigrid.core.api import (
+    InSchema,
     Page,
     PageParams,
     api_user,
@@ -34,7 +35,7 @@ sites_router = Router(tags=["sites"])
 
 # --- schemas ---------------------------------------------------------------------------------
 
-class AreaFilters(Schema):
+class AreaFilters(InSchema):
     parent: int | None = Field(None, description="Only the direct children of this area id.")
     level: str | None = Field(None, description="1-5, or city, district, town, village, grid.")
     q: str | None = Field(None, max_length=100, description="Name or code contains this.")
@@ -96,7 +97,7 @@ class AreaDetailOut(AreaOut):
                 for name, model in SITE_MODELS.items()}
 
 
-class RiskChangeIn(Schema):
+class RiskChangeIn(InSchema):
     level: RiskLevel
     reason: str = Field(max_length=500)
     effective_on: datetime.date | None = Field(None, description="Defaults to today.")
@@ -117,7 +118,7 @@ class RiskChangeOut(Schema):
         return obj.changed_by.username if obj.changed_by is not None else None
 
 
-class SiteFilters(Schema):
+class SiteFilters(InSchema):
     area: int | None = Field(None, description="Only sites in this area id's subtree.")
     q: str | None = Field(None, max_length=100, description="Name, code or address contains this.")
     active: bool | None = None

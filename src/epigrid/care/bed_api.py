@@ -29,6 +29,7 @@ from epigrid.cases.states import Category
 from epigrid.core import audit
 from epigrid.core.access import Capability, ScopedUser
 from epigrid.core.api import (
+    InSchema,
     Page,
     PageParams,
     api_user,
@@ -82,14 +83,14 @@ class StockOut(Schema):
         return beds.is_stale(obj)
 
 
-class StockFilters(Schema):
+class StockFilters(InSchema):
     area: int | None = Field(None, description="Only facilities in this area id's subtree.")
     facility: int | None = None
     bed_type: BedType | None = None
     stale: bool | None = Field(None, description="Only stale (true) or fresh (false) figures.")
 
 
-class CountsIn(Schema):
+class CountsIn(InSchema):
     total: int = Field(description="Beds of this type, in use or not.")
     occupied: int = 0
     reserved: int = Field(0, description="Held for patients on their way or expected.")
@@ -99,7 +100,7 @@ class TypedCountsIn(CountsIn):
     bed_type: BedType
 
 
-class FacilityBedsIn(Schema):
+class FacilityBedsIn(InSchema):
     beds: list[TypedCountsIn] = Field(description="Each bed type to set; others are kept.")
 
 
@@ -148,14 +149,14 @@ class RequestOut(Schema):
         return round(beds.waited_hours(obj), 1)
 
 
-class RequestFilters(Schema):
+class RequestFilters(InSchema):
     area: int | None = None
     severity: Severity | None = None
     category: Category | None = None
     over_24h: bool = Field(False, description="Only patients waiting over 24 hours (应收尽收).")
 
 
-class RequestIn(Schema):
+class RequestIn(InSchema):
     case_id: int
     pickup_area_id: int | None = Field(None, description="Where to collect the patient; the "
                                                          "case's grid if left out.")

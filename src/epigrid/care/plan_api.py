@@ -30,6 +30,7 @@ from epigrid.care.plan_documents import masked
 from epigrid.cases.access import view_cases_operation
 from epigrid.core.access import Capability
 from epigrid.core.api import (
+    InSchema,
     Page,
     PageParams,
     api_user,
@@ -92,16 +93,16 @@ class SnapshotOut(Schema):
     waiting_over_24h: int
 
 
-class ComputeIn(Schema):
+class ComputeIn(InSchema):
     day: datetime.date | None = Field(None, description="The plan's day; today by default.")
 
 
-class StatusIn(Schema):
+class StatusIn(InSchema):
     status: Transfer.Status
     at: datetime.datetime | None = Field(None, description="When; now by default.")
 
 
-class OverrideIn(Schema):
+class OverrideIn(InSchema):
     facility_id: int
     bed_type: BedType
     reason: str = Field(min_length=1, max_length=300)

@@ -25,6 +25,7 @@ from epigrid.cases.models import Case, Evidence, Origin, Severity, Source, Trans
 from epigrid.cases.states import Category, State
 from epigrid.core.access import Capability, ScopedUser
 from epigrid.core.api import (
+    InSchema,
     Page,
     PageParams,
     api_user,
@@ -43,7 +44,7 @@ router.add_decorator(view_cases_operation)
 
 # --- schemas ---------------------------------------------------------------------------------
 
-class CaseFilters(Schema):
+class CaseFilters(InSchema):
     area: int | None = Field(None, description="Only cases in this area id's subtree.")
     q: str | None = Field(None, max_length=100, description="The person's name starts with this.")
     state: State | None = None
@@ -136,12 +137,12 @@ class CaseDetailOut(CaseOut):
         return list(obj.transitions.select_related("by").order_by("at", "id"))
 
 
-class LookupIn(Schema):
+class LookupIn(InSchema):
     id_number: str = Field("", max_length=40)
     phone: str = Field("", max_length=30)
 
 
-class OpenIn(Schema):
+class OpenIn(InSchema):
     person_id: int
     state: State = Field(description="One of the initial states: fever, suspected, confirmed, "
                                      "asymptomatic, close_contact.")
@@ -160,7 +161,7 @@ class OpenIn(Schema):
                                                            "without an offset is local time.")
 
 
-class TransitionIn(Schema):
+class TransitionIn(InSchema):
     state: State = Field(description="The state to move to (see `allowed_next`).")
     reason: str = Field(max_length=500)
     evidence: Evidence | None = None
@@ -169,7 +170,7 @@ class TransitionIn(Schema):
                                                            "without an offset is local time.")
 
 
-class OriginIn(Schema):
+class OriginIn(InSchema):
     origin: Origin
     imported_from: str = Field("", max_length=100, description="Only for an imported case.")
     reason: str = Field(max_length=500)

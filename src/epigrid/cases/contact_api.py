@@ -23,6 +23,7 @@ from epigrid.cases.chains import DEFAULT_GENERATIONS, MAX_GENERATIONS
 from epigrid.cases.models import Case, Exposure
 from epigrid.core.access import Capability
 from epigrid.core.api import (
+    InSchema,
     NumberedPage,
     NumberParams,
     Page,
@@ -70,12 +71,12 @@ class ExposureOut(Schema):
         return obj.contact_id is not None
 
 
-class ExposureFilters(Schema):
+class ExposureFilters(InSchema):
     case: int | None = Field(None, description="Only the exposures given by this case's person.")
     unidentified: bool | None = Field(None, description="true: only contacts not identified.")
 
 
-class ContactIn(Schema):
+class ContactIn(InSchema):
     """Who the contact is: a person id of your area, an ID number (any area), or a name."""
 
     contact_person_id: int | None = None
@@ -91,7 +92,7 @@ class ExposureIn(ContactIn):
     note: str = Field("", max_length=500)
 
 
-class IdentifyIn(Schema):
+class IdentifyIn(InSchema):
     person_id: int | None = Field(None, description="A person of your area.")
     id_number: str = Field("", max_length=32, description="Or the person's ID number.")
 
@@ -131,7 +132,7 @@ class ChainOut(Schema):
     edges: list[EdgeOut]
 
 
-class ChainParams(Schema):
+class ChainParams(InSchema):
     generations: int = Field(DEFAULT_GENERATIONS, ge=1, le=MAX_GENERATIONS,
                              description="How many generations each way.")
 

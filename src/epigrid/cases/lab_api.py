@@ -27,6 +27,7 @@ from epigrid.cases.models import Lab, LabTest
 from epigrid.core import audit
 from epigrid.core.access import Capability
 from epigrid.core.api import (
+    InSchema,
     Page,
     PageParams,
     api_user,
@@ -94,7 +95,7 @@ class RecordedOut(LabTestOut):
     case_state: str | None = None
 
 
-class ResultIn(Schema):
+class ResultIn(InSchema):
     sample_id: str = Field(max_length=64)
     id_number: str = Field("", max_length=32)
     name: str = Field("", max_length=100)
@@ -104,7 +105,7 @@ class ResultIn(Schema):
                                     "待定).")
 
 
-class BatchIn(Schema):
+class BatchIn(InSchema):
     results: list[ResultIn] = Field(max_length=MAX_BATCH)
 
 
@@ -122,20 +123,20 @@ class BatchOut(Schema):
     errors: list[ItemError]
 
 
-class ResultFilters(Schema):
+class ResultFilters(InSchema):
     result: LabTest.Result | None = None
     match: LabTest.Match | None = None
     sampled_on: datetime.date | None = None
     sample_id: str | None = Field(None, max_length=64)
 
 
-class ResolveIn(Schema):
+class ResolveIn(InSchema):
     person_id: int | None = None
     id_number: str = Field("", max_length=32)
     note: str = Field("", max_length=300)
 
 
-class DiscardIn(Schema):
+class DiscardIn(InSchema):
     note: str = Field(max_length=300)
 
 

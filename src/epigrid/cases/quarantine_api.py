@@ -25,6 +25,7 @@ from epigrid.cases.models import Case, FollowUp, MissedFollowUp, Quarantine, Qua
 from epigrid.cases.quarantine_forms import DUE_SOON_DAYS
 from epigrid.core.access import Capability
 from epigrid.core.api import (
+    InSchema,
     Page,
     PageParams,
     api_user,
@@ -110,7 +111,7 @@ class QuarantineDetailOut(QuarantineOut):
         return list(MissedFollowUp.objects.filter(quarantine=obj).order_by("-day", "slot"))
 
 
-class Filters(Schema):
+class Filters(InSchema):
     kind: Quarantine.Kind | None = None
     site: int | None = Field(None, description="Only this quarantine site's.")
     status: str | None = Field(None, pattern="^(open|ended)$")
@@ -118,7 +119,7 @@ class Filters(Schema):
     area: int | None = Field(None, description="Only this area id's subtree.")
 
 
-class StartIn(Schema):
+class StartIn(InSchema):
     case_id: int
     kind: Quarantine.Kind
     starts_on: datetime.date | None = Field(None, description="Defaults to today.")
@@ -126,16 +127,16 @@ class StartIn(Schema):
     room_id: int | None = Field(None, description="Centralized: a room of the site.")
 
 
-class ReleaseIn(Schema):
+class ReleaseIn(InSchema):
     on: datetime.date | None = Field(None, description="Defaults to today.")
 
 
-class ExtendIn(Schema):
+class ExtendIn(InSchema):
     exposure_date: datetime.date
     reason: str = Field(max_length=300)
 
 
-class FollowUpIn(Schema):
+class FollowUpIn(InSchema):
     day: datetime.date | None = Field(None, description="Defaults to today.")
     slot: FollowUp.Slot
     temperature: Decimal = Field(description="°C, 34.0 to 43.0.")
@@ -155,7 +156,7 @@ class TodayOut(Schema):
     records: dict[str, FollowUpOut | None]
 
 
-class TodayFilters(Schema):
+class TodayFilters(InSchema):
     site: int | None = Field(None, description="A quarantine site's round instead of the "
                                                "home quarantines of your area.")
 

@@ -25,6 +25,7 @@ from epigrid.core.access import Capability
 from epigrid.core.api import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
+    InSchema,
     NumberedPage,
     NumberParams,
     api_user,
@@ -54,14 +55,14 @@ class ShiftOut(Schema):
     note: str
 
 
-class ShiftIn(Schema):
+class ShiftIn(InSchema):
     user_id: int
     starts_at: datetime.datetime
     ends_at: datetime.datetime
     note: str = ""
 
 
-class ShiftPatch(Schema):
+class ShiftPatch(InSchema):
     user_id: int | None = None
     starts_at: datetime.datetime | None = None
     ends_at: datetime.datetime | None = None
@@ -99,7 +100,7 @@ class GapsPage(Schema):
                                                "the last.")
 
 
-class GapsParams(Schema):
+class GapsParams(InSchema):
     """A page of checkpoints by code: those after the code `after`."""
 
     after: str = Field("", description="The `next_after` of the previous page.")
@@ -119,7 +120,7 @@ class AssignmentOut(Schema):
     person: PersonOut
 
 
-class AssignmentIn(Schema):
+class AssignmentIn(InSchema):
     user_id: int
 
 

@@ -28,6 +28,7 @@ from epigrid.checkpoints.models import Decision, Direction, Passage
 from epigrid.checkpoints.referral_api import router as referral_router
 from epigrid.core.access import Capability
 from epigrid.core.api import (
+    InSchema,
     Page,
     PageParams,
     api_user,
@@ -44,7 +45,7 @@ router.add_router("/referrals", referral_router)
 
 # --- schemas ---------------------------------------------------------------------------------
 
-class PassageIn(Schema):
+class PassageIn(InSchema):
     """One passage. Only `client_id`, `at` and `direction` are required."""
 
     client_id: uuid.UUID = Field(description="Made by the device when the passage is logged; "
@@ -80,7 +81,7 @@ class PassageIn(Schema):
         return handler(DjangoGetter(values, cls, info.context))
 
 
-class BatchIn(Schema):
+class BatchIn(InSchema):
     checkpoint_id: int | None = Field(None, description="Where the items were logged, unless "
                                                         "an item names its own.")
     passages: list[dict[str, Any]] = Field(
@@ -129,7 +130,7 @@ class PassageOut(Schema):
         return obj.checkpoint.name
 
 
-class PassageFilters(Schema):
+class PassageFilters(InSchema):
     checkpoint: int | None = Field(None, description="Only this checkpoint id.")
     day: datetime.date | None = Field(None, description="Only this (local) day.")
     decision: Decision | None = None

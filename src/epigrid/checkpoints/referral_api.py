@@ -17,7 +17,15 @@ from ninja import Field, Query, Router, Schema
 
 from epigrid.checkpoints import passage_fever
 from epigrid.checkpoints.models import FeverReferral
-from epigrid.core.api import Page, PageParams, api_user, get_object_for_user, keyset_page, require
+from epigrid.core.api import (
+    InSchema,
+    Page,
+    PageParams,
+    api_user,
+    get_object_for_user,
+    keyset_page,
+    require,
+)
 
 router = Router(tags=["fever referrals"])
 RELATED = ("passage", "passage__checkpoint", "arrived_by", "closed_by")
@@ -81,11 +89,11 @@ class ReferralOut(Schema):
         return obj.closed_by.get_username() if obj.closed_by else None
 
 
-class ReferralFilters(Schema):
+class ReferralFilters(InSchema):
     status: FeverReferral.Status | None = None
 
 
-class CloseIn(Schema):
+class CloseIn(InSchema):
     outcome: str = Field("", max_length=passage_fever.OUTCOME_MAX,
                          description="How it ended: admitted, sent home, went elsewhere… "
                                      "(required).")

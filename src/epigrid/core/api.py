@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from pydantic import field_validator
 
 from epigrid.core.access import Capability, ScopedQuerySet, ScopedUser, can
 from epigrid.core.paging import page_after, split_page
@@ -33,7 +34,27 @@ MAX_LIMIT = 500
 ItemT = TypeVar("ItemT")
 
 
-class PageParams(Schema):
+# The largest number a database column of ours holds (a bigint): an id, a count.
+NUMBER_MAX = 2**63 - 1
+
+
+class InSchema(Schema):
+    """What every API input (a body, a form, query parameters) is built on: no whole number
+    past a bigint, which no id or count of ours can be, gets as far as the database (SQLite
+    cannot bind it, PostgreSQL refuses it: a 500 either way). It is refused with the field's
+    name, as any other bad value."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _numbers_fit(cls, value: Any) -> Any:
+        items = value if isinstance(value, list | tuple | set) else (value,)
+        if any(isinstance(item, int) and not -NUMBER_MAX - 1 <= item <= NUMBER_MAX
+               for item in items):
+            raise ValueError(_("This number is too large."))
+        return value
+
+
+class PageParams(InSchema):
     """`?after=<id>&limit=<n>`: the rows after the row of id `after`, in the list's order (by id;
     the registry's by area path, then id): a keyset, never OFFSET."""
 
@@ -49,7 +70,7 @@ class Page(Schema, Generic[ItemT]):
         None, description="Pass as `after` to get the next page; null on the last page.")
 
 
-class NumberParams(Schema):
+class NumberParams(InSchema):
     """`?page=<n>&limit=<n>`: for a list in an order no key follows (sums, groups), numbered
     pages; a small list (an area's staff, its open duplicates) pays little for the OFFSET."""
 

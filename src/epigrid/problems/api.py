@@ -29,6 +29,7 @@ from epigrid.areas.api import visible_area
 from epigrid.areas.models import Area
 from epigrid.core.access import Capability
 from epigrid.core.api import (
+    InSchema,
     Page,
     PageParams,
     api_user,
@@ -126,7 +127,7 @@ class ProblemDetailOut(ProblemOut):
         return list(ProblemEvent.objects.filter(problem=obj).select_related("by"))
 
 
-class Filters(Schema):
+class Filters(InSchema):
     status: ProblemStatus | None = None
     urgency: Urgency | None = None
     category: Category | None = None
@@ -137,7 +138,7 @@ class Filters(Schema):
     area: int | None = Field(None, description="Only those raised in this area id's subtree.")
 
 
-class RaiseIn(Schema):
+class RaiseIn(InSchema):
     area_id: int
     title: str = Field(max_length=200)
     description: str = ""
@@ -148,7 +149,7 @@ class RaiseIn(Schema):
     assignee_id: int | None = Field(None, description="A user who sees the area.")
 
 
-class AssignIn(Schema):
+class AssignIn(InSchema):
     assignee_unit: str = Field("", max_length=200)
     assignee_id: int | None = None
     note: str = Field("", max_length=1000)
@@ -156,16 +157,16 @@ class AssignIn(Schema):
                                                            "left out, the due date stays.")
 
 
-class StatusIn(Schema):
+class StatusIn(InSchema):
     status: str = Field(pattern="^(open|in_progress)$", description="Close with /close.")
     note: str = Field("", max_length=1000)
 
 
-class NoteIn(Schema):
+class NoteIn(InSchema):
     note: str = Field("", max_length=2000)
 
 
-class CloseForm(Schema):
+class CloseForm(InSchema):
     """The fields of the multipart close; the file comes beside them as `evidence`."""
 
     note: str = Field("", max_length=2000, description="How the problem was solved (required).")
@@ -182,7 +183,7 @@ class RateOut(Schema):
                                            "both are 0.")
 
 
-class RateFilters(Schema):
+class RateFilters(InSchema):
     area: int | None = Field(None, description="This area and its children (default: yours).")
     day: datetime.date | None = Field(None, description="Default: today.")
 

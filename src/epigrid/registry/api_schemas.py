@@ -8,16 +8,17 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from epigrid.core.api import InSchema
 from epigrid.registry.models import Household, Person, Residency, Sex, Tag
 
 
-class HouseholdFilters(Schema):
+class HouseholdFilters(InSchema):
     area: int | None = Field(None, description="Only households in this area id's subtree.")
     q: str | None = Field(None, max_length=100, description="Address contains this.")
     head: str | None = Field(None, max_length=100, description="Head's name contains this.")
 
 
-class PersonFilters(Schema):
+class PersonFilters(InSchema):
     area: int | None = Field(None, description="Only persons in this area id's subtree.")
     q: str | None = Field(None, max_length=100, description="Name starts with this.")
     match: Literal["prefix", "contains"] = Field(
@@ -79,7 +80,7 @@ class PersonOut(Schema):
         return obj.grid.name
 
 
-class HouseholdIn(Schema):
+class HouseholdIn(InSchema):
     grid_code: str = Field(max_length=32)
     address: str = Field(min_length=1, max_length=300)
     head_name: str = Field("", max_length=100)
@@ -87,7 +88,7 @@ class HouseholdIn(Schema):
     number: str = Field("", max_length=32)
 
 
-class PersonIn(Schema):
+class PersonIn(InSchema):
     name: str = Field(min_length=1, max_length=100)
     household_id: int | None = Field(None, description="A resident's household (sets the grid).")
     grid_code: str = Field("", max_length=32, description="The grid of a person without one.")
@@ -103,7 +104,7 @@ class PersonIn(Schema):
     returned_on: datetime.date | None = None
 
 
-class HouseholdPatch(Schema):
+class HouseholdPatch(InSchema):
     """The fields to change; a field left out keeps its value."""
 
     grid_code: str | None = Field(None, max_length=32,
@@ -114,7 +115,7 @@ class HouseholdPatch(Schema):
     number: str | None = Field(None, max_length=32)
 
 
-class PersonPatch(Schema):
+class PersonPatch(InSchema):
     """The fields to change; a field left out keeps its value. A member stays in their household
     (and its grid); a person without one may change grid."""
 
@@ -137,12 +138,12 @@ class PersonPatch(Schema):
     returned_on: datetime.date | None = None
 
 
-class LookupIn(Schema):
+class LookupIn(InSchema):
     id_number: str = Field("", max_length=40)
     phone: str = Field("", max_length=30)
 
 
-class RevealIn(Schema):
+class RevealIn(InSchema):
     field: str = Field(description="`id_number` or `phone`.")
     reason: str = Field(max_length=500, description="Why the full value is needed; logged.")
 
@@ -158,7 +159,7 @@ class DuplicateGroupOut(Schema):
     persons: list[PersonOut]
 
 
-class ResolveIn(Schema):
+class ResolveIn(InSchema):
     note: str = Field(..., max_length=500)
 
 
@@ -168,7 +169,7 @@ class ResolutionOut(Schema):
     resolved_at: datetime.datetime
 
 
-class RosterExportIn(Schema):
+class RosterExportIn(InSchema):
     format: Literal["csv", "xlsx"] = "xlsx"
     area: int | None = Field(None, description="The id of an area you see: its persons alone; "
                                                "null for all of your area's")

@@ -22,6 +22,7 @@ from ninja.errors import HttpError
 from epigrid.areas.api import visible_area
 from epigrid.core.access import Capability
 from epigrid.core.api import (
+    InSchema,
     Page,
     PageParams,
     api_user,
@@ -58,14 +59,14 @@ class CampaignOut(Schema):
         return obj.area.name
 
 
-class CampaignIn(Schema):
+class CampaignIn(InSchema):
     area_id: int
     name: str = Field(max_length=200)
     starts_on: datetime.date
     ends_on: datetime.date
 
 
-class CampaignPatch(Schema):
+class CampaignPatch(InSchema):
     """What to change; a field left out (or null) keeps its value. The area stays."""
 
     name: str | None = Field(None, max_length=200)
@@ -74,7 +75,7 @@ class CampaignPatch(Schema):
         None, description="Not before a visit already recorded (nor starts_on after one).")
 
 
-class FindingsIn(Schema):
+class FindingsIn(InSchema):
     present: bool = True
     temperature: Decimal | None = Field(None, description="°C, 35.0 to 42.0.")
     symptoms: list[str] = Field(default_factory=list, description=", ".join(
@@ -98,7 +99,7 @@ class NewMemberIn(FindingsIn):
     relation: str = Field("", max_length=50)
 
 
-class VisitIn(Schema):
+class VisitIn(InSchema):
     idempotency_key: uuid.UUID = Field(description="Made by the client when the form is filled; "
                                                    "send it again with every resend.")
     visited_at: datetime.datetime | None = Field(
@@ -159,12 +160,12 @@ class VisitListOut(Schema):
         return list(obj.persons.all())
 
 
-class VisitFilters(Schema):
+class VisitFilters(InSchema):
     grid: int | None = Field(None, description="Only this area id's subtree (a grid, a village).")
     household: int | None = Field(None, description="Only this household's visit.")
 
 
-class UnvisitedFilters(Schema):
+class UnvisitedFilters(InSchema):
     grid: int | None = Field(None, description="Only this area id's subtree (a grid, a village).")
 
 

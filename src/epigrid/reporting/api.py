@@ -17,7 +17,7 @@ from ninja import Field, Router, Schema
 
 from epigrid.areas.models import Area
 from epigrid.core.access import Capability
-from epigrid.core.api import api_user, field_errors, get_object_for_user, require
+from epigrid.core.api import InSchema, api_user, field_errors, get_object_for_user, require
 from epigrid.reporting import reading, services
 from epigrid.reporting.metrics import all_metrics
 from epigrid.reporting.report_api import router as reports_router
@@ -60,7 +60,7 @@ class FiguresOut(Schema):
     totals: dict[str, int]
 
 
-class RecomputeIn(Schema):
+class RecomputeIn(InSchema):
     day: datetime.date | None = None
 
 

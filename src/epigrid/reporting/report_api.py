@@ -16,6 +16,7 @@ from ninja.errors import HttpError
 
 from epigrid.areas.models import Area
 from epigrid.core.api import (
+    InSchema,
     Page,
     PageParams,
     api_user,
@@ -52,7 +53,7 @@ class ReportOut(Schema):
         return obj.submitted_by.username if obj.submitted_by else None
 
 
-class ReportIn(Schema):
+class ReportIn(InSchema):
     area_id: int
     day: datetime.date
     situation: str = ""
@@ -60,7 +61,7 @@ class ReportIn(Schema):
     submit: bool = Field(True, description="Submit the report (false: save a draft).")
 
 
-class ReportFilters(Schema):
+class ReportFilters(InSchema):
     area: int = Field(description="The area whose subtree's reports are listed.")
     start: str | None = Field(None, description="First day, YYYY-MM-DD (default: the end).")
     end: str | None = Field(None, description="Last day, YYYY-MM-DD (default: today).")

@@ -20,6 +20,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from epigrid.areas.models import Area, RiskLevel
 from epigrid.core.access import Capability
 from epigrid.core.api import (
+    InSchema,
     Page,
     PageParams,
     api_user,
@@ -64,21 +65,21 @@ class ProposalOut(Schema):
         return obj.decided_by.username if obj.decided_by else None
 
 
-class ProposalFilters(Schema):
+class ProposalFilters(InSchema):
     status: ProposalStatus | None = Field(None, description="Any status when not given.")
     area: int | None = Field(None, description="Only the proposals of this area's subtree.")
 
 
-class ConfirmIn(Schema):
+class ConfirmIn(InSchema):
     note: str = ""
 
 
-class OverrideIn(Schema):
+class OverrideIn(InSchema):
     level: str
     note: str
 
 
-class ProposeIn(Schema):
+class ProposeIn(InSchema):
     day: datetime.date | None = None
 
 

@@ -19,6 +19,7 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from epigrid.core.api import (
+    InSchema,
     NumberedPage,
     NumberParams,
     Page,
@@ -79,7 +80,7 @@ class ImportRunDetailOut(ImportRunOut):
                                             "retention time; the counts stay")
 
 
-class UploadForm(Schema):
+class UploadForm(InSchema):
     importer: str = Field(description="An importer's name, as GET /api/imports/importers lists")
     mode: str = Field(ImportRun.Mode.VALID_ROWS, description="valid_rows (save the valid rows, "
                       "report the others) or all_or_nothing")
