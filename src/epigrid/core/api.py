@@ -74,7 +74,8 @@ class NumberParams(InSchema):
     """`?page=<n>&limit=<n>`: for a list in an order no key follows (sums, groups), numbered
     pages; a small list (an area's staff, its open duplicates) pays little for the OFFSET."""
 
-    page: int = Field(1, ge=1, description="The page: 1 for the first.")
+    page: int = Field(1, ge=1, le=NUMBER_MAX // MAX_LIMIT,
+                      description="The page: 1 for the first.")
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT,
                        description=f"Rows per page, at most {MAX_LIMIT}.")
 
