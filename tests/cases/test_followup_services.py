@@ -70,6 +70,14 @@ class RecordTests(BaseTestCase):
         assert self.record(quarantine, "34.0", day=days_ago(2)).follow_up.pk
         assert self.record(quarantine, "43.0", day=days_ago(1)).escalated
 
+    def test_it_refuses_a_reading_no_thermometer_gives_without_failing(self) -> None:
+        # Found by fuzzing the API: -1.8e308 overflowed the rounding to tenths (a 500).
+        quarantine = home_quarantine(self.world, started=2)
+        for wrong in ("-1.7976931348623155e+308", "1e30", "Infinity", "NaN"):
+            with pytest.raises(ValidationError) as refused:
+                self.record(quarantine, wrong)
+            assert list(refused.value.message_dict) == ["temperature"], wrong
+
     def test_it_refuses_a_second_record_in_a_slot_and_a_future_day(self) -> None:
         quarantine = home_quarantine(self.world, started=1)
         self.record(quarantine, "36.6")

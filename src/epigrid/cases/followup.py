@@ -80,11 +80,17 @@ def _check(quarantine: Quarantine, day: datetime.date, slot: str,
     elif day < quarantine.starts_on:
         errors["day"] = _("The quarantine started on %(start)s.") % {
             "start": quarantine.starts_on.isoformat()}
-    if not TEMPERATURE_MIN <= temperature <= TEMPERATURE_MAX:
+    if not temperature.is_finite() or not TEMPERATURE_MIN <= temperature <= TEMPERATURE_MAX:
         errors["temperature"] = _("%(value)s °C is not a body temperature: enter 34.0 to "
                                   "43.0.") % {"value": temperature}
     if errors:
         raise ValidationError(errors)
+
+
+def _tenths(value: Decimal) -> Decimal:
+    """The temperature to the tenth, as stored. One no thermometer reads (past a thousand, or no
+    number at all) stays as it is for _check to refuse: rounding it would overflow."""
+    return value.quantize(Decimal("0.1")) if value.is_finite() and abs(value) < 1000 else value
 
 
 @transaction.atomic
@@ -93,7 +99,7 @@ def record_follow_up(quarantine: Quarantine, *, day: datetime.date, slot: str,
     """Record one slot's check; a fever or symptom escalates a close contact to FEVER."""
     quarantine = Quarantine.objects.select_for_update(of=("self",)).select_related(
         "case__person", "site__area", "room").get(pk=quarantine.pk)
-    temperature = Decimal(temperature).quantize(Decimal("0.1"))
+    temperature = _tenths(Decimal(temperature))
     symptoms = symptoms.strip()[:200]
     _check(quarantine, day, slot, temperature)
     try:
