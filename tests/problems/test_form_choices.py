@@ -34,11 +34,27 @@ class RaiseChoicesTests(BaseTestCase):
         cls.gate_keeper = create_user(username="wang", password=PASSWORD,
                                       role=Role.CHECKPOINT_STAFF, home_area=w.village_a1)
 
-    def test_it_offers_the_command_the_villages_and_not_the_grids(self) -> None:
-        form = self.client_for(self.world.command).get(RAISE).context["form"]
+    def test_it_offers_the_command_the_towns_and_an_officer_her_villages(self) -> None:
+        # As every area filter: a district's menu stops at its towns (274 villages help
+        # nobody), a town's at its villages; a village's page links here naming the village.
+        w = self.world
+        form = self.client_for(w.command).get(RAISE).context["form"]
         areas = {label.strip("· ") for label in offered(form, "area")}
-        assert {"Qingshan District", "Dongcheng Town", "Village A1", "Village B1"} <= areas
-        assert not any(label.startswith("Grid") for label in areas)
+        assert areas == {"Qingshan District", "Dongcheng Town", "Xihe Town"}
+        officer = self.client_for(w.alice).get(RAISE).context["form"]
+        assert {label.strip("· ") for label in offered(officer, "area")} == {
+            "Dongcheng Town", "Village A1", "Village A2"}
+        linked = self.client_for(w.command).get(RAISE, {"area": w.village_b1.pk})
+        assert "Village B1" in {label.strip("· ") for label in offered(linked.context["form"],
+                                                                          "area")}
+
+    def test_it_takes_any_area_the_command_sees_when_posted(self) -> None:
+        w = self.world
+        response = self.client_for(w.command).post(RAISE, {
+            "area": w.village_b1.pk, "title": "Masks run out tomorrow", "description": "",
+            "category": "medical_supplies", "urgency": "normal", "due_on": "2099-01-01"})
+        assert response.status_code == 302, response.context["form"].errors
+        assert Problem.objects.get(title="Masks run out tomorrow").area == w.village_b1
 
     def test_it_offers_the_command_those_who_resolve_and_not_the_field_staff(self) -> None:
         people = names(self.client_for(self.world.command).get(RAISE).context["form"],

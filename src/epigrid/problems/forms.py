@@ -12,7 +12,8 @@ from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from epigrid.areas.models import Area, Level
+from epigrid.areas.forms import filter_areas
+from epigrid.areas.models import Area
 from epigrid.core.access import ScopedUser
 from epigrid.problems import queries
 from epigrid.problems.models import Category, Status, Urgency
@@ -97,12 +98,13 @@ class RaiseForm(forms.Form):
     def __init__(self, *args: Any, user: ScopedUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         home = getattr(user, "home_area", None)
-        # The menu: the areas down to the villages (a district's thousands of grids would make
-        # a page of half a megabyte), the user's own and the one asked for (a grid's page links
-        # here with it).
+        # The menu: the user's own levels down to a size a menu holds, as every area filter
+        # (a town's villages, a district's towns: not its 274 villages), the user's own area and
+        # the one asked for (a village's or a grid's page links here with it).
         asked = [pk for pk in (self.data.get("area"), self.initial.get("area"),
                                getattr(home, "pk", None)) if str(pk or "").isdigit()]
-        areas = Area.objects.restrict(user).filter(Q(level__lte=Level.VILLAGE) | Q(pk__in=asked))
+        areas = Area.objects.restrict(user).filter(
+            Q(pk__in=filter_areas(user).values("pk")) | Q(pk__in=asked))
         self.fields["area"].queryset = areas.order_by("path")  # type: ignore[attr-defined]
         self.fields["area"].error_messages["invalid_choice"] = _(
             "No such area among the areas you may see.")
