@@ -44,6 +44,9 @@ class RaiseChoicesTests(BaseTestCase):
         officer = self.client_for(w.alice).get(RAISE).context["form"]
         assert {label.strip("· ") for label in offered(officer, "area")} == {
             "Dongcheng Town", "Village A1", "Village A2"}
+        # Indented from the user's own area: the district's command starts at the district.
+        labels = [str(label) for value, label in form.fields["area"].choices if value]
+        assert labels[:2] == ["Qingshan District", "· Dongcheng Town"]
         linked = self.client_for(w.command).get(RAISE, {"area": w.village_b1.pk})
         assert "Village B1" in {label.strip("· ") for label in offered(linked.context["form"],
                                                                           "area")}

@@ -22,8 +22,10 @@ DATE = {"type": "date"}
 
 
 class AreaChoice(forms.ModelChoiceField):
+    top_depth = 1  # the depth of the user's own area, which the menu starts at unindented
+
     def label_from_instance(self, obj: Any) -> str:
-        return f"{'· ' * max(obj.depth - 1, 0)}{obj.name}"
+        return f"{'· ' * max(obj.depth - self.top_depth, 0)}{obj.name}"
 
 
 class _Offered(ModelChoiceIterator):
@@ -114,6 +116,7 @@ class RaiseForm(forms.Form):
         self.fields["due_on"].initial = timezone.localdate() + datetime.timedelta(days=1)
         if home is not None:
             self.fields["area"].initial = home.pk
+            cast(AreaChoice, self.fields["area"]).top_depth = home.depth
 
 
 class AssignForm(forms.Form):
