@@ -144,8 +144,9 @@ def test_the_towns_reports_roll_up_into_the_meeting_and_its_briefing(
     assert "state-missing" in (town_b.get_attribute("class") or "")
     assert cells(page, f"#child-{w.town_a.pk}")[-1] == "0"
     assert cells(page, f"#child-{w.town_b.pk}")[-1] == "1"
+    # The village with its town, as the data team calls down the line.
     assert sorted(page.locator("#missing li > a").all_inner_texts()) == [
-        "Village B1", "Xihe Town"]
+        "Village B1 · Xihe Town", "Xihe Town"]
     # Beside each, whom to call: town B's officer.
     assert "bob" in page.locator(f"#missing-{w.town_b.pk}").inner_text()
     expected, _on_time, _late, missing, complete, _timely = cells(page, f"#level-{Level.VILLAGE}")
