@@ -160,12 +160,13 @@ def parse_level(raw: str) -> int:
                                     "village, grid.") % {"level": raw}]}, where="query")
 
 
-def visible_area(user: ScopedUser, pk: int, param: str) -> Area:
-    """The area a filter names; one the user may not see is as unknown as a missing one."""
+def visible_area(user: ScopedUser, pk: int, param: str, where: str = "query") -> Area:
+    """The area a filter (or a body's field: `where`) names; one the user may not see is as
+    unknown as a missing one."""
     found = Area.objects.restrict(user).filter(pk=pk).first()
     if found is None:
         raise field_errors({param: [_("No area %(id)s among the areas you may see.") % {
-            "id": pk}]}, where="query")
+            "id": pk}]}, where=where)
     return found
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, cast
 
 from django import forms
@@ -31,11 +32,13 @@ class AreaSearchForm(forms.Form):
     q = forms.CharField(label=_("Name or code"), max_length=100, required=False)
 
 
-def filter_areas(user: ScopedUser) -> QuerySet[Area]:
-    """Areas offered by the area filter: the user's own levels down to a size a menu can hold."""
+def filter_areas(user: ScopedUser, also: Iterable[Any] = ()) -> QuerySet[Area]:
+    """Areas offered by the area filter: the user's own levels down to a size a menu can hold,
+    and the areas of ids `also` (one a link names) among the user's."""
     home = getattr(user, "home_area", None)
     deepest = max(Level.TOWN, (home.level if home is not None else Level.CITY) + 1)
-    return Area.objects.restrict(user).filter(level__lte=deepest).order_by("path")
+    return Area.objects.restrict(user).filter(
+        Q(level__lte=deepest) | Q(pk__in=list(also))).order_by("path")
 
 
 class AreaFilterField(forms.ModelChoiceField):

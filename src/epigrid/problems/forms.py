@@ -7,7 +7,7 @@ import datetime
 from typing import Any, cast
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -105,9 +105,8 @@ class RaiseForm(forms.Form):
         # the one asked for (a village's or a grid's page links here with it).
         asked = [pk for pk in (self.data.get("area"), self.initial.get("area"),
                                getattr(home, "pk", None)) if str(pk or "").isdigit()]
-        areas = Area.objects.restrict(user).filter(
-            Q(pk__in=filter_areas(user).values("pk")) | Q(pk__in=asked))
-        self.fields["area"].queryset = areas.order_by("path")  # type: ignore[attr-defined]
+        areas = filter_areas(user, also=asked)
+        self.fields["area"].queryset = areas  # type: ignore[attr-defined]
         self.fields["area"].error_messages["invalid_choice"] = _(
             "No such area among the areas you may see.")
         assignee = cast(UserChoice, self.fields["assignee"])

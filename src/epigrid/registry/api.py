@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from epigrid.areas.api import visible_area
-from epigrid.areas.models import Area
 from epigrid.core.access import Capability, ScopedUser
 from epigrid.core.api import (
     NumberedPage,
@@ -274,11 +273,6 @@ def export_roster(request: HttpRequest, payload: RosterExportIn) -> Status:
     require(user, Capability.EXPORT)
     if payload.unmasked:
         require(user, Capability.REVEAL_IDENTITY)
-    area = None
-    if payload.area is not None:
-        area = Area.objects.restrict(user).filter(pk=payload.area).first()
-        if area is None:
-            raise field_errors({"area": [_("No area %(id)s among the areas you may see.") % {
-                "id": payload.area}]})
+    area = None if payload.area is None else visible_area(user, payload.area, "area", "body")
     return Status(201, exporters.start_roster_export(
         user, area=area, fmt=payload.format, unmasked=payload.unmasked, reason=payload.reason))

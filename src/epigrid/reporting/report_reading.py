@@ -38,7 +38,7 @@ class AreaState:
     draft: bool = False
     submitted_at: datetime.datetime | None = None
     missing_below: int = 0  # children's subtree: reports missing under this area
-    parent_name: str = ""  # the town of a village (within the subtree read), for the chase list
+    parent_name: str = ""  # the town of a village below the page's area, for the chase list
 
 
 @dataclass
@@ -105,7 +105,8 @@ def completeness(area: Area, day: datetime.date,
         states[area_id] = AreaState(area_id=area_id, name=name, path=path, level=level,
                                     state=state, draft=draft,
                                     submitted_at=(reports.get(area_id) or (0, 0, None))[2],
-                                    parent_name=names.get(parent, ""))
+                                    parent_name=names.get(parent, "") if parent != area.pk
+                                    else "")
     counts: dict[int, LevelCount] = {}
     for found in states.values():
         if found.area_id == area.pk:
