@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from epigrid.accounts import services
@@ -34,3 +36,29 @@ class ThrottledLoginForm(AuthenticationForm):
             raise
         services.clear_login_failures(username)
         return cleaned
+
+
+class TokenForm(forms.Form):
+    """A new API token: what it is for, and optionally the last day it works."""
+
+    name = forms.CharField(label=_("What it is for"), max_length=100,
+                           help_text=_("For example: the town's roster system."),
+                           error_messages={"required": _("Give the token a name.")})
+    valid_until = forms.DateField(
+        label=_("Valid until"), required=False, widget=forms.DateInput({"type": "date"}),
+        help_text=_("The last day it works. Empty: until you revoke it."))
+
+    def clean_valid_until(self) -> datetime.date | None:
+        day: datetime.date | None = self.cleaned_data.get("valid_until")
+        if day is not None and day < timezone.localdate():
+            raise forms.ValidationError(_("The last day cannot lie in the past."),
+                                        code="past")
+        return day
+
+    def expires_at(self) -> datetime.datetime | None:
+        """The end of the last day, as the district's clock tells it."""
+        day = self.cleaned_data.get("valid_until")
+        if day is None:
+            return None
+        return timezone.make_aware(datetime.datetime.combine(
+            day + datetime.timedelta(days=1), datetime.time.min))

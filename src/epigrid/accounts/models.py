@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from epigrid.areas.models import Area
@@ -90,6 +91,16 @@ class ApiToken(models.Model):
     @staticmethod
     def new_raw_key() -> str:
         return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+    @property
+    def state(self) -> str:
+        """"revoked", "expired" or "active": whether the API takes it now (accounts.api's
+        TokenAuth also asks that its user be active)."""
+        if self.revoked:
+            return "revoked"
+        if self.expires_at is not None and self.expires_at <= timezone.now():
+            return "expired"
+        return "active"
 
 
 class LoginAttempt(models.Model):

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from epigrid.accounts.models import ApiToken, LoginAttempt, User, hash_token
 from epigrid.areas.models import Area
+from epigrid.core import audit
 
 
 def _window_start() -> datetime.datetime:
@@ -51,9 +52,21 @@ def create_api_token(user: User, name: str,
     raw = ApiToken.new_raw_key()
     token = ApiToken.objects.create(user=user, name=name, key_hash=hash_token(raw),
                                     prefix=raw[:8], expires_at=expires_at)
+    # A token acts as its user from wherever it is sent: who made one, and when, is logged.
+    audit.record("create", model=ApiToken._meta.label, object_pk=token.pk,
+                 object_repr=str(token), area_path=user.scope_path or "", changes={
+                     "user": [None, user.username], "name": [None, name],
+                     "expires_at": [None, audit.jsonable(expires_at)]})
     return token, raw
 
 
+@transaction.atomic
 def revoke_api_token(token: ApiToken) -> None:
+    """Revoke the token from its next request on; revoking it again changes nothing."""
+    if token.revoked:
+        return
     token.revoked = True
     token.save(update_fields=["revoked"])
+    audit.record("update", model=ApiToken._meta.label, object_pk=token.pk,
+                 object_repr=str(token), area_path=token.user.scope_path or "",
+                 changes={"revoked": [False, True]})
