@@ -13,6 +13,8 @@ from tests.base import BaseTestCase
 # The lists whose filter offers an area. The roster export's form is posted (a refused one
 # is shown again); its menu is the one of the empty form.
 PAGES = {"sites": "/areas/checkpoints/", "cases": "/cases/",
+         "persons": reverse("registry:person_list"),
+         "households": reverse("registry:household_list"),
          "waiting patients": "/care/beds/awaiting/",
          "roster export": reverse("registry:roster_export")}
 POSTED = {"roster export"}
@@ -47,7 +49,7 @@ class AreaFilterMenuTests(BaseTestCase):
 
     def test_it_adds_a_deeper_area_a_link_names_and_filters_by_it(self) -> None:
         w = self.world
-        for page in ("sites", "cases", "waiting patients"):
+        for page in ("sites", "cases", "waiting patients", "persons", "households"):
             with self.subTest(page):
                 response = self.ask(w.command, page, area=w.village_a1.pk)
                 assert response.context["form"].errors.get("area") is None

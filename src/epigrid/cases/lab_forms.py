@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from epigrid.areas.models import Area
 from epigrid.cases.lab_parsing import parse_result, parse_time
@@ -67,7 +68,8 @@ class ResultForm(forms.Form):
     sample_id = forms.CharField(label=_("Sample id"), max_length=SAMPLE_ID_MAX)
     id_number = forms.CharField(label=_("ID number"), max_length=32, required=False,
                                 widget=NoEchoInput)
-    name = forms.CharField(label=_("Name"), max_length=NAME_MAX, required=False)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=NAME_MAX,
+                           required=False)
     sampled_at = forms.CharField(label=_("Sample time"), max_length=40, help_text=TIME_HELP)
     resulted_at = forms.CharField(label=_("Result time"), max_length=40, required=False,
                                   help_text=_("Empty while the result is pending."))

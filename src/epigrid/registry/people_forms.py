@@ -11,7 +11,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from epigrid.areas.forms import AreaFilterField, offer_areas
 from epigrid.areas.models import Area, Level
 from epigrid.core.access import ScopedUser, sees_everything
 from epigrid.core.identity import parse_id_number, parse_mobile
@@ -43,17 +45,6 @@ def _phone(raw: str) -> str:
     return value
 
 
-def visible_area(user: ScopedUser, pk: int | None) -> Area | None:
-    """The area a filter names; one outside the user's scope is as unknown as a missing one."""
-    if pk is None:
-        return None
-    area = Area.objects.restrict(user).filter(pk=pk).first()
-    if area is None:
-        raise ValidationError(_("No area %(id)s among the areas you may see."),
-                              params={"id": pk}, code="unknown_area")
-    return area
-
-
 def grid_by_code(user: ScopedUser, code: str) -> Area:
     grid = Area.objects.restrict(user).filter(code=code.strip(), level=Level.GRID).first()
     if grid is None:
@@ -68,22 +59,35 @@ class ScopedForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
 
-    def clean_area(self) -> Area | None:
-        return visible_area(self.user, self.cleaned_data.get("area"))
-
     def clean_grid_code(self) -> Area | None:
         code = self.cleaned_data.get("grid_code", "")
         return grid_by_code(self.user, code) if code.strip() else None
 
     def valid_data(self) -> dict[str, Any]:
         """The filters that passed; an invalid one is shown with its error, not applied
-        (an unknown area is not ignored: `apply` then finds nothing)."""
+        (an area not among the user's is not ignored: `apply` then finds nothing)."""
         return {name: value for name, value in (self.cleaned_data if self.is_bound else
                                                 {}).items() if name not in self.errors}
 
 
-class HouseholdFilterForm(ScopedForm):
-    area = forms.IntegerField(required=False, widget=forms.HiddenInput)
+class AreaFilteredForm(ScopedForm):
+    """A list's filters, the area among them: a menu of the user's upper levels, any area of
+    their subtree accepted (an area page's links name villages and grids)."""
+
+    area = AreaFilterField(empty_label=_("all of my area"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.drop_fields()
+        if "area" in self.fields:
+            offer_areas(self, self.user)
+
+    def drop_fields(self) -> None:
+        """Leave out the fields this use of the form has no need of (before the area menu is
+        read, so that a form without it reads none)."""
+
+
+class HouseholdFilterForm(AreaFilteredForm):
     address = forms.CharField(label=_("Address"), max_length=100, required=False,
                               widget=forms.TextInput(attrs=SEARCH))
     head = forms.CharField(label=_("Head of household"), max_length=100, required=False,
@@ -103,9 +107,8 @@ class HouseholdFilterForm(ScopedForm):
         return households
 
 
-class PersonFilterForm(ScopedForm):
-    area = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    name = forms.CharField(label=_("Name"), max_length=100, required=False,
+class PersonFilterForm(AreaFilteredForm):
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=100, required=False,
                            widget=forms.TextInput(attrs=SEARCH))
     match = forms.ChoiceField(label=_("Name match"), required=False, choices=[
         ("prefix", _("starts with")), ("contains", _("contains"))])
@@ -125,10 +128,12 @@ class PersonFilterForm(ScopedForm):
     def __init__(self, *args: Any, lookup: bool = False, **kwargs: Any) -> None:
         """`lookup`: the exact look-up by ID number or phone, which pages send as a POST so the
         number never lands in a URL (access logs, history); otherwise the other filters."""
-        super().__init__(*args, **kwargs)
         self.lookup = lookup
+        super().__init__(*args, **kwargs)
+
+    def drop_fields(self) -> None:
         for name in list(self.fields):
-            if (name in self.LOOKUPS) != lookup:
+            if (name in self.LOOKUPS) != self.lookup:
                 del self.fields[name]
 
     def clean_id_number(self) -> str:
@@ -194,7 +199,7 @@ class PersonForm(ScopedForm):
 
     grid_code = forms.CharField(label=_("Grid code"), max_length=32, required=False,
                                 help_text=_("For a visitor or worker without a household."))
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=100)
     id_number = forms.CharField(label=_("ID number"), max_length=40, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False,
                             widget=forms.TextInput(attrs={"type": "tel"}))

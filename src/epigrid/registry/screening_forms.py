@@ -13,6 +13,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from epigrid.areas.models import Area, Level
 from epigrid.core.access import ScopedUser
@@ -85,7 +86,7 @@ class MemberForm(FindingsForm):
 
 
 class NewMemberForm(FindingsForm):
-    name = forms.CharField(label=_("Name"), required=False, max_length=100)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), required=False, max_length=100)
     id_number = forms.CharField(label=_("ID number"), required=False, max_length=32,
                                 help_text=_("If known."))
     relation = forms.CharField(label=_("Relation to the head"), required=False, max_length=50)
