@@ -25,10 +25,7 @@ from epigrid.areas.forms import SiteFilterForm, SiteForm, site_form_class
 from epigrid.areas.models import Checkpoint, Facility, Site, Warehouse
 from epigrid.core.access import Capability, can, require
 from epigrid.core.exports import FORMATS, export_response
-from epigrid.core.models import AuditEntry
-from epigrid.core.views import with_changes
-
-HISTORY_LIMIT = 20
+from epigrid.core.views import record_history
 
 
 @dataclass(frozen=True)
@@ -103,12 +100,8 @@ def site_list(request: HttpRequest, kind: str) -> HttpResponseBase:
 def site_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponseBase:
     spec, user = _kind(kind), area_user(request)
     site = get_site_for_user(spec.model, user, pk)
-    history: list[AuditEntry] = []
-    if can(user, Capability.VIEW_AUDIT):
-        history = with_changes(list(AuditEntry.objects.filter(
-            model=spec.model._meta.label, object_pk=str(site.pk))[:HISTORY_LIMIT]))
     return render(request, "areas/site_detail.html", {
-        "spec": spec, "site": site, "history": history,
+        "spec": spec, "site": site, "history": record_history(user, site),
         "may_change": can(user, Capability.CHANGE_SITES)})
 
 

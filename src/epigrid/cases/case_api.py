@@ -34,6 +34,7 @@ from epigrid.core.api import (
     keyset_page,
     require,
 )
+from epigrid.core.audit import record_opened
 from epigrid.registry import services as registry
 from epigrid.registry.models import Person
 
@@ -249,7 +250,9 @@ def search_cases(request: HttpRequest, payload: LookupIn) -> Any:
 
 @router.get("/{int:id}", response=CaseDetailOut, summary="One case with its full history")
 def get_case(request: HttpRequest, id: int) -> Case:
-    return _detail(api_user(request), id)
+    case = _detail(api_user(request), id)
+    record_opened(case, case.area_path)
+    return case
 
 
 @router.post("/", response={201: CaseDetailOut}, summary="Open a case for a person")

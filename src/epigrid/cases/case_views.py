@@ -36,10 +36,12 @@ from epigrid.cases.case_forms import (
 )
 from epigrid.cases.models import Case, Transition
 from epigrid.core.access import Capability, can, require
+from epigrid.core.audit import record_opened
 from epigrid.core.exports import FORMATS, export_response, file_response
 from epigrid.core.forms import apply_errors
 from epigrid.core.paging import keyset
 from epigrid.core.panels import panels_for
+from epigrid.core.views import record_history
 from epigrid.registry.access import get_person_for_user
 from epigrid.registry.models import Person
 
@@ -124,6 +126,7 @@ def _detail_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str,
     return {"case": case, "person": case.person, "history": history, "form": form,
             "origin_form": origin_form, "may_change": may_change,
             "panels": panels_for("case", request, case),
+            "audit_history": record_history(user, case),
             "category": states.Category(category).label if category else "", **extra}
 
 
@@ -131,6 +134,7 @@ def _detail_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str,
 @require_GET
 def case_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
     case = get_case_for_user(area_user(request), pk)
+    record_opened(case, case.area_path)
     return render(request, "cases/case_detail.html", _detail_context(request, case))
 
 

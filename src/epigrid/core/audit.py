@@ -72,6 +72,32 @@ def record(action: str, *, model: str, object_pk: Any = None, object_repr: str =
     )
 
 
+# A user reading the same record again within this time is not logged again: one entry tells
+# who looked at whom, and when; a page reloaded, or read back after an edit, tells nothing more.
+OPENED_AGAIN_WITHIN = datetime.timedelta(minutes=10)
+
+
+def record_opened(record: models.Model, area_path: str) -> None:
+    """Log that the acting user opened a person's record (a page or an API answer showing it,
+    masked): who read whose data is asked of a health system as often as who changed it. Full
+    values shown are logged apart, with their reason (`view`)."""
+    from django.utils import timezone
+
+    from epigrid.core.models import AuditEntry
+
+    actor = current_actor()
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return
+    model, pk = record._meta.label, str(record.pk)
+    if AuditEntry.objects.filter(model=model, object_pk=pk, action="open", actor=actor,
+                                 at__gte=timezone.now() - OPENED_AGAIN_WITHIN).exists():
+        return
+    record_entry = AuditEntry(actor=actor, actor_name=str(actor.username), action="open",
+                              model=model, object_pk=pk, object_repr=str(record)[:200],
+                              area_path=area_path)
+    record_entry.save()
+
+
 class AuditedModel(models.Model):
     """A domain record whose creates, updates and deletes are logged field by field."""
 

@@ -18,7 +18,8 @@ class TimeStampedModel(models.Model):
 
 
 class AuditEntry(models.Model):
-    """One logged create, update, delete, import, export or reveal of a domain record."""
+    """One logged create, update, delete, import, export or reveal of a domain record, or a
+    person's record opened."""
 
     class Action(models.TextChoices):
         CREATE = "create", _("created")
@@ -27,6 +28,7 @@ class AuditEntry(models.Model):
         IMPORT = "import", _("imported")
         EXPORT = "export", _("exported")
         VIEW = "view", _("viewed")
+        OPEN = "open", _("opened")  # a person's record read (masked): core.audit.record_opened
         LOGIN_FAILED = "login_failed", _("login failed")
 
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)

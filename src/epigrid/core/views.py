@@ -23,6 +23,7 @@ from epigrid.core.access import (
     AreaPathField,
     Capability,
     ScopedUser,
+    can,
     require,
     sees_everything,
     subtree_q,
@@ -136,8 +137,34 @@ def with_changes(entries: list[AuditEntry]) -> list[AuditEntry]:
     return entries
 
 
+@dataclass(frozen=True)
+class RecordHistory:
+    """A record's latest audit entries, for its page, and the audit log's list of them all."""
+
+    entries: list[AuditEntry]
+    url: str
+
+
+HISTORY_LIMIT = 20
+
+
+def record_history(user: ScopedUser, record: Any) -> RecordHistory | None:
+    """Who created, changed, opened or revealed the record, newest first; None for a user who
+    may not browse the audit log."""
+    from django.urls import reverse
+    from django.utils.http import urlencode
+
+    if not can(user, Capability.VIEW_AUDIT):
+        return None
+    label, pk = record._meta.label, str(record.pk)
+    entries = list(AuditEntry.objects.filter(model=label, object_pk=pk)[:HISTORY_LIMIT])
+    return RecordHistory(with_changes(entries),
+                         f"{reverse('core:audit')}?{urlencode({'model': label, 'record': pk})}")
+
+
 class AuditFilterForm(forms.Form):
     model = forms.ChoiceField(label=_("Record type"), required=False)
+    record = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
     action = forms.ChoiceField(label=_("Action"), required=False,
                                choices=[("", _("All actions")), *AuditEntry.Action.choices])
     user = forms.CharField(label=_("User name"), max_length=150, required=False)
@@ -163,6 +190,8 @@ class AuditFilterForm(forms.Form):
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
         if data.get("model"):
             entries = entries.filter(model=data["model"])
+            if data.get("record"):  # one record's history (its page's link)
+                entries = entries.filter(object_pk=data["record"])
         if data.get("action"):
             entries = entries.filter(action=data["action"])
         if user := (data.get("user") or "").strip():

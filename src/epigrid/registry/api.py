@@ -29,6 +29,7 @@ from epigrid.core.api import (
     numbered_page,
     require,
 )
+from epigrid.core.audit import record_opened
 from epigrid.core.export_api import ExportRunOut
 from epigrid.registry import exporters, services
 from epigrid.registry.api_schemas import (
@@ -147,7 +148,10 @@ def list_households(request: HttpRequest, filters: Query[HouseholdFilters],
 
 @router.get("/households/{int:id}", response=HouseholdOut, summary="One household")
 def get_household(request: HttpRequest, id: int) -> Household:
-    return get_object_for_user(Household.objects.select_related("grid"), api_user(request), id)
+    household = get_object_for_user(Household.objects.select_related("grid"), api_user(request),
+                                    id)
+    record_opened(household, household.area_path)
+    return household
 
 
 @router.post("/households/", response={201: HouseholdOut}, summary="Register a household")
@@ -190,7 +194,9 @@ def list_persons(request: HttpRequest, filters: Query[PersonFilters],
 
 @router.get("/persons/{int:id}", response=PersonOut, summary="One person")
 def get_person(request: HttpRequest, id: int) -> Person:
-    return get_object_for_user(Person.objects.select_related("grid"), api_user(request), id)
+    person = get_object_for_user(Person.objects.select_related("grid"), api_user(request), id)
+    record_opened(person, person.area_path)
+    return person
 
 
 @router.post("/persons/search", response=list[PersonOut],

@@ -23,9 +23,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from epigrid.areas.access import area_user
 from epigrid.core.access import Capability, can, require
+from epigrid.core.audit import record_opened
 from epigrid.core.forms import apply_errors
 from epigrid.core.paging import keyset, page_number, split_page
 from epigrid.core.panels import panels_for
+from epigrid.core.views import record_history
 from epigrid.registry import services
 from epigrid.registry.access import get_household_for_user, get_person_for_user
 from epigrid.registry.models import Household, Person, PersonScreening, Tag
@@ -74,6 +76,7 @@ def _household_context(request: HttpRequest, household: Household,
                                    .order_by("pk")))
     may_reveal = can(user, Capability.REVEAL_IDENTITY) and bool(household.phone_enc)
     return {"household": household, "members": members,
+            "audit_history": record_history(user, household),
             "may_change": can(user, Capability.CHANGE_REGISTRY),
             "reveal_form": RevealForm(phone_only=True) if may_reveal else None, **extra}
 
@@ -82,6 +85,7 @@ def _household_context(request: HttpRequest, household: Household,
 @require_GET
 def household_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
     household = get_household_for_user(area_user(request), pk)
+    record_opened(household, household.area_path)
     return render(request, "registry/household_detail.html",
                   _household_context(request, household))
 
@@ -152,6 +156,7 @@ def _person_context(request: HttpRequest, person: Person, **extra: Any) -> dict[
         person.id_number_enc or person.phone_enc)
     with_tag_labels([person])
     return {"person": person, "screenings": screenings,
+            "audit_history": record_history(user, person),
             "may_change": can(user, Capability.CHANGE_REGISTRY),
             "reveal_form": RevealForm() if may_reveal else None,
             "panels": panels_for("person", request, person), **extra}
@@ -161,6 +166,7 @@ def _person_context(request: HttpRequest, person: Person, **extra: Any) -> dict[
 @require_GET
 def person_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
     person = get_person_for_user(area_user(request), pk)
+    record_opened(person, person.area_path)
     return render(request, "registry/person_detail.html", _person_context(request, person))
 
 
