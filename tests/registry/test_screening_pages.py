@@ -133,6 +133,16 @@ class ScreeningPageTests(BaseTestCase):
                      if "成员" in part.split("</summary>")[0]]  # the bar's menus have theirs
         assert summaries == ["添加现场登记的成员", "再添加一名现场登记的成员"]
 
+    def test_it_names_a_members_key_groups_in_the_workers_language(self) -> None:
+        client = self.client_for(self.world.li)
+        body = client.get(self.form_url(self.world.household_a)).content.decode()
+        legend = body[body.index(f'id="member-{self.world.person_a2.pk}"'):].split("</legend>")[0]
+        assert '<span class="badge">returnee from a key area</span>' in legend
+        client.cookies["django_language"] = "zh-hans"
+        body = client.get(self.form_url(self.world.household_a)).content.decode()
+        legend = body[body.index(f'id="member-{self.world.person_a2.pk}"'):].split("</legend>")[0]
+        assert '<span class="badge">重点地区返乡人员</span>' in legend and "returnee" not in legend
+
     def test_it_hides_town_a_from_bob_and_another_grid_from_li(self) -> None:
         w = self.world
         bob = self.client_for(w.bob)

@@ -139,6 +139,12 @@ class Person(GridRecord):
     def tag_list(self) -> list[str]:
         return [tag for tag in self.tags.split(TAG_SEPARATOR) if tag]
 
+    @property
+    def tag_labels(self) -> list[Any]:
+        """The key groups' names in the reader's language (a code no longer known, as is)."""
+        labels = dict(Tag.choices)
+        return [labels.get(tag, tag) for tag in self.tag_list]
+
     @staticmethod
     def join_tags(tags: list[str] | tuple[str, ...] | set[str]) -> str:
         ordered = [tag for tag in Tag.values if tag in set(tags)]

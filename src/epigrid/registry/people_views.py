@@ -30,7 +30,7 @@ from epigrid.core.panels import panels_for
 from epigrid.core.views import record_history
 from epigrid.registry import services
 from epigrid.registry.access import get_household_for_user, get_person_for_user
-from epigrid.registry.models import Household, Person, PersonScreening, Tag
+from epigrid.registry.models import Household, Person, PersonScreening
 from epigrid.registry.people_forms import (
     HouseholdFilterForm,
     HouseholdForm,
@@ -43,13 +43,6 @@ from epigrid.registry.people_forms import (
 
 SCREENING_LIMIT = 50
 DUPLICATES_PAGE = 100  # groups a page; settling one moves the later ones up
-TAG_LABELS = dict(Tag.choices)
-
-
-def with_tag_labels(persons: list[Person]) -> list[Person]:
-    for person in persons:
-        person.tag_labels = [TAG_LABELS.get(tag, tag) for tag in person.tag_list]  # type: ignore[attr-defined]
-    return persons
 
 
 
@@ -72,8 +65,7 @@ def household_list(request: HttpRequest) -> HttpResponseBase:
 def _household_context(request: HttpRequest, household: Household,
                        **extra: Any) -> dict[str, Any]:
     user = area_user(request)
-    members = with_tag_labels(list(Person.objects.restrict(user).filter(household=household)
-                                   .order_by("pk")))
+    members = list(Person.objects.restrict(user).filter(household=household).order_by("pk"))
     may_reveal = can(user, Capability.REVEAL_IDENTITY) and bool(household.phone_enc)
     return {"household": household, "members": members,
             "audit_history": record_history(user, household),
@@ -139,7 +131,7 @@ def person_list(request: HttpRequest) -> HttpResponseBase:
     rows = form.apply(Person.objects.restrict(user).select_related("household", "grid"))
     persons, next_after = keyset(rows, request, area_order=True)
     return render(request, "registry/person_list.html", {
-        "form": filters, "lookup_form": lookup_form, "persons": with_tag_labels(persons),
+        "form": filters, "lookup_form": lookup_form, "persons": persons,
         "next_after": None if lookup else next_after,
         "searched": lookup or any(request.GET.get(name) for name in form.fields),
         "area": filters.valid_data().get("area"),
@@ -154,7 +146,6 @@ def _person_context(request: HttpRequest, person: Person, **extra: Any) -> dict[
                   .order_by("-visit__visited_at", "-id")[:SCREENING_LIMIT])
     may_reveal = can(user, Capability.REVEAL_IDENTITY) and bool(
         person.id_number_enc or person.phone_enc)
-    with_tag_labels([person])
     return {"person": person, "screenings": screenings,
             "audit_history": record_history(user, person),
             "may_change": can(user, Capability.CHANGE_REGISTRY),
