@@ -7,6 +7,7 @@ import datetime
 from django.test import override_settings
 from django.utils import timezone
 
+from epigrid.accounts.services import create_api_token
 from epigrid.areas import services
 from epigrid.core.audit import acting_as
 from epigrid.core.models import AuditEntry
@@ -116,3 +117,25 @@ class AuditPageTests(BaseTestCase):
         assert changes == [("Village A1", "Dongcheng Town")] * 2
         self.assertNotContains(response, w.town_a.path)
 
+
+
+class HandLoggedRecordTypeTests(BaseTestCase):
+    def test_it_names_a_record_type_its_services_log_by_hand_and_offers_it(self) -> None:
+        with acting_as(self.world.alice):
+            create_api_token(self.world.alice, "town system")
+        admin = self.client_for(self.world.admin)
+        response = admin.get("/audit/?model=accounts.ApiToken")
+        [entry] = response.context["entries"]
+        assert entry.model_name == "API token"
+        assert ("name", None, "town system") in {
+            (c.field, c.before, c.after) for c in entry.field_changes}
+        offered = dict(response.context["form"].fields["model"].choices)
+        for label in ("accounts.ApiToken", "core.ImportRun", "core.ExportRun",
+                      "cases.LabTest", "care.TransferPlan", "checkpoints.Assignment",
+                      "registry.Person"):
+            assert label in offered, label
+
+    def test_it_shows_a_label_no_model_has_as_stored(self) -> None:
+        AuditEntry.objects.create(action="delete", model="demo.DemoData", object_repr="seed")
+        entry = self.client_for(self.world.admin).get("/audit/").context["entries"][0]
+        assert entry.model_name == "demo.DemoData"

@@ -71,6 +71,8 @@ def hash_token(raw: str) -> str:
 class ApiToken(models.Model):
     """A bearer token for the API. Only its hash is stored; the raw value is shown once."""
 
+    audit_logged: ClassVar[bool] = True  # its services write its audit entries
+
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"),
                              on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=100)

@@ -110,6 +110,8 @@ class AdmissionRequest(AuditedModel):
 class TransferPlan(models.Model):
     """当日转运收治计划: one computed plan of the day; a new plan supersedes the previous one."""
 
+    audit_logged: ClassVar[bool] = True  # its services write its audit entries
+
     class Status(models.TextChoices):
         CURRENT = "current", _("current")
         SUPERSEDED = "superseded", _("superseded")

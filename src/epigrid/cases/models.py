@@ -294,6 +294,8 @@ class Lab(AuditedModel):
 class LabTest(models.Model):
     """A nucleic-acid test of a sample, matched to a person through the keyed hash of the ID."""
 
+    audit_logged: ClassVar[bool] = True  # its services write its audit entries
+
     class Result(models.TextChoices):
         PENDING = "pending", _("pending")
         NEGATIVE = "negative", _("negative")

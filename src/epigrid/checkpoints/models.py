@@ -35,6 +35,8 @@ class Decision(models.TextChoices):
 class Assignment(models.Model):
     """A checkpoint a staff member works at: they log passages there and see its records."""
 
+    audit_logged: ClassVar[bool] = True  # its services write its audit entries
+
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                              related_name="checkpoint_assignments")
     checkpoint = models.ForeignKey(Checkpoint, on_delete=models.CASCADE,

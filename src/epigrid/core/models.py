@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -65,6 +65,8 @@ class ImportRunQuerySet(models.QuerySet["ImportRun"]):
 
 class ImportRun(models.Model):
     """One import of one file: who, what, how it went, and the rows that were refused."""
+
+    audit_logged: ClassVar[bool] = True  # its services write its audit entries
 
     class Mode(models.TextChoices):
         VALID_ROWS = "valid_rows", _("Save the valid rows, report the others")
@@ -134,6 +136,8 @@ class ExportRun(models.Model):
 
     Seen by its own user alone: a file may hold full ID numbers, exported with a reason that
     was theirs. The file goes after EPIGRID_RETAIN_EXPORT_FILES_DAYS (core.retention)."""
+
+    audit_logged: ClassVar[bool] = True  # its services write its audit entries
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("queued")

@@ -43,13 +43,25 @@ class FieldChange:
 
 @cache
 def _model_names() -> dict[str, str]:
-    """Record types that are audited, by label, with their (lazy, translated) names."""
+    """Record types that are audited, by label, with their (lazy, translated) names: those
+    that log themselves (AuditedModel) and those whose services log them by hand, which say
+    so with `audit_logged = True` (API tokens, imports, exports...)."""
     return {model._meta.label: model._meta.verbose_name  # type: ignore[misc]
-            for model in apps.get_models() if issubclass(model, AuditedModel)}
+            for model in apps.get_models()
+            if issubclass(model, AuditedModel) or getattr(model, "audit_logged", False)}
+
+
+@cache
+def _verbose_name(label: str) -> Any:
+    try:
+        return apps.get_model(label)._meta.verbose_name
+    except (LookupError, ValueError):
+        return None
 
 
 def model_name(label: str) -> str:
-    name = _model_names().get(label)
+    """The record type's name in the reader's language; a label no model has, as stored."""
+    name = _verbose_name(label)
     return str(name) if name is not None else label
 
 
