@@ -121,3 +121,18 @@ class AssignChoicesTests(BaseTestCase):
         form = self.client_for(w.alice).get(
             reverse("problems:detail", args=[problem.pk])).context["assign_form"]
         assert names(form, "assignee") == {"alice", "zhou", "dr_he"}
+
+
+class AssigneeMenuGroupsTests(BaseTestCase):
+    def test_it_groups_the_commands_menu_by_town_in_the_trees_order(self) -> None:
+        w = self.world
+        create_user(username="chen", password=PASSWORD, role=Role.AREA_OFFICER,
+                    home_area=w.village_a1)
+        form = self.client_for(w.command).get(RAISE).context["form"]
+        groups = [(label, [text.split(" (")[0] for _pk, text in options])
+                  for label, options in form.fields["assignee"].widget.choices if label]
+        assert groups == [("Qingshan District", ["dr_he", "zhou"]),
+                          ("Dongcheng Town", ["alice", "chen"]),
+                          ("Xihe Town", ["bob"])]
+        html = self.client_for(w.command).get(RAISE).content.decode()
+        assert '<optgroup label="Dongcheng Town">' in html

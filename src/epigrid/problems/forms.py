@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from epigrid.areas.forms import filter_areas
-from epigrid.areas.models import Area
+from epigrid.areas.models import Area, Level
 from epigrid.core.access import ScopedUser
 from epigrid.problems import queries
 from epigrid.problems.models import Category, Status, Urgency
@@ -43,8 +43,21 @@ class UserChoice(forms.ModelChoiceField):
     offered: QuerySet[Any] | None = None
 
     def offer(self, users: QuerySet[Any]) -> None:
+        """List `users` grouped by town (a village's or a grid's people under its town, those of
+        a town or above under their own area), in the tree's order: a district's menu holds
+        hundreds of names, which a reader finds by the town they work in."""
         self.offered = users
-        self.widget.choices = self.choices
+        groups: dict[int, tuple[Area, list[Any]]] = {}
+        for person in users.select_related("home_area__parent"):
+            home = person.home_area
+            group = home.parent if home.level > Level.TOWN and home.parent else home
+            groups.setdefault(group.pk, (group, []))[1].append(person)
+        choices: list[Any] = [("", self.empty_label)]
+        for group, people in sorted(groups.values(), key=lambda item: item[0].path):
+            people.sort(key=lambda person: (person.home_area.path, person.display_name))
+            choices.append((group.name, [(person.pk, self.label_from_instance(person))
+                                         for person in people]))
+        self.widget.choices = choices
 
     def label_from_instance(self, obj: Any) -> str:
         name = obj.display_name
