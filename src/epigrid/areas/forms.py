@@ -109,6 +109,28 @@ def area_option(area: Area) -> str:
     return "\u00a0\u00a0" * max(area.depth - 1, 0) + f"{area.name} ({area.code})"
 
 
+def town_groups(areas: Iterable[Area]) -> list[Any]:
+    """Menu choices of `areas` (in path order) in groups a reader scans: each town with the
+    areas under it, the areas above the towns in one group named after the first of them (a
+    district's 274 villages under its 17 towns). An area under no town of the list stands
+    alone (a village officer's own village)."""
+    above: list[tuple[int, str]] = []
+    choices: list[Any] = []
+    town: tuple[str, list[tuple[int, str]]] | None = None
+    town_path = ""
+    for area in areas:
+        if area.level < Level.TOWN:
+            above.append((area.pk, area.name))
+        elif area.level == Level.TOWN:
+            town, town_path = (area.name, [(area.pk, area.name)]), area.path
+            choices.append(town)
+        elif town is not None and area.path.startswith(town_path):
+            town[1].append((area.pk, area.name))
+        else:
+            choices.append((area.pk, area.name))
+    return ([(above[0][1], above)] if above else []) + choices
+
+
 class SiteForm(forms.ModelForm):
     """A checkpoint, facility or warehouse. The area is named by its code, within the user's
     subtree: a menu of 30,000 grids helps nobody, on a phone least of all."""

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from epigrid.areas.forms import town_groups
 from epigrid.areas.models import Area, Level
 from epigrid.core.access import ScopedUser
 from epigrid.registry.models import Outcome, Person
@@ -33,9 +34,12 @@ class CampaignForm(forms.Form):
     def __init__(self, *args: Any, user: ScopedUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         area_field: Any = self.fields["area"]
-        # Campaigns cover a village or more; grids are too many for a menu.
+        # Campaigns cover a village or more; grids are too many for a menu. A district's
+        # villages are listed under their towns.
         area_field.queryset = Area.objects.restrict(user).filter(
             level__lte=Level.VILLAGE).order_by("path")
+        area_field.widget.choices = [("", area_field.empty_label),
+                                     *town_groups(area_field.queryset)]
 
 
 class CampaignChangeForm(forms.Form):
