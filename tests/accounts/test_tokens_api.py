@@ -153,6 +153,20 @@ class TokenManagementTests(BaseTestCase):
         assert response.status_code == 201
         assert ApiToken.objects.filter(user=self.world.alice).count() == 1
 
+    def test_it_asks_a_script_whose_token_is_no_longer_good_to_authenticate(self) -> None:
+        # Over real HTTP every check is made, CSRF's too: a POST with a revoked or expired
+        # token, or none, is a 401 (authenticate), not the session's "CSRF check failed".
+        token, raw = create_api_token(self.world.alice, "retired system")
+        revoke_api_token(token)
+        _old, expired = create_api_token(self.world.alice, "old", expires_at=timezone.now()
+                                         - datetime.timedelta(minutes=1))
+        for key in (raw, expired, None):
+            headers = {"Authorization": f"Bearer {key}"} if key else {}
+            client = Client(enforce_csrf_checks=True, headers=headers)
+            response = self.create(client, {"name": "x"})
+            assert response.status_code == 401, (key, response.content)
+        assert ApiToken.objects.count() == 2
+
     def test_it_asks_anonymous_callers_to_authenticate(self) -> None:
         assert Client().get("/api/accounts/tokens").status_code == 401
         assert self.create(Client(), {"name": "x"}).status_code == 401

@@ -12,7 +12,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
-from ninja.security import HttpBearer, django_auth
+from ninja import security as ninja_security
+from ninja.security import HttpBearer
 
 from epigrid.accounts import services
 from epigrid.accounts.models import ApiToken, User, hash_token
@@ -78,8 +79,19 @@ def token_owner(key_hash: str) -> tuple[int, Any, Any, User] | None:
     return token.pk, token.expires_at, token.last_used_at, user
 
 
-# Token first (scripts), then the browser session (ninja checks CSRF on unsafe methods).
-api_auth = [TokenAuth(), django_auth]
+class SessionAuth(ninja_security.SessionAuth):
+    """The browser's session, its CSRF token checked on unsafe methods, as ninja's: but only
+    when a session signs the caller in. A caller without one (a script whose token was revoked
+    or has expired) is told 401, to authenticate, not 403 "CSRF check failed"."""
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        if not request.user.is_authenticated:
+            return None
+        return super()._get_key(request)
+
+
+# Token first (scripts), then the browser session.
+api_auth = [TokenAuth(), SessionAuth()]
 
 router = Router(tags=["accounts"])
 
