@@ -127,8 +127,11 @@ class HandLoggedRecordTypeTests(BaseTestCase):
         response = admin.get("/audit/?model=accounts.ApiToken")
         [entry] = response.context["entries"]
         assert entry.model_name == "API token"
-        assert ("name", None, "town system") in {
-            (c.field, c.before, c.after) for c in entry.field_changes}
+        changes = {(c.field, c.before, c.after) for c in entry.field_changes}
+        assert {("name", None, "town system"), ("user", None, "alice")} <= changes
+        admin.cookies["django_language"] = "zh-hans"
+        html = admin.get("/audit/?model=accounts.ApiToken").content.decode()
+        assert "<strong>用户</strong>" in html and "API 令牌" in html
         offered = dict(response.context["form"].fields["model"].choices)
         for label in ("accounts.ApiToken", "core.ImportRun", "core.ExportRun",
                       "cases.LabTest", "care.TransferPlan", "checkpoints.Assignment",

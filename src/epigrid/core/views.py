@@ -73,7 +73,9 @@ def _model_fields(label: str) -> dict[str, Any]:
         model = apps.get_model(label)
     except (LookupError, ValueError):
         return {}
-    return {field.attname: field for field in model._meta.concrete_fields}
+    fields = model._meta.concrete_fields
+    return {**{field.name: field for field in fields},
+            **{field.attname: field for field in fields}}
 
 
 def _moment(value: str) -> str:
