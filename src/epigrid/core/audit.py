@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
 
 _actor: contextvars.ContextVar[Any] = contextvars.ContextVar("epigrid_actor", default=None)
 _reason: contextvars.ContextVar[str] = contextvars.ContextVar("epigrid_reason", default="")
@@ -81,8 +82,6 @@ def record_opened(record: models.Model, area_path: str) -> None:
     """Log that the acting user opened a person's record (a page or an API answer showing it,
     masked): who read whose data is asked of a health system as often as who changed it. Full
     values shown are logged apart, with their reason (`view`)."""
-    from django.utils import timezone
-
     from epigrid.core.models import AuditEntry
 
     actor = current_actor()
@@ -92,10 +91,9 @@ def record_opened(record: models.Model, area_path: str) -> None:
     if AuditEntry.objects.filter(model=model, object_pk=pk, action="open", actor=actor,
                                  at__gte=timezone.now() - OPENED_AGAIN_WITHIN).exists():
         return
-    record_entry = AuditEntry(actor=actor, actor_name=str(actor.username), action="open",
+    AuditEntry.objects.create(actor=actor, actor_name=str(actor.username), action="open",
                               model=model, object_pk=pk, object_repr=str(record)[:200],
                               area_path=area_path)
-    record_entry.save()
 
 
 class AuditedModel(models.Model):
