@@ -178,9 +178,12 @@ class Outbreak:
         person = story.person
         contacts: list[tuple[Person, str]] = []
         if person.household_id:
+            # In the order of their keys: PostgreSQL answers an unordered query in the order
+            # the rows lie on disk, which space freed by earlier rows can change, and the draws
+            # below would then fall to other persons: the seed's outbreak must be the seed's.
             contacts += [(member, Exposure.Setting.HOUSEHOLD) for member in
                          Person.objects.filter(household_id=person.household_id)
-                         .exclude(pk=person.pk)]
+                         .exclude(pk=person.pk).order_by("pk")]
         met_already = {person.pk} | {member.pk for member, _setting in contacts}
         for _ in range(self.rng.randint(*NEIGHBOURS)):
             other = self.random_person(self.village_path(person))
