@@ -120,6 +120,7 @@ class Residents:
         self.first_heads: list[dict[str, Any]] = []
         self.counts = {"households": 0, "residents": 0, "non_residents": 0, "visits": 0,
                        "screened": 0, "abnormal": 0}
+        self.grids_drawn = 0  # the grids given residents so far, in the tree's order
 
     # --- a person ----------------------------------------------------------------------------
 
@@ -234,7 +235,11 @@ class Residents:
                 self.visit(next(visit_ids), grid, household_id, ids, batch)
         self.counts["households"] += households
         self.counts["residents"] += sum(sizes)
-        if grid.pk % 10 == 0:  # a non-resident worker or visitor in one grid of ten
+        self.grids_drawn += 1
+        # A non-resident worker or visitor in one grid of ten, counted in the tree's order: by
+        # the grid's id, the grids that get one (and every draw after them) would change with
+        # where the table's ids stand, and the seed's district would not be the seed's.
+        if self.grids_drawn % 10 == 0:
             worker = self.person(rng.choice(synthetic.SURNAMES), alone=False)
             batch.persons.append(self.person_row(next(person_ids), grid, None, worker,
                                                  rng.choice((Residency.WORKER,
