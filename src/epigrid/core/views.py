@@ -15,7 +15,9 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
@@ -52,26 +54,26 @@ def _model_names() -> dict[str, str]:
 
 
 @cache
-def _verbose_name(label: str) -> Any:
+def _model(label: str) -> Any:
+    """The model of an entry's label; None for a label no model has (a record type gone)."""
     try:
-        return apps.get_model(label)._meta.verbose_name
+        return apps.get_model(label)
     except (LookupError, ValueError):
         return None
 
 
 def model_name(label: str) -> str:
     """The record type's name in the reader's language; a label no model has, as stored."""
-    name = _verbose_name(label)
-    return str(name) if name is not None else label
+    model = _model(label)
+    return str(model._meta.verbose_name) if model is not None else label
 
 
 @cache
 def _model_fields(label: str) -> dict[str, Any]:
     """The model's concrete fields by attribute name ("area_id" as well as "area"); read twice
     for each entry of a page (its areas' paths, then its changes), built once a model."""
-    try:
-        model = apps.get_model(label)
-    except (LookupError, ValueError):
+    model = _model(label)
+    if model is None:
         return {}
     fields = model._meta.concrete_fields
     return {**{field.name: field for field in fields},
@@ -165,9 +167,6 @@ HISTORY_LIMIT = 20
 def record_history(user: ScopedUser, record: Any) -> RecordHistory | None:
     """Who created, changed, opened or revealed the record, newest first; None for a user who
     may not browse the audit log."""
-    from django.urls import reverse
-    from django.utils.http import urlencode
-
     if not can(user, Capability.VIEW_AUDIT):
         return None
     label, pk = record._meta.label, str(record.pk)
