@@ -120,6 +120,13 @@ class ReaderUnitTests(BaseTestCase):
         assert [cell_text(v) for v in (None, 420102001001.0, 30.25, 7, True, "x")] == [
             "", "420102001001", "30.25", "7", "1", "x"]
 
+    def test_it_writes_a_number_past_fifteen_digits_as_the_spreadsheet_shows_it(self) -> None:
+        """An 18-digit ID typed as a number kept 15 digits: the rest must not pass as typed."""
+        assert cell_text(float(110105194912311234)) == "1.10105194912311E+17"
+        assert cell_text(1e15) == "1.00000000000000E+15"
+        assert cell_text(999_999_999_999_999.0) == "999999999999999"  # a 15-digit legacy ID
+        assert cell_text(110105194912311234) == "110105194912311234"  # written as an integer
+
 
 def test_a_byte_order_mark_is_dropped_wherever_a_line_starts_with_one() -> None:
     """Files get concatenated: the second file's mark opens a line in the middle."""

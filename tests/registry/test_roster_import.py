@@ -250,6 +250,21 @@ class RosterImportTests(BaseTestCase):
         liu = Person.objects.get(name="Liu Yang")
         assert (liu.returned_on, liu.is_medical_staff) == (datetime.date(2020, 1, 23), True)
 
+    def test_it_refuses_an_id_number_the_spreadsheet_stored_as_a_number(self) -> None:
+        """Excel keeps 15 digits of a number: an 18-digit ID typed into a General column lost
+        its last ones, whatever the check digit says; a 15-digit legacy ID survives."""
+        content = xlsx_bytes({"花名册": [
+            HEADER, row(id_number=float(ID_1)), row(id_number=float("420102800101004"),
+                                                    name="Old Wang", household_number="A-0101",
+                                                    address="No. 101, West Lane")]})
+        run = self.import_(content, name="roster.xlsx")
+        assert errors_of(run) == [
+            (2, "id_number", "The spreadsheet turned this ID number into scientific notation; "
+                             "format the column as text and type it again.")]
+        assert Person.objects.get(name="Old Wang").id_number_hash == crypto.keyed_hash(
+            make_id("42010219800101004"), "id_number")
+        assert not Person.objects.filter(name="Liu Yang").exists()
+
     def test_it_needs_an_address_for_a_new_household_and_a_household_for_a_resident(
             self) -> None:
         run = self.import_(roster(row(address=""), row(household_number="", address="",

@@ -33,6 +33,9 @@ XLSX_SUFFIXES = {".xlsx", ".xlsm"}
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls (and .doc) format
 SNIFF_BYTES = 8192
+# Spreadsheet programs keep 15 significant digits of a number: one of 16 digits or more has
+# lost its last ones.
+EXACT_NUMBER_LIMIT = 1e15
 # A title row or two ("青山区区划表") may stand above the header row.
 HEADER_SEARCH_ROWS = 10
 
@@ -276,6 +279,11 @@ def cell_text(value: Any) -> str:
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, float):
+        if abs(value) >= EXACT_NUMBER_LIMIT:
+            # An ID number typed as a number: the spreadsheet kept 15 digits of its 18 and
+            # made the rest up. Written as the spreadsheet shows it, the parsers refuse it and
+            # say why (an integer of these digits could even pass the check digit).
+            return f"{value:.14E}"
         return str(int(value)) if value.is_integer() else repr(value)
     if isinstance(value, datetime.datetime | datetime.date | datetime.time):
         return value.isoformat()
