@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy
 
 from epigrid.areas.models import Area
 from epigrid.core.access import PATH_END, Capability, require, sees_everything, subtree_q
-from epigrid.registry import services
+from epigrid.registry import nearby, services
 from epigrid.registry.models import (
     Household,
     HouseholdVisit,
@@ -281,17 +281,25 @@ def _schedule_progress(visit: HouseholdVisit) -> None:
 def record_visit(campaign: ScreeningCampaign, household: Household, worker: Any,
                  idempotency_key: uuid.UUID | str, visited_at: datetime.datetime | None = None,
                  members: list[MemberScreening] | None = None,
-                 new_members: list[NewMember] | None = None, note: str = "") -> RecordedVisit:
-    """Store one visit with its screenings, in one transaction; see the module's rules."""
+                 new_members: list[NewMember] | None = None, note: str = "",
+                 position: tuple[float, float] | None = None) -> RecordedVisit:
+    """Store one visit with its screenings, in one transaction; see the module's rules.
+    `position` (latitude, longitude): where the worker's phone stood at the door, kept as the
+    household's location when it has none (the next round's nearest first)."""
     key = idempotency_key if isinstance(idempotency_key, uuid.UUID) else _parse_key(
         idempotency_key)
+    if position is not None:
+        nearby.check_position(*position)
     visited_at = visited_at or timezone.now()
     if timezone.is_naive(visited_at):
         visited_at = timezone.make_aware(visited_at)
     try:
         with transaction.atomic():
-            return _record(campaign, household, worker, key, visited_at,
-                           members or [], new_members or [], note)
+            recorded = _record(campaign, household, worker, key, visited_at,
+                               members or [], new_members or [], note)
+            if position is not None and recorded.result in (CREATED, UPDATED):
+                nearby.locate(household, *position)
+            return recorded
     except IntegrityError:
         # Two sends of the same form raced past the look-up; the first one is stored.
         stored = HouseholdVisit.objects.filter(idempotency_key=key).first()

@@ -13,6 +13,7 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -108,6 +109,19 @@ class VisitIn(InSchema):
     note: str = Field("", max_length=300)
     members: list[MemberIn] = Field(default_factory=list)
     new_members: list[NewMemberIn] = Field(default_factory=list)
+    latitude: float | None = Field(None, description="Where the phone stood at the door "
+                                   "(with longitude): kept as the household's location if it "
+                                   "has none, for the next round's nearest first.")
+    longitude: float | None = None
+
+    def position(self) -> tuple[float, float] | None:
+        """Both or neither: one alone is refused by the field that is missing."""
+        if self.latitude is None and self.longitude is None:
+            return None
+        if self.latitude is None or self.longitude is None:
+            missing = "latitude" if self.latitude is None else "longitude"
+            raise ValidationError({missing: _("Give both latitude and longitude, or neither.")})
+        return self.latitude, self.longitude
 
 
 class ScreeningOut(Schema):
@@ -238,7 +252,7 @@ def record_visit(request: HttpRequest, campaign_id: int, household_id: int,
         new_members=[screening.NewMember(name=n.name, id_number=n.id_number, phone=n.phone,
                                          relation=n.relation, **_findings(n))
                      for n in payload.new_members],
-        note=payload.note)
+        note=payload.note, position=payload.position())
     visit = recorded.visit
     body = {"id": visit.pk, "campaign_id": visit.campaign_id,
             "household_id": visit.household_id, "visited_on": visit.visited_on,

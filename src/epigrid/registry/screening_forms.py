@@ -18,6 +18,7 @@ from django.utils.translation import pgettext_lazy
 from epigrid.areas.forms import town_groups
 from epigrid.areas.models import Area, Level
 from epigrid.core.access import ScopedUser
+from epigrid.registry import nearby
 from epigrid.registry.models import Outcome, Person
 from epigrid.registry.screening import SYMPTOMS, MemberScreening, NewMember
 
@@ -116,6 +117,13 @@ class VisitForm(forms.Form):
     # When the form was filled (rendered); the service lets the latest filled form win.
     visited_at = forms.DateTimeField(widget=forms.HiddenInput, required=False)
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
+    # "lat,lon" where the phone stood, filled by the page's script when the household has no
+    # location and the worker has chosen nearest first (web/nearest-first.js). Machine-made:
+    # a reading that makes no sense is dropped rather than holding up the visit.
+    position = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+    def clean_position(self) -> tuple[float, float] | None:
+        return nearby.parse_position(self.cleaned_data.get("position", ""))
 
     @classmethod
     def fresh(cls) -> VisitForm:

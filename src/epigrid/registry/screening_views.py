@@ -224,7 +224,7 @@ def _record(request: HttpRequest, campaign: ScreeningCampaign, household: Househ
             visited_at=visit_form.cleaned_data["visited_at"],
             members=[form.screening() for form in member_forms],
             new_members=[form.new_member() for form in used],
-            note=visit_form.cleaned_data["note"])
+            note=visit_form.cleaned_data["note"], position=visit_form.cleaned_data["position"])
     except ValidationError as error:
         _route_errors(error, visit_form, member_forms, used)
         return None

@@ -1,0 +1,94 @@
+"""Where a door is, learnt at its first visit: the phone's position at the door becomes the
+household's location when it has none, so that the next round can go nearest first."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from decimal import Decimal
+from typing import Any
+
+from django.urls import reverse
+
+from epigrid.core.models import AuditEntry
+from epigrid.registry.models import Household, HouseholdVisit, ScreeningCampaign
+from tests.base import BaseTestCase
+from tests.security.entries_registry_screening import town_a_campaign
+
+
+class DoorLocationTests(BaseTestCase):
+    campaign: ScreeningCampaign
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.campaign = town_a_campaign(cls.world)
+
+    def form_url(self) -> str:
+        return reverse("registry:screening_household",
+                       args=[self.campaign.pk, self.world.household_a.pk])
+
+    def visit(self, position: str) -> Any:
+        w = self.world
+        return self.client_for(w.li).post(self.form_url(), {
+            "idempotency_key": str(uuid.uuid4()), "position": position,
+            f"m{w.person_a.pk}-present": "on", f"m{w.person_a.pk}-temperature": "36.6",
+            f"m{w.person_a.pk}-outcome": "normal", f"m{w.person_a2.pk}-outcome": "normal"})
+
+    def api_visit(self, **position: Any) -> Any:
+        url = (f"/api/screening/campaigns/{self.campaign.pk}/households/"
+               f"{self.world.household_a.pk}/visits")
+        body = {"idempotency_key": str(uuid.uuid4()), **position}
+        return self.client_for(self.world.li).post(url, json.dumps(body),
+                                                   content_type="application/json")
+
+    def location(self) -> tuple[Decimal | None, Decimal | None]:
+        return Household.objects.values_list("latitude", "longitude").get(
+            pk=self.world.household_a.pk)
+
+    def test_it_asks_the_phone_only_at_a_door_without_a_location(self) -> None:
+        client = self.client_for(self.world.li)
+        assert "data-locate-door" in client.get(self.form_url()).content.decode()
+        Household.objects.filter(pk=self.world.household_a.pk).update(
+            latitude=Decimal("30.6"), longitude=Decimal("114.3"))
+        assert "data-locate-door" not in client.get(self.form_url()).content.decode()
+
+    def test_it_keeps_the_first_position_and_logs_it_as_the_households_change(self) -> None:
+        assert self.visit("30.6012345,114.3012345").status_code == 302
+        assert self.location() == (Decimal("30.601235"), Decimal("114.301235"))
+        entry = AuditEntry.objects.get(model="registry.Household", action="update",
+                                       object_pk=str(self.world.household_a.pk))
+        assert entry.changes == {"latitude": [None, "30.601235"],
+                                 "longitude": [None, "114.301235"]}
+        assert entry.actor == self.world.li
+        # A later visit from across the lane never moves the door.
+        assert self.visit("30.7,114.4").status_code == 302
+        assert self.location() == (Decimal("30.601235"), Decimal("114.301235"))
+        assert HouseholdVisit.objects.count() == 1
+
+    def test_it_drops_a_position_it_cannot_read_and_keeps_the_visit(self) -> None:
+        for position in ("91,114.3", "here", "30.6"):
+            assert self.visit(position).status_code == 302, position
+        assert self.location() == (None, None)
+        assert HouseholdVisit.objects.count() == 1
+
+    def test_the_api_keeps_a_position_given_whole(self) -> None:
+        answer = self.api_visit(latitude=30.6001, longitude=114.3001)
+        assert answer.status_code == 201
+        assert self.location() == (Decimal("30.600100"), Decimal("114.300100"))
+
+    def test_the_api_refuses_half_a_position_or_one_off_the_globe_and_stores_nothing(
+            self) -> None:
+        for position, field, message in (
+                ({"latitude": 30.6}, "longitude", "Give both latitude and longitude, or neither."),
+                ({"longitude": 114.3}, "latitude", "Give both latitude and longitude, or neither."),
+                ({"latitude": 91, "longitude": 114.3}, "latitude",
+                 "A latitude lies between -90 and 90; were latitude and longitude swapped?"),
+                ({"latitude": 30.6, "longitude": -181}, "longitude",
+                 "A longitude lies between -180 and 180.")):
+            answer = self.api_visit(**position)
+            assert answer.status_code == 422, position
+            assert {tuple(e["loc"]): e["msg"] for e in answer.json()["detail"]} == {
+                ("body", field): message}, position
+        assert HouseholdVisit.objects.count() == 0
+        assert self.location() == (None, None)
