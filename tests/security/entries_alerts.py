@@ -28,5 +28,6 @@ PAGES: dict[str, Entry] = {
 }
 API: dict[str, Entry] = {
     "GET /api/alerts/inbox": page(shows_a=False),
+    "GET /api/alerts/inbox/unread": page(shows_a=False),
     "POST /api/alerts/inbox/{receipt_id}/read": obj(_receipt_id, methods=("post",)),
 }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
 
 from epigrid.alerts import inbox
@@ -38,6 +38,10 @@ class ReceiptOut(Schema):
         return obj.notice.created_at  # type: ignore[attr-defined]
 
 
+class UnreadOut(Schema):
+    unread: int
+
+
 class InboxParams(PageParams):
     unread: bool = False
 
@@ -48,6 +52,15 @@ def list_inbox(request: HttpRequest, params: Query[InboxParams]) -> dict[str, ob
     if params.unread:
         receipts = receipts.filter(read_at__isnull=True)
     return keyset_page(receipts, params)
+
+
+@router.get("/inbox/unread", response=UnreadOut, url_name="unread",
+            summary="How many of my notices are unread")
+def unread(request: HttpRequest, response: HttpResponse) -> dict[str, int]:
+    """What every page's menu asks now and then (web/inbox-badge.js): a notice sent while a
+    page stays open shows on it without a reload."""
+    response["Cache-Control"] = "no-store"
+    return {"unread": inbox.unread_count(api_user(request))}
 
 
 @router.post("/inbox/{receipt_id}/read", response=ReceiptOut, summary="Acknowledge a notice")
