@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
+from epigrid.alerts.models import Receipt
 from epigrid.problems import services
 from epigrid.problems.models import Category, Problem, ProblemEvent, Status, Step, Urgency
 from tests.base import BaseTestCase
@@ -189,3 +190,40 @@ class CloseAndReopenTests(BaseTestCase):
             (Step.RAISED, "li", Status.OPEN), (Step.ASSIGNED, "alice", Status.OPEN),
             (Step.STATUS, "alice", Status.IN_PROGRESS), (Step.CLOSED, "alice", Status.CLOSED),
             (Step.REOPENED, "zhou", Status.OPEN)]
+
+
+class AssigneeToldTests(BaseTestCase):
+    def inbox(self, user: object) -> list[tuple[str, str, str]]:
+        return list(Receipt.objects.filter(user=user).order_by("pk").values_list(
+            "notice__title", "notice__body", "notice__link"))
+
+    def test_the_person_given_a_problem_finds_it_in_their_inbox(self) -> None:
+        w = self.world
+        with self.captureOnCommitCallbacks(execute=True):
+            problem = raise_in(w.village_a1, w.alice, urgency=Urgency.URGENT)
+            services.assign(problem, by=w.alice, assignee=w.command, note="Bring 2,000 masks.")
+        link = f"/problems/{problem.pk}/"
+        assert self.inbox(w.command) == [(
+            "A problem given to you: Masks run out at the gate",
+            f"Village A1, due {problem.due_on.isoformat()}, urgent; given by "
+            f"{w.alice.display_name}. Bring 2,000 masks.", link)]
+        assert self.inbox(w.bob) == [] and self.inbox(w.alice) == []
+
+    def test_nobody_is_told_twice_nor_of_what_they_did_themselves(self) -> None:
+        w = self.world
+        with self.captureOnCommitCallbacks(execute=True):
+            raise_in(w.village_a1, w.li, assignee=w.alice)  # raised and given at once
+            problem = raise_in(w.village_a1, w.alice, assignee=w.alice)  # she takes it on
+            services.assign(problem, by=w.alice, assignee=w.command)
+            services.assign(problem, by=w.alice, assignee=w.command, due_on=today() + days(5))
+            services.assign(problem, by=w.alice, assignee_unit="Town A logistics")
+        assert [title for title, _body, _link in self.inbox(w.alice)] == [
+            "A problem given to you: Masks run out at the gate"]
+        assert len(self.inbox(w.command)) == 1
+
+    def test_a_refused_assignment_tells_nobody(self) -> None:
+        w = self.world
+        problem = raise_in(w.village_a2, w.alice)
+        with self.captureOnCommitCallbacks(execute=True):
+            refusal(lambda: services.assign(problem, by=w.alice, assignee=w.bob))
+        assert self.inbox(w.bob) == []

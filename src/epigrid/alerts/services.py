@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -48,6 +49,17 @@ def notify(areas: Iterable[Area | str], roles: Iterable[str], title: str, body: 
             "pk", flat=True)
         Receipt.objects.bulk_create([Receipt(notice=notice, user_id=pk) for pk in user_ids],
                                     batch_size=1000)
+    return notice
+
+
+@transaction.atomic
+def notify_users(users: Iterable[Any], title: str, body: str = "", link: str = "", *,
+                 area: Area | None = None) -> Notice:
+    """Deliver a notice to these users by name (a problem given to one officer), whoever else
+    shares their area and role; `area`, what it is about, scopes it in lists like notify's."""
+    notice = Notice.objects.create(area_path=area.path if area is not None else "",
+                                   title=title[:200], body=body, link=link)
+    Receipt.objects.bulk_create([Receipt(notice=notice, user=user) for user in users])
     return notice
 
 

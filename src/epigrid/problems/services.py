@@ -20,9 +20,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from epigrid.alerts.services import notify_users
 from epigrid.areas.access import may_see_path
 from epigrid.areas.models import Area
 from epigrid.problems.models import Category, Problem, ProblemEvent, Status, Step, Urgency
@@ -95,6 +97,7 @@ def raise_problem(area: Area, *, by: Any, title: str, category: str, due_on: dat
     if problem.assignee_unit or assignee is not None:
         _event(problem, Step.ASSIGNED, by, now, assignee_unit=problem.assignee_unit,
                assignee=assignee)
+        _tell_assignee_later(problem, by, "")
     return problem
 
 
@@ -122,6 +125,7 @@ def assign(problem: Problem, *, by: Any, assignee_unit: str = "", assignee: Any 
         _check_due(errors, moved, now)
     if errors:
         raise ValidationError(errors)
+    handed_over = assignee is not None and assignee.pk != problem.assignee_id
     problem.assignee_unit, problem.assignee = assignee_unit.strip(), assignee
     fields = ["assignee_unit", "assignee", "updated_at"]
     if moved is not None:
@@ -130,7 +134,25 @@ def assign(problem: Problem, *, by: Any, assignee_unit: str = "", assignee: Any 
     problem.save(update_fields=fields)
     _event(problem, Step.ASSIGNED, by, now, note, assignee_unit=problem.assignee_unit,
            assignee=assignee, due_on=moved)
+    if handed_over:
+        _tell_assignee_later(problem, by, note)
     return problem
+
+
+def _tell_assignee_later(problem: Problem, by: Any, note: str) -> None:
+    """Once the transaction holds, the person given the problem learns it in their inbox (one
+    who takes it on themselves knows already)."""
+    if problem.assignee is not None and problem.assignee_id != getattr(by, "pk", None):
+        transaction.on_commit(lambda: _tell_assignee(problem, by, note))
+
+
+def _tell_assignee(problem: Problem, by: Any, note: str) -> None:
+    title = _("A problem given to you: %(title)s") % {"title": problem.title}
+    body = _("%(area)s, due %(due)s, %(urgency)s; given by %(by)s.") % {
+        "area": problem.area.name, "due": problem.due_on.isoformat(),
+        "urgency": problem.get_urgency_display(), "by": by.display_name}
+    notify_users([problem.assignee], title, f"{body} {note}".strip(),
+                 reverse("problems:detail", args=[problem.pk]), area=problem.area)
 
 
 @transaction.atomic
