@@ -94,10 +94,12 @@ def test_dr_he_plans_the_transfers_and_follows_them_to_admission(
     rows = page.locator("#plan-transfers tbody tr")
     assigned = sorted(tuple(cells(rows.nth(i))[1:5] + cells(rows.nth(i))[6:7])
                       for i in range(rows.count()))
+    # Names masked as on the printed plan, with the case's state and severity, the Wangs
+    # marked as one household.
     assert assigned == sorted([
-        ("W*******", "Grid A1-1", HOSPITAL, SEVERE, "已计划"),      # Wang Jun, severe
-        ("W*******", "Grid A1-1", HOTEL, QUARANTINE, "已计划"),     # Wang Lei, close contact
-        ("S*****", "Grid A1-2", HOSPITAL, ISOLATION, "已计划")])    # Sun Li, suspected
+        ("W******* 确诊 · 重症 同户 A", "Grid A1-1", HOSPITAL, SEVERE, "已计划"),  # Wang Jun
+        ("W******* 密切接触者 同户 A", "Grid A1-1", HOTEL, QUARANTINE, "已计划"),  # Wang Lei
+        ("S***** 疑似", "Grid A1-2", HOSPITAL, ISOLATION, "已计划")])  # Sun Li, suspected
 
     # The ambulances come back: she marks each transfer admitted, one after the other.
     admit = page.locator("#plan-transfers").get_by_role("button", name="已收治", exact=True)

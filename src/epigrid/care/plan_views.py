@@ -9,6 +9,8 @@ care.plans, whose refusals come back as messages or on fields.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from epigrid.areas.access import area_user, get_area_for_user
 from epigrid.areas.models import Facility
-from epigrid.care import plan_documents, plans
+from epigrid.care import plan_documents, plan_patients, plans
 from epigrid.care.models import Transfer, TransferPlan, Unplaced
 from epigrid.care.plan_forms import ComputeForm, OverrideForm, StatusForm
 from epigrid.core import audit
@@ -33,7 +35,8 @@ UNPLACED_SHOWN = 100
 
 
 def _transfer(request: HttpRequest, transfer_id: int) -> Transfer:
-    found = Transfer.objects.restrict(area_user(request)).select_related("plan").filter(
+    found = Transfer.objects.restrict(area_user(request)).select_related(
+        "plan", "request__case__person", "request__pickup_area", "facility").filter(
         pk=transfer_id).first()
     if found is None:
         raise Http404(_("No such transfer."))
@@ -68,12 +71,19 @@ def plan_area(request: HttpRequest, area_id: int) -> HttpResponse:
     return render(request, "care/plan_area.html", {
         "area": area, "plan": plan, "rows": rows, "next_after": next_after,
         "unplaced": unplaced, "unplaced_count": plan.patients - plan.placed if plan else 0,
-        "rows_masked": [(t, plan_documents.masked(t.request.case.person.name)) for t in rows],
-        "unplaced_masked": [(u, plan_documents.masked(u.request.case.person.name), _(u.reason))
-                            for u in unplaced],
+        **_patients(rows, unplaced),
         "compute_form": ComputeForm(), "status_form": StatusForm(),
         "may_plan": can(user, Capability.PLAN_TRANSFERS),
         "may_export": can(user, Capability.EXPORT)})
+
+
+def _patients(rows: list[Transfer], unplaced: list[Unplaced]) -> dict[str, Any]:
+    """The rows with who each carries; a household is marked across both tables (one of a
+    family may be left without a bed)."""
+    found = plan_patients.patients([*(t.request for t in rows), *(u.request for u in unplaced)])
+    return {"rows_masked": list(zip(rows, found, strict=False)),
+            "unplaced_masked": [(u, patient, _(u.reason)) for u, patient
+                                in zip(unplaced, found[len(rows):], strict=True)]}
 
 
 @login_required
@@ -143,8 +153,22 @@ def plan_override(request: HttpRequest, transfer_id: int) -> HttpResponseBase:
         else:
             messages.success(request, _("The transfer is changed."))
             return redirect("care:plan_area", area_id=transfer.plan.area_id)
-    return render(request, "care/plan_override.html", {"transfer": transfer, "form": form},
-                  status=400 if form.is_bound else 200)
+    return render(request, "care/plan_override.html", {
+        "transfer": transfer, "form": form, **_household_of(user, transfer)},
+        status=400 if form.is_bound else 200)
+
+
+def _household_of(user: Any, transfer: Transfer) -> dict[str, Any]:
+    """Who the transfer carries, and where the plan takes the others of their household: a
+    family is kept together by moving one of them to where the others go."""
+    person = transfer.request.case.person
+    family = [] if person.household_id is None else list(
+        Transfer.objects.restrict(user).filter(
+            plan=transfer.plan_id, request__case__person__household=person.household_id)
+        .exclude(pk=transfer.pk).select_related("request__case__person", "facility")
+        .order_by("batch", "pk"))
+    found = plan_patients.patients([transfer.request, *(t.request for t in family)])
+    return {"patient": found[0], "family": list(zip(family, found[1:], strict=True))}
 
 
 def _download(request: HttpRequest, plan_id: int, fmt: str) -> HttpResponse:
