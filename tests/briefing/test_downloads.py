@@ -72,6 +72,7 @@ class BriefingApiTests(BaseTestCase):
                          ["Dongcheng Town", "Village A1", "Village A2", "Xihe Town",
                           "Village B1"])
         self.assertEqual(data["problems_open"], 0)
+        self.assertEqual(data["problems_escalated"], 0)
 
     def test_it_answers_the_briefing_as_a_file(self) -> None:
         w = self.world

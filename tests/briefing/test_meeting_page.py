@@ -6,8 +6,11 @@ from __future__ import annotations
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from epigrid.briefing import meeting
+from epigrid.problems import services
+from epigrid.problems.escalation import escalate
 from epigrid.reporting.models import RiskProposal
 from tests.base import BaseTestCase
 from tests.briefing.helpers import (
@@ -115,6 +118,26 @@ class MeetingPageTests(BaseTestCase):
         # Town A's meeting: only its own subtree's problems.
         town = self.client_for(w.alice).get(page_url(w.town_a.pk)).context["meeting"].problems
         self.assertEqual(town.total, 3)
+
+    def test_it_counts_the_open_problems_that_rose_to_the_area_from_below(self) -> None:
+        w = self.world
+        ten = self.problems["ten"]  # raised in town A, overdue for 8 days
+        assert escalate(ten.pk, timezone.now())
+        district = self.client_for(w.command).get(page_url(w.district.pk))
+        self.assertEqual(district.context["meeting"].problems.escalated, 1)
+        self.assertContains(district, "1 of them rose to this level from below.")
+        self.assertIn(f"1 open problem rose to {w.district.name} from below.",
+                      district.context["meeting"].points)
+        api = self.client_for(w.command).get(f"/api/briefing/meeting?area={w.district.pk}")
+        self.assertEqual(api.json()["problems_escalated"], 1)
+        # Town A's meeting still counts it open, but it stands at the district now.
+        town = self.client_for(w.alice).get(page_url(w.town_a.pk))
+        self.assertEqual(town.context["meeting"].problems.escalated, 0)
+        self.assertNotContains(town, 'id="escalated"')
+        # Closed, it is counted no more.
+        services.close(ten, by=w.command, note="Delivered.")
+        district = self.client_for(w.command).get(page_url(w.district.pk))
+        self.assertEqual(district.context["meeting"].problems.escalated, 0)
 
     def test_it_offers_the_downloads_to_those_who_may_export(self) -> None:
         w = self.world

@@ -85,6 +85,16 @@ class TalkingPointTests(SimpleTestCase):
             self.assertEqual(talking.overdue(district(overdue=[oldest], overdue_count=4)), [
                 "4 个问题逾期，最早的是“Masks run out”（Village A1），应于 2020-02-01 办结。"])
 
+    def test_it_counts_the_problems_that_rose_to_the_area(self) -> None:
+        self.assertEqual(talking.escalated(district(escalated=4)), [
+            "4 open problems rose to Qingshan District from below."])
+        self.assertEqual(talking.escalated(district(escalated=1)), [
+            "1 open problem rose to Qingshan District from below."])
+        self.assertEqual(talking.escalated(district()), [])
+        with translation.override("zh-hans"):
+            self.assertEqual(talking.escalated(district(escalated=4)), [
+                "4 个未结问题已从下级升级至Qingshan District。"])
+
     def test_it_gives_the_closure_rate_when_something_was_due(self) -> None:
         self.assertEqual(talking.closure(district(closure=Closure(raised=23, due=27, closed=19))),
                          ["Problems: 23 raised today; 19 of the 27 due were closed (70%)."])

@@ -12,7 +12,7 @@ import datetime
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from epigrid.areas.models import Area
 from epigrid.briefing import content, documents, meeting, views
@@ -72,6 +72,8 @@ class MeetingOut(Schema):
     problem_ages: list[AgeOut]
     problems_open: int
     problems_overdue: int
+    problems_escalated: int = Field(description="Open problems that rose to the area itself "
+                                    "from below.")
     oldest_problems: list[ProblemOut]
     closure: ClosureOut
     pending_risk_proposals: int | None
@@ -107,6 +109,7 @@ def meeting_data(request: HttpRequest, area: int, day: str | None = None) -> Mee
         unreported=None if found.unreported is None else [_ref(a) for a in found.unreported],
         problem_ages=[AgeOut(label=group.label, count=group.count) for group in problems.ages],
         problems_open=problems.total, problems_overdue=problems.overdue,
+        problems_escalated=problems.escalated,
         oldest_problems=[ProblemOut(
             id=p.pk, title=p.title, area=p.area.name, handled_at=p.level_area.name,
             status=p.status, urgency=p.urgency, due_on=p.due_on,

@@ -61,6 +61,7 @@ class OpenProblems:
     ages: list[AgeGroup]
     total: int
     overdue: int
+    escalated: int  # rose to the area itself from below (its level is the area's now)
     oldest: list[Problem]  # the oldest raised, up to MAX_PROBLEMS
     most_overdue: Problem | None  # the one due the longest ago
 
@@ -83,6 +84,7 @@ def open_problems(area: Area, day: datetime.date) -> OpenProblems:
         older = Q(raised_at__gte=edges[i]) if i < len(edges) else Q()
         counts[f"age{i}"] = Count("pk", filter=newer & older)
     counts["overdue"] = Count("pk", filter=Q(due_on__lt=day))
+    counts["escalated"] = Count("pk", filter=Q(level_path=area.path) & ~Q(area_path=area.path))
     counts["total"] = Count("pk")
     found = rows.order_by().aggregate(**counts)
     ages = [AgeGroup(str(label), found[f"age{i}"]) for i, (_first, label) in enumerate(AGES)]
@@ -91,7 +93,7 @@ def open_problems(area: Area, day: datetime.date) -> OpenProblems:
     most_overdue = (related.filter(due_on__lt=day).order_by("due_on", "raised_at", "pk").first()
                     if found["overdue"] else None)
     return OpenProblems(ages=ages, total=found["total"], overdue=found["overdue"],
-                        oldest=oldest, most_overdue=most_overdue)
+                        escalated=found["escalated"], oldest=oldest, most_overdue=most_overdue)
 
 
 def situation(figures: reading.AreaDay, unreported: list[Area] | None,
@@ -109,7 +111,7 @@ def situation(figures: reading.AreaDay, unreported: list[Area] | None,
         talking.OverdueProblem(worst.title, worst.area.name, worst.due_on)]
     return talking.Situation(
         area=talking.Place(figures.area.name, today, yesterday), children=children,
-        overdue=overdue, overdue_count=problems.overdue,
+        overdue=overdue, overdue_count=problems.overdue, escalated=problems.escalated,
         closure=talking.Closure(raised=closure.raised, due=closure.due, closed=closure.closed),
         unreported=None if unreported is None else [area.name for area in unreported],
         pending_risk=pending_risk)

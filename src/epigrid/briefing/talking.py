@@ -17,7 +17,8 @@ hand-made figures. The rules, in the order the points are spoken:
 4. **Thresholds crossed** 警戒值: a metric of the deployment's alert levels (`alert_levels()`,
    setting EPIGRID_ALERT_THRESHOLDS) that crossed its level since yesterday (up: reached it
    from below; down: fell to it from above — a hospital's last free ICU bed taken).
-5. **Overdue problems** 逾期问题: how many, and the oldest one.
+5. **Overdue problems** 逾期问题: how many, and the oldest one; then how many open problems rose
+   unresolved to the area itself from below (escalated 上报升级).
 6. **Closure** 日清日结: raised today, closed of those due, the rate.
 7. **Not reported** 未报送: the areas below without a daily report (when reports are collected).
 8. **Risk levels** 风险等级: the proposals of the rules still awaiting the command's decision.
@@ -119,6 +120,7 @@ class Situation:
     children: Sequence[Place] = ()
     overdue: Sequence[OverdueProblem] = ()  # oldest first
     overdue_count: int | None = None  # all of them, when `overdue` is only the oldest few
+    escalated: int = 0  # open problems that rose to the area itself from below
     closure: Closure | None = None
     unreported: Sequence[str] | None = None  # None: daily reports are not collected
     pending_risk: int | None = None  # risk level proposals awaiting a decision
@@ -255,6 +257,13 @@ def overdue(situation: Situation) -> list[str]:
                "due": oldest.due_on.isoformat()}]
 
 
+def escalated(situation: Situation) -> list[str]:
+    n = situation.escalated
+    return [ngettext("%(n)d open problem rose to %(area)s from below.",
+                     "%(n)d open problems rose to %(area)s from below.", n)
+            % {"n": n, "area": situation.area.name}] if n else []
+
+
 def closure(situation: Situation) -> list[str]:
     found = situation.closure
     if found is None or not found.due:
@@ -286,5 +295,6 @@ def talking_points(situation: Situation) -> list[str]:
     metrics = by_code()
     return [*increases(situation, metrics), *contacts_placed(situation, metrics),
             *fell_to_zero(situation, metrics),
-            *crossed(situation, metrics), *overdue(situation), *closure(situation),
+            *crossed(situation, metrics), *overdue(situation), *escalated(situation),
+            *closure(situation),
             *unreported(situation), *risk(situation)]
