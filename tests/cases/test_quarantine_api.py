@@ -80,8 +80,12 @@ class ApiTests(BaseTestCase):
                         {"slot": "am", "temperature": "37.2"})
         assert recorded.status_code == 201
         assert (recorded.json()["abnormal"], recorded.json()["escalated"]) == (False, False)
+        resent = post(li, f"{API}/{quarantine.pk}/follow-ups",
+                      {"slot": "am", "temperature": "37.2"})
+        assert resent.status_code == 200 and resent.json()["resent"] is True
+        assert resent.json()["follow_up"]["id"] == recorded.json()["follow_up"]["id"]
         twice = post(li, f"{API}/{quarantine.pk}/follow-ups",
-                     {"slot": "am", "temperature": "37.2"})
+                     {"slot": "am", "temperature": "37.4"})
         assert twice.status_code == 422 and twice.json()["detail"][0]["loc"] == ["body", "slot"]
         today = li.get(f"{API}/today").json()
         assert [(row["quarantine"]["id"], row["due"]) for row in today["items"]] == [

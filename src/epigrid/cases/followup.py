@@ -65,6 +65,7 @@ class Recorded:
     follow_up: FollowUp
     escalated: bool  # the case moved to FEVER and the quarantine ended
     abnormal: bool
+    resent: bool = False  # the same reading was stored before: nothing done again
 
 
 def _check(quarantine: Quarantine, day: datetime.date, slot: str,
@@ -101,6 +102,12 @@ def record_follow_up(quarantine: Quarantine, *, day: datetime.date, slot: str,
         "case__person", "site__area", "room").get(pk=quarantine.pk)
     temperature = _tenths(Decimal(temperature))
     symptoms = symptoms.strip()[:200]
+    stored = FollowUp.objects.filter(quarantine=quarantine, day=day, slot=slot).first()
+    if stored is not None and (stored.temperature, stored.symptoms) == (temperature, symptoms):
+        # The same reading sent again (a phone's queue resending after the answer was lost in
+        # a stairwell): stored once, told once, even if it ended the quarantine.
+        return Recorded(follow_up=stored, escalated=False, resent=True,
+                        abnormal=is_abnormal(temperature, symptoms))
     _check(quarantine, day, slot, temperature)
     try:
         with transaction.atomic():

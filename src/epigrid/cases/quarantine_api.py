@@ -147,6 +147,8 @@ class RecordedOut(Schema):
     follow_up: FollowUpOut
     abnormal: bool
     escalated: bool = Field(description="The case went to “fever” and the quarantine ended.")
+    resent: bool = Field(description="The same reading was recorded before (a resend): "
+                                     "nothing was done again; answered 200.")
 
 
 class TodayOut(Schema):
@@ -254,8 +256,8 @@ def extend(request: HttpRequest, id: int, payload: ExtendIn) -> Quarantine:
     return _quarantine(request, id)
 
 
-@router.post("/{int:id}/follow-ups", response={201: RecordedOut},
-             summary="Record a morning or evening follow-up")
+@router.post("/{int:id}/follow-ups", response={200: RecordedOut, 201: RecordedOut},
+             summary="Record a morning or evening follow-up (the same reading again: 200)")
 def record_follow_up(request: HttpRequest, id: int, payload: FollowUpIn) -> Status[Any]:
     user = api_user(request)
     quarantine = _quarantine(request, id)
@@ -263,5 +265,6 @@ def record_follow_up(request: HttpRequest, id: int, payload: FollowUpIn) -> Stat
     recorded = followup.record_follow_up(
         quarantine, day=payload.day or timezone.localdate(), slot=payload.slot,
         temperature=payload.temperature, symptoms=payload.symptoms, by=user)
-    return Status(201, {"follow_up": recorded.follow_up, "abnormal": recorded.abnormal,
-                        "escalated": recorded.escalated})
+    return Status(200 if recorded.resent else 201, {
+        "follow_up": recorded.follow_up, "abnormal": recorded.abnormal,
+        "escalated": recorded.escalated, "resent": recorded.resent})

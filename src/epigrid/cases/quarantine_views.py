@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -44,6 +44,7 @@ from epigrid.cases.quarantine_forms import (
 )
 from epigrid.core.access import Capability, can, require
 from epigrid.core.forms import apply_errors
+from epigrid.core.http import wants_json
 from epigrid.core.paging import keyset
 
 DETAIL_ROWS = 60  # follow-ups shown on a quarantine's page: a month of two slots a day
@@ -240,7 +241,9 @@ def followup_record(request: HttpRequest, pk: int) -> HttpResponseBase:
             apply_errors(form, error)
         else:
             name = quarantine.case.person.name
-            if recorded.escalated:
+            if recorded.resent:
+                messages.info(request, _("%(name)s: already saved.") % {"name": name})
+            elif recorded.escalated:
                 messages.warning(request, _("%(name)s has a fever: the case is now “fever, not "
                                             "ruled out” and the village is told.") % {"name": name})
             elif recorded.abnormal:
@@ -252,7 +255,14 @@ def followup_record(request: HttpRequest, pk: int) -> HttpResponseBase:
             kept = {key: request.GET[key] for key in ("site", "page")
                     if request.GET.get(key, "").isdigit()}
             back = reverse("cases:followup_today")
-            return redirect(f"{back}?{urlencode(kept)}" if kept else back)
+            back = f"{back}?{urlencode(kept)}" if kept else back
+            if wants_json(request):  # the phone's offline queue (web/offline-forms.js)
+                return JsonResponse({"redirect": back}, status=200 if recorded.resent else 201)
+            return redirect(back)
+    if wants_json(request):
+        return JsonResponse({"errors": {form.add_prefix(name) if name != "__all__" else name:
+                                        list(errors) for name, errors in form.errors.items()}},
+                            status=422)
     context = _today_context(request)
     context["refused"] = form
     mine = [item for item in context["items"] if item["row"].quarantine.pk == pk]

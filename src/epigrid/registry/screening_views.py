@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from epigrid.areas.access import area_user, may_see_path
 from epigrid.areas.models import Area, Level
 from epigrid.core.access import Capability, can, require, sees_everything
+from epigrid.core.http import wants_json
 from epigrid.core.panels import panels_for
 from epigrid.registry import campaigns, nearby, screening
 from epigrid.registry.models import Household, HouseholdVisit, ScreeningCampaign
@@ -204,7 +205,7 @@ def household(request: HttpRequest, campaign: int, household: int) -> HttpRespon
             answer = _record(request, found_campaign, found, visit_form, member_forms, new_forms)
             if answer is not None:
                 return answer
-        if _wants_json(request):
+        if wants_json(request):
             return JsonResponse({"errors": _errors_of(forms)}, status=422)
     last = HouseholdVisit.objects.filter(campaign=found_campaign, household=found).first()
     return render(request, "registry/screening_household.html", {
@@ -229,16 +230,12 @@ def _record(request: HttpRequest, campaign: ScreeningCampaign, household: Househ
         _route_errors(error, visit_form, member_forms, used)
         return None
     back = reverse("registry:screening_today") + f"?campaign={campaign.pk}"
-    if _wants_json(request):
+    if wants_json(request):
         return JsonResponse({"visit": recorded.visit.pk, "result": recorded.result,
                              "redirect": back}, status=201 if recorded.created else 200)
     messages.success(request, _("The visit of %(address)s was saved.") % {
         "address": household.address})
     return redirect(back)
-
-
-def _wants_json(request: HttpRequest) -> bool:
-    return "application/json" in request.headers.get("Accept", "")
 
 
 def _route_errors(error: ValidationError, visit_form: VisitForm, member_forms: list[MemberForm],

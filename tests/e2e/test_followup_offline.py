@@ -1,0 +1,58 @@
+"""Li takes Wang Lei's morning temperature at his door, where the phone has one bar (SCENARIOS.md,
+07:30): the send fails, the page keeps the reading and sends it when the network returns; it is
+stored once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from epigrid.cases.models import FollowUp
+from tests.base import PASSWORD, World
+from tests.cases.quarantine_helpers import home_quarantine, placed_yesterday
+
+pytestmark = [pytest.mark.e2e]
+
+
+def test_a_follow_up_survives_a_failed_send(
+        page: Any, live_server: Any, transactional_db: None) -> None:
+    world = World()
+    quarantine = placed_yesterday(home_quarantine(world, world.person_a2, started=1))
+    base = live_server.url
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", "li")
+    page.fill("#id_password", PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url("**/registry/screening/today/")
+    page.goto(f"{base}{reverse('cases:followup_today')}")
+    card = page.locator(f"#quarantine-{quarantine.pk}")
+    form = card.locator("form[data-offline-queue]").first
+    slot = form.locator("input[name=slot]").get_attribute("value")
+    form.locator(f"#id_q{quarantine.pk}-{slot}-temperature").fill("36.7")
+
+    page.context.set_offline(True)
+    form.locator("button[type=submit]").click()
+    expect(form.locator("[data-offline-status]")).to_have_text(
+        form.get_attribute("data-offline-saved") or "")
+    badge = page.locator("[data-offline-badge]")
+    expect(badge).to_have_attribute("data-waiting", "1")
+    assert FollowUp.objects.count() == 0
+
+    page.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.locator("[data-offline-badge][data-waiting='0']").wait_for(state="attached")
+    expect(form.locator("[data-offline-status]")).to_have_text(
+        form.get_attribute("data-offline-sent") or "")
+    recorded = FollowUp.objects.get()
+    assert (recorded.quarantine_id, recorded.slot, str(recorded.temperature)) == (
+        quarantine.pk, slot, "36.7")
+
+    # She taps save again on the same form: the server knows the reading already.
+    form.locator("button[type=submit]").click()
+    page.wait_for_url(f"**{reverse('cases:followup_today')}")
+    expect(page.locator("ul.messages")).to_contain_text("Wang Lei")
+    assert FollowUp.objects.count() == 1
