@@ -4,6 +4,7 @@ fixed number of queries."""
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 
@@ -13,6 +14,7 @@ from django.utils import timezone
 
 from epigrid.care import beds, dashboard
 from epigrid.care.models import Transfer, TransferPlan
+from epigrid.care.plan_progress import take_snapshot
 from epigrid.cases.states import State
 from tests.base import BaseTestCase
 from tests.care.bed_helpers import hospital, hotel, hours_ago, open_case, stock
@@ -105,3 +107,22 @@ class DashboardTests(BaseTestCase):
         response = self.client_for(w.medic).get(f"/care/dashboard/{w.town_a.pk}/")
         assert response.context["plan"] is None
         assert b'id="no-plan"' in response.content
+
+    def test_it_shows_the_progress_stored_through_the_day_to_those_of_the_area(self) -> None:
+        w = self.world
+        taken = timezone.localtime()
+        now = taken + datetime.timedelta(seconds=1)
+        take_snapshot(w.district, taken.replace(hour=0, minute=0) - datetime.timedelta(hours=1))
+        take_snapshot(w.district, taken)
+        found = dashboard.dashboard(w.medic, w.district, now)["snapshots"]
+        # Yesterday's is left out; today's: Wang Jun (30 h) and Wang Lei waiting, Zhao on the
+        # way, Lei's earlier transfer admitted.
+        assert [(s.at, s.awaiting, s.dispatched, s.admitted, s.waiting_over_24h)
+                for s in found] == [(taken, 2, 1, 1, 1)]
+        html = self.client_for(w.medic).get(f"/care/dashboard/{w.district.pk}/") \
+            .content.decode()
+        assert f'<th scope="row">{taken:%H:%M}</th>' in html
+        # Town A's officer reads her town's stored row, never the district's.
+        assert [s.area_id for s in dashboard.dashboard(w.alice, w.town_a, now)["snapshots"]] \
+            == [w.town_a.pk]
+        assert dashboard.dashboard(w.alice, w.district, now)["snapshots"] == []

@@ -15,7 +15,7 @@ from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from epigrid.areas.models import Area, Facility
-from epigrid.care import beds
+from epigrid.care import beds, plan_progress
 from epigrid.care.models import BedStock, Transfer, TransferPlan
 from epigrid.core.access import ScopedUser
 
@@ -91,6 +91,7 @@ def dashboard(user: ScopedUser, area: Area,
         "admitted_share": round(100 * done[Transfer.Status.ADMITTED] / in_plan) if in_plan
         else None,
         "waiting": beds.awaiting_figures(user, area, now),
+        "snapshots": plan_progress.todays(user, area, now),
     }
 
 

@@ -43,3 +43,13 @@ def take_snapshot(area: Area, at: datetime.datetime | None = None) -> list[Progr
             area=each, at=at, defaults={"area_path": each.path, **figures(each.path, at)})
         taken.append(snapshot)
     return taken
+
+
+def todays(user: object, area: Area, now: datetime.datetime | None = None
+           ) -> list[ProgressSnapshot]:
+    """The area's snapshots of the local day so far, oldest first: what the 13:00 and 15:00
+    figures were, beside the dashboard's live ones."""
+    now = now or timezone.now()
+    start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    return list(ProgressSnapshot.objects.restrict(user).filter(  # type: ignore[arg-type]
+        area=area, at__gte=start, at__lte=now).order_by("at"))
