@@ -15,6 +15,7 @@ from django.utils import timezone
 from epigrid.areas.models import Area, Level
 from epigrid.care.models import AdmissionRequest, ProgressSnapshot, Transfer
 from epigrid.care.plan_inputs import IN_FLIGHT, PENDING
+from epigrid.core.access import ScopedUser
 
 
 def figures(path: str, at: datetime.datetime) -> dict[str, int]:
@@ -45,11 +46,11 @@ def take_snapshot(area: Area, at: datetime.datetime | None = None) -> list[Progr
     return taken
 
 
-def todays(user: object, area: Area, now: datetime.datetime | None = None
+def todays(user: ScopedUser, area: Area, now: datetime.datetime | None = None
            ) -> list[ProgressSnapshot]:
     """The area's snapshots of the local day so far, oldest first: what the 13:00 and 15:00
     figures were, beside the dashboard's live ones."""
     now = now or timezone.now()
     start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
-    return list(ProgressSnapshot.objects.restrict(user).filter(  # type: ignore[arg-type]
+    return list(ProgressSnapshot.objects.restrict(user).filter(
         area=area, at__gte=start, at__lte=now).order_by("at"))
