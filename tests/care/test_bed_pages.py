@@ -206,6 +206,27 @@ class AwaitingPagesTests(BaseTestCase):
         assert page.context["figures"] == {"awaiting": 2, "over_24h": 1}
         assert b'id="over-24h-count">1<' in page.content
 
+    def test_it_splits_the_waiting_by_category_and_severity_each_opening_its_list(
+            self) -> None:
+        w = self.world
+        beds.request_admission(self.jun, None, "severe", w.medic)  # confirmed
+        beds.request_admission(self.min, None, "", w.medic)  # suspected, mild, in town B
+        suspect = open_case(w.visitor_a, State.SUSPECTED, "critical")
+        beds.request_admission(suspect, None, "", w.medic)
+        client = self.client_for(w.medic)
+        page = client.get("/care/beds/awaiting/")
+        shares = [(s.label, s.count, s.query) for s in page.context["shares"]]
+        assert shares == [("confirmed", 1, "category=confirmed"),
+                          ("suspected", 2, "category=suspected"),
+                          ("severe", 1, "severity=severe"), ("critical", 1, "severity=critical")]
+        for _label, count, query in shares:
+            listed = client.get(f"/care/beds/awaiting/?{query}").context["rows"]
+            assert len(listed) == count, query
+        town = client.get(f"/care/beds/awaiting/?area={w.town_a.pk}")
+        assert [(s.label, s.count) for s in town.context["shares"]][:2] == [
+            ("confirmed", 1), ("suspected", 1)]
+        assert f'href="?area={w.town_a.pk}&amp;category=confirmed"' in town.content.decode()
+
     def test_it_lists_the_waiting_in_bounded_queries(self) -> None:
         w = self.world
         client = self.client_for(w.medic)

@@ -159,7 +159,8 @@ def bed_awaiting(request: HttpRequest) -> HttpResponse:
     rows, next_after = _after(beds.awaiting(user, filters, now), request)
     return render(request, "care/bed_awaiting.html", {
         "form": form, "next_after": next_after, "figures": beds.awaiting_figures(
-            user, filters.area, now),
+            user, filters.area, now), "shares": beds.awaiting_shares(user, filters.area),
+        "area_query": f"area={filters.area.pk}&" if filters.area is not None else "",
         "rows": [(row, beds.waited_hours(row, now)) for row in rows],
         "may_cancel": beds.may_request(user)})
 

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from epigrid.areas.models import Area, Facility
 from epigrid.care.models import AdmissionRequest, BedStock, BedType, Transfer
 from epigrid.cases.models import Case, Severity
-from epigrid.cases.states import CATEGORY_OF, State
+from epigrid.cases.states import CATEGORY_OF, Category, State
 from epigrid.core.access import Capability, ScopedUser, can, require
 
 COUNTS = ("total", "occupied", "reserved")
@@ -289,6 +289,37 @@ def awaiting_figures(user: ScopedUser, area: Area | None,
         rows = rows.within(area.path)  # type: ignore[attr-defined]
     return rows.aggregate(awaiting=Count("pk"), over_24h=Count(
         "pk", filter=Q(waiting_since__lte=admit_all_cutoff(now))))
+
+
+@dataclass(frozen=True)
+class Share:
+    """One kind of the waiting patients: a category or a severity, with the filter it opens."""
+
+    label: str
+    count: int
+    query: str  # "category=confirmed", "severity=severe"
+
+
+SEVERE = (Severity.SEVERE, Severity.CRITICAL)
+
+
+def awaiting_shares(user: ScopedUser, area: Area | None) -> list[Share]:
+    """Who waits, by category (those with none left out) and the severe and critical among
+    them (the request's severity, else the case's), in one query."""
+    rows = pending(user)
+    if area is not None:
+        rows = rows.within(area.path)  # type: ignore[attr-defined]
+    counts = {f"c_{category}": Count("pk", filter=Q(case__state__in=[
+        state for state, of in CATEGORY_OF.items() if of == category]))
+        for category in Category.values}
+    counts |= {f"s_{severity}": Count("pk", filter=Q(severity=severity)
+                                      | Q(severity="", case__severity=severity))
+               for severity in SEVERE}
+    found = rows.order_by().aggregate(**counts)
+    shares = [Share(str(label), found[f"c_{value}"], f"category={value}")
+              for value, label in Category.choices if found[f"c_{value}"]]
+    return shares + [Share(str(Severity(value).label), found[f"s_{value}"], f"severity={value}")
+                     for value in SEVERE if found[f"s_{value}"]]
 
 
 def waited_hours(request: AdmissionRequest, now: datetime.datetime | None = None) -> float:
