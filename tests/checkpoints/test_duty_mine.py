@@ -37,7 +37,11 @@ class MyShiftTests(BaseTestCase):
         assert self.seen_by("ma", at(DAY, 7, 30)) == [(day.pk, False, night.pk)]
         assert self.seen_by("ma", at(DAY, 8)) == [(day.pk, True, night.pk)]
         assert self.seen_by("ma", at(DAY, 15, 59)) == [(day.pk, True, night.pk)]
-        assert self.seen_by("ma", at(DAY, 16)) == []  # over at its end
+        # Over at its end, but kept until it is signed off (duty_handover), then gone.
+        assert self.seen_by("ma", at(DAY, 16)) == [(day.pk, False, night.pk)]
+        day.signed_off_at = at(DAY, 16)
+        day.save(update_fields=["signed_off_at"])
+        assert self.seen_by("ma", at(DAY, 16)) == []
         assert self.seen_by("niu", at(DAY, 7)) == [(night.pk, True, None)]
 
     def test_it_looks_a_day_ahead_and_no_further(self) -> None:

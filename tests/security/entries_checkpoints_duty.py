@@ -69,6 +69,8 @@ PAGES: dict[str, Entry] = {
     "checkpoints:shift_edit": obj(_shift, methods=("get", "post"), data=FORM,
                                   insider_ok=frozenset({200, 302})),
     "checkpoints:shift_delete": obj(_shift, methods=("post",), insider_ok=frozenset({302})),
+    # Alice sees the shift but is not its person: refused with a message, nothing changed.
+    "checkpoints:shift_sign_off": obj(_shift, methods=("post",), insider_ok=frozenset({302})),
     "checkpoints:assignment_add": obj(_checkpoint, methods=("post",),
                                       data={"user": str(STAFF_ID)},
                                       insider_ok=frozenset({302})),
@@ -83,6 +85,9 @@ API: dict[str, Entry] = {
     "PATCH /api/duty/shifts/{shift_id}": obj(_shift, methods=("patch",),
                                              data={"note": "matrix"}, shows_a=False,
                                              insider_ok=frozenset({200, 422})),
+    "POST /api/duty/shifts/{shift_id}/sign-off": obj(_shift, methods=("post",), data={},
+                                                     shows_a=False,
+                                                     insider_ok=frozenset({422})),
     "DELETE /api/duty/shifts/{shift_id}": obj(_shift, methods=("delete",),
                                               insider_ok=frozenset({204})),
     "GET /api/duty/checkpoints/{checkpoint_id}/now": obj(_checkpoint),

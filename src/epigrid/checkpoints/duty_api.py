@@ -18,7 +18,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from epigrid.accounts.models import User
 from epigrid.areas.models import Area, Checkpoint
-from epigrid.checkpoints import duty, duty_queries
+from epigrid.checkpoints import duty, duty_handover, duty_queries
 from epigrid.checkpoints.figure_api import period_or_422
 from epigrid.checkpoints.models import Assignment, DutyShift
 from epigrid.core.access import Capability
@@ -53,6 +53,14 @@ class ShiftOut(Schema):
     starts_at: datetime.datetime
     ends_at: datetime.datetime
     note: str
+    signed_off_at: datetime.datetime | None = Field(
+        None, description="When its person signed it off (交班); null until then.")
+    handover_note: str = ""
+
+
+class SignOffIn(InSchema):
+    handover_note: str = Field("", description="What the next shift must know (300 "
+                                               "characters at most).")
 
 
 class ShiftIn(InSchema):
@@ -133,7 +141,8 @@ def person(user: User | None) -> dict[str, Any] | None:
 
 def shift_out(shift: DutyShift) -> dict[str, Any]:
     return {"id": shift.pk, "checkpoint_id": shift.checkpoint_id, "person": person(shift.user),
-            "starts_at": shift.starts_at, "ends_at": shift.ends_at, "note": shift.note}
+            "starts_at": shift.starts_at, "ends_at": shift.ends_at, "note": shift.note,
+            "signed_off_at": shift.signed_off_at, "handover_note": shift.handover_note}
 
 
 def window_out(window: duty_queries.Window) -> dict[str, Any]:
@@ -202,6 +211,13 @@ def update_shift(request: HttpRequest, shift_id: int, payload: ShiftPatch) -> di
     if payload.user_id is not None:
         changes["user"] = staff_member(payload.user_id)
     return shift_out(duty.update_shift(user, shift, **changes))
+
+
+@router.post("/shifts/{int:shift_id}/sign-off", response=ShiftOut,
+             summary="Sign off one's own shift (交班), with a note for the next shift")
+def sign_off_shift(request: HttpRequest, shift_id: int, payload: SignOffIn) -> dict[str, Any]:
+    return shift_out(duty_handover.sign_off(api_user(request), get_shift(request, shift_id),
+                                            payload.handover_note))
 
 
 @router.delete("/shifts/{int:shift_id}", response={204: None}, summary="Delete a shift")

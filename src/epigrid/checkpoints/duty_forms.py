@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from epigrid.accounts.models import User
 from epigrid.areas.models import Checkpoint
 from epigrid.checkpoints.duty import staff_for
+from epigrid.checkpoints.duty_handover import NOTE_LENGTH
 from epigrid.checkpoints.models import DutyShift
 from epigrid.core.access import ScopedUser
 
@@ -62,3 +63,11 @@ class AssignmentForm(forms.Form):
     def apply_errors(self, exc: ValidationError) -> None:
         for name, messages in exc.message_dict.items():
             self.add_error(name if name in self.fields else None, messages)
+
+
+class SignOffForm(forms.Form):
+    """交班: what the next shift must know (optional)."""
+
+    handover_note = forms.CharField(
+        label=_("Handover note"), required=False, max_length=NOTE_LENGTH,
+        widget=forms.TextInput(attrs={"placeholder": _("For the next shift (optional)")}))

@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern] = [
          name="shift_create"),
     path("duty/shifts/<int:shift_id>/edit/", views.shift_edit, name="shift_edit"),
     path("duty/shifts/<int:shift_id>/delete/", views.shift_delete, name="shift_delete"),
+    path("duty/shifts/<int:shift_id>/sign-off/", views.shift_sign_off, name="shift_sign_off"),
     path("duty/checkpoints/<int:checkpoint_id>/assignments/", views.assignment_add,
          name="assignment_add"),
     path("duty/assignments/<int:assignment_id>/delete/", views.assignment_delete,

@@ -23,8 +23,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from epigrid.areas.access import area_user, get_area_for_user, get_site_for_user
 from epigrid.areas.models import Checkpoint
-from epigrid.checkpoints import duty, duty_queries
-from epigrid.checkpoints.duty_forms import AssignmentForm, ShiftForm
+from epigrid.checkpoints import duty, duty_handover, duty_queries
+from epigrid.checkpoints.duty_forms import AssignmentForm, ShiftForm, SignOffForm
 from epigrid.checkpoints.figure_views import breadcrumbs, period_of
 from epigrid.checkpoints.models import Assignment, DutyShift
 from epigrid.checkpoints.periods import Period, parse_day
@@ -190,6 +190,30 @@ def shift_delete(request: HttpRequest, shift_id: int) -> HttpResponseBase:
     duty.delete_shift(user, shift)
     messages.success(request, _("Shift deleted."))
     return redirect("checkpoints:duty_checkpoint", checkpoint_id=checkpoint_id)
+
+
+@login_required
+@require_POST
+def shift_sign_off(request: HttpRequest, shift_id: int) -> HttpResponseBase:
+    """交班 from the page where the person on duty logs passages; back to it."""
+    user = area_user(request)
+    shift = get_shift_for_user(user, shift_id)
+    form = SignOffForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return redirect("checkpoints:passage_log_choose")
+    try:
+        duty_handover.sign_off(user, shift, form.cleaned_data["handover_note"])
+    except ValidationError as exc:
+        for texts in exc.message_dict.values():
+            for text in texts:
+                messages.error(request, text)
+    else:
+        messages.success(request, _("Your shift at %(checkpoint)s is signed off.") % {
+            "checkpoint": shift.checkpoint.name})
+    return redirect("checkpoints:passage_log_choose")
 
 
 @login_required

@@ -205,6 +205,9 @@ class DutyShift(AuditedModel):
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
     note = models.CharField(_("note"), max_length=200, blank=True)
+    # 交班: the person on duty signs the shift off, with what the next shift must know.
+    signed_off_at = models.DateTimeField(_("signed off"), null=True, blank=True)
+    handover_note = models.CharField(_("handover note"), max_length=300, blank=True)
 
     objects = ScopedQuerySet.as_manager()
     scope_path_field: ClassVar[str] = "checkpoint__area__path"
