@@ -14,24 +14,11 @@ from django.urls import reverse
 from epigrid.checkpoints.models import FeverReferral, Passage, PassageHour
 from tests.base import PASSWORD, World
 from tests.checkpoints.passage_helpers import east_road_staff
+from tests.e2e.passage_taps import WAIT_MS, decide, tap, waiting
 
 pytestmark = [pytest.mark.e2e]
 
 QUEUE = "epigrid-passage-queue"
-WAIT_MS = 30_000
-
-
-def tap(page: Any, name: str, value: str) -> None:
-    page.locator(f"label:has(input[name={name}][value='{value}']) span").click()
-
-
-def decide(page: Any, decision: str) -> None:
-    page.locator(f"button.decision[value={decision}]").click()
-
-
-def waiting(page: Any, n: int) -> None:
-    page.locator(f"#queue-status[data-waiting='{n}']").wait_for(state="attached",
-                                                               timeout=WAIT_MS)
 
 
 def test_passages_logged_offline_are_sent_once_when_the_network_returns(
