@@ -119,6 +119,20 @@ class MeetingPageTests(BaseTestCase):
         town = self.client_for(w.alice).get(page_url(w.town_a.pk)).context["meeting"].problems
         self.assertEqual(town.total, 3)
 
+    def test_it_opens_the_risk_map_of_the_same_area_and_day(self) -> None:
+        """Today's on the wall screen (which shows only today), a past day's on the dashboard."""
+        w = self.world
+        client = self.client_for(w.command)
+        wall = reverse("dashboards:wall", args=(w.district.pk,))
+        self.assertIn(f'id="to-wall" href="{wall}"',
+                      client.get(page_url(w.district.pk)).content.decode())
+        day = (today() - days(1)).isoformat()
+        board = reverse("dashboards:area", args=(w.district.pk,)) + f"?day={day}"
+        self.assertIn(f'id="to-wall" href="{board}"',
+                      client.get(page_url(w.district.pk, day)).content.decode())
+        for url in (wall, board):
+            self.assertEqual(client.get(url).status_code, 200, url)
+
     def test_it_counts_the_open_problems_that_rose_to_the_area_from_below(self) -> None:
         w = self.world
         ten = self.problems["ten"]  # raised in town A, overdue for 8 days
