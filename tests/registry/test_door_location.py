@@ -92,3 +92,72 @@ class DoorLocationTests(BaseTestCase):
                 ("body", field): message}, position
         assert HouseholdVisit.objects.count() == 0
         assert self.location() == (None, None)
+
+
+class HouseholdLocationTests(BaseTestCase):
+    """An officer, or a town's system, may give a door's location by hand."""
+
+    def edit(self, location: str) -> Any:
+        w = self.world
+        return self.client_for(w.alice).post(
+            reverse("registry:household_edit", args=[w.household_a.pk]),
+            {"grid_code": "420102001001-01", "address": "No. 14, East Lane",
+             "head_name": "Wang Jun", "number": "A-0014", "phone": "", "location": location})
+
+    def location(self) -> tuple[Decimal | None, Decimal | None]:
+        return Household.objects.values_list("latitude", "longitude").get(
+            pk=self.world.household_a.pk)
+
+    def test_the_form_takes_a_location_shows_it_and_clears_it(self) -> None:
+        w = self.world
+        assert self.edit("30.5928， 114.3055").status_code == 302  # a full-width comma too
+        assert self.location() == (Decimal("30.592800"), Decimal("114.305500"))
+        client = self.client_for(w.alice)
+        detail = client.get(reverse("registry:household_detail", args=[w.household_a.pk]))
+        assert 'id="household-location">30.592800, 114.305500<' in detail.content.decode()
+        form = client.get(reverse("registry:household_edit", args=[w.household_a.pk]))
+        assert 'value="30.592800, 114.305500"' in form.content.decode()
+        assert self.edit("").status_code == 302
+        assert self.location() == (None, None)
+
+    def test_the_form_names_a_location_it_cannot_take(self) -> None:
+        self.edit("30.6, 114.3")
+        for bad, message in (
+                ("north", "Give the latitude and the longitude as two numbers, like 30.5928, "
+                          "114.3055."),
+                ("30.6", "Give the latitude and the longitude as two numbers, like 30.5928, "
+                         "114.3055."),
+                ("NaN, 1", "Give the latitude and the longitude as two numbers, like 30.5928, "
+                           "114.3055."),
+                ("114.3, 30.6", "A latitude lies between -90 and 90; were latitude and "
+                                "longitude swapped?"),
+                ("30.6, 181", "A longitude lies between -180 and 180.")):
+            answer = self.edit(bad)
+            assert answer.status_code == 400, bad
+            assert answer.context["form"].errors == {"location": [message]}, bad
+        assert self.location() == (Decimal("30.600000"), Decimal("114.300000"))
+
+    def test_the_api_takes_a_location_whole_and_refuses_half_of_one(self) -> None:
+        client = self.client_for(self.world.alice)
+        made = client.post("/api/registry/households/", json.dumps({
+            "grid_code": "420102001001-01", "address": "No. 7, East Lane",
+            "latitude": "30.6001", "longitude": "114.3001"}), content_type="application/json")
+        assert made.status_code == 201
+        assert (Decimal(made.json()["latitude"]), Decimal(made.json()["longitude"])) == (
+            Decimal("30.6001"), Decimal("114.3001"))
+        half = client.post("/api/registry/households/", json.dumps({
+            "grid_code": "420102001001-01", "address": "No. 8, East Lane", "latitude": 30.6}),
+            content_type="application/json")
+        assert half.status_code == 422
+        assert {tuple(e["loc"]): e["msg"] for e in half.json()["detail"]} == {
+            ("body", "longitude"): "Give both latitude and longitude, or neither."}
+        moved = client.patch(f"/api/registry/households/{self.world.household_a.pk}",
+                             json.dumps({"latitude": 30.7, "longitude": 114.4}),
+                             content_type="application/json")
+        assert moved.status_code == 200
+        assert self.location() == (Decimal("30.700000"), Decimal("114.400000"))
+        off = client.patch(f"/api/registry/households/{self.world.household_a.pk}",
+                           json.dumps({"latitude": 91, "longitude": 114.4}),
+                           content_type="application/json")
+        assert off.status_code == 422 and off.json()["detail"][0]["loc"][-1] == "latitude"
+        assert not Household.objects.filter(address="No. 8, East Lane").exists()

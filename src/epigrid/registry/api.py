@@ -160,7 +160,8 @@ def create_household(request: HttpRequest, payload: HouseholdIn) -> Status[Any]:
     require(user, Capability.CHANGE_REGISTRY)
     household = services.create_household(
         grid=grid_for(user, payload.grid_code), address=payload.address,
-        head_name=payload.head_name, phone=payload.phone, number=payload.number)
+        head_name=payload.head_name, phone=payload.phone, number=payload.number,
+        latitude=payload.latitude, longitude=payload.longitude)
     return Status(201, household)
 
 

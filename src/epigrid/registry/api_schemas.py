@@ -4,6 +4,7 @@ going out (ID numbers and phones masked) and coming in, and its filters."""
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from typing import Literal
 
 from ninja import Field, Schema
@@ -39,6 +40,8 @@ class HouseholdOut(Schema):
     grid_id: int
     grid_code: str
     grid_name: str
+    latitude: Decimal | None = Field(None, description="Where the door is (with longitude).")
+    longitude: Decimal | None = None
 
     @staticmethod
     def resolve_grid_code(obj: Household) -> str:
@@ -86,6 +89,11 @@ class HouseholdIn(InSchema):
     head_name: str = Field("", max_length=100)
     phone: str = Field("", max_length=30, description="Mainland mobile number; stored encrypted.")
     number: str = Field("", max_length=32)
+    latitude: Decimal | None = Field(None, ge=-90, le=90, decimal_places=6,
+                                     description="Where the door is, with longitude: both or "
+                                                 "neither (the grid worker's round nearest "
+                                                 "first).")
+    longitude: Decimal | None = Field(None, ge=-180, le=180, decimal_places=6)
 
 
 class PersonIn(InSchema):
@@ -113,6 +121,11 @@ class HouseholdPatch(InSchema):
     head_name: str | None = Field(None, max_length=100)
     phone: str | None = Field(None, max_length=30, description='"" removes the stored phone.')
     number: str | None = Field(None, max_length=32)
+    latitude: Decimal | None = Field(None, ge=-90, le=90, decimal_places=6,
+                                     description="Where the door is, with longitude: both or "
+                                                 "neither (the grid worker's round nearest "
+                                                 "first).")
+    longitude: Decimal | None = Field(None, ge=-180, le=180, decimal_places=6)
 
 
 class PersonPatch(InSchema):

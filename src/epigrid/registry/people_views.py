@@ -90,6 +90,7 @@ def _household_edit(request: HttpRequest, household: Household | None) -> HttpRe
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         grid, phone = data.pop("grid_code"), data.pop("phone")
+        data.update(data.pop("location"))
         try:
             if household is None:
                 saved = services.create_household(grid=grid, phone=phone, **data)

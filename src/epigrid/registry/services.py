@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError
@@ -65,16 +66,26 @@ def identity_fields(id_number: str = "", phone: str = "",
 
 @transaction.atomic
 def create_household(*, grid: Area, address: str, head_name: str = "", phone: str = "",
-                     number: str = "") -> Household:
+                     number: str = "", latitude: Decimal | None = None,
+                     longitude: Decimal | None = None) -> Household:
     _check_grid(grid)
+    _check_location(latitude, longitude)
     fields = identity_fields(phone=phone)
     household = Household(grid=grid, address=address.strip(), head_name=head_name.strip(),
-                          number=number.strip(), **fields)
+                          number=number.strip(), latitude=latitude, longitude=longitude,
+                          **fields)
     household.full_clean(exclude=["area_path"])
     household.save()
     path = household.area_path
     transaction.on_commit(lambda: progress.households_registered([path]), robust=True)
     return household
+
+
+def _check_location(latitude: Decimal | None, longitude: Decimal | None) -> None:
+    """A door is located by both its latitude and its longitude, or not at all."""
+    if (latitude is None) != (longitude is None):
+        missing = "latitude" if latitude is None else "longitude"
+        raise ValidationError({missing: _("Give both latitude and longitude, or neither.")})
 
 
 @transaction.atomic
@@ -170,7 +181,10 @@ def reveal(record: Person | Household, field: str, *, user: ScopedUser, reason: 
 @transaction.atomic
 def update_household(household: Household, *, phone: str | None = None,
                      **fields: Any) -> Household:
-    """Change a household's address, head, number or grid; `phone` None keeps the stored one."""
+    """Change a household's address, head, number, grid or location (latitude and longitude,
+    both or neither); `phone` None keeps the stored one."""
+    if "latitude" in fields or "longitude" in fields:
+        _check_location(fields.get("latitude"), fields.get("longitude"))
     grid = fields.get("grid")
     if grid is not None:
         _check_grid(grid)
