@@ -10,7 +10,8 @@ import pytest
 from django.utils import timezone
 
 from epigrid.registry.models import Person, ScreeningCampaign
-from tests.base import PASSWORD, World
+from tests.base import World
+from tests.e2e.browsing import log_in
 
 pytestmark = [pytest.mark.e2e]
 
@@ -41,10 +42,7 @@ def test_an_officer_reads_every_badge_of_her_residents(page: Any, live_server: A
             area=world.town_a, area_path=world.town_a.path, name=name,
             starts_on=today + datetime.timedelta(days=start),
             ends_on=today + datetime.timedelta(days=end))
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "alice")
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    log_in(page, live_server.url, "alice")
     page.get_by_role("heading", name="Dongcheng Town").wait_for()
 
     for path in ("/registry/persons/", f"/registry/persons/{world.person_a.pk}/",

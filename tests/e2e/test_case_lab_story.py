@@ -15,20 +15,17 @@ from django.utils import timezone
 
 from epigrid.cases.models import Case, Evidence
 from epigrid.cases.states import State
-from tests.base import ID_A, PASSWORD, World
+from tests.base import ID_A, World
 from tests.cases.lab_helpers import HEADERS, stamp, town_lab
 from tests.cases.quarantine_helpers import home_quarantine
+from tests.e2e import browsing
 
 pytestmark = [pytest.mark.e2e]
 
 
 def log_in(page: Any, base: str, username: str) -> Any:
     """A fresh session for `username`; returns the main navigation bar."""
-    page.context.clear_cookies()
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    browsing.log_in(page, base, username)
     nav = page.get_by_role("navigation", name="主导航")
     nav.wait_for()
     return nav

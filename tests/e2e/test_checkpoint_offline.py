@@ -12,8 +12,9 @@ from django.db.models import Sum
 from django.urls import reverse
 
 from epigrid.checkpoints.models import FeverReferral, Passage, PassageHour
-from tests.base import PASSWORD, World
+from tests.base import World
 from tests.checkpoints.passage_helpers import east_road_staff
+from tests.e2e.browsing import log_in
 from tests.e2e.passage_taps import WAIT_MS, decide, tap, waiting
 
 pytestmark = [pytest.mark.e2e]
@@ -29,10 +30,7 @@ def test_passages_logged_offline_are_sent_once_when_the_network_returns(
     base = live_server.url
     page.set_viewport_size({"width": 360, "height": 740})
 
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", "guard_wu")
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    log_in(page, base, "guard_wu")
     page.wait_for_load_state()
     page.goto(f"{base}{reverse('checkpoints:passage_log', args=[checkpoint.pk])}")
     waiting(page, 0)

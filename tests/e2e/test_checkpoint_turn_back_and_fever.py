@@ -10,8 +10,9 @@ from django.urls import reverse
 
 from epigrid.alerts.models import Receipt
 from epigrid.checkpoints.models import Decision, FeverReferral, Passage
-from tests.base import PASSWORD, World
+from tests.base import World
 from tests.checkpoints.passage_helpers import east_road_staff
+from tests.e2e.browsing import log_in
 from tests.e2e.passage_taps import decide, tap, waiting
 
 pytestmark = [pytest.mark.e2e]
@@ -23,10 +24,7 @@ def test_a_driver_turned_back_and_a_fever_told_to_the_village(
     east_road_staff(world, "guard_zhang")
     base = live_server.url
     page.set_viewport_size({"width": 360, "height": 740})
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", "guard_zhang")
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    log_in(page, base, "guard_zhang")
     page.wait_for_load_state()
     page.goto(f"{base}{reverse('checkpoints:passage_log', args=[world.checkpoint_a.pk])}")
     waiting(page, 0)

@@ -20,8 +20,9 @@ from playwright.sync_api import expect
 from epigrid.areas.models import Level
 from epigrid.cases.states import State
 from epigrid.reporting.services import recompute_day
-from tests.base import PASSWORD, World
+from tests.base import World
 from tests.care.bed_helpers import open_case
+from tests.e2e.browsing import log_in
 from tests.problems.helpers import at, raise_in
 from tests.reporting.helpers import passages_today, screening_today
 
@@ -49,13 +50,6 @@ def records_of_the_day(w: World) -> None:
         recompute_day(day)
 
 
-def log_in(page: Any, base: str, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_load_state()
 
 
 def open_roll_up(page: Any) -> Any:

@@ -11,8 +11,9 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from epigrid.cases.models import FollowUp
-from tests.base import PASSWORD, World
+from tests.base import World
 from tests.cases.quarantine_helpers import home_quarantine, placed_yesterday
+from tests.e2e.browsing import log_in
 
 pytestmark = [pytest.mark.e2e]
 
@@ -23,10 +24,7 @@ def test_a_follow_up_survives_a_failed_send(
     quarantine = placed_yesterday(home_quarantine(world, world.person_a2, started=1))
     base = live_server.url
     page.set_viewport_size({"width": 360, "height": 740})
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", "li")
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    log_in(page, base, "li")
     page.wait_for_url("**/registry/screening/today/")
     page.goto(f"{base}{reverse('cases:followup_today')}")
     card = page.locator(f"#quarantine-{quarantine.pk}")

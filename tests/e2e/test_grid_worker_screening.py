@@ -10,8 +10,9 @@ import pytest
 from playwright.sync_api import expect
 
 from epigrid.registry.models import HouseholdVisit, Outcome, Person, PersonScreening
-from tests.base import PASSWORD, World
+from tests.base import World
 from tests.cases.quarantine_helpers import home_quarantine, placed_yesterday
+from tests.e2e.browsing import log_in
 from tests.security.entries_registry_screening import town_a_campaign
 
 pytestmark = [pytest.mark.e2e]
@@ -27,10 +28,7 @@ def test_a_grid_worker_screens_a_household_through_a_failed_send(
     base = live_server.url
     page.set_viewport_size({"width": 360, "height": 740})
 
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", "li")
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    log_in(page, base, "li")
 
     # She lands on today's list: her grid's one household, none done yet, and Wang Lei, in
     # home quarantine since yesterday, whose temperature is due.

@@ -10,7 +10,8 @@ from playwright.sync_api import expect
 
 from epigrid.alerts.services import notify
 from epigrid.core.access import Role
-from tests.base import PASSWORD, World
+from tests.base import World
+from tests.e2e.browsing import log_in
 
 pytestmark = [pytest.mark.e2e]
 
@@ -19,10 +20,7 @@ def test_a_notice_sent_while_the_page_is_open_shows_beside_the_inbox(
         page: Any, live_server: Any, transactional_db: None) -> None:
     world = World()
     base = live_server.url
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", "alice")
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    log_in(page, base, "alice")
     inbox = page.locator("a[data-unread-url]")
     expect(inbox).to_have_attribute("data-unread", "0")
     expect(inbox.locator(".unread")).to_be_hidden()

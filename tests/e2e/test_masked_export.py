@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.base import ID_A, ID_B, PASSWORD, World
+from tests.base import ID_A, ID_B, World
+from tests.e2e.browsing import log_in
 
 pytestmark = [pytest.mark.e2e]
 
@@ -18,10 +19,7 @@ pytestmark = [pytest.mark.e2e]
 def test_an_officer_downloads_a_masked_roster_of_her_town_only(
         page: Any, live_server: Any, transactional_db: None, tmp_path: Path) -> None:
     World()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "alice")
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    log_in(page, live_server.url, "alice")
     page.get_by_role("heading", name="Dongcheng Town").wait_for()
 
     # An officer may export but not reveal: the menu leads to the roster, which offers no

@@ -12,7 +12,8 @@ import pytest
 
 from epigrid.registry import services as registry
 from epigrid.registry.models import Household
-from tests.base import PASSWORD, World
+from tests.base import World
+from tests.e2e.browsing import log_in
 from tests.security.entries_registry_screening import town_a_campaign
 
 pytestmark = [pytest.mark.e2e]
@@ -41,10 +42,7 @@ def test_a_grid_worker_walks_her_round_nearest_first(
     page.context.grant_permissions(["geolocation"], origin=base)
     page.context.set_geolocation(AT_NO_2)
 
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", "li")
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    log_in(page, base, "li")
     page.locator("#done-count").wait_for()
     assert addresses(page) == ["No. 2, East Lane", "No. 14, East Lane", "No. 30, Far Lane"]
 

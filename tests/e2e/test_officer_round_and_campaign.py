@@ -14,7 +14,8 @@ from django.utils import timezone
 from epigrid.registry import progress, screening
 from epigrid.registry import services as registry
 from epigrid.registry.models import ScreeningCampaign
-from tests.base import PASSWORD, World
+from tests.base import World
+from tests.e2e.browsing import log_in
 from tests.security.entries_registry_screening import town_a_campaign
 
 pytestmark = [pytest.mark.e2e]
@@ -30,10 +31,7 @@ def test_a_town_officer_narrows_the_round_and_extends_the_campaign(
     progress.recompute(campaign)
     base = live_server.url
 
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", "alice")
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    log_in(page, base, "alice")
     page.get_by_role("button", name="English").click()
     page.goto(f"{base}/registry/screening/today/")
 

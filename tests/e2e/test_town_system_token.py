@@ -14,8 +14,9 @@ import pytest
 from playwright.sync_api import expect
 
 from epigrid.registry.models import Person
-from tests.base import PASSWORD, World
+from tests.base import World
 from tests.core.test_imports_support import csv_bytes
+from tests.e2e.browsing import log_in
 from tests.registry.test_roster_import import CHINESE, row
 
 pytestmark = [pytest.mark.e2e]
@@ -46,10 +47,7 @@ def upload(base: str, key: str) -> tuple[int, dict[str, Any]]:
 def test_a_town_system_sends_its_roster_with_the_officers_token_until_she_revokes_it(
         page: Any, live_server: Any, transactional_db: None) -> None:
     World()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "alice")
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    log_in(page, live_server.url, "alice")
     page.get_by_role("heading", name="Dongcheng Town").wait_for()
 
     # My account > API tokens: she makes one for the town's roster system and copies its key.

@@ -15,8 +15,9 @@ from epigrid.care import beds
 from epigrid.care.models import BedStock
 from epigrid.cases.models import Case
 from epigrid.cases.states import State
-from tests.base import PASSWORD, World
+from tests.base import World
 from tests.care.plan_helpers import LAT, LON, case, facility, hours_ago, place
+from tests.e2e.browsing import log_in
 
 pytestmark = [pytest.mark.e2e]
 
@@ -41,12 +42,6 @@ def town_a_waits(w: World) -> None:
                                waiting_since=hours_ago(waited))
 
 
-def log_in(page: Any, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_load_state()
 
 
 def cells(row: Any) -> list[str]:

@@ -19,6 +19,7 @@ from epigrid.registry import progress
 from epigrid.registry import services as registry
 from epigrid.registry.models import Outcome
 from tests.base import PASSWORD, World
+from tests.e2e.browsing import log_in
 from tests.problems.helpers import at, raise_in
 from tests.registry.progress_helpers import visit
 from tests.security.entries_registry_screening import town_a_campaign
@@ -58,10 +59,7 @@ def test_the_village_officer_sees_her_figures_and_assigns_a_problem_with_a_due_d
     today = timezone.localdate()
     yesterday = today - datetime.timedelta(days=1)
 
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "chen")
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    log_in(page, live_server.url, "chen")
 
     # She lands on her village: the screening figures, computed from the visits.
     page.get_by_role("heading", name="Village A1").wait_for()

@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
-from epigrid.alerts.models import Receipt
 from epigrid.problems import services
 from epigrid.problems.models import Category, Problem, ProblemEvent, Status, Step, Urgency
+from tests.alerts.helpers import inbox_of
 from tests.base import BaseTestCase
 from tests.problems.helpers import days, raise_in, today
 
@@ -193,21 +193,17 @@ class CloseAndReopenTests(BaseTestCase):
 
 
 class AssigneeToldTests(BaseTestCase):
-    def inbox(self, user: object) -> list[tuple[str, str, str]]:
-        return list(Receipt.objects.filter(user=user).order_by("pk").values_list(
-            "notice__title", "notice__body", "notice__link"))
-
     def test_the_person_given_a_problem_finds_it_in_their_inbox(self) -> None:
         w = self.world
         with self.captureOnCommitCallbacks(execute=True):
             problem = raise_in(w.village_a1, w.alice, urgency=Urgency.URGENT)
             services.assign(problem, by=w.alice, assignee=w.command, note="Bring 2,000 masks.")
         link = f"/problems/{problem.pk}/"
-        assert self.inbox(w.command) == [(
+        assert inbox_of(w.command) == [(
             "A problem given to you: Masks run out at the gate",
             f"Village A1, due {problem.due_on.isoformat()}, urgent; given by "
             f"{w.alice.display_name}. Bring 2,000 masks.", link)]
-        assert self.inbox(w.bob) == [] and self.inbox(w.alice) == []
+        assert inbox_of(w.bob) == [] and inbox_of(w.alice) == []
 
     def test_nobody_is_told_twice_nor_of_what_they_did_themselves(self) -> None:
         w = self.world
@@ -217,13 +213,13 @@ class AssigneeToldTests(BaseTestCase):
             services.assign(problem, by=w.alice, assignee=w.command)
             services.assign(problem, by=w.alice, assignee=w.command, due_on=today() + days(5))
             services.assign(problem, by=w.alice, assignee_unit="Town A logistics")
-        assert [title for title, _body, _link in self.inbox(w.alice)] == [
+        assert [title for title, _body, _link in inbox_of(w.alice)] == [
             "A problem given to you: Masks run out at the gate"]
-        assert len(self.inbox(w.command)) == 1
+        assert len(inbox_of(w.command)) == 1
 
     def test_a_refused_assignment_tells_nobody(self) -> None:
         w = self.world
         problem = raise_in(w.village_a2, w.alice)
         with self.captureOnCommitCallbacks(execute=True):
             refusal(lambda: services.assign(problem, by=w.alice, assignee=w.bob))
-        assert self.inbox(w.bob) == []
+        assert inbox_of(w.bob) == []
