@@ -61,6 +61,16 @@ class DemoPassageTests(TestCase):
         staff = User.objects.get(username=DutyShift.objects.first().user.username)
         assert staff.role == Role.CHECKPOINT_STAFF and not staff.has_usable_password()
 
+    def test_most_shifts_over_are_signed_off_and_none_to_come(self) -> None:
+        now = timezone.now()
+        over = DutyShift.objects.filter(ends_at__lte=now)
+        signed = over.filter(signed_off_at__isnull=False)
+        assert 0.8 * over.count() <= signed.count() < over.count()
+        assert not DutyShift.objects.filter(starts_at__gt=now,
+                                            signed_off_at__isnull=False).exists()
+        assert not signed.filter(signed_off_at__gt=now).exists()
+        assert signed.exclude(handover_note="").exists()
+
     def test_it_puts_the_checkpoint_persona_on_the_day_shifts(self) -> None:
         checkpoint = Checkpoint.objects.select_related("area").first()
         persona = User.objects.create(username="checkpoint", role=Role.CHECKPOINT_STAFF,

@@ -207,8 +207,27 @@ def generate_duty(seed: int, root: Area) -> dict[str, int]:
                 shifts.append(DutyShift(checkpoint_id=pk, user=people[(n + day) % 3],
                                         starts_at=start,
                                         ends_at=start + datetime.timedelta(hours=8)))
+    _sign_off(random.Random(seed + 7), shifts, timezone.now())
     DutyShift.objects.bulk_create(shifts, batch_size=1000)
     return {"duty_staff": sum(len(p) for p in staff.values()), "duty_shifts": len(shifts)}
+
+
+# 交班 notes the night and day shifts leave (most leave none).
+HANDOVER_NOTES = ("2号车道道闸卡顿，已报修。", "测温枪电量低，已换电池。", "夜间车流少，无异常。",
+                  "口罩剩两箱，已报物资组。", "一名劝返司机称明早再来。")
+SIGNED_OFF_SHARE = 0.9  # of the shifts already over; the others forgot
+
+
+def _sign_off(rng: random.Random, shifts: list[DutyShift], now: datetime.datetime) -> None:
+    """Most shifts already over were signed off around their end, a few with a note (their own
+    draws: the roster's are the same with or without them)."""
+    for shift in shifts:
+        if shift.ends_at > now or rng.random() >= SIGNED_OFF_SHARE:
+            continue
+        shift.signed_off_at = min(now, shift.ends_at + datetime.timedelta(
+            minutes=rng.randint(-15, 20)))
+        if rng.random() < 0.3:  # noqa: PLR2004 - the share of shifts leaving a note
+            shift.handover_note = rng.choice(HANDOVER_NOTES)
 
 
 @transaction.atomic
