@@ -84,6 +84,12 @@ class SignOffTests(BaseTestCase):
         after = ma.get(CHOOSE).content.decode()
         shown = after[after.index(f'id="handover-{day.pk}"'):].split("</p>")[0]
         assert "niu signed off at" in shown and "Lane 2&#x27;s barrier is stuck." in shown
+        # Tomorrow's shift after another's night says nothing of a sign-off yet to come.
+        self.plan("niu", later(hours=16))  # tonight's, from 16 hours on
+        tomorrow = self.plan("ma", later(hours=24))
+        page = ma.get(CHOOSE).content.decode()
+        assert f'id="shift-{tomorrow.pk}"' in page
+        assert f'id="handover-{tomorrow.pk}"' not in page
         # Zhang may not sign off Wang's shift: refused with its reason, nothing changed.
         again = ma.post(f"/checkpoints/duty/shifts/{night.pk}/sign-off/", follow=True)
         assert "Only the person on duty signs a shift off." in again.content.decode()

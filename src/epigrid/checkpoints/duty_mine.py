@@ -27,6 +27,7 @@ class MyShift:
     now: bool  # on duty at this moment
     after: DutyShift | None  # another's shift at the checkpoint as this one begins: the handover
     may_sign_off: bool = False  # begun (or just over) and not signed off yet (duty_handover)
+    handing_over: bool = False  # `after` has begun: whether it was signed off is worth saying
 
 
 def my_shifts(user: ScopedUser, at: datetime.datetime | None = None) -> list[MyShift]:
@@ -53,5 +54,9 @@ def my_shifts(user: ScopedUser, at: datetime.datetime | None = None) -> list[MyS
                    and other.starts_at < shift.starts_at <= other.ends_at]
         return running[-1] if running else None
 
-    return [MyShift(shift, shift.starts_at <= at < shift.ends_at, handover(shift),
-                    may_sign_off(shift, at)) for shift in mine]
+    found = []
+    for shift in mine:
+        after = handover(shift)
+        found.append(MyShift(shift, shift.starts_at <= at < shift.ends_at, after,
+                             may_sign_off(shift, at), after is not None and after.starts_at <= at))
+    return found
