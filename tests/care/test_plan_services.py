@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from unittest import mock
 
 from django.core.exceptions import ValidationError
@@ -188,3 +189,9 @@ class SnapshotTests(PlanTestCase):
                          (1, 1, 1, 1))
         b = taken[self.world.town_b.pk]
         self.assertEqual((b.awaiting, b.dispatched, b.admitted), (0, 0, 0))
+        # The beat takes it from the top (a city): its district is stored as well as its towns.
+        from_city = take_snapshot(self.world.city, timezone.now() + datetime.timedelta(seconds=1))
+        self.assertEqual([s.area_id for s in from_city], [
+            self.world.city.pk, self.world.district.pk, self.world.town_a.pk,
+            self.world.town_b.pk])
+        self.assertEqual(from_city[1].dispatched, taken[self.world.district.pk].dispatched)

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from epigrid.areas.models import Facility
 from epigrid.care import beds
-from epigrid.care.models import AdmissionRequest, BedStock, BedType
+from epigrid.care.models import AdmissionRequest, BedStock, BedType, ProgressSnapshot
 from epigrid.cases.models import Case, Transition
 from epigrid.cases.states import State
 from epigrid.demo.care_data import write_care
@@ -57,3 +57,11 @@ class DemoCareTests(BaseTestCase):
         # Second in line for a long wait, but a wait never starts before its case was opened.
         assert waiting[self.new.pk].waiting_since == self.new.state_since
         assert all(r.status == AdmissionRequest.Status.WAITING for r in waiting.values())
+
+    def test_it_stores_the_transfer_progress_as_the_beat_would(self) -> None:
+        written = write_care(self.world.city, 7, now=self.now)
+        stored = {s.area_id: s for s in ProgressSnapshot.objects.filter(at=self.now)}
+        w = self.world
+        assert set(stored) == {w.city.pk, w.district.pk, w.town_a.pk, w.town_b.pk}
+        assert written["progress_snapshots"] == 4
+        assert (stored[w.district.pk].awaiting, stored[w.town_a.pk].awaiting) == (2, 2)

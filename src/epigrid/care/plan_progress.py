@@ -35,9 +35,11 @@ def figures(path: str, at: datetime.datetime) -> dict[str, int]:
 
 
 def take_snapshot(area: Area, at: datetime.datetime | None = None) -> list[ProgressSnapshot]:
-    """Store the figures of `area` and of each town within it at `at` (again: replaced)."""
+    """Store the figures of `area` and of each district and town within it at `at` (again:
+    replaced): a city's command, a district's and a town's each read their own."""
     at = at or timezone.now()
-    areas = [area, *Area.objects.within(area.path).filter(level=Level.TOWN).exclude(pk=area.pk)]
+    areas = [area, *Area.objects.within(area.path).filter(
+        level__in=(Level.DISTRICT, Level.TOWN)).exclude(pk=area.pk).order_by("path")]
     taken = []
     for each in areas:
         snapshot, _created = ProgressSnapshot.objects.update_or_create(

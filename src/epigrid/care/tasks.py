@@ -34,7 +34,7 @@ def snapshot_schedule(hours: str | None = None) -> crontab:
 
 @shared_task(name="epigrid.care.take_snapshots")
 def take_snapshots() -> int:
-    """Snapshot every top area (and its towns): rows written."""
+    """Snapshot every top area (and its districts and towns): rows written."""
     at = timezone.now()
     return sum(len(take_snapshot(area, at)) for area in Area.objects.filter(parent=None))
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from epigrid.areas.models import Area, Facility
 from epigrid.care.models import AdmissionRequest, BedStock, BedType
+from epigrid.care.plan_progress import take_snapshot
 from epigrid.cases.models import Case, Transition
 from epigrid.cases.states import State
 
@@ -74,5 +75,7 @@ def write_care(root: Area, seed: int, now: datetime.datetime | None = None) -> d
             severity=case.severity, waiting_since=max(opened.get(case.pk, case.state_since),
                                                       since)))
     AdmissionRequest.objects.bulk_create(requests, batch_size=500)
+    # The transfer progress as the beat stores it (care.tasks): the dashboards read it.
+    snapshots = take_snapshot(root, now)
     return {"bed_stocks": len(stocks), "stale_facilities": int(stale is not None),
-            "awaiting_admission": len(requests)}
+            "awaiting_admission": len(requests), "progress_snapshots": len(snapshots)}
