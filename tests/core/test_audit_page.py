@@ -48,6 +48,21 @@ class AuditPageTests(BaseTestCase):
             f"/audit/?day_from={today}&day_to={today - datetime.timedelta(days=3)}")
         self.assertContains(response, "The first day comes after the last day.")
 
+    def test_it_keeps_the_good_filters_beside_a_bad_one(self) -> None:
+        self.rename_checkpoint()
+        admin = self.client_for(self.world.admin)
+        pk = self.world.checkpoint_a.pk
+        # One record's history with a day mistyped: the record still narrows it.
+        found = admin.get(f"/audit/?model=areas.Checkpoint&record={pk}&day_from=yesterday")
+        assert {e.object_pk for e in found.context["entries"]} == {str(pk)}
+        self.assertContains(found, "Enter a valid date.")
+        # A record key no entry can hold (too long): none of the log, and why.
+        long = admin.get(f"/audit/?model=areas.Checkpoint&record={'9' * 65}")
+        assert list(long.context["entries"]) == []
+        self.assertContains(long, "Ensure this value has at most 64 characters (it has 65).")
+        # A record without its type narrows nothing: keys repeat across types.
+        assert len(admin.get(f"/audit/?record={pk}").context["entries"]) > 1
+
     @override_settings(PAGE_SIZE=4)
     def test_it_pages_by_key_from_the_newest(self) -> None:
         admin = self.client_for(self.world.admin)

@@ -200,7 +200,14 @@ class AuditFilterForm(forms.Form):
         return cleaned
 
     def apply(self, entries: QuerySet[AuditEntry]) -> QuerySet[AuditEntry]:
-        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        """The entries the valid filters keep: a bad one is left out and shown with its error
+        (a bad day does not undo the record type); a record key no entry can hold keeps none."""
+        if not self.is_bound:
+            return entries
+        self.is_valid()
+        data = self.cleaned_data
+        if "record" in self.errors:
+            return entries.none()
         if data.get("model"):
             entries = entries.filter(model=data["model"])
             if data.get("record"):  # one record's history (its page's link)
