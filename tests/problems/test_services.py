@@ -217,6 +217,16 @@ class AssigneeToldTests(BaseTestCase):
             "A problem given to you: Masks run out at the gate"]
         assert len(inbox_of(w.command)) == 1
 
+    def test_a_problem_given_by_no_one_says_so(self) -> None:
+        """The demo and imports raise problems with no user behind them."""
+        w = self.world
+        with self.captureOnCommitCallbacks(execute=True):
+            problem = raise_in(w.village_a1, None, assignee=w.alice)
+        assert inbox_of(w.alice) == [(
+            "A problem given to you: Masks run out at the gate",
+            f"Village A1, due {problem.due_on.isoformat()}, normal.",
+            f"/problems/{problem.pk}/")]
+
     def test_a_refused_assignment_tells_nobody(self) -> None:
         w = self.world
         problem = raise_in(w.village_a2, w.alice)

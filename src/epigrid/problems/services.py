@@ -148,9 +148,11 @@ def _tell_assignee_later(problem: Problem, by: Any, note: str) -> None:
 
 def _tell_assignee(problem: Problem, by: Any, note: str) -> None:
     title = _("A problem given to you: %(title)s") % {"title": problem.title}
-    body = _("%(area)s, due %(due)s, %(urgency)s; given by %(by)s.") % {
-        "area": problem.area.name, "due": problem.due_on.isoformat(),
-        "urgency": problem.get_urgency_display(), "by": by.display_name}
+    facts = {"area": problem.area.name, "due": problem.due_on.isoformat(),
+             "urgency": problem.get_urgency_display()}
+    body = (_("%(area)s, due %(due)s, %(urgency)s; given by %(by)s.")
+            % {**facts, "by": by.display_name} if by is not None
+            else _("%(area)s, due %(due)s, %(urgency)s.") % facts)
     notify_users([problem.assignee], title, f"{body} {note}".strip(),
                  reverse("problems:detail", args=[problem.pk]), area=problem.area)
 
