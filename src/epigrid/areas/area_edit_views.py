@@ -8,7 +8,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import BaseForm
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -20,6 +19,7 @@ from epigrid.areas.access import AreaUser, area_user, get_area_for_user
 from epigrid.areas.area_forms import AreaForm, MoveForm
 from epigrid.areas.models import Area, Level
 from epigrid.core.access import Capability, require
+from epigrid.core.forms import apply_errors
 
 
 def _changeable_area(request: HttpRequest, pk: int) -> tuple[AreaUser, Area]:
@@ -27,14 +27,6 @@ def _changeable_area(request: HttpRequest, pk: int) -> tuple[AreaUser, Area]:
     area = get_area_for_user(user, pk)
     require(user, Capability.CHANGE_AREAS)
     return user, area
-
-
-def _add_errors(form: BaseForm, error: ValidationError, rename: dict[str, str] | None = None,
-                ) -> None:
-    for name, errors in error.message_dict.items():
-        field = (rename or {}).get(name, name)
-        for message in errors:
-            form.add_error(field if field in form.fields else None, message)
 
 
 @login_required
@@ -49,7 +41,7 @@ def create_child(request: HttpRequest, pk: int) -> HttpResponseBase:
             child = services.create_area(parent=parent, level=parent.level + 1,
                                          **form.service_fields())
         except ValidationError as error:
-            _add_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("%(name)s was added.") % {"name": child.name})
             return redirect("areas:detail", pk=child.pk)
@@ -69,7 +61,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponseBase:
         try:
             services.update_area(area, **form.service_fields())
         except ValidationError as error:
-            _add_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("%(name)s was saved.") % {"name": area.name})
             return redirect("areas:detail", pk=area.pk)
@@ -90,7 +82,7 @@ def move(request: HttpRequest, pk: int) -> HttpResponseBase:
         try:
             services.move_area(area, form.cleaned_data["parent_code"])
         except ValidationError as error:
-            _add_errors(form, error, rename={"parent": "parent_code"})
+            apply_errors(form, error, {"parent": "parent_code"})
         else:
             messages.success(request, _("%(name)s was moved.") % {"name": area.name})
             return redirect("areas:detail", pk=area.pk)

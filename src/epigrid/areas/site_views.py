@@ -25,6 +25,7 @@ from epigrid.areas.forms import SiteFilterForm, SiteForm, site_form_class
 from epigrid.areas.models import Checkpoint, Facility, Site, Warehouse
 from epigrid.core.access import Capability, can, require
 from epigrid.core.exports import FORMATS, export_response
+from epigrid.core.forms import apply_errors
 from epigrid.core.views import record_history
 
 
@@ -114,9 +115,7 @@ def _save(form: SiteForm, spec: SiteKind, site: Site | None) -> Site | None:
             return services.create_site(spec.model, area=area, **fields)
         return services.update_site(site, area=area, **fields)
     except ValidationError as error:
-        for name, errors in error.message_dict.items():
-            for message in errors:
-                form.add_error(name if name in form.fields else None, message)
+        apply_errors(form, error)
         return None
 
 

@@ -32,6 +32,7 @@ from epigrid.areas.forms import AreaSearchForm, RiskChangeForm
 from epigrid.areas.models import Area, Level, RiskLevel
 from epigrid.core.access import Capability, can, require
 from epigrid.core.exports import FORMATS, export_response
+from epigrid.core.forms import apply_errors
 from epigrid.core.panels import area_panels
 
 SEARCH_LIMIT = 50
@@ -110,9 +111,7 @@ def change_risk(request: HttpRequest, pk: int) -> HttpResponseBase:
                                        reason=form.cleaned_data["reason"], changed_by=user,
                                        effective_on=form.cleaned_data["effective_on"])
         except ValidationError as error:
-            for field_name, field_errors in error.message_dict.items():
-                for message in field_errors:
-                    form.add_error(field_name if field_name in form.fields else None, message)
+            apply_errors(form, error)
         else:
             messages.success(request, _("The risk level of %(area)s is now %(level)s.") % {
                 "area": area.name, "level": RiskLevel(form.cleaned_data["level"]).label})

@@ -37,7 +37,7 @@ from epigrid.care.models import AdmissionRequest, BedStock
 from epigrid.cases.access import get_case_for_user, may_view_cases
 from epigrid.core import audit
 from epigrid.core.access import Capability, can, require
-from epigrid.core.forms import apply_errors
+from epigrid.core.forms import apply_errors, flash_errors
 from epigrid.core.paging import page_after, split_page
 
 
@@ -204,8 +204,7 @@ def bed_request_cancel(request: HttpRequest, pk: int) -> HttpResponseBase:
     try:
         beds.cancel_request(found, user)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        flash_errors(request, error)
     else:
         messages.success(request, _("The request is cancelled."))
     return redirect("care:bed_awaiting")

@@ -28,6 +28,7 @@ from epigrid.care.models import Transfer, TransferPlan, Unplaced
 from epigrid.care.plan_forms import ComputeForm, OverrideForm, StatusForm
 from epigrid.core import audit
 from epigrid.core.access import Capability, can, require, subtree_q
+from epigrid.core.forms import apply_errors
 from epigrid.core.paging import page_after
 
 UNPLACED_SHOWN = 100
@@ -143,13 +144,7 @@ def plan_override(request: HttpRequest, transfer_id: int) -> HttpResponseBase:
                                     form.cleaned_data["bed_type"], form.cleaned_data["reason"],
                                     user)
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for name, errors in error.message_dict.items():
-                    for message in errors:
-                        form.add_error(name if name in form.fields else None, message)
-            else:
-                for message in error.messages:
-                    form.add_error(None, message)
+            apply_errors(form, error)
         else:
             messages.success(request, _("The transfer is changed."))
             return redirect("care:plan_area", area_id=transfer.plan.area_id)

@@ -43,7 +43,7 @@ from epigrid.cases.quarantine_forms import (
     quarantine_sites,
 )
 from epigrid.core.access import Capability, can, require
-from epigrid.core.forms import apply_errors
+from epigrid.core.forms import apply_errors, flash_errors
 from epigrid.core.http import wants_json
 from epigrid.core.paging import keyset
 
@@ -326,8 +326,7 @@ def quarantine_room_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
             q.update_room(room, capacity=form.cleaned_data["capacity"],
                           active=form.cleaned_data["active"])
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            flash_errors(request, error)
         else:
             messages.success(request, _("Room %(number)s was saved.") % {"number": room.number})
     else:

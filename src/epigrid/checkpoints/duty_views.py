@@ -29,6 +29,7 @@ from epigrid.checkpoints.figure_views import breadcrumbs, period_of
 from epigrid.checkpoints.models import Assignment, DutyShift
 from epigrid.checkpoints.periods import Period, parse_day
 from epigrid.core.access import Capability, ScopedUser, can
+from epigrid.core.forms import flash_errors
 
 
 def get_shift_for_user(user: ScopedUser, pk: int) -> DutyShift:
@@ -200,16 +201,12 @@ def shift_sign_off(request: HttpRequest, shift_id: int) -> HttpResponseBase:
     shift = get_shift_for_user(user, shift_id)
     form = SignOffForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
+        flash_errors(request, form)
         return redirect("checkpoints:passage_log_choose")
     try:
         duty_handover.sign_off(user, shift, form.cleaned_data["handover_note"])
     except ValidationError as exc:
-        for texts in exc.message_dict.values():
-            for text in texts:
-                messages.error(request, text)
+        flash_errors(request, exc)
     else:
         messages.success(request, _("Your shift at %(checkpoint)s is signed off.") % {
             "checkpoint": shift.checkpoint.name})

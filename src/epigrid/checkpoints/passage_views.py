@@ -43,6 +43,7 @@ from epigrid.checkpoints.passage_forms import (
     ReferralFilterForm,
     posted_item,
 )
+from epigrid.core.forms import flash_errors
 from epigrid.core.paging import keyset
 
 WORKER_FILE = Path(__file__).resolve().parent / "static" / "checkpoints" / "passage-sw.js"
@@ -207,8 +208,7 @@ def _after_move(request: HttpRequest, move: Any, done: str) -> HttpResponseBase:
     try:
         move()
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        flash_errors(request, error)
         return _referral_page(request, status=400)
     messages.success(request, done)
     query = request.GET.urlencode()

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from epigrid.areas.access import area_user, may_see_path
 from epigrid.areas.models import Area, Level
 from epigrid.core.access import Capability, can, require, sees_everything
+from epigrid.core.forms import apply_errors
 from epigrid.core.http import wants_json
 from epigrid.core.panels import panels_for
 from epigrid.registry import campaigns, nearby, screening
@@ -78,7 +79,7 @@ def campaign_create(request: HttpRequest) -> HttpResponseBase:
         try:
             campaign = screening.start_campaign(user=user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("%(name)s was started.") % {"name": campaign.name})
             return redirect("registry:screening_campaign", pk=campaign.pk)
@@ -99,7 +100,7 @@ def campaign_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
         try:
             campaign = campaigns.change_campaign(campaign, request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("%(name)s was saved.") % {"name": campaign.name})
             return redirect("registry:screening_campaign", pk=campaign.pk)
@@ -251,12 +252,6 @@ def _route_errors(error: ValidationError, visit_form: VisitForm, member_forms: l
         shown = name in form.fields and not form.fields[name].widget.is_hidden
         for text in texts:
             form.add_error(name if shown else None, text)
-
-
-def _add_errors(form: Any, error: ValidationError) -> None:
-    for name, texts in error.message_dict.items():
-        for text in texts:
-            form.add_error(name if name in form.fields else None, text)
 
 
 def _errors_of(forms: list[Any]) -> dict[str, list[str]]:
