@@ -8,6 +8,8 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from epigrid.core.models import AuditEntry
@@ -65,6 +67,20 @@ class DoorLocationTests(BaseTestCase):
         assert self.visit("30.7,114.4").status_code == 302
         assert self.location() == (Decimal("30.601235"), Decimal("114.301235"))
         assert HouseholdVisit.objects.count() == 1
+
+    def test_it_learns_the_door_without_reading_the_household_again(self) -> None:
+        def household_queries(position: str) -> tuple[int, int]:
+            with CaptureQueriesContext(connection) as queries:
+                assert self.visit(position).status_code == 302
+            sql = [query["sql"] for query in queries]
+            return (sum('FROM "registry_household"' in text for text in sql),
+                    sum(text.startswith('UPDATE "registry_household"') for text in sql))
+
+        reads, writes = household_queries("30.6012345,114.3012345")
+        assert writes == 1
+        # The same visit without a position reads the household as often: the visit's own
+        # locked read serves the location too.
+        assert household_queries("") == (reads, 0)
 
     def test_it_drops_a_position_it_cannot_read_and_keeps_the_visit(self) -> None:
         for position in ("91,114.3", "here", "30.6"):

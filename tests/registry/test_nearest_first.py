@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.test import SimpleTestCase
 from django.urls import reverse
 from hypothesis import given
@@ -11,7 +12,7 @@ from hypothesis import strategies as st
 
 from epigrid.registry import services as registry
 from epigrid.registry.models import Household
-from epigrid.registry.nearby import parse_position
+from epigrid.registry.nearby import parse_position, read_position
 from tests.base import BaseTestCase
 from tests.security.entries_registry_screening import town_a_campaign
 
@@ -32,6 +33,35 @@ class ParsePositionTests(SimpleTestCase):
         assert found is not None
         self.assertAlmostEqual(found[0], round(lat, 6))
         self.assertAlmostEqual(found[1], round(lon, 6))
+
+
+class ReadPositionTests(SimpleTestCase):
+    """The one reader of "latitude, longitude" texts: the household's form says why it refuses
+    one; the visit's hidden field and the round's link drop it (parse_position)."""
+
+    def test_it_reads_to_the_stored_precision_with_either_comma(self) -> None:
+        assert read_position(" 30.59281234，114.3055 ") == (Decimal("30.592812"),
+                                                             Decimal("114.305500"))
+        assert read_position("  ") is None
+
+    def test_it_says_why_it_refuses(self) -> None:
+        numbers = "Give the latitude and the longitude as two numbers, like 30.5928, 114.3055."
+        for raw, message in (("north", numbers), ("30.6", numbers), ("1,2,3", numbers),
+                             ("NaN, 1", numbers), ("1, -Infinity", numbers),
+                             ("114.3, 30.6", "A latitude lies between -90 and 90; were "
+                                             "latitude and longitude swapped?"),
+                             ("30.6, 181", "A longitude lies between -180 and 180."),
+                             ("1e999999, 1", "A latitude lies between -90 and 90; were "
+                                             "latitude and longitude swapped?")):
+            with self.assertRaises(ValidationError, msg=raw) as caught:
+                read_position(raw)
+            assert caught.exception.messages == [message], raw
+
+    @given(st.decimals(-90, 90, places=6), st.decimals(-180, 180, places=6),
+           st.sampled_from([",", ", ", "，", " ， "]))
+    def test_it_reads_back_any_stored_position(self, lat: Decimal, lon: Decimal,
+                                               comma: str) -> None:
+        assert read_position(f"{lat}{comma}{lon}") == (lat, lon)
 
 
 class NearestFirstPageTests(BaseTestCase):

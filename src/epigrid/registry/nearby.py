@@ -4,7 +4,7 @@ where a door is, learnt from her phone at its first visit."""
 from __future__ import annotations
 
 import math
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db.models import ExpressionWrapper, F, FloatField, QuerySet, Value
@@ -16,18 +16,35 @@ from epigrid.registry.models import Household
 MICRODEGREE = Decimal("0.000001")  # the stored precision: about 10 cm
 
 
-def parse_position(raw: str) -> tuple[float, float] | None:
-    """"30.59,114.30" as (latitude, longitude); None for anything else."""
-    parts = raw.split(",")
-    if len(parts) != 2:  # noqa: PLR2004 - latitude and longitude
+def read_position(raw: str) -> tuple[Decimal, Decimal] | None:
+    """"30.5928, 114.3055" (a full-width comma too) as (latitude, longitude) to the stored
+    precision; None for an empty text; ValidationError saying what is wrong with another."""
+    text = raw.replace("，", ",").strip()
+    if not text:
         return None
     try:
-        latitude, longitude = (float(Decimal(part.strip())) for part in parts)
-    except (InvalidOperation, ValueError):
+        latitude, longitude = (Decimal(part.strip()) for part in text.split(","))
+    except (ValueError, ArithmeticError):  # not two parts, or not numbers
+        latitude = longitude = Decimal("NaN")
+    if not (latitude.is_finite() and longitude.is_finite()):
+        raise ValidationError(_("Give the latitude and the longitude as two numbers, like "
+                                "30.5928, 114.3055."))
+    try:
+        check_position(float(latitude), float(longitude))
+    except ValidationError as error:
+        raise ValidationError(error.messages) from None
+    return (latitude.quantize(MICRODEGREE, ROUND_HALF_UP),
+            longitude.quantize(MICRODEGREE, ROUND_HALF_UP))
+
+
+def parse_position(raw: str) -> tuple[float, float] | None:
+    """"30.59,114.30" as (latitude, longitude); None for anything else (a position the phone
+    sends or a link carries: a bad one is ignored, not refused)."""
+    try:
+        found = read_position(raw)
+    except ValidationError:
         return None
-    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-        return None
-    return latitude, longitude
+    return None if found is None else (float(found[0]), float(found[1]))
 
 
 def check_position(latitude: float, longitude: float) -> None:
@@ -42,15 +59,14 @@ def check_position(latitude: float, longitude: float) -> None:
 def locate(household: Household, latitude: float, longitude: float) -> bool:
     """Keep where the door is as the household's location if it has none yet (the first
     visit with a position tells it; a later one never moves it); True if kept. Called inside
-    the visit's transaction, which holds the household's row lock; logged as its change."""
+    the visit's transaction with the household as read under its row lock there; logged as
+    its change."""
     check_position(latitude, longitude)
-    found = Household.objects.select_for_update().get(pk=household.pk)
-    if found.latitude is not None or found.longitude is not None:
+    if household.latitude is not None or household.longitude is not None:
         return False
-    found.latitude = Decimal(repr(latitude)).quantize(MICRODEGREE, ROUND_HALF_UP)
-    found.longitude = Decimal(repr(longitude)).quantize(MICRODEGREE, ROUND_HALF_UP)
-    found.save(update_fields=["latitude", "longitude", "updated_at"])
-    household.latitude, household.longitude = found.latitude, found.longitude
+    household.latitude = Decimal(repr(latitude)).quantize(MICRODEGREE, ROUND_HALF_UP)
+    household.longitude = Decimal(repr(longitude)).quantize(MICRODEGREE, ROUND_HALF_UP)
+    household.save(update_fields=["latitude", "longitude", "updated_at"])
     return True
 
 

@@ -5,7 +5,7 @@ check character), then handed raw to the services, which normalize, encrypt, has
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -197,25 +197,9 @@ class HouseholdForm(ScopedForm):
 
     def clean_location(self) -> dict[str, Decimal | None]:
         """{"latitude": …, "longitude": …}: both None when left empty (no location)."""
-        raw = self.cleaned_data.get("location", "").replace("，", ",").strip()
-        if not raw:
-            return {"latitude": None, "longitude": None}
-        parts = [part.strip() for part in raw.split(",")]
-        try:
-            latitude, longitude = (Decimal(part) for part in parts)
-        except (ValueError, ArithmeticError):
-            raise ValidationError(_("Give the latitude and the longitude as two numbers, like "
-                                    "30.5928, 114.3055.")) from None
-        if not (latitude.is_finite() and longitude.is_finite()):
-            raise ValidationError(_("Give the latitude and the longitude as two numbers, like "
-                                    "30.5928, 114.3055."))
-        try:
-            nearby.check_position(float(latitude), float(longitude))
-        except ValidationError as error:
-            raise ValidationError([text for texts in error.message_dict.values()
-                                   for text in texts]) from None
-        return {"latitude": latitude.quantize(nearby.MICRODEGREE, ROUND_HALF_UP),
-                "longitude": longitude.quantize(nearby.MICRODEGREE, ROUND_HALF_UP)}
+        found = nearby.read_position(self.cleaned_data.get("location", ""))
+        latitude, longitude = found or (None, None)
+        return {"latitude": latitude, "longitude": longitude}
 
     def clean_grid_code(self) -> Area | None:
         return grid_by_code(self.user, self.cleaned_data.get("grid_code", ""))

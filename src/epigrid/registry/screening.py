@@ -295,10 +295,12 @@ def record_visit(campaign: ScreeningCampaign, household: Household, worker: Any,
         visited_at = timezone.make_aware(visited_at)
     try:
         with transaction.atomic():
-            recorded = _record(campaign, household, worker, key, visited_at,
+            locked = _lock(household, worker)
+            recorded = _record(campaign, locked, worker, key, visited_at,
                                members or [], new_members or [], note)
-            if position is not None and recorded.result in (CREATED, UPDATED):
-                nearby.locate(household, *position)
+            if position is not None and recorded.result in (CREATED, UPDATED) and \
+                    nearby.locate(locked, *position):
+                household.latitude, household.longitude = locked.latitude, locked.longitude
             return recorded
     except IntegrityError:
         # Two sends of the same form raced past the look-up; the first one is stored.
@@ -315,13 +317,20 @@ def _parse_key(raw: str) -> uuid.UUID:
         raise ValidationError({"idempotency_key": _("Not a valid form key.")}) from None
 
 
+def _lock(household: Household, worker: Any) -> Household:
+    """The household as it stands, its row locked until the visit's transaction ends: concurrent
+    visits of one household take turns."""
+    require(worker, Capability.SCREEN)
+    locked = Household.objects.restrict(worker).select_for_update().filter(pk=household.pk).first()
+    if locked is None:
+        raise ValidationError({"household": _("No such household among yours.")})
+    return locked
+
+
 def _record(campaign: ScreeningCampaign, household: Household, worker: Any, key: uuid.UUID,
             visited_at: datetime.datetime, members: list[MemberScreening],
             new_members: list[NewMember], note: str) -> RecordedVisit:
-    require(worker, Capability.SCREEN)
-    # The household's row lock makes concurrent visits of one household take turns.
-    if not list(Household.objects.restrict(worker).select_for_update().filter(pk=household.pk)):
-        raise ValidationError({"household": _("No such household among yours.")})
+    """The visit, `household` locked and read by _lock() in the same transaction."""
     resent = HouseholdVisit.objects.filter(idempotency_key=key).first()
     if resent is not None:
         if (resent.campaign_id, resent.household_id) != (campaign.pk, household.pk):
