@@ -4,8 +4,12 @@ form from a case and its cancelling."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from epigrid.areas.models import Facility
 from epigrid.care import beds
@@ -41,6 +45,22 @@ class BedAreaPageTests(BaseTestCase):
         # The World's fever clinic has entered nothing yet: listed, linked to its form.
         assert [f.code for f in response.context["missing"]] == ["FA-A-001"]
         assert f'/care/beds/facilities/{w.facility_a.pk}/' in response.content.decode()
+
+    def test_it_says_which_rule_flags_figures_stale(self) -> None:
+        w = self.world
+        url = f"/care/beds/areas/{w.town_a.pk}/"
+        page = self.client_for(w.medic).get(url).content.decode()
+        assert "Figures not updated for over 4 hours are flagged stale." in page
+        due = timezone.localtime() - datetime.timedelta(minutes=30)
+        stock(self.hotel, "isolation", 20, hours=1.4)  # given from an hour before the round
+        stock(self.hotel, "general", 20, hours=1.6)  # given before that
+        with override_settings(BEDS_UPDATE_TIMES=((due.hour, due.minute),)):
+            response = self.client_for(w.medic).get(url)
+        assert (f"Figures not updated for the {due:%H:%M} round are flagged stale."
+                in response.content.decode())
+        assert [(stock.bed_type, stale) for stock, stale in response.context["rows"]
+                if stock.facility == self.hotel] == [
+            ("quarantine", False), ("isolation", False), ("general", True)]
 
     def test_it_filters_by_kind_bed_type_staleness_and_free_beds(self) -> None:
         w = self.world

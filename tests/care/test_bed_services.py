@@ -137,6 +137,37 @@ class StaleAndTotalsTests(BaseTestCase):
     def test_it_reads_the_stale_hours_from_the_settings(self) -> None:
         assert beds.is_stale(stock(self.hospital, "icu", 5, hours=1.5))
 
+    def at(self, day: int, hour: int, minute: int = 0, second: int = 0) -> datetime.datetime:
+        return datetime.datetime(2020, 2, day, hour, minute, second,
+                                 tzinfo=timezone.get_current_timezone())
+
+    @override_settings(BEDS_UPDATE_TIMES=((12, 0),), BEDS_STALE_HOURS=4)
+    def test_with_set_update_times_it_flags_who_missed_the_last_round_from_an_hour_before(
+            self) -> None:
+        row = stock(self.hospital, "icu", 5)
+        noon = self.at(10, 12)
+        assert beds.stale_before(noon) == self.at(10, 11)
+        row.updated_at = self.at(10, 11)
+        assert not beds.is_stale(row, self.at(10, 13))
+        row.updated_at = self.at(10, 10, 59, 59)
+        assert beds.is_stale(row, self.at(10, 13))
+        # Before noon, yesterday's round is the last: figures of 11:30 yesterday still hold,
+        # 23 hours old, where the 4 hours alone would flag them.
+        row.updated_at = self.at(9, 11, 30)
+        assert beds.stale_before(self.at(10, 11, 59)) == self.at(9, 11)
+        assert not beds.is_stale(row, self.at(10, 11, 59))
+        assert beds.is_stale(row, noon)
+
+    @override_settings(BEDS_UPDATE_TIMES=((8, 0), (20, 0)))
+    def test_it_takes_the_last_set_time_across_midnight(self) -> None:
+        assert beds.last_update_time(self.at(10, 3)) == self.at(9, 20)
+        assert beds.last_update_time(self.at(10, 8)) == self.at(10, 8)
+        assert beds.last_update_time(self.at(10, 19, 59)) == self.at(10, 8)
+        assert beds.stale_before(self.at(10, 3)) == self.at(9, 19)
+
+    def test_without_set_times_the_hours_alone_decide(self) -> None:
+        assert beds.last_update_time(self.at(10, 13)) is None
+
     def test_it_sums_an_area_by_bed_type_in_one_query(self) -> None:
         w = self.world
         stock(self.hospital, "icu", 10, 7, 1)

@@ -87,3 +87,16 @@ def test_it_keeps_one_generated_secret_key(monkeypatch: pytest.MonkeyPatch,
     assert len(first) > 40
     assert env.secret_key(tmp_path) == first
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_it_reads_times_of_the_day_in_order_once_each(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EPIGRID_TIMES", " 16:00,08:30 , 16:00,")
+    assert env.env_times("EPIGRID_TIMES", "") == ((8, 30), (16, 0))
+    monkeypatch.setenv("EPIGRID_TIMES", "")
+    assert env.env_times("EPIGRID_TIMES", "12:00") == ()
+    monkeypatch.delenv("EPIGRID_TIMES")
+    assert env.env_times("EPIGRID_TIMES", "12:00") == ((12, 0),)
+    for bad in ("12", "24:00", "8:60", "noon", "12:00;16:00"):
+        monkeypatch.setenv("EPIGRID_TIMES", bad)
+        with pytest.raises(env.ConfigError, match="EPIGRID_TIMES=.* is not a time of day"):
+            env.env_times("EPIGRID_TIMES", "")

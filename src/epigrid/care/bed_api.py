@@ -60,7 +60,9 @@ class StockOut(Schema):
     reserved: int
     available: int
     updated_at: datetime.datetime
-    stale: bool = Field(description="Not updated for over BEDS_STALE_HOURS (4 h by default).")
+    stale: bool = Field(description=(
+        "Not updated for over BEDS_STALE_HOURS (4 h by default), or, with BEDS_UPDATE_TIMES set, "
+        "not for the last set update time (from an hour before it)."))
 
     @staticmethod
     def resolve_facility_code(obj: BedStock) -> str:

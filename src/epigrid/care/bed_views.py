@@ -63,14 +63,15 @@ def bed_area(request: HttpRequest, area_id: int) -> HttpResponse:
     form = BedFilterForm(request.GET or None)
     stocks = beds.stocks_within(user, area)
     rows, next_after = _page(form.apply(stocks), request)
-    cutoff = beds.stale_before()
+    now = timezone.now()
+    cutoff = beds.stale_before(now)
     return render(request, "care/bed_area.html", {
         "area": area, "trail": _trail(user, area), "form": form,
         "rows": [(stock, stock.updated_at < cutoff) for stock in rows],
         "next_after": next_after, "totals": beds.area_totals(stocks),
         "missing": list(beds.without_figures(user, area)[: settings.PAGE_SIZE]),
         "children": Area.objects.restrict(user).filter(parent=area).order_by("name"),
-        "stale_hours": settings.BEDS_STALE_HOURS,
+        "stale_hours": settings.BEDS_STALE_HOURS, "stale_round": beds.last_update_time(now),
         "may_update": can(user, Capability.UPDATE_BEDS),
         "may_export": can(user, Capability.EXPORT), "may_view_cases": may_view_cases(user)})
 

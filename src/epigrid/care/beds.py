@@ -62,9 +62,34 @@ def check_counts(total: Any, occupied: Any, reserved: Any) -> dict[str, list[str
     return errors
 
 
+# A figure given up to this long before a set update time counts for it (BEDS_UPDATE_TIMES).
+ROUND_EARLY = datetime.timedelta(hours=1)
+
+
 def stale_before(now: datetime.datetime | None = None) -> datetime.datetime:
-    """Figures updated before this moment are stale (older than BEDS_STALE_HOURS)."""
-    return (now or timezone.now()) - datetime.timedelta(hours=settings.BEDS_STALE_HOURS)
+    """Figures updated before this moment are stale: older than BEDS_STALE_HOURS, or, where
+    the facilities update at set times (BEDS_UPDATE_TIMES), given before the last one's round
+    (from ROUND_EARLY before it: at 13:00 a facility updated at 11:30 for 12:00 is current,
+    one updated at 10:00 stale)."""
+    now = now or timezone.now()
+    due = last_update_time(now)
+    if due is None:
+        return now - datetime.timedelta(hours=settings.BEDS_STALE_HOURS)
+    return due - ROUND_EARLY
+
+
+def last_update_time(now: datetime.datetime) -> datetime.datetime | None:
+    """The last of the set update times (local) at or before `now`; None when none are set."""
+    times = settings.BEDS_UPDATE_TIMES
+    if not times:
+        return None
+    today = timezone.localdate(now)
+    for day in (today, today - datetime.timedelta(days=1)):
+        for hour, minute in reversed(times):
+            due = timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+            if due <= now:
+                return due
+    return None  # pragma: no cover - yesterday's last time is always past
 
 
 def is_stale(stock: BedStock, now: datetime.datetime | None = None) -> bool:

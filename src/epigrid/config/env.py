@@ -63,15 +63,25 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 
 def env_hhmm(name: str, default: str) -> tuple[int, int]:
-    raw = os.environ.get(name) or default
+    return parse_hhmm(name, os.environ.get(name) or default)
+
+
+def parse_hhmm(name: str, raw: str) -> tuple[int, int]:
     try:
         hour_s, minute_s = raw.split(":")
         hour, minute = int(hour_s), int(minute_s)
     except ValueError as exc:
         raise ConfigError(f"{name}={raw!r} is not a time of day like 16:00") from exc
-    if not (0 <= hour < 24 and 0 <= minute < 60):
+    if not (0 <= hour < 24 and 0 <= minute < 60):  # noqa: PLR2004 - a day's hours and minutes
         raise ConfigError(f"{name}={raw!r} is not a time of day like 16:00")
     return hour, minute
+
+
+def env_times(name: str, default: str) -> tuple[tuple[int, int], ...]:
+    """Times of day, comma-separated ("08:00,12:00"), in the day's order; none when empty."""
+    raw = os.environ.get(name, default)
+    found = {parse_hhmm(name, item.strip()) for item in raw.split(",") if item.strip()}
+    return tuple(sorted(found))
 
 
 class AlertLevel(NamedTuple):

@@ -207,8 +207,10 @@ ALERT_THRESHOLDS = env.env_alert_levels(
     "new_confirmed>=10,new_asymptomatic>=10,waiting_over_24h>=1,follow_ups_missed>=10,"
     "free_beds_icu<=0,free_beds_isolation<=0,free_beds_quarantine<=0")
 
-# Beds and transfers (docs/care.md): bed figures older than this are flagged stale.
+# Beds and transfers (docs/care.md): bed figures older than this are flagged stale, or, where
+# the facilities update at set times of day ("08:00,12:00,16:00"), those that missed the last.
 BEDS_STALE_HOURS = env.env_int("EPIGRID_BEDS_STALE_HOURS", 4)
+BEDS_UPDATE_TIMES = env.env_times("EPIGRID_BEDS_UPDATE_TIMES", "")
 
 PAGE_SIZE = env.env_int("EPIGRID_PAGE_SIZE", 50)
 IMPORT_BATCH_SIZE = env.env_int("EPIGRID_IMPORT_BATCH_SIZE", 1000)
