@@ -177,3 +177,26 @@ class HouseholdLocationTests(BaseTestCase):
                            content_type="application/json")
         assert off.status_code == 422 and off.json()["detail"][0]["loc"][-1] == "latitude"
         assert not Household.objects.filter(address="No. 8, East Lane").exists()
+
+    def test_the_api_removes_a_location_only_when_both_halves_are_null(self) -> None:
+        client = self.client_for(self.world.alice)
+        url = f"/api/registry/households/{self.world.household_a.pk}"
+
+        def patch(body: dict[str, Any]) -> Any:
+            return client.patch(url, json.dumps(body), content_type="application/json")
+
+        assert patch({"latitude": 30.7, "longitude": 114.4}).status_code == 200
+        # null keeps a value, as leaving the field out does: half a null changes nothing.
+        assert patch({"latitude": None, "address": "No. 14, East Lane"}).status_code == 200
+        assert self.location() == (Decimal("30.700000"), Decimal("114.400000"))
+        half = patch({"latitude": None, "longitude": 114.5})
+        assert half.status_code == 422
+        assert {tuple(e["loc"]): e["msg"] for e in half.json()["detail"]} == {
+            ("body", "latitude"): "Give both latitude and longitude, or neither."}
+        cleared = patch({"latitude": None, "longitude": None})
+        assert cleared.status_code == 200
+        assert (cleared.json()["latitude"], cleared.json()["longitude"]) == (None, None)
+        assert self.location() == (None, None)
+        entry = AuditEntry.objects.filter(model="registry.Household", action="update").latest("id")
+        assert entry.changes == {"latitude": ["30.700000", None],
+                                 "longitude": ["114.400000", None]}

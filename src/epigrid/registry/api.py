@@ -170,8 +170,11 @@ def update_household(request: HttpRequest, id: int, payload: HouseholdPatch) -> 
     user = api_user(request)
     household = get_object_for_user(Household, user, id)
     require(user, Capability.CHANGE_REGISTRY)
-    changes = {name: value for name, value in payload.model_dump(exclude_unset=True).items()
+    sent = payload.model_dump(exclude_unset=True)
+    changes = {name: value for name, value in sent.items()
                if value is not None}  # null keeps the value, as leaving the field out does
+    if all(name in sent and sent[name] is None for name in ("latitude", "longitude")):
+        changes.update(latitude=None, longitude=None)  # but both null remove the location
     if "grid_code" in changes:
         changes["grid"] = grid_for(user, changes.pop("grid_code"))
     services.update_household(household, **changes)

@@ -124,7 +124,7 @@ class HouseholdPatch(InSchema):
     latitude: Decimal | None = Field(None, ge=-90, le=90, decimal_places=6,
                                      description="Where the door is, with longitude: both or "
                                                  "neither (the grid worker's round nearest "
-                                                 "first).")
+                                                 "first); both null remove it.")
     longitude: Decimal | None = Field(None, ge=-180, le=180, decimal_places=6)
 
 
