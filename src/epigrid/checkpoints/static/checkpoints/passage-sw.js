@@ -38,7 +38,9 @@ self.addEventListener("fetch", function (event) {
     event.respondWith(fetch(request).then(function (response) {
       return keep(request, response);
     }, function () {
-      return caches.match(request, {ignoreSearch: true}).then(function (hit) {
+      // ignoreVary: the page's copy kept by passage_log.js was asked without the headers of a
+      // navigation (the response varies on Accept-Language and Cookie), and must still serve.
+      return caches.match(request, {ignoreSearch: true, ignoreVary: true}).then(function (hit) {
         return hit || Response.error();
       });
     }));
