@@ -14,7 +14,7 @@ from django.urls import reverse
 from epigrid.checkpoints.models import FeverReferral, Passage, PassageHour
 from tests.base import World
 from tests.checkpoints.passage_helpers import east_road_staff
-from tests.e2e.browsing import log_in
+from tests.e2e.browsing import log_in, offline
 from tests.e2e.passage_taps import WAIT_MS, decide, tap, waiting
 
 pytestmark = [pytest.mark.e2e]
@@ -36,7 +36,7 @@ def test_passages_logged_offline_are_sent_once_when_the_network_returns(
     waiting(page, 0)
 
     # No signal from here on.
-    page.context.set_offline(True)
+    offline(page, True)
 
     # The common case in three taps: in, 36.5, pass.
     tap(page, "direction", "in")
@@ -66,7 +66,7 @@ def test_passages_logged_offline_are_sent_once_when_the_network_returns(
     queued = page.evaluate(f"window.localStorage.getItem('{QUEUE}')")
 
     # The signal returns: the queue sends itself.
-    page.context.set_offline(False)
+    offline(page, False)
     waiting(page, 0)
     assert page.locator("#recent li.sent").count() == 3
 

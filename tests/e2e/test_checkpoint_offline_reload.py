@@ -13,7 +13,7 @@ from django.urls import reverse
 from epigrid.checkpoints.models import Passage
 from tests.base import World
 from tests.checkpoints.passage_helpers import east_road_staff
-from tests.e2e.browsing import log_in
+from tests.e2e.browsing import log_in, offline
 from tests.e2e.passage_taps import decide, tap, waiting
 
 pytestmark = [pytest.mark.e2e]
@@ -40,7 +40,7 @@ def test_the_passage_log_opens_offline_with_its_queue_and_sends_it_later(
         look();
     })""")
 
-    page.context.set_offline(True)
+    offline(page, True)
     tap(page, "direction", "in")
     tap(page, "temperature", "36.5")
     decide(page, "pass")
@@ -55,7 +55,7 @@ def test_the_passage_log_opens_offline_with_its_queue_and_sends_it_later(
     waiting(page, 2)
     assert Passage.objects.count() == 0
 
-    page.context.set_offline(False)
+    offline(page, False)
     waiting(page, 0)
     assert sorted(Passage.objects.values_list("direction", "temperature")) == [
         ("in", Decimal("36.5")), ("out", Decimal("36.8"))]

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from epigrid.cases.models import FollowUp
 from tests.base import World
 from tests.cases.quarantine_helpers import home_quarantine, placed_yesterday
-from tests.e2e.browsing import log_in
+from tests.e2e.browsing import log_in, offline
 
 pytestmark = [pytest.mark.e2e]
 
@@ -32,7 +32,7 @@ def test_a_follow_up_survives_a_failed_send(
     slot = form.locator("input[name=slot]").get_attribute("value")
     form.locator(f"#id_q{quarantine.pk}-{slot}-temperature").fill("36.7")
 
-    page.context.set_offline(True)
+    offline(page, True)
     form.locator("button[type=submit]").click()
     expect(form.locator("[data-offline-status]")).to_have_text(
         form.get_attribute("data-offline-saved") or "")
@@ -40,7 +40,7 @@ def test_a_follow_up_survives_a_failed_send(
     expect(badge).to_have_attribute("data-waiting", "1")
     assert FollowUp.objects.count() == 0
 
-    page.context.set_offline(False)
+    offline(page, False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
     page.locator("[data-offline-badge][data-waiting='0']").wait_for(state="attached")
     expect(form.locator("[data-offline-status]")).to_have_text(

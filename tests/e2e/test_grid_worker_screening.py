@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from epigrid.registry.models import HouseholdVisit, Outcome, Person, PersonScreening
 from tests.base import World
 from tests.cases.quarantine_helpers import home_quarantine, placed_yesterday
-from tests.e2e.browsing import log_in
+from tests.e2e.browsing import log_in, offline
 from tests.security.entries_registry_screening import town_a_campaign
 
 pytestmark = [pytest.mark.e2e]
@@ -52,7 +52,7 @@ def test_a_grid_worker_screens_a_household_through_a_failed_send(
     page.select_option("#id_new0-outcome", Outcome.HOME_QUARANTINE)
 
     # The stairwell: the send fails; the page keeps everything and says it will send.
-    page.context.set_offline(True)
+    offline(page, True)
     form = page.locator("form[data-offline-queue]")
     form.locator("button[type=submit]").click()
     status = page.locator("[data-offline-status]")
@@ -64,7 +64,7 @@ def test_a_grid_worker_screens_a_household_through_a_failed_send(
     assert HouseholdVisit.objects.count() == 0
 
     # Out of the stairwell: the queue sends it by itself.
-    page.context.set_offline(False)
+    offline(page, False)
     page.locator("[data-offline-badge][data-waiting='0']").first.wait_for(state="attached")
     expect(status).to_have_text(form.get_attribute("data-offline-sent") or "")
     expect(badge).to_be_hidden()
