@@ -59,6 +59,7 @@ class LogPageTests(BaseTestCase):
         assert response["Cache-Control"] == "no-cache"
         script = response.content.decode()
         assert 'var STATIC_URL = "/static/";' in script and "__STATIC_URL__" not in script
+        assert 'var CACHE = "epigrid-passage-log-v1";' in script
 
     def test_others_cannot_log_here(self) -> None:
         w = self.world

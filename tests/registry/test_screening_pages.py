@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 import uuid
+from unittest import mock
 
 from django.urls import reverse
 from django.utils import timezone
 
+from epigrid.registry import screening_views
 from epigrid.registry import services as registry
 from epigrid.registry.models import Household, HouseholdVisit, Person, ScreeningCampaign
 from tests.base import BaseTestCase
@@ -124,6 +127,31 @@ class ScreeningPageTests(BaseTestCase):
         body = first.content.decode()
         assert "Wang Jun" in body and "420102********001X" in body and "data-offline-queue" in body
         assert "offline-forms.js" in body
+
+    def test_it_keeps_the_round_and_its_first_doors_for_going_without_signal(self) -> None:
+        client = self.client_for(self.world.li)
+        with mock.patch.object(screening_views, "OFFLINE_KEEP", 1):
+            body = client.get(TODAY).content.decode()
+        assert 'data-offline-worker="/registry/screening/sw.js"' in body
+        assert 'data-offline-scope="/registry/screening/"' in body
+        assert 'data-offline-cache="epigrid-round-v1"' in body and "offline-pages.js" in body
+        # Only the first door (by number, A-0002) is kept ahead when one is.
+        kept = re.findall(r'<li data-offline-url="([^"]+)" data-offline-keep>', body)
+        assert kept == [self.form_url(Household.objects.get(number="A-0002"))]
+        assert body.count("data-offline-url=") == 2
+        # The door's form marks what a kept copy renews when it opens.
+        form = client.get(self.form_url(self.world.household_a)).content.decode()
+        assert re.search(r'name="idempotency_key" value="[0-9a-f-]{36}" data-fresh="key"', form)
+        assert re.search(r'name="visited_at" value="[^"]+" data-fresh="now"', form)
+
+    def test_the_rounds_worker_is_served_under_the_pages_it_keeps(self) -> None:
+        response = self.client_for(self.world.li).get("/registry/screening/sw.js")
+        assert response["Content-Type"].startswith("text/javascript")
+        assert response["Cache-Control"] == "no-cache"
+        script = response.content.decode()
+        assert 'var CACHE = "epigrid-round-v1";' in script
+        assert 'var STATIC_URL = "/static/";' in script and "__" not in script.split("*/")[-1]
+        assert self.client.get("/registry/screening/sw.js").status_code == 302  # signed out
 
     def test_it_tells_the_slots_for_members_met_at_the_door_apart(self) -> None:
         client = self.client_for(self.world.li)

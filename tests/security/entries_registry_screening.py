@@ -56,6 +56,7 @@ PAGES: dict[str, Entry] = {
                                             data={"name": CAMPAIGN},
                                             insider_ok=frozenset({200, 400})),
     "registry:screening_today": page(queries=("", "?grid={town_a}")),
+    "registry:screening_worker": page(shows_a=False),  # a script: names no record
     "registry:screening_household": obj(
         _household, methods=("get", "post"), data={"idempotency_key": KEY},
         insider_ok=frozenset({200, 302})),

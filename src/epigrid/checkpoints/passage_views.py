@@ -14,7 +14,6 @@ Lists go through `restrict()` and page by key, newest first (`?before=<id>`).
 from __future__ import annotations
 
 import datetime
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -25,7 +24,6 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,10 +41,12 @@ from epigrid.checkpoints.passage_forms import (
     ReferralFilterForm,
     posted_item,
 )
+from epigrid.core import offline
 from epigrid.core.forms import flash_errors
 from epigrid.core.paging import keyset
 
-WORKER_FILE = Path(__file__).resolve().parent / "static" / "checkpoints" / "passage-sw.js"
+# The cache the logging pages keep their copies in (passage_log.js names it too).
+PASSAGE_CACHE = "epigrid-passage-log-v1"
 QUICK_TEMPERATURES = ("36.0", "36.3", "36.5", "36.8", "37.0")
 CHOOSE_LIMIT = 100
 
@@ -120,11 +120,7 @@ def log_page(request: HttpRequest, pk: int) -> HttpResponseBase:
 @require_GET
 def service_worker(request: HttpRequest) -> HttpResponse:
     """The logging pages' service worker, served under their path so its scope covers them."""
-    script = WORKER_FILE.read_text(encoding="utf-8").replace(
-        '"__STATIC_URL__"', f'"{static("")}"')
-    response = HttpResponse(script, content_type="text/javascript; charset=utf-8")
-    response["Cache-Control"] = "no-cache"
-    return response
+    return offline.service_worker(PASSAGE_CACHE)
 
 
 def _filter_passages(rows: QuerySet[Passage], form: PassageFilterForm) -> QuerySet[Passage]:

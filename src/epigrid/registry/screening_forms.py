@@ -113,9 +113,13 @@ class NewMemberForm(FindingsForm):
 
 
 class VisitForm(forms.Form):
-    idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
+    # Both renewed by the page's script when the page is a copy kept for going without signal
+    # (web/offline-forms.js: data-fresh): a key is one filling of the form, and its time is
+    # when the copy was opened, not when it was made.
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput(attrs={"data-fresh": "key"}))
     # When the form was filled (rendered); the service lets the latest filled form win.
-    visited_at = forms.DateTimeField(widget=forms.HiddenInput, required=False)
+    visited_at = forms.DateTimeField(widget=forms.HiddenInput(attrs={"data-fresh": "now"}),
+                                     required=False)
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
     # "lat,lon" where the phone stood, filled by the page's script when the household has no
     # location and the worker has chosen nearest first (web/nearest-first.js). Machine-made:

@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern] = [
     path("screening/<int:pk>/", views.campaign_detail, name="screening_campaign"),
     path("screening/<int:pk>/edit/", views.campaign_edit, name="screening_campaign_edit"),
     path("screening/today/", views.today, name="screening_today"),
+    path("screening/sw.js", views.service_worker, name="screening_worker"),
     path("screening/<int:campaign>/households/<int:household>/", views.household,
          name="screening_household"),
 ]

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from epigrid.areas.access import area_user, may_see_path
 from epigrid.areas.models import Area, Level
+from epigrid.core import offline
 from epigrid.core.access import Capability, can, require, sees_everything
 from epigrid.core.forms import apply_errors
 from epigrid.core.http import wants_json
@@ -42,6 +43,10 @@ from epigrid.registry.screening_forms import (
 
 RECENT_VISITS = 50
 TODAY_LIMIT = 300  # a grid holds a few hundred households; wider scopes narrow by grid
+# The round's pages open without signal from copies its service worker keeps (core.offline):
+# the list and the forms of its first doors, a morning's walk, kept when the list opens.
+ROUND_CACHE = "epigrid-round-v1"
+OFFLINE_KEEP = 60
 
 
 def _campaign_for(request: HttpRequest, pk: int) -> ScreeningCampaign:
@@ -157,8 +162,17 @@ def today(request: HttpRequest) -> HttpResponseBase:
                    unvisited.order_by("area_path", "number", "address", "id"))
         context |= {"grid": grid, "total": total, "done": total - left, "left": left,
                     "households": ordered.select_related("grid")[:TODAY_LIMIT],
-                    "limit": TODAY_LIMIT, "near": near}
+                    "limit": TODAY_LIMIT, "near": near, "offline_cache": ROUND_CACHE,
+                    "offline_keep": OFFLINE_KEEP}
     return render(request, "registry/screening_today.html", context)
+
+
+@login_required
+@require_GET
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """The screening pages' service worker: today's round and the forms of its doors open
+    without signal (served under /registry/screening/, its scope)."""
+    return offline.service_worker(ROUND_CACHE)
 
 
 def _round_area(user: Any, campaign: ScreeningCampaign, chosen: Area | None) -> Area | None:

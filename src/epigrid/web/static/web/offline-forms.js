@@ -7,7 +7,9 @@
  * The server answers a fetch (Accept: application/json) with JSON: 200/201
  * {"redirect": url} when stored, 422 {"errors": {...}} when refused. A refused form is posted
  * again the plain way so the server shows its errors on the page; a refused queued entry is kept
- * aside and counted. No inline script anywhere (CSP): texts come from data attributes.
+ * aside and counted. A page opened from a kept copy (web/offline-sw.js) renews its forms' inputs
+ * marked `data-fresh` (key, now). No inline script anywhere (CSP): texts come from data
+ * attributes.
  */
 (function () {
   "use strict";
@@ -197,6 +199,36 @@
     });
   }
 
+  function newKey() {
+    if (window.crypto.randomUUID) {
+      return window.crypto.randomUUID();
+    }
+    var bytes = window.crypto.getRandomValues(new Uint8Array(16));
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;  // a random (version 4) UUID
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    var hex = Array.from(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+    return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20),
+            hex.slice(20)].join("-");
+  }
+
+  // A page opened from the copy its service worker kept (web/offline-sw.js): its form's key
+  // and time are those of when the copy was made. This filling gets a key of its own (a
+  // second filling of the same kept copy is not a resend of the first) and the time it opened.
+  function renewKeptForms() {
+    if (!document.documentElement.hasAttribute("data-served-from-copy")) {
+      return;
+    }
+    document.querySelectorAll("form[data-offline-queue] input[data-fresh]").forEach(
+      function (input) {
+        if (input.dataset.fresh === "key") {
+          input.value = newKey();
+        } else if (input.dataset.fresh === "now") {
+          input.value = new Date().toISOString();
+        }
+      });
+  }
+
+  renewKeptForms();
   document.addEventListener("submit", onSubmit);
   window.addEventListener("online", flush);
   window.setInterval(flush, RETRY_MS);

@@ -1,0 +1,49 @@
+/*
+ * Pages that open without signal: the element marked `data-offline-worker` names the service
+ * worker of its app (core.offline), the folder it keeps (`data-offline-scope`) and its cache
+ * (`data-offline-cache`). While there is a network, this page keeps a copy of itself, of its
+ * scripts and styles, and of the pages it marks `data-offline-keep` (`data-offline-url`): the
+ * forms of the round's next doors, which then open in a stairwell. A page already kept is not
+ * asked again from here (opening it with a network renews its copy). Marks the element
+ * `data-offline-kept="yes"` when done. No inline script anywhere (CSP).
+ */
+(function () {
+  "use strict";
+
+  var root = document.querySelector("[data-offline-worker]");
+  if (!root || !("serviceWorker" in navigator) || !window.caches) {
+    return;
+  }
+  navigator.serviceWorker.register(root.dataset.offlineWorker,
+                                    {scope: root.dataset.offlineScope}).catch(function () {
+    return null;
+  });
+  if (!navigator.onLine || document.documentElement.hasAttribute("data-served-from-copy")) {
+    return;
+  }
+  var files = [window.location.pathname + window.location.search];
+  document.querySelectorAll("script[src], link[rel=stylesheet]").forEach(function (node) {
+    files.push(node.getAttribute("src") || node.getAttribute("href"));
+  });
+  var pages = [];
+  document.querySelectorAll("[data-offline-keep][data-offline-url]").forEach(function (node) {
+    pages.push(node.dataset.offlineUrl);
+  });
+
+  function keepOnce(cache, url) {
+    return cache.match(url, {ignoreVary: true}).then(function (hit) {
+      return hit ? null : cache.add(url);
+    }).catch(function () { return null; });
+  }
+
+  window.caches.open(root.dataset.offlineCache).then(function (cache) {
+    return cache.addAll(files).then(function () {
+      // One at a time: a worker's phone on one bar of signal, the server not flooded.
+      return pages.reduce(function (chain, url) {
+        return chain.then(function () { return keepOnce(cache, url); });
+      }, Promise.resolve());
+    });
+  }).then(function () {
+    root.dataset.offlineKept = "yes";
+  }).catch(function () { return null; });
+}());
