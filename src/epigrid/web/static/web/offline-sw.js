@@ -33,9 +33,13 @@ function fromCopy(hit) {
   if (!hit) {
     return Response.error();
   }
+  // The copy's text is decoded and one attribute longer: its length and encoding go.
+  var headers = new Headers(hit.headers);
+  headers.delete("Content-Length");
+  headers.delete("Content-Encoding");
   return hit.text().then(function (html) {
     return new Response(html.replace("<html", "<html data-served-from-copy"), {
-      status: hit.status, statusText: hit.statusText, headers: hit.headers});
+      status: hit.status, statusText: hit.statusText, headers: headers});
   });
 }
 
