@@ -72,7 +72,7 @@ def parse_hhmm(name: str, raw: str) -> tuple[int, int]:
         hour, minute = int(hour_s), int(minute_s)
     except ValueError as exc:
         raise ConfigError(f"{name}={raw!r} is not a time of day like 16:00") from exc
-    if not (0 <= hour < 24 and 0 <= minute < 60):  # noqa: PLR2004 - a day's hours and minutes
+    if not (0 <= hour < 24 and 0 <= minute < 60):
         raise ConfigError(f"{name}={raw!r} is not a time of day like 16:00")
     return hour, minute
 
