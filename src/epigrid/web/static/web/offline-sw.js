@@ -58,7 +58,11 @@ self.addEventListener("fetch", function (event) {
     }, function () {
       // ignoreVary: a copy the page kept of itself or of a page it links was asked without a
       // navigation's headers (the pages vary on Accept-Language and Cookie), and must serve.
-      return caches.match(request, {ignoreSearch: true, ignoreVary: true}).then(fromCopy);
+      // The copy of this very address first, else a copy of its path asked with another query
+      // (the list with another filter, from another position).
+      return caches.match(request, {ignoreVary: true}).then(function (hit) {
+        return hit || caches.match(request, {ignoreSearch: true, ignoreVary: true});
+      }).then(fromCopy);
     }));
     return;
   }
