@@ -41,3 +41,11 @@ def offline(page: Any, on: bool) -> None:
     page.evaluate("([mark, on]) => on ? window.localStorage.setItem(mark, '1')"
                   " : window.localStorage.removeItem(mark)", [MARK, on])
     context.set_offline(on)
+
+
+def under_service_worker(page: Any) -> None:
+    """Wait until the page's service worker has taken it over (its first opening installs it,
+    and it takes the page at once)."""
+    assert page.evaluate("""() => navigator.serviceWorker.ready.then(() =>
+        navigator.serviceWorker.controller ? true : new Promise((done) =>
+            navigator.serviceWorker.addEventListener("controllerchange", () => done(true))))""")

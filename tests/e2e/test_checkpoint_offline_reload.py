@@ -13,7 +13,7 @@ from django.urls import reverse
 from epigrid.checkpoints.models import Passage
 from tests.base import World
 from tests.checkpoints.passage_helpers import east_road_staff
-from tests.e2e.browsing import log_in, offline
+from tests.e2e.browsing import log_in, offline, under_service_worker
 from tests.e2e.passage_taps import decide, tap, waiting
 
 pytestmark = [pytest.mark.e2e]
@@ -29,9 +29,7 @@ def test_the_passage_log_opens_offline_with_its_queue_and_sends_it_later(
     page.goto(f"{base}{reverse('checkpoints:passage_log', args=[world.checkpoint_a.pk])}")
     waiting(page, 0)
     # The page's first opening installs the worker, which takes the page over at once.
-    assert page.evaluate("""() => navigator.serviceWorker.ready.then(() =>
-        navigator.serviceWorker.controller ? true : new Promise((done) =>
-            navigator.serviceWorker.addEventListener("controllerchange", () => done(true))))""")
+    under_service_worker(page)
 
     # ...and the page keeps its own copy, with its scripts and styles, for the worker to serve.
     assert page.evaluate("""() => new Promise((done) => {

@@ -11,22 +11,15 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from epigrid.cases.models import FollowUp
-from tests.base import World
-from tests.cases.quarantine_helpers import home_quarantine, placed_yesterday
-from tests.e2e.browsing import log_in, offline
+from tests.e2e.browsing import offline
+from tests.e2e.followups import open_followups
 
 pytestmark = [pytest.mark.e2e]
 
 
 def test_a_follow_up_survives_a_failed_send(
         page: Any, live_server: Any, transactional_db: None) -> None:
-    world = World()
-    quarantine = placed_yesterday(home_quarantine(world, world.person_a2, started=1))
-    base = live_server.url
-    page.set_viewport_size({"width": 360, "height": 740})
-    log_in(page, base, "li")
-    page.wait_for_url("**/registry/screening/today/")
-    page.goto(f"{base}{reverse('cases:followup_today')}")
+    quarantine = open_followups(page, live_server.url)
     card = page.locator(f"#quarantine-{quarantine.pk}")
     form = card.locator("form[data-offline-queue]").first
     slot = form.locator("input[name=slot]").get_attribute("value")

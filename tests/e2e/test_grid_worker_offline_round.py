@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 from epigrid.registry import services as registry
 from epigrid.registry.models import HouseholdVisit
 from tests.base import World
-from tests.e2e.browsing import log_in, offline
+from tests.e2e.browsing import log_in, offline, under_service_worker
 from tests.security.entries_registry_screening import town_a_campaign
 
 pytestmark = [pytest.mark.e2e]
@@ -59,9 +59,7 @@ def test_a_round_without_signal_from_the_forms_kept_on_the_phone(
     # In the street: the list opens, and keeps itself and its doors' forms.
     log_in(page, base, "li")
     page.locator("#unvisited[data-offline-kept='yes']").wait_for(state="attached")
-    assert page.evaluate("""() => navigator.serviceWorker.ready.then(() =>
-        navigator.serviceWorker.controller ? true : new Promise((done) =>
-            navigator.serviceWorker.addEventListener("controllerchange", () => done(true))))""")
+    under_service_worker(page)
     keys = {kept_key(page, first_url), kept_key(page, second_url)}
     opened = timezone.now()
 
