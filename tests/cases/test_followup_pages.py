@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from epigrid.cases import followup as f
 from epigrid.cases import quarantine as q
@@ -44,6 +47,23 @@ class TodayPageTests(BaseTestCase):
         assert f'name="q{mine.pk}-pm-temperature"' in body
         assert f'name="q{mine.pk}-am-temperature"' not in body
         assert 'inputmode="decimal"' in body
+
+    def test_it_keeps_itself_for_going_without_signal_until_its_day_ends(self) -> None:
+        w = self.world
+        home_quarantine(w)
+        client = self.client_for(w.li)
+        body = client.get(reverse("cases:followup_today")).content.decode()
+        ends = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0) + \
+            datetime.timedelta(days=1)
+        assert (f'data-offline-worker="/cases/follow-ups/sw.js"\n'
+                f'   data-offline-scope="/cases/follow-ups/today/" '
+                f'data-offline-cache="epigrid-follow-ups-v1"\n'
+                f'   data-offline-until="{ends.isoformat()}"') in body
+        assert "offline-pages.js" in body
+        script = client.get("/cases/follow-ups/sw.js")
+        assert script["Content-Type"].startswith("text/javascript")
+        assert script["Cache-Control"] == "no-cache"
+        assert 'var CACHE = "epigrid-follow-ups-v1";' in script.content.decode()
 
     def test_it_renders_a_slots_form_once_and_gives_each_person_their_own_names(self) -> None:
         w = self.world

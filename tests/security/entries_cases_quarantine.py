@@ -74,6 +74,7 @@ PAGES: dict[str, Entry] = {
     "cases:quarantine_room_edit": obj(_room, methods=("post",), data={"capacity": "0"},
                                       insider_ok=frozenset({302})),
     "cases:followup_today": page(),
+    "cases:followup_worker": page(shows_a=False),  # a script: names no record
     "cases:followup_record": obj(_quarantine, methods=("post",), data={"slot": "am"},
                                  insider_ok=REFUSED_PAGE),
 }

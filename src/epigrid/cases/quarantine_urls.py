@@ -14,5 +14,6 @@ urlpatterns: list[URLPattern] = [
          name="quarantine_site_rooms"),
     path("quarantine/rooms/<int:pk>/", views.quarantine_room_edit, name="quarantine_room_edit"),
     path("follow-ups/today/", views.followup_today, name="followup_today"),
+    path("follow-ups/sw.js", views.followup_worker, name="followup_worker"),
     path("quarantine/<int:pk>/follow-ups/", views.followup_record, name="followup_record"),
 ]

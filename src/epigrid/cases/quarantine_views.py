@@ -7,6 +7,7 @@ call quarantine.py and followup.py and show their refusals on the form.
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -15,7 +16,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -42,12 +43,16 @@ from epigrid.cases.quarantine_forms import (
     due_soon,
     quarantine_sites,
 )
+from epigrid.core import offline
 from epigrid.core.access import Capability, can, require
 from epigrid.core.forms import apply_errors, flash_errors
 from epigrid.core.http import wants_json
 from epigrid.core.paging import keyset
 
 DETAIL_ROWS = 60  # follow-ups shown on a quarantine's page: a month of two slots a day
+# The follow-ups page opens without signal from the copy its service worker keeps
+# (core.offline); a copy is good until its day ends (the forms' keys name the day).
+FOLLOWUP_CACHE = "epigrid-follow-ups-v1"
 
 
 
@@ -202,6 +207,11 @@ def _round_forms(rows: list[followup.TodayRow], day: Any, may_record: bool
     return items
 
 
+def _day_ends(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1),
+                                                         datetime.time()))
+
+
 def _today_context(request: HttpRequest) -> dict[str, Any]:
     user, day = area_user(request), timezone.localdate()
     raw = request.GET.get("site", "")
@@ -214,13 +224,21 @@ def _today_context(request: HttpRequest) -> dict[str, Any]:
     may_record = can(user, Capability.FOLLOW_UP)
     return {"day": day, "site": site, "sites": quarantine_sites(user), "page": page,
             "items": _round_forms(rows, day, may_record), "slots": FollowUp.Slot.choices,
-            "may_record": may_record}
+            "may_record": may_record, "offline_cache": FOLLOWUP_CACHE,
+            "offline_until": _day_ends(day).isoformat()}
 
 
 @login_required
 @require_GET
 def followup_today(request: HttpRequest) -> HttpResponseBase:
     return render(request, "cases/followup_today.html", _today_context(request))
+
+
+@login_required
+@require_GET
+def followup_worker(request: HttpRequest) -> HttpResponse:
+    """The follow-ups page's service worker, served under its path so its scope covers it."""
+    return offline.service_worker(FOLLOWUP_CACHE)
 
 
 @login_required

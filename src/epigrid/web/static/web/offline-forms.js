@@ -8,7 +8,7 @@
  * {"redirect": url} when stored, 422 {"errors": {...}} when refused. A refused form is posted
  * again the plain way so the server shows its errors on the page; a refused queued entry is kept
  * aside and counted. A page opened from a kept copy (web/offline-sw.js) renews its forms' inputs
- * marked `data-fresh` (key, now). No inline script anywhere (CSP): texts come from data
+ * marked `data-fresh` (key, now), and takes nothing once past its `data-offline-until`. No inline script anywhere (CSP): texts come from data
  * attributes.
  */
 (function () {
@@ -217,6 +217,14 @@
   function renewKeptForms() {
     if (!document.documentElement.hasAttribute("data-served-from-copy")) {
       return;
+    }
+    // A copy good until a moment (`data-offline-until`: its forms name their day) is past it:
+    // it says so, and its forms take nothing.
+    var until = document.querySelector("[data-offline-until]");
+    if (until && !(Date.now() < Date.parse(until.dataset.offlineUntil))) {
+      until.hidden = false;
+      document.querySelectorAll("form[data-offline-queue] button[type=submit]").forEach(
+        function (button) { button.disabled = true; });
     }
     document.querySelectorAll("form[data-offline-queue] input[data-fresh]").forEach(
       function (input) {
