@@ -5,6 +5,7 @@ answer lost) stores nothing twice, and the checkpoint's figures count each passa
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -19,13 +20,13 @@ from tests.e2e.passage_taps import WAIT_MS, decide, tap, waiting
 
 pytestmark = [pytest.mark.e2e]
 
-QUEUE = "epigrid-passage-queue"
+QUEUE = "epigrid-passage-queue:{user}"  # his own (web/own-queues.js)
 
 
 def test_passages_logged_offline_are_sent_once_when_the_network_returns(
         page: Any, live_server: Any, transactional_db: None) -> None:
     world = World()
-    east_road_staff(world)
+    wu = east_road_staff(world)
     checkpoint = world.checkpoint_a
     base = live_server.url
     page.set_viewport_size({"width": 360, "height": 740})
@@ -63,7 +64,9 @@ def test_passages_logged_offline_are_sent_once_when_the_network_returns(
     waiting(page, 3)
     assert page.locator("#recent li.waiting").count() == 3
     assert Passage.objects.count() == 0
-    queued = page.evaluate(f"window.localStorage.getItem('{QUEUE}')")
+    queue = QUEUE.format(user=wu.pk)
+    queued = page.evaluate("(key) => window.localStorage.getItem(key)", queue)
+    assert queued and len(json.loads(queued)) == 3
 
     # The signal returns: the queue sends itself.
     offline(page, False)
@@ -78,7 +81,7 @@ def test_passages_logged_offline_are_sent_once_when_the_network_returns(
     assert FeverReferral.objects.count() == 1
 
     # The answer was lost (say): the phone sends the same batch again. Nothing doubles.
-    page.evaluate("([key, value]) => window.localStorage.setItem(key, value)", [QUEUE, queued])
+    page.evaluate("([key, value]) => window.localStorage.setItem(key, value)", [queue, queued])
     # The page shows 0 waiting before it reads the queue again: wait for the resend's answer
     # itself (counting while the server writes would also find SQLite's table locked).
     with page.expect_response(lambda answer: "/api/passages/batch" in answer.url,

@@ -5,15 +5,17 @@
  * `online` event, every 15 s and when the page opens. The server stores a resent passage once
  * (same client_id: "duplicate"), so a batch whose answer was lost is simply sent again.
  * Answered items leave the queue; refused ones are kept aside with the server's messages.
- * The service worker (passage-sw.js) keeps the page and its files for opening it offline.
+ * The service worker (web/offline-sw.js) keeps the page and its files for opening it offline.
  * No inline script (CSP): settings come in a json_script block, texts in data attributes.
  */
 (function () {
   "use strict";
 
-  var QUEUE = "epigrid-passage-queue";
-  var REFUSED = "epigrid-passage-refused";
-  var RECENT = "epigrid-passage-recent";
+  // The signed-in person's own (own-queues.js): never sent under another person's session.
+  var own = window.epigridOwnQueue || function (name) { return name; };
+  var QUEUE = own("epigrid-passage-queue");
+  var REFUSED = own("epigrid-passage-refused");
+  var RECENT = own("epigrid-passage-recent");
   var CACHE = "epigrid-passage-log-v1";
   var RETRY_MS = 15000;
   var RECENT_MAX = 20;

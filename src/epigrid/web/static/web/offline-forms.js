@@ -14,8 +14,10 @@
 (function () {
   "use strict";
 
-  var QUEUE = "epigrid-offline-queue";
-  var REFUSED = "epigrid-offline-refused";
+  // The signed-in person's own (own-queues.js): never sent under another person's session.
+  var own = window.epigridOwnQueue || function (name) { return name; };
+  var QUEUE = own("epigrid-offline-queue");
+  var REFUSED = own("epigrid-offline-refused");
   var RETRY_MS = 30000;
   var sending = false;
 
