@@ -282,23 +282,6 @@
     return loop().then(function () { sending = false; }, function () { sending = false; });
   }
 
-  // --- offline: the service worker, and the page's own files kept for it ---------------------
-
-  function keepOffline() {
-    if (!("serviceWorker" in navigator) || !window.caches) {
-      return;
-    }
-    navigator.serviceWorker.register(config.workerUrl, {scope: config.scope}).catch(
-      function () { return null; });
-    var files = [window.location.pathname];
-    document.querySelectorAll("script[src], link[rel=stylesheet]").forEach(function (node) {
-      files.push(node.getAttribute("src") || node.getAttribute("href"));
-    });
-    window.caches.open(CACHE).then(function (cache) {
-      return cache.addAll(files);
-    }).catch(function () { return null; });
-  }
-
   form.addEventListener("submit", onSubmit);
   form.addEventListener("change", refresh);
   form.addEventListener("input", refresh);
@@ -317,6 +300,9 @@
   window.setInterval(flush, RETRY_MS);
   refresh();
   showStatus();
-  keepOffline();
+  // Offline: the service worker, and the page's own files kept for it (web/offline-pages.js).
+  if (window.epigridKeepOffline) {
+    window.epigridKeepOffline(config.workerUrl, config.scope, CACHE, []);
+  }
   flush();
 }());

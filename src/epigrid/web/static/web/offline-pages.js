@@ -5,30 +5,12 @@
  * scripts and styles, and of the pages it marks `data-offline-keep` (`data-offline-url`): the
  * forms of the round's next doors, which then open in a stairwell. A page already kept is not
  * asked again from here (opening it with a network renews its copy). Marks the element
- * `data-offline-kept="yes"` when done. No inline script anywhere (CSP).
+ * `data-offline-kept="yes"` when done. A page with settings of its own calls
+ * `window.epigridKeepOffline(worker, scope, cache, pages)` instead (the passage log). No inline
+ * script anywhere (CSP).
  */
 (function () {
   "use strict";
-
-  var root = document.querySelector("[data-offline-worker]");
-  if (!root || !("serviceWorker" in navigator) || !window.caches) {
-    return;
-  }
-  navigator.serviceWorker.register(root.dataset.offlineWorker,
-                                    {scope: root.dataset.offlineScope}).catch(function () {
-    return null;
-  });
-  if (!navigator.onLine || document.documentElement.hasAttribute("data-served-from-copy")) {
-    return;
-  }
-  var files = [window.location.pathname + window.location.search];
-  document.querySelectorAll("script[src], link[rel=stylesheet]").forEach(function (node) {
-    files.push(node.getAttribute("src") || node.getAttribute("href"));
-  });
-  var pages = [];
-  document.querySelectorAll("[data-offline-keep][data-offline-url]").forEach(function (node) {
-    pages.push(node.dataset.offlineUrl);
-  });
 
   function keepOnce(cache, url) {
     return cache.match(url, {ignoreVary: true}).then(function (hit) {
@@ -36,14 +18,43 @@
     }).catch(function () { return null; });
   }
 
-  window.caches.open(root.dataset.offlineCache).then(function (cache) {
-    return cache.addAll(files).then(function () {
-      // One at a time: a worker's phone on one bar of signal, the server not flooded.
-      return pages.reduce(function (chain, url) {
-        return chain.then(function () { return keepOnce(cache, url); });
-      }, Promise.resolve());
+  // Register the worker and keep this page, its files and `pages`; resolves true once kept.
+  // Also called by a page's own script with its settings (checkpoints/passage_log.js).
+  function keepOffline(worker, scope, cacheName, pages) {
+    if (!("serviceWorker" in navigator) || !window.caches) {
+      return Promise.resolve(false);
+    }
+    navigator.serviceWorker.register(worker, {scope: scope}).catch(function () { return null; });
+    if (!navigator.onLine || document.documentElement.hasAttribute("data-served-from-copy")) {
+      return Promise.resolve(false);
+    }
+    var files = [window.location.pathname + window.location.search];
+    document.querySelectorAll("script[src], link[rel=stylesheet]").forEach(function (node) {
+      files.push(node.getAttribute("src") || node.getAttribute("href"));
     });
-  }).then(function () {
-    root.dataset.offlineKept = "yes";
-  }).catch(function () { return null; });
+    return window.caches.open(cacheName).then(function (cache) {
+      return cache.addAll(files).then(function () {
+        // One at a time: a worker's phone on one bar of signal, the server not flooded.
+        return pages.reduce(function (chain, url) {
+          return chain.then(function () { return keepOnce(cache, url); });
+        }, Promise.resolve());
+      });
+    }).then(function () { return true; }, function () { return false; });
+  }
+
+  window.epigridKeepOffline = keepOffline;
+  var root = document.querySelector("[data-offline-worker]");
+  if (!root) {
+    return;
+  }
+  var pages = [];
+  document.querySelectorAll("[data-offline-keep][data-offline-url]").forEach(function (node) {
+    pages.push(node.dataset.offlineUrl);
+  });
+  keepOffline(root.dataset.offlineWorker, root.dataset.offlineScope, root.dataset.offlineCache,
+              pages).then(function (kept) {
+    if (kept) {
+      root.dataset.offlineKept = "yes";
+    }
+  });
 }());
