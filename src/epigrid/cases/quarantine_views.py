@@ -7,7 +7,6 @@ call quarantine.py and followup.py and show their refusals on the form.
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -31,6 +30,7 @@ from epigrid.areas.models import Facility
 from epigrid.cases import followup
 from epigrid.cases import quarantine as q
 from epigrid.cases.access import get_case_for_user
+from epigrid.cases.figures import day_bounds
 from epigrid.cases.models import FollowUp, MissedFollowUp, Quarantine, QuarantineRoom
 from epigrid.cases.quarantine_forms import (
     ExtendForm,
@@ -207,11 +207,6 @@ def _round_forms(rows: list[followup.TodayRow], day: Any, may_record: bool
     return items
 
 
-def _day_ends(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1),
-                                                         datetime.time()))
-
-
 def _today_context(request: HttpRequest) -> dict[str, Any]:
     user, day = area_user(request), timezone.localdate()
     raw = request.GET.get("site", "")
@@ -225,7 +220,7 @@ def _today_context(request: HttpRequest) -> dict[str, Any]:
     return {"day": day, "site": site, "sites": quarantine_sites(user), "page": page,
             "items": _round_forms(rows, day, may_record), "slots": FollowUp.Slot.choices,
             "may_record": may_record, "offline_cache": FOLLOWUP_CACHE,
-            "offline_until": _day_ends(day).isoformat()}
+            "offline_until": day_bounds(day)[1].isoformat()}
 
 
 @login_required
