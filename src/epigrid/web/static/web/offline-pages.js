@@ -12,9 +12,14 @@
 (function () {
   "use strict";
 
+  // A page not kept yet, kept as the server answers it: not an answer it was sent on to (the
+  // sign-in page, once the session is gone). A page kept is renewed by the worker each time it
+  // opens with a network; asking it again here would only race the next request's cookies.
   function keepOnce(cache, url) {
     return cache.match(url, {ignoreVary: true}).then(function (hit) {
-      return hit ? null : cache.add(url);
+      return hit ? null : window.fetch(url, {credentials: "same-origin"}).then(function (answer) {
+        return answer.ok && !answer.redirected ? cache.put(url, answer) : null;
+      });
     }).catch(function () { return null; });
   }
 
@@ -28,14 +33,15 @@
     if (!navigator.onLine || document.documentElement.hasAttribute("data-served-from-copy")) {
       return Promise.resolve(false);
     }
-    var files = [window.location.pathname + window.location.search];
+    var files = [];  // its scripts and styles, renewed at each opening
     document.querySelectorAll("script[src], link[rel=stylesheet]").forEach(function (node) {
       files.push(node.getAttribute("src") || node.getAttribute("href"));
     });
+    var own = window.location.pathname + window.location.search;
     return window.caches.open(cacheName).then(function (cache) {
       return cache.addAll(files).then(function () {
         // One at a time: a worker's phone on one bar of signal, the server not flooded.
-        return pages.reduce(function (chain, url) {
+        return [own].concat(pages).reduce(function (chain, url) {
           return chain.then(function () { return keepOnce(cache, url); });
         }, Promise.resolve());
       });
