@@ -48,6 +48,7 @@ from epigrid.cases import figures as case_figures
 from epigrid.cases.models import Case
 from epigrid.checkpoints.figures import FIELDS, insert_rows
 from epigrid.checkpoints.models import PassageHour
+from epigrid.core import days
 from epigrid.core.access import Role
 from epigrid.demo.generator import generate
 from epigrid.demo.registry_data import generate_residents
@@ -62,7 +63,7 @@ SEED = 2020
 
 def _passage_hours(rng: random.Random, today: datetime.date) -> int:
     """Today's hour rows of every checkpoint, up to the current hour."""
-    start, _end = case_figures.day_bounds(today)
+    start, _end = days.day_bounds(today)
     hours = max(1, timezone.localtime().hour + 1)
     rows = []
     for checkpoint_id, path in Checkpoint.objects.values_list("id", "area__path"):

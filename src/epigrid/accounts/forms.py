@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from epigrid.accounts import services
+from epigrid.core.days import day_start
 
 
 def client_address(request: Any) -> str | None:
@@ -60,5 +61,4 @@ class TokenForm(forms.Form):
         day = self.cleaned_data.get("valid_until")
         if day is None:
             return None
-        return timezone.make_aware(datetime.datetime.combine(
-            day + datetime.timedelta(days=1), datetime.time.min))
+        return day_start(day + datetime.timedelta(days=1))

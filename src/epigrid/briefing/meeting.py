@@ -24,7 +24,8 @@ from django.utils.translation import gettext_lazy as _
 from epigrid.areas.models import Area
 from epigrid.briefing import reports, talking
 from epigrid.core.access import ScopedUser, subtree_q
-from epigrid.problems.closure import ClosureRate, closure_rates, day_bounds
+from epigrid.core.days import day_bounds
+from epigrid.problems.closure import ClosureRate, closure_rates
 from epigrid.problems.models import Problem, Status
 from epigrid.reporting import reading
 

@@ -27,6 +27,7 @@ from epigrid.care.models import AdmissionRequest, BedStock, BedType, Transfer
 from epigrid.cases.models import Case, Severity
 from epigrid.cases.states import CATEGORY_OF, Category, State
 from epigrid.core.access import Capability, ScopedUser, can, require
+from epigrid.core.days import local_moment
 
 COUNTS = ("total", "occupied", "reserved")
 # A case in one of these needs a bed (confirmed, suspected, asymptomatic) or a quarantine room
@@ -86,7 +87,7 @@ def last_update_time(now: datetime.datetime) -> datetime.datetime | None:
     today = timezone.localdate(now)
     for day in (today, today - datetime.timedelta(days=1)):
         for hour, minute in reversed(times):
-            due = timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+            due = local_moment(day, datetime.time(hour, minute))
             if due <= now:
                 return due
     return None  # pragma: no cover - yesterday's last time is always past

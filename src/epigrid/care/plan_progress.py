@@ -15,12 +15,13 @@ from django.utils import timezone
 from epigrid.areas.models import Area, Level
 from epigrid.care.models import AdmissionRequest, ProgressSnapshot, Transfer
 from epigrid.care.plan_inputs import IN_FLIGHT, PENDING
+from epigrid.core import days
 from epigrid.core.access import ScopedUser
 
 
 def figures(path: str, at: datetime.datetime) -> dict[str, int]:
     """The four figures of the subtree at `path`, at `at`."""
-    day_start = timezone.localtime(at).replace(hour=0, minute=0, second=0, microsecond=0)
+    day_start = days.day_start(timezone.localdate(at))
     on_the_way = Transfer.objects.filter(status__in=IN_FLIGHT).values("request_id")
     pending = AdmissionRequest.objects.within(path).filter(status__in=PENDING).exclude(
         pk__in=on_the_way).aggregate(

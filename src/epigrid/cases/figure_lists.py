@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from epigrid.cases.figures import CODES, day_bounds, new_contacts
+from epigrid.cases.figures import CODES, new_contacts
 from epigrid.cases.models import (
     Case,
     FollowUp,
@@ -23,6 +23,7 @@ from epigrid.cases.models import (
 )
 from epigrid.cases.states import CATEGORY_OF, State
 from epigrid.core.access import subtree_q
+from epigrid.core.days import day_bounds
 
 KINDS = ("case", "quarantine", "follow_up", "missed", "test")
 

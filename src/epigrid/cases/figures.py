@@ -56,6 +56,7 @@ from epigrid.cases.models import (
 )
 from epigrid.cases.states import CATEGORY_OF, Category, State
 from epigrid.core.access import subtree_q
+from epigrid.core.days import day_bounds
 
 SEGMENT = SEGMENT_WIDTH + 1
 CATEGORIES: tuple[str, ...] = tuple(Category.values)
@@ -83,14 +84,6 @@ ByPath = dict[str, Figures]
 INDEX = {code: i for i, code in enumerate(CODES)}
 Vectors = dict[str, list[int]]
 
-
-def day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
-    """The aware start of `day` and of the day after, in the deployment's time zone."""
-    tz = timezone.get_current_timezone()
-    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min), tz)
-    end = timezone.make_aware(
-        datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min), tz)
-    return start, end
 
 
 def _rows(queryset: QuerySet[Any]) -> list[tuple[Any, ...]]:

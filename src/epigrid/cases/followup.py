@@ -31,6 +31,7 @@ from epigrid.cases.models import Evidence, FollowUp, MissedFollowUp, Quarantine
 from epigrid.cases.quarantine import open_quarantines, villages_of
 from epigrid.cases.states import State
 from epigrid.core.access import Role
+from epigrid.core.days import local_moment
 
 # Readings outside this range are typing mistakes, not temperatures (°C).
 TEMPERATURE_MIN = Decimal("34.0")
@@ -57,7 +58,7 @@ def is_abnormal(temperature: Decimal, symptoms: str) -> bool:
 
 
 def deadline(day: datetime.date, slot: str) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, DUE[slot]))
+    return local_moment(day, DUE[slot])
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from epigrid.cases import services
 from epigrid.cases.models import Case, Evidence, LabTest, Quarantine, QuarantineRoom
 from epigrid.cases.states import State
 from epigrid.core.audit import acting_as, current_actor
+from epigrid.core.days import day_start, local_moment
 
 # The states a quarantine may start from: a close contact goes into quarantine (密接隔离); an
 # asymptomatic infection is isolated at a site and keeps its state (无症状感染者集中隔离).
@@ -179,18 +180,15 @@ def negative_tests(quarantine: Quarantine) -> QuerySet[LabTest]:
     """The person's negative results sampled on or after the first day, newest first."""
     return LabTest.objects.filter(
         person_id=quarantine.case.person_id, result=LabTest.Result.NEGATIVE,
-        sampled_at__gte=_start_of(quarantine.starts_on)).order_by("-sampled_at", "-id")
+        sampled_at__gte=day_start(quarantine.starts_on)).order_by("-sampled_at", "-id")
 
-
-def _start_of(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 def _when(on: datetime.date, case: Case) -> datetime.datetime:
     """The moment a dated action is recorded at: now for today, else the end of that day."""
     if on == timezone.localdate():
         return timezone.now()
-    return max(timezone.make_aware(datetime.datetime.combine(on, datetime.time(23, 59))),
+    return max(local_moment(on, datetime.time(23, 59)),
                case.state_since)
 
 
@@ -213,7 +211,7 @@ def release(quarantine: Quarantine, *, by: Any, on: datetime.date) -> Quarantine
                                        "released before.")
                                % {"end": quarantine.planned_end.isoformat()}})
     needed = int(settings.QUARANTINE_RELEASE_NEGATIVE_TESTS)
-    sampled_since = _start_of(quarantine.starts_on)
+    sampled_since = day_start(quarantine.starts_on)
     if LabTest.objects.filter(person_id=quarantine.case.person_id, sampled_at__gte=sampled_since,
                               result=LabTest.Result.POSITIVE).exists():
         raise ValidationError(_("A positive result was sampled during the quarantine; it cannot "

@@ -30,7 +30,6 @@ from epigrid.areas.models import Facility
 from epigrid.cases import followup
 from epigrid.cases import quarantine as q
 from epigrid.cases.access import get_case_for_user
-from epigrid.cases.figures import day_bounds
 from epigrid.cases.models import FollowUp, MissedFollowUp, Quarantine, QuarantineRoom
 from epigrid.cases.quarantine_forms import (
     ExtendForm,
@@ -45,6 +44,7 @@ from epigrid.cases.quarantine_forms import (
 )
 from epigrid.core import offline
 from epigrid.core.access import Capability, can, require
+from epigrid.core.days import day_bounds
 from epigrid.core.forms import apply_errors, flash_errors
 from epigrid.core.http import wants_json
 from epigrid.core.paging import keyset

@@ -37,6 +37,7 @@ from epigrid.areas.models import Area, Checkpoint
 from epigrid.checkpoints.models import DutyShift
 from epigrid.checkpoints.periods import Period
 from epigrid.core.access import ScopedUser, subtree_q
+from epigrid.core.days import local_moment
 from epigrid.core.paging import split_page
 
 GAP_HORIZON = datetime.timedelta(days=7)
@@ -216,7 +217,7 @@ def roster(user: ScopedUser, checkpoint: Checkpoint, period: Period
     for day in period.each_day():
         cells = []
         for hour_no in range(24):
-            hour = timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour_no)))
+            hour = local_moment(day, datetime.time(hour_no))
             names = [s.user.display_name for s in staffed
                      if s.user is not None and s.starts_at < hour + HOUR and s.ends_at > hour]
             gap = any(g.start < hour + HOUR and g.end > hour for g in gaps)

@@ -16,7 +16,6 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest, JsonResponse
-from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.schema import DjangoGetter
@@ -37,6 +36,7 @@ from epigrid.core.api import (
     keyset_page,
     require,
 )
+from epigrid.core.days import day_bounds
 
 router = Router(tags=["checkpoint passages"])
 # The referrals follow their passages: /api/passages/referrals (referral_api.py).
@@ -155,17 +155,12 @@ def _answer(results: list[passages.ItemResult]) -> JsonResponse:
         "errors": tally[passages.ERROR], "results": [_result(r) for r in results]})
 
 
-def day_range(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
-    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-    return start, timezone.make_aware(datetime.datetime.combine(
-        day + datetime.timedelta(days=1), datetime.time.min))
-
 
 def filtered(rows: QuerySet[Passage], filters: PassageFilters) -> QuerySet[Passage]:
     if filters.checkpoint is not None:
         rows = rows.filter(checkpoint_id=filters.checkpoint)
     if filters.day is not None:
-        start, end = day_range(filters.day)
+        start, end = day_bounds(filters.day)
         rows = rows.filter(at__gte=start, at__lt=end)
     if filters.decision is not None:
         rows = rows.filter(decision=filters.decision)

@@ -35,13 +35,13 @@ from epigrid.cases.access import may_view_cases
 from epigrid.checkpoints import passage_fever, passages
 from epigrid.checkpoints.duty_mine import my_shifts
 from epigrid.checkpoints.models import Decision, FeverReferral, Passage
-from epigrid.checkpoints.passage_api import day_range
 from epigrid.checkpoints.passage_forms import (
     PassageFilterForm,
     ReferralFilterForm,
     posted_item,
 )
 from epigrid.core import offline
+from epigrid.core.days import day_bounds
 from epigrid.core.forms import flash_errors
 from epigrid.core.paging import keyset
 
@@ -128,7 +128,7 @@ def _filter_passages(rows: QuerySet[Passage], form: PassageFilterForm) -> QueryS
     if data.get("checkpoint"):
         rows = rows.filter(checkpoint=data["checkpoint"])
     if data.get("day"):
-        start, end = day_range(data["day"])
+        start, end = day_bounds(data["day"])
         if data.get("hour") is not None:
             start = start.replace(hour=data["hour"])
             end = start + datetime.timedelta(hours=1)
@@ -169,7 +169,7 @@ def _referral_page(request: HttpRequest, status: int = 200) -> HttpResponse:
         if form.cleaned_data.get("status"):
             rows = rows.filter(status=form.cleaned_data["status"])
         if form.cleaned_data.get("day"):
-            start, end = day_range(form.cleaned_data["day"])
+            start, end = day_bounds(form.cleaned_data["day"])
             rows = rows.filter(passage__at__gte=start, passage__at__lt=end)
     shows_cases = may_view_cases(user)
     related = ["passage", "passage__checkpoint", "passage__destination_area"]

@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from epigrid.core.days import day_start
+
 DEFAULT_DAYS = 7
 MAX_DAYS = 31
 
@@ -39,9 +41,6 @@ class Period:
     def each_day(self) -> list[datetime.date]:
         return [self.first + datetime.timedelta(days=n) for n in range(self.days)]
 
-
-def day_start(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
 
 
 def parse_day(raw: str | None, field: str = "day") -> datetime.date:

@@ -31,6 +31,7 @@ from epigrid.core.access import (
     subtree_q,
 )
 from epigrid.core.audit import AuditedModel
+from epigrid.core.days import day_start
 from epigrid.core.models import AuditEntry
 from epigrid.core.paging import page_after
 
@@ -217,14 +218,11 @@ class AuditFilterForm(forms.Form):
         if user := (data.get("user") or "").strip():
             entries = entries.filter(actor_name__icontains=user)
         if data.get("day_from"):
-            entries = entries.filter(at__gte=_start_of(data["day_from"]))
+            entries = entries.filter(at__gte=day_start(data["day_from"]))
         if data.get("day_to"):
-            entries = entries.filter(at__lt=_start_of(data["day_to"] + datetime.timedelta(days=1)))
+            entries = entries.filter(at__lt=day_start(data["day_to"] + datetime.timedelta(days=1)))
         return entries
 
-
-def _start_of(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 def _visible(user: ScopedUser) -> QuerySet[AuditEntry]:

@@ -21,10 +21,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Q
-from django.utils import timezone
 
 from epigrid.areas.models import Area
 from epigrid.core.access import subtree_q
+from epigrid.core.days import day_bounds
 from epigrid.problems.models import Problem, ProblemEvent, Step
 
 
@@ -49,14 +49,6 @@ class ClosureRate:
     def percent(self) -> str:
         return "—" if self.rate is None else f"{self.rate * 100:.0f}%"
 
-
-def day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
-    """The local day's first moment and the next day's first moment, as aware datetimes."""
-    zone = timezone.get_current_timezone()
-    start = datetime.datetime.combine(day, datetime.time.min, tzinfo=zone)
-    end = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min,
-                                    tzinfo=zone)
-    return start, end
 
 
 def _closed_at(steps: list[tuple[str, datetime.datetime]], moment: datetime.datetime) -> bool:

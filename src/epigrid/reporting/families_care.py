@@ -24,8 +24,8 @@ from django.utils.translation import gettext_lazy as _
 from epigrid.care.beds import ADMIT_ALL_HOURS, ON_THE_WAY
 from epigrid.care.models import AdmissionRequest, BedStock, BedType, Transfer
 from epigrid.care.plan_inputs import PENDING
-from epigrid.cases.figures import day_bounds
 from epigrid.core.access import Capability
+from epigrid.core.days import day_bounds
 from epigrid.reporting.metrics import (
     DrillDown,
     Family,

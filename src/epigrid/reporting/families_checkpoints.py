@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from epigrid.cases.figures import day_bounds
 from epigrid.checkpoints.models import PassageHour
+from epigrid.core.days import day_bounds
 from epigrid.reporting.metrics import Family, Leaves, Metric, Rise, Rollup, Unit, register
 
 # Our code -> PassageHour's column.

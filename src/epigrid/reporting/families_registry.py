@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from epigrid.areas.models import Area
-from epigrid.cases.figures import day_bounds
+from epigrid.core.days import day_bounds
 from epigrid.registry.models import Household, HouseholdVisit, Person
 from epigrid.reporting.metrics import Family, Leaves, Metric, Rise, Rollup, Unit, register
 

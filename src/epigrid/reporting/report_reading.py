@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from epigrid.areas.models import Area, Level
-from epigrid.cases.figures import day_bounds
+from epigrid.core.days import day_bounds
 from epigrid.problems.models import Problem
 from epigrid.reporting import reading
 from epigrid.reporting.models import DailyReport, ReportStatus

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from epigrid.areas.models import Area
 from epigrid.checkpoints.figures import insert_rows
+from epigrid.core.days import local_moment
 from epigrid.reporting.metrics import all_metrics
 from epigrid.reporting.models import DailyFigures, FrozenDay
 from epigrid.reporting.rollup import as_dict, leaf_vectors, roll_up
@@ -40,8 +41,7 @@ class Recount:
 def cutoff_at(day: datetime.date) -> datetime.datetime:
     """The daily cutoff 截止时间 of `day` (settings.DAILY_CUTOFF, local time), aware."""
     hour, minute = settings.DAILY_CUTOFF
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)),
-                               timezone.get_current_timezone())
+    return local_moment(day, datetime.time(hour, minute))
 
 
 def check_day(day: datetime.date, at: datetime.datetime | None = None) -> None:
