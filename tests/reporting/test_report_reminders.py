@@ -48,6 +48,17 @@ class ReminderTests(BaseTestCase):
         self.assertNotIn("Village", villages.body + towns.body)  # no area is named
         self.assertEqual(villages.link, "/reporting/reports/")
 
+    def test_it_words_the_reminder_for_a_chinese_officer_in_chinese(self) -> None:
+        # The beat runs the task in the deployment's language; each officer reads their own.
+        remind_missing(TODAY(), at=before_cutoff(TODAY(), minutes=60))
+        villages = Notice.objects.order_by("pk").first()
+        assert villages is not None
+        title, _body = villages.wording["zh-hans"]
+        self.assertEqual(title, f"{TODAY().isoformat()}日报：截止时间 16:00")
+        client = self.client_for(self.ma)
+        client.cookies["django_language"] = "zh-hans"
+        self.assertContains(client.get("/alerts/"), title)
+
     def test_it_says_late_at_the_cutoff(self) -> None:
         remind_missing(TODAY(), at=after_cutoff(TODAY(), minutes=0))
         self.assertIn("missing after the cutoff", Notice.objects.first().title)

@@ -23,11 +23,11 @@ class ReceiptOut(Schema):
 
     @staticmethod
     def resolve_title(obj: object) -> str:
-        return obj.notice.title  # type: ignore[attr-defined]
+        return obj.notice.shown[0]  # type: ignore[attr-defined]
 
     @staticmethod
     def resolve_body(obj: object) -> str:
-        return obj.notice.body  # type: ignore[attr-defined]
+        return obj.notice.shown[1]  # type: ignore[attr-defined]
 
     @staticmethod
     def resolve_link(obj: object) -> str:

@@ -6,8 +6,10 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from epigrid.alerts.wording import in_language
 from epigrid.core.access import AreaPathField, ScopedQuerySet
 
 
@@ -19,6 +21,9 @@ class Notice(models.Model):
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"), blank=True)
     link = models.CharField(_("link"), max_length=500, blank=True)
+    # {language code: [title, body]} (alerts.wording); title and body are the deployment's
+    # language's, or the only wording of a notice written once.
+    wording = models.JSONField(_("wording"), default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(_("sent"), auto_now_add=True, db_index=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -31,6 +36,11 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def shown(self) -> tuple[str, str]:
+        """(title, body) in the language active now: the reader's."""
+        return in_language(self.wording, (self.title, self.body), translation.get_language())
 
 
 class Receipt(models.Model):

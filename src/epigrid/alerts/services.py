@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from epigrid.alerts.models import Notice, Receipt
+from epigrid.alerts.wording import Wording
 from epigrid.areas.models import Area
 from epigrid.core.access import subtree_q
 from epigrid.core.retention import delete_in_batches
@@ -33,17 +34,29 @@ def recipients_q(paths: list[str], roles: Iterable[str], exact: bool = False) ->
     return where & Q(role__in=list(roles), is_active=True)
 
 
+def _texts(title: str | Wording, body: str) -> dict[str, Any]:
+    """The notice's title, body and wording columns."""
+    if isinstance(title, Wording):
+        if body:
+            raise ValueError("a worded notice carries its body in its wording")
+        default_title, default_body = title.default()
+        return {"title": default_title[:200], "body": default_body, "wording": title.stored()}
+    return {"title": title[:200], "body": body, "wording": {}}
+
+
 @transaction.atomic
-def notify(areas: Iterable[Area | str], roles: Iterable[str], title: str, body: str = "",
-           link: str = "", *, exact: bool = False) -> Notice:
+def notify(areas: Iterable[Area | str], roles: Iterable[str], title: str | Wording,
+           body: str = "", link: str = "", *, exact: bool = False) -> Notice:
     """Deliver a notice to the users of the areas' subtrees with one of the roles.
 
-    `exact` keeps it to the users whose home area is one of the areas themselves: a town's
-    officers, not also its villages' (an escalated problem is the town's to handle)."""
+    `title` is the title, or the whole notice worded in each language (alerts.wording.worded),
+    which each reader then reads in their own. `exact` keeps it to the users whose home area is
+    one of the areas themselves: a town's officers, not also its villages' (an escalated
+    problem is the town's to handle)."""
     paths = _paths(areas)
     roles = sorted(set(roles))
     notice = Notice.objects.create(area_path=paths[0] if paths else "", target_paths=paths,
-                                   roles=roles, title=title[:200], body=body, link=link)
+                                   roles=roles, link=link, **_texts(title, body))
     if paths and roles:
         user_ids = get_user_model().objects.filter(recipients_q(paths, roles, exact)).values_list(
             "pk", flat=True)
@@ -53,12 +66,12 @@ def notify(areas: Iterable[Area | str], roles: Iterable[str], title: str, body: 
 
 
 @transaction.atomic
-def notify_users(users: Iterable[Any], title: str, body: str = "", link: str = "", *,
-                 area: Area | None = None) -> Notice:
+def notify_users(users: Iterable[Any], title: str | Wording, body: str = "", link: str = "",
+                 *, area: Area | None = None) -> Notice:
     """Deliver a notice to these users by name (a problem given to one officer), whoever else
     shares their area and role; `area`, what it is about, scopes it in lists like notify's."""
-    notice = Notice.objects.create(area_path=area.path if area is not None else "",
-                                   title=title[:200], body=body, link=link)
+    notice = Notice.objects.create(area_path=area.path if area is not None else "", link=link,
+                                   **_texts(title, body))
     Receipt.objects.bulk_create([Receipt(notice=notice, user=user) for user in users])
     return notice
 

@@ -130,7 +130,16 @@ def build(area: Area, day: datetime.date, viewer: ScopedUser | None) -> Meeting:
     problems = open_problems(area, day)
     rate = closure_rates([area], day)[0]
     pending = reports.pending_risk_proposals(area)
-    points = (talking.talking_points(situation(figures, missing, problems, rate, pending))
-              if figures.stored else [])
-    return Meeting(area=area, day=day, figures=figures, unreported=missing, problems=problems,
-                   pending_risk=pending, closure=rate, points=points)
+    found = Meeting(area=area, day=day, figures=figures, unreported=missing, problems=problems,
+                    pending_risk=pending, closure=rate, points=[])
+    found.points = points_of(found)
+    return found
+
+
+def points_of(found: Meeting) -> list[str]:
+    """The meeting's talking points in the language active, from what it has read (no query):
+    a briefing is worded in each language from one reading."""
+    if not found.figures.stored:
+        return []
+    return talking.talking_points(situation(found.figures, found.unreported, found.problems,
+                                            found.closure, found.pending_risk))

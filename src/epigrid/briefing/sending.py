@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from epigrid.alerts.models import Notice
 from epigrid.alerts.services import notify
+from epigrid.alerts.wording import worded
 from epigrid.areas.models import Area
 from epigrid.briefing import meeting
 from epigrid.core.access import Role
@@ -35,15 +37,23 @@ def title_of(area: Area, day: datetime.date) -> str:
 
 def send_briefing(area: Area, day: datetime.date) -> Notice | None:
     """Tell the area's command its briefing of `day`; None if it was sent already."""
-    title = title_of(area, day)
+    # A notice's title is kept in the deployment's language (alerts.wording).
+    with translation.override(settings.LANGUAGE_CODE):
+        title = title_of(area, day)
     if Notice.objects.filter(area_path=area.path, title=title).exists():
         return None
     found = meeting.build(area, day, None)
-    points = [f"{n}. {point}" for n, point in enumerate(found.points, 1)] or [
+    link = reverse("briefing:meeting", args=[area.pk]) + f"?day={day.isoformat()}"
+    return notify([area], [Role.COMMAND], worded(lambda: (title_of(area, day), _points(found))),
+                  link=link, exact=True)
+
+
+def _points(found: meeting.Meeting) -> str:
+    """The briefing's body in the language active."""
+    points = [f"{n}. {point}" for n, point in enumerate(meeting.points_of(found), 1)] or [
         _("No talking points: the figures of this day have not been counted yet.")
         if not found.figures.stored else _("Nothing notable in the figures.")]
-    link = reverse("briefing:meeting", args=[area.pk]) + f"?day={day.isoformat()}"
-    return notify([area], [Role.COMMAND], title, "\n".join(points), link, exact=True)
+    return "\n".join(points)
 
 
 def send_briefings(day: datetime.date | None = None) -> list[Notice]:

@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from epigrid.alerts.services import notify
+from epigrid.alerts.wording import worded
 from epigrid.cases import services
 from epigrid.cases.models import Case, Exposure, Source
 from epigrid.cases.states import State
@@ -113,9 +114,9 @@ def _tell_grid(contact_case: Case) -> None:
     """The contact's grid workers go and find them: a new close contact in their grid."""
     person = contact_case.person
     transaction.on_commit(lambda: notify(
-        [person.area_path], [Role.GRID_WORKER, Role.AREA_OFFICER],
-        _("New close contact: %(name)s") % {"name": person.name},
-        _("Arrange quarantine for %(name)s.") % {"name": person.name},
+        [person.area_path], [Role.GRID_WORKER, Role.AREA_OFFICER], worded(lambda: (
+            _("New close contact: %(name)s") % {"name": person.name},
+            _("Arrange quarantine for %(name)s.") % {"name": person.name})),
         link=reverse("cases:contact_todo")))
 
 

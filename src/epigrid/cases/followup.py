@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from epigrid.alerts.services import notify
+from epigrid.alerts.wording import worded
 from epigrid.areas.models import Facility
 from epigrid.cases import services
 from epigrid.cases.models import Evidence, FollowUp, MissedFollowUp, Quarantine
@@ -138,9 +139,8 @@ def record_follow_up(quarantine: Quarantine, *, day: datetime.date, slot: str,
     return Recorded(follow_up=follow_up, escalated=escalated, abnormal=abnormal)
 
 
-def _tell_fever(quarantine: Quarantine, follow_up: FollowUp, escalated: bool) -> None:
-    person = quarantine.case.person
-    link = reverse("cases:quarantine_detail", args=[quarantine.pk])
+def _reading(follow_up: FollowUp, escalated: bool) -> str:
+    """A fever notice's body, in the language active."""
     reading = _("%(temperature)s °C at the %(slot)s follow-up of %(day)s") % {
         "temperature": follow_up.temperature, "slot": follow_up.get_slot_display(),
         "day": follow_up.day.isoformat()}
@@ -148,19 +148,24 @@ def _tell_fever(quarantine: Quarantine, follow_up: FollowUp, escalated: bool) ->
         reading += _("; symptoms: %(symptoms)s") % {"symptoms": follow_up.symptoms}
     then = (_("The case is now “fever, not ruled out”: arrange a fever clinic visit.")
             if escalated else _("A clinician should decide the case's state."))
+    return f"{reading}. {then}"
+
+
+def _tell_fever(quarantine: Quarantine, follow_up: FollowUp, escalated: bool) -> None:
+    person = quarantine.case.person
+    link = reverse("cases:quarantine_detail", args=[quarantine.pk])
+    words = worded(lambda: (_("Fever in quarantine: %(name)s") % {"name": person.name},
+                            _reading(follow_up, escalated)))
     village = villages_of({quarantine.area_path}).get(quarantine.area_path)
     paths = [village.path] if village is not None else [quarantine.area_path]
-    notify(paths, FEVER_ROLES, _("Fever in quarantine: %(name)s") % {"name": person.name},
-           f"{reading}. {then}", link)
-    notify([quarantine.area_path], (Role.GRID_WORKER,),
-           _("Fever in quarantine: %(name)s") % {"name": person.name}, f"{reading}. {then}",
-           link)
+    notify(paths, FEVER_ROLES, words, link=link)
+    notify([quarantine.area_path], (Role.GRID_WORKER,), words, link=link)
     if quarantine.kind == Quarantine.Kind.CENTRALIZED and quarantine.site is not None:
         site: Facility = quarantine.site
         room = quarantine.room.number if quarantine.room else "—"
-        notify([site.area.path], (Role.MEDICAL,),
-               _("Fever at %(site)s, room %(room)s") % {"site": site.name, "room": room},
-               f"{reading}. {then}", link)
+        notify([site.area.path], (Role.MEDICAL,), worded(lambda: (
+            _("Fever at %(site)s, room %(room)s") % {"site": site.name, "room": room},
+            _reading(follow_up, escalated))), link=link)
 
 
 # --- today's lists -----------------------------------------------------------------------------

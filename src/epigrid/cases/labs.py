@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from epigrid.alerts.services import notify
+from epigrid.alerts.wording import worded
 from epigrid.areas.models import Area, Level
 from epigrid.cases import services, states
 from epigrid.cases.lab_parsing import check_times
@@ -315,20 +316,29 @@ def notify_positive(test_id: int, problem: str = "") -> None:
     case = Case.objects.filter(person=test.person).order_by("-is_open", "-pk").first()
     levels = _ancestors(test.person.area_path)
     place = levels.get(Level.VILLAGE) or levels.get(Level.TOWN) or levels.get(Level.GRID)
+    words = worded(lambda: _positive_wording(test, case, place, problem))
+    link = _link(case, test)
+    local = levels.get(Level.TOWN) or place
+    if local is not None:
+        notify([local], [Role.AREA_OFFICER], words, link=link)
+    wide = levels.get(Level.DISTRICT) or levels.get(Level.CITY) or local
+    if wide is not None:
+        notify([wide], [Role.COMMAND, Role.MEDICAL], words, link=link)
+
+
+def _positive_wording(test: LabTest, case: Case | None, place: Area | None, problem: str
+                      ) -> tuple[str, str]:
+    """A positive result's notice, in the language active."""
     title = _("Positive nucleic-acid result in %(area)s") % {
         "area": place.name if place else "-"}
+    person = test.person
     body = _("%(name)s (%(id)s), sample %(sample)s of %(lab)s, result at %(at)s. Case: "
              "%(state)s.") % {
-        "name": test.person.name, "id": test.person.id_number_masked, "sample": test.sample_id,
-        "lab": test.lab.name, "state": case.get_state_display() if case else "-",
+        "name": person.name if person else "-", "id": person.id_number_masked if person else "-",
+        "sample": test.sample_id, "lab": test.lab.name,
+        "state": case.get_state_display() if case else "-",
         "at": timezone.localtime(test.resulted_at).strftime("%Y-%m-%d %H:%M")
         if test.resulted_at else "-"}
     if problem:
         body += " " + _("The case could not be moved: %(why)s") % {"why": problem}
-    link = _link(case, test)
-    local = levels.get(Level.TOWN) or place
-    if local is not None:
-        notify([local], [Role.AREA_OFFICER], title, body, link)
-    wide = levels.get(Level.DISTRICT) or levels.get(Level.CITY) or local
-    if wide is not None:
-        notify([wide], [Role.COMMAND, Role.MEDICAL], title, body, link)
+    return title, body

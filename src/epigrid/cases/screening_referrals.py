@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from epigrid.alerts.services import notify
+from epigrid.alerts.wording import Wording, worded
 from epigrid.cases.fever_clinics import clinic_paths, town_path
 from epigrid.cases.models import Case, Source
 from epigrid.cases.quarantine import villages_of
@@ -36,7 +37,7 @@ from epigrid.registry.screening import SYMPTOMS, visit_screened
 
 VILLAGE_ROLES = (Role.AREA_OFFICER,)
 CLINIC_ROLES = (Role.MEDICAL,)
-Notice = tuple[list[str], tuple[str, ...], str, str, str]  # notify()'s arguments
+Notice = tuple[list[str], tuple[str, ...], Wording, str]  # notify()'s arguments
 
 
 @receiver(visit_screened)
@@ -57,8 +58,8 @@ def act_on_outcomes(sender: Any, visit: HouseholdVisit, screenings: Sequence[Per
 
 
 def _send(notices: list[Notice]) -> None:
-    for areas, roles, title, body, link in notices:
-        notify(areas, roles, title, body, link)
+    for areas, roles, words, link in notices:
+        notify(areas, roles, words, link=link)
 
 
 def _fever_cases(rows: list[PersonScreening], visit: HouseholdVisit,
@@ -103,23 +104,30 @@ def findings(row: PersonScreening) -> str:
     return "; ".join(parts) or _("nothing noted")
 
 
-def _notices(row: PersonScreening, visit: HouseholdVisit, case: Case | None, village: str,
-             clinics: list[str]) -> list[Notice]:
-    name = row.person.name
-    body = _("%(findings)s. Screened at %(time)s by %(worker)s.") % {
+def _found(row: PersonScreening, visit: HouseholdVisit) -> str:
+    return _("%(findings)s. Screened at %(time)s by %(worker)s.") % {
         "findings": findings(row), "worker": visit.worker.display_name if visit.worker else "—",
         "time": timezone.localtime(visit.visited_at).strftime("%Y-%m-%d %H:%M")}
+
+
+def _wording(row: PersonScreening, visit: HouseholdVisit) -> tuple[str, str]:
+    """The notice of a referred person, in the language active."""
+    name, body = row.person.name, _found(row, visit)
+    if row.outcome == Outcome.FEVER_CLINIC:
+        return (_("Fever at screening: %(name)s") % {"name": name},
+                " ".join([body, _("Refer to the fever clinic.")]))
+    if row.outcome == Outcome.HOME_QUARANTINE:
+        return (_("Home quarantine to arrange: %(name)s") % {"name": name},
+                " ".join([body, _("Open a case and start the quarantine from the person's "
+                                  "page.")]))
+    return _("Reported by screening: %(name)s") % {"name": name}, body
+
+
+def _notices(row: PersonScreening, visit: HouseholdVisit, case: Case | None, village: str,
+             clinics: list[str]) -> list[Notice]:
+    words = worded(lambda: _wording(row, visit))
     person_link = reverse("registry:person_detail", args=[row.person_id])
     if row.outcome == Outcome.FEVER_CLINIC:
-        title = _("Fever at screening: %(name)s") % {"name": name}
-        text = " ".join([body, _("Refer to the fever clinic.")])
         link = reverse("cases:case_detail", args=[case.pk]) if case else person_link
-        return [([village], VILLAGE_ROLES, title, text, link),
-                (clinics, CLINIC_ROLES, title, text, link)]
-    if row.outcome == Outcome.HOME_QUARANTINE:
-        title = _("Home quarantine to arrange: %(name)s") % {"name": name}
-        text = " ".join([body, _("Open a case and start the quarantine from the person's "
-                                 "page.")])
-        return [([village], VILLAGE_ROLES, title, text, person_link)]
-    title = _("Reported by screening: %(name)s") % {"name": name}
-    return [([village], VILLAGE_ROLES, title, body, person_link)]
+        return [([village], VILLAGE_ROLES, words, link), (clinics, CLINIC_ROLES, words, link)]
+    return [([village], VILLAGE_ROLES, words, person_link)]

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from epigrid.alerts.services import notify
+from epigrid.alerts.wording import worded
 from epigrid.areas.models import Area, Checkpoint, Level
 from epigrid.cases.fever_clinics import clinic_paths, town_path
 from epigrid.cases.models import Case, Source
@@ -94,28 +95,30 @@ def _notice(referral: FeverReferral, checkpoint: Checkpoint,
     town = town_path(checkpoint.area.path)
     if town not in clinics_by_town:
         clinics_by_town[town] = clinic_paths(town)
-    clinics = clinics_by_town[town]
+    link = (reverse("cases:case_detail", args=[referral.case_id]) if referral.case_id
+            else reverse("checkpoints:referrals"))
+    return {"village": village.path, "clinics": clinics_by_town[town], "link": link,
+            "words": worded(lambda: _wording(referral, checkpoint, village))}
+
+
+def _wording(referral: FeverReferral, checkpoint: Checkpoint, village: Area
+             ) -> tuple[str, str]:
+    """A fever at a checkpoint's notice, in the language active."""
+    passage = referral.passage
     who = passage.name or passage.plate or _("an unidentified person")
     if passage.id_number_masked:
         who = f"{who} ({passage.id_number_masked})"
-    link = (reverse("cases:case_detail", args=[referral.case_id]) if referral.case_id
-            else reverse("checkpoints:referrals"))
-    return {
-        "village": village.path, "clinics": clinics,
-        "title": _("Fever at %(checkpoint)s: %(temperature)s °C") % {
-            "checkpoint": checkpoint.name, "temperature": referral.temperature},
-        "body": _("%(who)s, %(time)s, going to %(destination)s. Refer to the fever clinic.") % {
+    return (_("Fever at %(checkpoint)s: %(temperature)s °C") % {
+        "checkpoint": checkpoint.name, "temperature": referral.temperature},
+        _("%(who)s, %(time)s, going to %(destination)s. Refer to the fever clinic.") % {
             "who": who, "time": timezone.localtime(passage.at).strftime("%Y-%m-%d %H:%M"),
-            "destination": passage.destination or village.name},
-        "link": link,
-    }
+            "destination": passage.destination or village.name})
 
 
 def _send(notices: list[dict[str, Any]]) -> None:
     for notice in notices:
-        notify([notice["village"]], VILLAGE_ROLES, notice["title"], notice["body"],
-               notice["link"])
-        notify(notice["clinics"], CLINIC_ROLES, notice["title"], notice["body"], notice["link"])
+        notify([notice["village"]], VILLAGE_ROLES, notice["words"], link=notice["link"])
+        notify(notice["clinics"], CLINIC_ROLES, notice["words"], link=notice["link"])
 
 
 # --- following a referral ---------------------------------------------------------------------

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from epigrid.alerts.services import notify
+from epigrid.alerts.wording import worded
 from epigrid.areas.models import Area, Level
 from epigrid.core.access import Role
 from epigrid.problems.models import Problem, ProblemEvent, Status, Step
@@ -71,10 +72,12 @@ def escalate(pk: int, now: datetime.datetime) -> bool:
 
 
 def tell_escalation(problem: Problem, below: Area, above: Area) -> None:
-    title = _("Overdue problem escalated to %(area)s: %(title)s") % {
-        "area": above.name, "title": problem.title}
-    body = _("Raised in %(origin)s, due %(due)s, %(urgency)s; %(below)s did not close it in "
-             "time.") % {"origin": problem.area.name, "due": problem.due_on.isoformat(),
-                         "urgency": problem.get_urgency_display(), "below": below.name}
-    notify([above], RESPONSIBLE.get(above.level, (Role.AREA_OFFICER,)), title, body,
-           reverse("problems:detail", args=[problem.pk]), exact=True)
+    def wording() -> tuple[str, str]:
+        return (_("Overdue problem escalated to %(area)s: %(title)s") % {
+            "area": above.name, "title": problem.title},
+            _("Raised in %(origin)s, due %(due)s, %(urgency)s; %(below)s did not close it in "
+              "time.") % {"origin": problem.area.name, "due": problem.due_on.isoformat(),
+                          "urgency": problem.get_urgency_display(), "below": below.name})
+
+    notify([above], RESPONSIBLE.get(above.level, (Role.AREA_OFFICER,)), worded(wording),
+           link=reverse("problems:detail", args=[problem.pk]), exact=True)

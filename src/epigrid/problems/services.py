@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from epigrid.alerts.services import notify_users
+from epigrid.alerts.wording import worded
 from epigrid.areas.access import may_see_path
 from epigrid.areas.models import Area
 from epigrid.problems.models import Category, Problem, ProblemEvent, Status, Step, Urgency
@@ -147,14 +148,17 @@ def _tell_assignee_later(problem: Problem, by: Any, note: str) -> None:
 
 
 def _tell_assignee(problem: Problem, by: Any, note: str) -> None:
-    title = _("A problem given to you: %(title)s") % {"title": problem.title}
-    facts = {"area": problem.area.name, "due": problem.due_on.isoformat(),
-             "urgency": problem.get_urgency_display()}
-    body = (_("%(area)s, due %(due)s, %(urgency)s; given by %(by)s.")
-            % {**facts, "by": by.display_name} if by is not None
-            else _("%(area)s, due %(due)s, %(urgency)s.") % facts)
-    notify_users([problem.assignee], title, f"{body} {note}".strip(),
-                 reverse("problems:detail", args=[problem.pk]), area=problem.area)
+    def wording() -> tuple[str, str]:
+        facts = {"area": problem.area.name, "due": problem.due_on.isoformat(),
+                 "urgency": problem.get_urgency_display()}
+        body = (_("%(area)s, due %(due)s, %(urgency)s; given by %(by)s.")
+                % {**facts, "by": by.display_name} if by is not None
+                else _("%(area)s, due %(due)s, %(urgency)s.") % facts)
+        return _("A problem given to you: %(title)s") % {"title": problem.title}, \
+            f"{body} {note}".strip()
+
+    notify_users([problem.assignee], worded(wording),
+                 link=reverse("problems:detail", args=[problem.pk]), area=problem.area)
 
 
 @transaction.atomic

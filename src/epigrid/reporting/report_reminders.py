@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from epigrid.alerts.services import notify
+from epigrid.alerts.wording import worded
 from epigrid.areas.models import Level
 from epigrid.core.access import Role
 from epigrid.reporting.report_reading import missing_areas
@@ -39,22 +40,25 @@ def remind_missing(day: datetime.date | None = None,
     cutoff = cutoff_at(day)
     missing = missing_areas(day)
     notices = 0
-    if at < cutoff:
-        title = _("Daily report of %(day)s: due at %(time)s") % {
-            "day": day.isoformat(), "time": timezone.localtime(cutoff).strftime("%H:%M")}
-        body = _("Your area has not submitted its daily report yet. The figures are filled in "
-                 "already: add the situation and submit before the cutoff.")
-    else:
-        title = _("Daily report of %(day)s: missing after the cutoff") % {
-            "day": day.isoformat()}
-        body = _("The cutoff has passed and your area has not submitted its daily report. "
-                 "Submit it now: it is accepted and marked late.")
+    words = worded(lambda: _wording(day, cutoff, late=at >= cutoff))
     link = reverse("reporting:report_index")
     by_level = {level: [area for area in missing if area.level == level]
                 for level in (Level.VILLAGE, Level.TOWN)}
     for areas in by_level.values():
         if areas:
-            notify(areas, [Role.AREA_OFFICER], title, body, link, exact=True)
+            notify(areas, [Role.AREA_OFFICER], words, link=link, exact=True)
             notices += 1
     return Reminded(day=day, villages=len(by_level[Level.VILLAGE]),
                     towns=len(by_level[Level.TOWN]), notices=notices)
+
+
+def _wording(day: datetime.date, cutoff: datetime.datetime, late: bool) -> tuple[str, str]:
+    """The reminder, in the language active."""
+    if not late:
+        return (_("Daily report of %(day)s: due at %(time)s") % {
+            "day": day.isoformat(), "time": timezone.localtime(cutoff).strftime("%H:%M")},
+            _("Your area has not submitted its daily report yet. The figures are filled in "
+              "already: add the situation and submit before the cutoff."))
+    return (_("Daily report of %(day)s: missing after the cutoff") % {"day": day.isoformat()},
+            _("The cutoff has passed and your area has not submitted its daily report. "
+              "Submit it now: it is accepted and marked late."))
