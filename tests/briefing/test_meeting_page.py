@@ -194,4 +194,4 @@ class MeetingPageTests(BaseTestCase):
             response = client.get(page_url(w.district.pk))
         self.assertEqual(len(response.context["meeting"].figures.children), 8)
         self.assertEqual(len(after), len(before))
-        self.assertLessEqual(len(after), 19)  # the meeting's ~15 and the charts' three
+        self.assertLessEqual(len(after), 21)  # the meeting's ~15, the charts' three, the map's two

@@ -6,6 +6,7 @@ charts drawn with data."""
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import expect
 
-from epigrid.areas.models import Level
+from epigrid.areas.models import Area, Level
 from epigrid.cases.states import State
 from epigrid.reporting.services import recompute_day
 from tests.base import World
@@ -146,12 +147,20 @@ def test_the_towns_reports_roll_up_into_the_meeting_and_its_briefing(
     expected, _on_time, _late, missing, complete, _timely = cells(page, f"#level-{Level.VILLAGE}")
     assert (expected, missing, complete) == ("3", "1", "66%")
 
-    # 5. The dispatch meeting: the same missing areas, the problem closed today.
+    # 5. The dispatch meeting: the same missing areas, the problem closed today, and the map of
+    # risk levels, Dongcheng high (its town's point drawn by the dashboard's script).
+    Area.objects.filter(pk=w.town_a.pk).update(risk_level="high", latitude=Decimal("30.6"),
+                                               longitude=Decimal("114.3"))
+    Area.objects.filter(pk=w.town_b.pk).update(latitude=Decimal("30.5"),
+                                               longitude=Decimal("114.2"))
     open_roll_up(page).get_by_role("link", name="调度会", exact=True).click()
     unreported = page.locator("#unreported").inner_text()
     assert "Village B1" in unreported and "Xihe Town" in unreported
     assert "Village A1" not in unreported and "Dongcheng Town" not in unreported
     assert "100%" in page.locator("#closure").inner_text()
+    expect(page.locator("#risk-map #map-chart canvas")).to_be_visible()
+    levels = page.locator(f"#risk-map tr[data-area='{w.town_a.pk}']").text_content() or ""
+    assert "Dongcheng Town" in levels and "高" in levels
 
     # 6. He downloads the briefing PDF; rendered, its three charts are drawn with data.
     with page.expect_download() as download_info:

@@ -24,6 +24,7 @@ from epigrid.areas.access import area_user, get_area_for_user, may_see_path
 from epigrid.briefing import chart_data, content, documents, meeting
 from epigrid.briefing.meeting import age_of
 from epigrid.core.access import Capability, can
+from epigrid.core.panels import panels_for
 from epigrid.reporting import reading
 
 UNREPORTED_SHOWN = 60  # names on the page; the rest are counted
@@ -58,6 +59,8 @@ def meeting_page(request: HttpRequest, area_id: int) -> HttpResponse:
         "may_download": can(user, Capability.EXPORT),
         "formats": list(documents.FORMATS),
         "charts": charts, "chart_json": {"charts": [chart.as_json() for chart in charts]},
+        # The map of risk levels (dashboards registers it: core.panels).
+        "panels": panels_for("meeting", request, found),
     })
 
 

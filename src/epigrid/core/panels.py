@@ -2,7 +2,8 @@
 
 The area page shows the case figures (cases sits above areas); the case page shows the bed a
 patient waits for (care sits above cases); the grid worker's round (registry) shows the
-follow-ups due in home quarantine (cases). An app registers a callable for a page in its
+follow-ups due in home quarantine (cases); the dispatch meeting (briefing) shows the map of risk
+levels (dashboards). An app registers a callable for a page in its
 AppConfig.ready(); the page renders every panel registered for it, in registration order. A
 panel returns HTML (rendered from a template) or None to show nothing for that record.
 """
@@ -22,7 +23,8 @@ _PANELS: dict[str, list[Panel]] = {}
 
 
 def register_panel(page: str, panel: Panel) -> None:
-    """Add a panel to `page` ("area", "case", "round"); registering it again changes nothing."""
+    """Add a panel to `page` ("area", "case", "round", "meeting"...); registering it again
+    changes nothing."""
     panels = _PANELS.setdefault(page, [])
     if panel not in panels:
         panels.append(panel)
