@@ -177,6 +177,10 @@ class MissedTests(BaseTestCase):
         assert notice.title == "2 follow-ups missed"
         assert notice.body == (f"Wang Jun: {day.isoformat()} morning\n"
                                f"Wang Jun: {day.isoformat()} evening")
+        # Read in Chinese by a Chinese officer, whatever language the task ran in.
+        title, body = notice.wording["zh-hans"]
+        assert title == "漏随访 2 次"
+        assert body.startswith(f"Wang Jun：{day.isoformat()} ")
         assert list(Receipt.objects.filter(notice=notice).values_list("user", flat=True)) == [
             officer.pk]
         assert Notice.objects.count() == 2

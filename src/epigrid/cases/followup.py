@@ -289,14 +289,18 @@ def escalate_missed(now: datetime.datetime | None = None) -> int:
         village = villages.get(miss.area_path)
         by_village[village.path if village else miss.area_path].append(miss)
     for path, group in by_village.items():
-        lines = [_("%(name)s: %(day)s %(slot)s") % {
-            "name": names.get(m.quarantine_id, "?"), "day": m.day.isoformat(),
-            "slot": FollowUp.Slot(m.slot).label} for m in group]
-        title = _("%(count)s follow-ups missed") % {"count": len(group)}
-        body = "\n".join(lines)
-        transaction.on_commit(partial(notify, [path], MISSED_ROLES, title, body,
-                                      reverse("cases:followup_today")))
+        words = worded(partial(_missed_wording, group, names))
+        transaction.on_commit(partial(notify, [path], MISSED_ROLES, words,
+                                      link=reverse("cases:followup_today")))
     return len(by_village)
+
+
+def _missed_wording(group: list[MissedFollowUp], names: dict[int, str]) -> tuple[str, str]:
+    """A village's missed follow-ups' notice, in the language active."""
+    lines = [_("%(name)s: %(day)s %(slot)s") % {
+        "name": names.get(m.quarantine_id, "?"), "day": m.day.isoformat(),
+        "slot": FollowUp.Slot(m.slot).label} for m in group]
+    return _("%(count)s follow-ups missed") % {"count": len(group)}, "\n".join(lines)
 
 
 def check_missed(now: datetime.datetime | None = None) -> tuple[int, int]:
