@@ -82,7 +82,8 @@ def assert_same(batch: list[CellsRow], encode: TailEncoder | None) -> None:
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(values=st.lists(rows(), min_size=1, max_size=12), lean=st.booleans(),
        dropped=st.sets(st.sampled_from(["tags", "returned_on", "household_phone", "phone",
-                                        "is_medical_staff", "residency", "occupation"])))
+                                        "is_medical_staff", "residency", "occupation",
+                                        "latitude", "longitude"])))
 def test_a_batch_read_by_columns_is_the_batch_read_by_rows(
         values: list[dict[str, str]], lean: bool, dropped: set[str]) -> None:
     # A file that lacks a column lacks it on every row.

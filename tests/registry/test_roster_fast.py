@@ -58,6 +58,9 @@ CELLS: dict[str, list[str]] = {
     "returnee_origin": ["", "Wuhan"],
     "returned_on": ["", "2020-01-23", "2020/1/23", "2020年1月24日", "43853", "2020-02-30",
                     "2030-01-01"],
+    # A door's location takes its row the full way: both readings must agree on which.
+    "latitude": ["", "", "", "30.5928", "91"],
+    "longitude": ["", "", "", "114.3055", "east"],
 }
 
 
@@ -101,7 +104,7 @@ def prepared(made: RosterImporter, row: RawRow) -> RosterImporter:
 CLEAN = {"grid_code": 2, "household_number": 3, "address": 3, "head_name": 2,
          "household_phone": 2, "name": 2, "id_number": 3, "phone": 3, "occupation": 2,
          "is_medical_staff": 4, "tags": 3, "residency": 4, "returnee_origin": 2,
-         "returned_on": 4}
+         "returned_on": 4, "latitude": 3, "longitude": 3}
 
 
 @st.composite

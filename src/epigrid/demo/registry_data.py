@@ -301,8 +301,7 @@ def door(grid: Area, household_id: int) -> tuple[Decimal | None, Decimal | None]
 
 def _write(batch: Batch, place: bool) -> None:
     if place:
-        bulk.insert_rows(Household, (*bulk.HOUSEHOLD_COLUMNS, "latitude", "longitude"),
-                         batch.households)
+        bulk.insert_rows(Household, bulk.PLACED_HOUSEHOLD_COLUMNS, batch.households)
     else:
         bulk.insert_households(batch.households)
     bulk.insert_rows(Person, ("id", *bulk.PERSON_COLUMNS), batch.persons)

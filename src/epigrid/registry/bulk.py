@@ -24,6 +24,8 @@ from epigrid.registry.models import Household, Person
 
 HOUSEHOLD_COLUMNS = ("id", "created_at", "updated_at", "area_path", "grid_id", "number",
                      "address", "head_name", "phone_enc", "phone_hash", "phone_masked")
+# A household with its door's location (the roster's, the demo's).
+PLACED_HOUSEHOLD_COLUMNS = (*HOUSEHOLD_COLUMNS, "latitude", "longitude")
 # Persons get their ids from the table's own sequence.
 PERSON_COLUMNS = ("created_at", "updated_at", "area_path", "grid_id", "household_id", "name",
                   "id_number_enc", "id_number_hash", "id_number_masked", "phone_enc",
@@ -213,6 +215,23 @@ def update_persons(rows: Sequence[tuple[int, Sequence[Any]]]) -> int:
     with connection.cursor() as cursor:
         cursor.executemany(statement, params)
     return len(rows)
+
+
+def place_households(locations: dict[int, tuple[Any, Any]]) -> int:
+    """Set registered households' locations, {household id: (latitude, longitude)}, in one
+    executemany."""
+    if not locations:
+        return 0
+    quote = connection.ops.quote_name
+    statement = (f"UPDATE {quote(Household._meta.db_table)} SET {quote('latitude')} = %s, "  # noqa: S608
+                 f"{quote('longitude')} = %s, {quote('updated_at')} = %s WHERE {quote('id')} = %s")
+    now: Any = timezone.now()
+    if connection.vendor != "postgresql":
+        now = connection.ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        cursor.executemany(statement, [(latitude, longitude, now, pk) for pk, (latitude, longitude)
+                                       in locations.items()])
+    return len(locations)
 
 
 def select_rows(model: type[Any], columns: Sequence[str], key: str, values: Iterable[Any],

@@ -79,6 +79,8 @@ def roster_columns(unmasked: bool = False) -> list[Column]:
         col("residency", lambda p: str(dict(Residency.choices).get(p.residency, p.residency))),
         col("returnee_origin", lambda p: p.returnee_origin),
         col("returned_on", lambda p: p.returned_on),
+        col("latitude", _household("latitude")),
+        col("longitude", _household("longitude")),
     ]
 
 

@@ -48,6 +48,7 @@ from epigrid.registry.models import Household, Person, Residency
 from epigrid.registry.roster_rows import (
     FAST_RESIDENCY,
     FAST_YES_NO,
+    LOCATION,
     ROSTER_COLUMNS,
     TEXT_LIMITS,
     join_tags,
@@ -267,6 +268,7 @@ class RosterImporter(Importer):
             raw, self.today)) if values.get("returned_on") else None
         id_key = self._repeat(cells, parsed)
         household = self._household(cells, grid, text, residency)
+        location = self._location(cells, household, grid)
         if cells.errors:
             return cells.errors
         known = self.known.get(id_hash) if id_hash else self.unnamed.get(
@@ -280,8 +282,27 @@ class RosterImporter(Importer):
             self.ids[id_key] = row.number
         person = (text["name"], phone, text["occupation"], medical, residency, join_tags(tags),
                   text["returnee_origin"], returned_on)
-        return roster_rows.clean(row.number, grid, household, parsed, id_hash, person, known,
-                                 household_phone, text["head_name"])
+        cleaned = roster_rows.clean(row.number, grid, household, parsed, id_hash, person, known,
+                                    household_phone, text["head_name"])
+        if location is not None:  # (the fast path's rows have none: no key to make for them)
+            cleaned.data["location"] = location
+        return cleaned
+
+    def _location(self, cells: Cells, household: Any, grid: Any) -> tuple[Any, Any] | None:
+        """The door's (latitude, longitude), both or neither; None when not given."""
+        latitude, longitude = (cells.row.values.get(name, "").strip() for name in LOCATION)
+        if not latitude and not longitude:
+            return None
+        if not latitude or not longitude:
+            cells.error("latitude" if not latitude else "longitude",
+                        _("Give the latitude and the longitude together, or neither."))
+            return None
+        found = (cells.parse("latitude", parsers.parse_latitude),
+                 cells.parse("longitude", parsers.parse_longitude))
+        if household is None and grid is not INVALID and not cells.errors:
+            cells.error("latitude", _("A location is a household's door: give the household "
+                                      "number or address, or leave the location empty."))
+        return None if any(value is INVALID for value in found) else found
 
     def _id(self, cells: Cells) -> tuple[Any, str]:
         found = self.parsed.get(cells.row.number)
@@ -377,8 +398,9 @@ class RosterImporter(Importer):
         result = WriteResult(unchanged=built.unchanged)
         try:
             result.updated = bulk.update_persons(built.updates)
+            bulk.place_households(built.moved)
             writing = bulk.insert_rows_behind(
-                (Household, bulk.HOUSEHOLD_COLUMNS, [row for _pk, row in
+                (Household, bulk.PLACED_HOUSEHOLD_COLUMNS, [row for _pk, row in
                                                      built.households.values()]),
                 (Person, bulk.PERSON_COLUMNS, built.persons),
                 (Person, ("id", *bulk.PERSON_COLUMNS), built.unnamed))

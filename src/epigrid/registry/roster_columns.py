@@ -30,6 +30,7 @@ from epigrid.registry.roster_rows import (
     _ODD_SPACE_JOINED,
     FAST_RESIDENCY,
     FAST_YES_NO,
+    LOCATION,
     TEXT_LIMITS,
     ParsedCells,
 )
@@ -192,6 +193,10 @@ def read_columns(rows: Sequence[RawRow], columns: dict[str, Sequence[str]],
     for index, number in enumerate(numbers):
         if checks[index] and isinstance(parsed.get(number), Exception):
             checks[index] = False
+    for name in LOCATION:  # a door's location: its row goes the full way (full_clean)
+        for index, value in enumerate(columns.get(name, ())):
+            if value:
+                checks[index] = False
     # (grid code, name, address, head name, household number, occupation, returnee origin,
     # phone, household phone, medical staff, residency, tags, returned on): _clean_cells'.
     cells = [columns.get(name, empty) for name in ("grid_code", *TEXT_LIMITS)]

@@ -74,7 +74,11 @@ ROSTER_COLUMNS = (
     _column("residency", "residency", ("人员类型", "居住类型", "人员属性", "常住/流动")),
     _column("returnee_origin", "returned from", ("返回地", "返乡来源地", "来源地", "从何地返回")),
     _column("returned_on", "returned on", ("返回日期", "返乡日期", "返回时间")),
+    # The household's door on the map (WGS84 decimal degrees), as the household form takes it.
+    _column("latitude", "latitude", ("纬度", "北纬", "lat")),
+    _column("longitude", "longitude", ("经度", "东经", "lng", "lon")),
 )
+LOCATION = ("latitude", "longitude")
 
 
 def is_plain(raw: str, limit: int) -> bool:
@@ -218,7 +222,8 @@ def _clean_cells(values: dict[str, str], cache: ParsedCells) -> tuple[Any, ...] 
     texts = cells[:6]
     (phone, household_phone, raw_medical, raw_residency, raw_tags, raw_date,
      code) = cells[6:]
-    if not texts[0] or not _all_plain(texts):
+    if not texts[0] or not _all_plain(texts) or values.get("latitude") or \
+            values.get("longitude"):  # a door's location: the full way (full_clean)
         return None
     clean_mobile = roster_parsing.CLEAN_MOBILE.fullmatch
     if phone and not clean_mobile(phone) or household_phone and not clean_mobile(household_phone):

@@ -32,6 +32,7 @@ Remembered = tuple[dict[tuple[int, str], int], dict[tuple[int, str], tuple[Any, 
 # Ids of a model for so many rows, or None when there are too few at hand (core.ids.IdPool).
 TakeIds = Callable[["type[Model]", int], "list[int] | None"]
 _NONE: dict[str, int] = {}
+_NOWHERE = (None, None)  # a household without a location
 
 
 def new_households(households: Mapping[int, dict[str, int]], rows: Sequence[CleanRow],
@@ -42,6 +43,7 @@ def new_households(households: Mapping[int, dict[str, int]], rows: Sequence[Clea
     row created (written on its own: in `households`, grid id -> {key: id}) is pointed at it
     instead."""
     wanted: dict[tuple[int, str], CleanRow] = {}
+    placed: dict[tuple[int, str], tuple[Any, Any]] = {}  # the first location its rows give
     for row in rows:
         household = row.data["household"]
         if household is not None and household[1] is None:
@@ -51,6 +53,9 @@ def new_households(households: Mapping[int, dict[str, int]], rows: Sequence[Clea
                 row.data["household"] = (household[0], cached, household[2])
             else:
                 wanted.setdefault((grid_id, household[0]), row)
+                location = row.data.get("location")
+                if location is not None:
+                    placed.setdefault((grid_id, household[0]), location)
     ids = take_ids(Household, len(wanted))
     if ids is None:
         return None
@@ -60,8 +65,10 @@ def new_households(households: Mapping[int, dict[str, int]], rows: Sequence[Clea
         number = key[1:] if key.startswith("#") else ""
         made[(grid_id, key)] = (pk, (pk, now, now, data["grid"][1], grid_id, number,
                                      data["household"][2], data["head_name"],
-                                     *household_phone(data, seal)))
+                                     *household_phone(data, seal),
+                                     *placed.get((grid_id, key), _NOWHERE)))
     return made
+
 
 
 class Built(NamedTuple):
@@ -72,6 +79,7 @@ class Built(NamedTuple):
     unnamed: list[tuple[Any, ...]]  # new persons without an ID, (id, *PERSON_COLUMNS)
     updates: list[tuple[int, tuple[Any, ...]]]  # (id, PERSON_UPDATE_COLUMNS values)
     unchanged: int
+    moved: dict[int, tuple[Any, Any]]  # registered households' locations given: {id: (lat, lon)}
 
 
 def build(rows: Sequence[CleanRow], households: Mapping[int, dict[str, int]],
@@ -89,6 +97,7 @@ def build(rows: Sequence[CleanRow], households: Mapping[int, dict[str, int]],
     fresh: list[tuple[dict[str, Any], int | None]] = []
     unnamed: list[tuple[dict[str, Any], int | None]] = []
     updates: list[tuple[int, tuple[Any, ...]]] = []
+    moved: dict[int, tuple[Any, Any]] = {}  # registered households' locations, the first given
     unchanged = 0
     for row in rows:
         data = row.data
@@ -96,6 +105,8 @@ def build(rows: Sequence[CleanRow], households: Mapping[int, dict[str, int]],
         household_id = None
         if household is not None:
             household_id = household[1] or new[(data["grid"][0], household[0])][0]
+            if household[1] is not None and (location := data.get("location")) is not None:
+                moved.setdefault(household_id, location)
         known = data["known"]
         if known is None:
             if data["id"] or household_id is None:
@@ -122,7 +133,7 @@ def build(rows: Sequence[CleanRow], households: Mapping[int, dict[str, int]],
     unnamed_rows = [(pk, *row) for pk, row in zip(
         unnamed_ids, person_rows(*sealers, unnamed, now), strict=True)]
     persons = copy.encoded() if copy is not None else person_rows(*sealers, fresh, now)
-    return Built(new, persons, unnamed_rows, updates, unchanged)
+    return Built(new, persons, unnamed_rows, updates, unchanged, moved)
 
 
 def remember(households: dict[int, dict[str, int]],
