@@ -35,7 +35,11 @@ def by_rows(batch: list[CellsRow], encode: TailEncoder | None) -> Any:
     parsed = roster_rows.parse_ids(plain, TODAY, sealers()[0].hash)
     cache = roster_rows.ParsedCells(TODAY)
     codes = {row.values.get("grid_code", "").strip() for row in plain}
-    return codes, parsed, roster_rows.read_batch(plain, parsed, cache, *sealers(), encode)
+    ready = roster_rows.read_batch(plain, parsed, cache, *sealers(), encode)
+    placed = roster_rows.read_locations(
+        [row.number for row in plain], [row.values.get("latitude", "") for row in plain],
+        [row.values.get("longitude", "") for row in plain], ready)
+    return codes, parsed, ready, placed
 
 
 def by_columns(batch: list[CellsRow], encode: TailEncoder | None) -> Any:
@@ -68,9 +72,10 @@ def plain_parsed(found: Any) -> Any:
 
 
 def assert_same(batch: list[CellsRow], encode: TailEncoder | None) -> None:
-    (codes, parsed, ready), (codes_c, parsed_c, ready_c) = by_rows(batch, encode), \
-        by_columns(batch, encode)
+    (codes, parsed, ready, placed), (codes_c, parsed_c, ready_c, placed_c) = \
+        by_rows(batch, encode), by_columns(batch, encode)
     assert codes_c == codes
+    assert placed_c == placed
     assert list(parsed_c) == list(parsed)  # the rows' order
     assert {number: plain_parsed(found) for number, found in parsed_c.items()} == \
         {number: plain_parsed(found) for number, found in parsed.items()}
@@ -98,7 +103,7 @@ def test_a_column_with_one_odd_cell_refuses_that_row_only() -> None:
               dict(clean, id_number="", name="n" * 101), dict(clean, id_number=ID_1),
               dict(clean, id_number="", phone="999"), dict(clean, id_number="", tags="VIP")]
     batch = batch_of(values)
-    _codes, _parsed, ready = by_columns(batch, TailEncoder())
+    _codes, _parsed, ready, _placed = by_columns(batch, TailEncoder())
     assert sorted(ready) == [2, 5]
     assert_same(batch, TailEncoder())
 
@@ -109,7 +114,7 @@ def test_an_id_beyond_ascii_or_with_spaces_is_parsed_alone() -> None:
               for text in (ID_1, "４" + ID_1[1:], spaced, ID_1[:17] + "x", "")]
     batch = batch_of(values, ("grid_code", "name", "id_number"))
     assert_same(batch, TailEncoder())
-    _codes, parsed, _ready = by_columns(batch, None)
+    _codes, parsed, _ready, _placed = by_columns(batch, None)
     assert parsed[2][0][0] == ID_1 and parsed[3][0][0] == ID_1
     assert isinstance(parsed[4], CellError) and 6 not in parsed
 

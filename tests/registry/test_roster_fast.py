@@ -96,7 +96,7 @@ def decoded(tail: bytes) -> tuple[Any, ...]:
 
 
 def prepared(made: RosterImporter, row: RawRow) -> RosterImporter:
-    _codes, made.parsed, made.ready = made._read([row])
+    _codes, made.parsed, made.ready, made.placed = made._read([row])
     return made
 
 
@@ -246,7 +246,8 @@ def test_a_batch_cleaned_in_one_loop_is_its_rows_cleaned_in_turn(
     batch = [RawRow(number, row) for number, row in enumerate(values, 2)]
     ids = {int(ID_1[:17]): 1} if seen else {}
     at_once, in_turn = importer(ids), importer(ids)
-    _codes, at_once.parsed, at_once.ready = at_once._read(batch)
+    _codes, at_once.parsed, at_once.ready, at_once.placed = at_once._read(batch)
     in_turn.parsed, in_turn.ready = dict(at_once.parsed), dict(at_once.ready)
+    in_turn.placed = dict(at_once.placed)
     assert at_once.clean_rows(batch) == [in_turn.clean_row(row) for row in batch]
     assert (at_once.ids, at_once.pending) == (in_turn.ids, in_turn.pending)

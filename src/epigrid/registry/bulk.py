@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 import threading
 from collections.abc import Iterable, Sequence, Sized
+from decimal import Decimal
 from typing import Any
 
 from django.db import DataError, IntegrityError, connection
@@ -217,9 +218,9 @@ def update_persons(rows: Sequence[tuple[int, Sequence[Any]]]) -> int:
     return len(rows)
 
 
-def place_households(locations: dict[int, tuple[Any, Any]]) -> int:
-    """Set registered households' locations, {household id: (latitude, longitude)}, in one
-    executemany."""
+def place_households(locations: dict[int, tuple[str, str]]) -> int:
+    """Set registered households' locations, {household id: (latitude, longitude)} (decimal
+    texts), in one executemany."""
     if not locations:
         return 0
     quote = connection.ops.quote_name
@@ -229,8 +230,8 @@ def place_households(locations: dict[int, tuple[Any, Any]]) -> int:
     if connection.vendor != "postgresql":
         now = connection.ops.adapt_datetimefield_value(now)
     with connection.cursor() as cursor:
-        cursor.executemany(statement, [(latitude, longitude, now, pk) for pk, (latitude, longitude)
-                                       in locations.items()])
+        cursor.executemany(statement, [(Decimal(latitude), Decimal(longitude), now, pk)
+                                       for pk, (latitude, longitude) in locations.items()])
     return len(locations)
 
 

@@ -62,7 +62,8 @@ CACHED_GRIDS = 4096
 KNOWN_FIELDS = ("id_number_hash", "id", "household_id", "grid_id", *bulk.PERSON_UPDATE_COLUMNS)
 
 # A batch read ahead: its grid codes, parsed IDs (see parsed) and clean cells (see ready).
-Ahead = tuple[set[str], dict[int, Any], dict[int, tuple[Any, ...]]]
+# (grid codes, parsed IDs, ready rows, their doors' locations): RosterImporter._read.
+Ahead = tuple[set[str], dict[int, Any], dict[int, tuple[Any, ...]], dict[int, tuple[str, str]]]
 
 __all__ = ["ID_FIELD", "IMPORTERS", "PHONE_FIELD", "ROSTER_COLUMNS", "RosterImporter"]
 
@@ -109,6 +110,8 @@ class RosterImporter(Importer):
         # row number -> its cells in their clean form, ID and phone sealed, or on PostgreSQL
         # a row with an ID's lean cells (roster_rows.read_batch, LEAN)
         self.ready: dict[int, tuple[Any, ...]] = {}
+        # row number -> the door's (latitude, longitude), of the ready rows that give one
+        self.placed: dict[int, tuple[str, str]] = {}
         self.cache = roster_rows.ParsedCells(self.today)
         self.births: dict[int, Any] = {}  # YYYYMMDD -> its date (roster_columns)
         # (first row number, rows) of a batch -> what read_ahead() made of it.
@@ -166,8 +169,11 @@ class RosterImporter(Importer):
                 (self.id_sealer, self.phone_sealer), self.encode_tail)
         codes = {row.values.get("grid_code", "").strip() for row in rows}
         parsed = roster_rows.parse_ids(rows, self.today, self.id_sealer.hash)
-        return codes, parsed, roster_rows.read_batch(rows, parsed, self.cache, self.id_sealer,
-                                                     self.phone_sealer, self.encode_tail)
+        ready = roster_rows.read_batch(rows, parsed, self.cache, self.id_sealer,
+                                       self.phone_sealer, self.encode_tail)
+        latitudes, longitudes = ([row.values.get(name, "") for row in rows] for name in LOCATION)
+        return codes, parsed, ready, roster_rows.read_locations(
+            [row.number for row in rows], latitudes, longitudes, ready)
 
     def loading_alone(self) -> None:
         """The registered persons read once now: no one else registers any until the run ends,
@@ -178,7 +184,8 @@ class RosterImporter(Importer):
     def prepare(self, rows: Sequence[RawRow]) -> None:
         # Each row is read once (mostly ahead); clean_row() takes the result.
         ahead = self.ahead.pop((rows[0].number, len(rows)), None) if rows else None
-        codes, self.parsed, self.ready = ahead if ahead is not None else self._read(rows)
+        codes, self.parsed, self.ready, self.placed = (ahead if ahead is not None
+                                                       else self._read(rows))
         wanted = {found[0] for code in codes if (found := self._grid_of(code)) is not None}
         self._load_households(wanted)
         self.known = self._known([found[1] for found in self.parsed.values()
@@ -288,8 +295,9 @@ class RosterImporter(Importer):
             cleaned.data["location"] = location
         return cleaned
 
-    def _location(self, cells: Cells, household: Any, grid: Any) -> tuple[Any, Any] | None:
-        """The door's (latitude, longitude), both or neither; None when not given."""
+    def _location(self, cells: Cells, household: Any, grid: Any) -> tuple[str, str] | None:
+        """The door's (latitude, longitude) texts (roster_rows.location_texts), both or
+        neither; None when not given."""
         latitude, longitude = (cells.row.values.get(name, "").strip() for name in LOCATION)
         if not latitude and not longitude:
             return None
@@ -302,7 +310,9 @@ class RosterImporter(Importer):
         if household is None and grid is not INVALID and not cells.errors:
             cells.error("latitude", _("A location is a household's door: give the household "
                                       "number or address, or leave the location empty."))
-        return None if any(value is INVALID for value in found) else found
+        if any(value is INVALID for value in found):
+            return None
+        return roster_rows.location_texts(*found)
 
     def _id(self, cells: Cells) -> tuple[Any, str]:
         found = self.parsed.get(cells.row.number)

@@ -153,9 +153,10 @@ def read_columns(rows: Sequence[RawRow], columns: dict[str, Sequence[str]],
                  today: datetime.date, cache: ParsedCells, births: dict[int, datetime.date],
                  sealers: tuple[Sealer, Sealer],
                  encode: Callable[[Sequence[Any]], bytes] | None
-                 ) -> tuple[set[str], dict[int, Any], dict[int, tuple[Any, ...]]]:
-    """What RosterImporter._read answers for the batch (grid codes, parsed IDs, ready rows),
-    column by column (`columns`: columns_of(rows))."""
+                 ) -> tuple[set[str], dict[int, Any], dict[int, tuple[Any, ...]],
+                            dict[int, tuple[str, str]]]:
+    """What RosterImporter._read answers for the batch (grid codes, parsed IDs, ready rows,
+    their doors' locations), column by column (`columns`: columns_of(rows))."""
     size = len(rows)
     numbers = [row.number for row in rows]
     empty = ("",) * size
@@ -193,10 +194,6 @@ def read_columns(rows: Sequence[RawRow], columns: dict[str, Sequence[str]],
     for index, number in enumerate(numbers):
         if checks[index] and isinstance(parsed.get(number), Exception):
             checks[index] = False
-    for name in LOCATION:  # a door's location: its row goes the full way (full_clean)
-        for index, value in enumerate(columns.get(name, ())):
-            if value:
-                checks[index] = False
     # (grid code, name, address, head name, household number, occupation, returnee origin,
     # phone, household phone, medical staff, residency, tags, returned on): _clean_cells'.
     cells = [columns.get(name, empty) for name in ("grid_code", *TEXT_LIMITS)]
@@ -204,7 +201,11 @@ def read_columns(rows: Sequence[RawRow], columns: dict[str, Sequence[str]],
     household_phones = columns.get("household_phone", empty)
     table = list(zip(*cells, phones, household_phones, medical, residency, tags, returned,
                      strict=True))
-    return codes, parsed, _ready(numbers, table, checks, parsed, ids, sealers, encode)
+    ready = _ready(numbers, table, checks, parsed, ids, sealers, encode)
+    latitudes, longitudes = (columns.get(name, empty) for name in LOCATION)
+    placed = roster_rows.read_locations(numbers, latitudes, longitudes, ready) if (
+        latitudes is not empty or longitudes is not empty) else {}
+    return codes, parsed, ready, placed
 
 
 def _ready(numbers: list[int], table: list[tuple[Any, ...]], checks: list[bool],

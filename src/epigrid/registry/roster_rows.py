@@ -222,8 +222,7 @@ def _clean_cells(values: dict[str, str], cache: ParsedCells) -> tuple[Any, ...] 
     texts = cells[:6]
     (phone, household_phone, raw_medical, raw_residency, raw_tags, raw_date,
      code) = cells[6:]
-    if not texts[0] or not _all_plain(texts) or values.get("latitude") or \
-            values.get("longitude"):  # a door's location: the full way (full_clean)
+    if not texts[0] or not _all_plain(texts):
         return None
     clean_mobile = roster_parsing.CLEAN_MOBILE.fullmatch
     if phone and not clean_mobile(phone) or household_phone and not clean_mobile(household_phone):
@@ -239,6 +238,43 @@ def _clean_cells(values: dict[str, str], cache: ParsedCells) -> tuple[Any, ...] 
     if _MISSING in (medical, residency, tags, returned_on):
         return None
     return (code, *texts, phone, household_phone, medical, residency, tags, returned_on)
+
+
+def read_locations(numbers: Sequence[int], latitudes: Sequence[str], longitudes: Sequence[str],
+                   ready: dict[int, tuple[Any, ...]]) -> dict[int, tuple[str, str]]:
+    """The doors' locations of the rows read ahead, {row number: location_texts()}: both
+    given and both coordinates. A row whose location is not (one without the other, a text
+    that is no coordinate) leaves `ready`: the full way names what is wrong."""
+    placed: dict[int, tuple[str, str]] = {}
+    found: dict[tuple[str, str], Any] = {}  # a household's rows repeat its location
+    for number, latitude, longitude in zip(numbers, latitudes, longitudes, strict=True):
+        if not (latitude or longitude) or number not in ready:
+            continue
+        pair = found.get((latitude, longitude))
+        if pair is None:
+            pair = found[(latitude, longitude)] = _location(latitude, longitude)
+        if pair is _MISSING:
+            del ready[number]
+        else:
+            placed[number] = pair
+    return placed
+
+
+def _location(latitude: str, longitude: str) -> Any:
+    if not latitude.strip() or not longitude.strip():
+        return _MISSING
+    try:
+        return location_texts(parsers.parse_latitude(latitude),
+                              parsers.parse_longitude(longitude))
+    except CellError:
+        return _MISSING
+
+
+def location_texts(latitude: Any, longitude: Any) -> tuple[str, str]:
+    """A clean row's location: the coordinates' texts to the stored precision ("30.592800"),
+    made Decimals again only per household written (roster_writes): a Decimal cost ten times
+    a text to send from the reading process."""
+    return str(latitude), str(longitude)
 
 
 class ParsedCells:
@@ -300,6 +336,7 @@ def fast_rows(importer: RosterImporter, rows: Sequence[RawRow],
     full cleaning) answers, in the row's place: one loop over the batch, the importer's
     look-ups bound once."""
     ready, parsed_ids, clean_grids = importer.ready, importer.parsed, importer.clean_grids
+    placed = importer.placed
     ids, households, pending = importer.ids, importer.households, importer.pending
     registered, unnamed = importer.known, importer.unnamed
     out: list[Any] = []
@@ -337,6 +374,10 @@ def fast_rows(importer: RosterImporter, rows: Sequence[RawRow],
         elif residency not in _GRID_RESIDENTS:
             out.append(otherwise(row))
             continue
+        location = placed.get(row.number) if placed else None
+        if location is not None and household is None:  # no door to place: the full way says
+            out.append(otherwise(row))
+            continue
         household_pk = household[1] if household else None
         known = registered.get(id_hash) if id_hash else unnamed.get(
             (household_pk, name)) if household_pk else None
@@ -355,4 +396,6 @@ def fast_rows(importer: RosterImporter, rows: Sequence[RawRow],
             person = (name, phone, occupation, medical, residency, tags, origin, returned_on)
             out.append(clean(row.number, grid, household, parsed, id_hash, person, known,
                              household_phone, head_name, (sealed_id, sealed_phone), tail))
+        if location is not None:
+            out[-1].data["location"] = location
     return out

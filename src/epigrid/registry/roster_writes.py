@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from epigrid.core.imports.base import CleanRow
@@ -32,7 +33,7 @@ Remembered = tuple[dict[tuple[int, str], int], dict[tuple[int, str], tuple[Any, 
 # Ids of a model for so many rows, or None when there are too few at hand (core.ids.IdPool).
 TakeIds = Callable[["type[Model]", int], "list[int] | None"]
 _NONE: dict[str, int] = {}
-_NOWHERE = (None, None)  # a household without a location
+_NOWHERE: tuple[None, None] = (None, None)  # a household without a location
 
 
 def new_households(households: Mapping[int, dict[str, int]], rows: Sequence[CleanRow],
@@ -43,7 +44,7 @@ def new_households(households: Mapping[int, dict[str, int]], rows: Sequence[Clea
     row created (written on its own: in `households`, grid id -> {key: id}) is pointed at it
     instead."""
     wanted: dict[tuple[int, str], CleanRow] = {}
-    placed: dict[tuple[int, str], tuple[Any, Any]] = {}  # the first location its rows give
+    placed: dict[tuple[int, str], tuple[str, str]] = {}  # the first location its rows give
     for row in rows:
         household = row.data["household"]
         if household is not None and household[1] is None:
@@ -66,8 +67,13 @@ def new_households(households: Mapping[int, dict[str, int]], rows: Sequence[Clea
         made[(grid_id, key)] = (pk, (pk, now, now, data["grid"][1], grid_id, number,
                                      data["household"][2], data["head_name"],
                                      *household_phone(data, seal),
-                                     *placed.get((grid_id, key), _NOWHERE)))
+                                     *coordinates(placed.get((grid_id, key)))))
     return made
+
+
+def coordinates(location: tuple[str, str] | None) -> tuple[Decimal | None, Decimal | None]:
+    """A clean row's location (its texts: roster_rows.location_texts) as the columns take it."""
+    return _NOWHERE if location is None else (Decimal(location[0]), Decimal(location[1]))
 
 
 
@@ -79,7 +85,7 @@ class Built(NamedTuple):
     unnamed: list[tuple[Any, ...]]  # new persons without an ID, (id, *PERSON_COLUMNS)
     updates: list[tuple[int, tuple[Any, ...]]]  # (id, PERSON_UPDATE_COLUMNS values)
     unchanged: int
-    moved: dict[int, tuple[Any, Any]]  # registered households' locations given: {id: (lat, lon)}
+    moved: dict[int, tuple[str, str]]  # registered households' locations given (their texts)
 
 
 def build(rows: Sequence[CleanRow], households: Mapping[int, dict[str, int]],
@@ -97,7 +103,7 @@ def build(rows: Sequence[CleanRow], households: Mapping[int, dict[str, int]],
     fresh: list[tuple[dict[str, Any], int | None]] = []
     unnamed: list[tuple[dict[str, Any], int | None]] = []
     updates: list[tuple[int, tuple[Any, ...]]] = []
-    moved: dict[int, tuple[Any, Any]] = {}  # registered households' locations, the first given
+    moved: dict[int, tuple[str, str]] = {}  # registered households' locations, the first given
     unchanged = 0
     for row in rows:
         data = row.data
