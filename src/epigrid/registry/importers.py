@@ -61,8 +61,8 @@ CACHED_GRIDS = 4096
 # A registered person as (id hash, id, household id, grid id, *PERSON_UPDATE_COLUMNS).
 KNOWN_FIELDS = ("id_number_hash", "id", "household_id", "grid_id", *bulk.PERSON_UPDATE_COLUMNS)
 
-# A batch read ahead: its grid codes, parsed IDs (see parsed) and clean cells (see ready).
-# (grid codes, parsed IDs, ready rows, their doors' locations): RosterImporter._read.
+# A batch read ahead (RosterImporter._read): its grid codes, parsed IDs (see parsed), clean
+# cells (see ready) and the doors' locations of those (see placed).
 Ahead = tuple[set[str], dict[int, Any], dict[int, tuple[Any, ...]], dict[int, tuple[str, str]]]
 
 __all__ = ["ID_FIELD", "IMPORTERS", "PHONE_FIELD", "ROSTER_COLUMNS", "RosterImporter"]
@@ -291,7 +291,7 @@ class RosterImporter(Importer):
                   text["returnee_origin"], returned_on)
         cleaned = roster_rows.clean(row.number, grid, household, parsed, id_hash, person, known,
                                     household_phone, text["head_name"])
-        if location is not None:  # (the fast path's rows have none: no key to make for them)
+        if location is not None:  # (most rows give none: no key is made for them)
             cleaned.data["location"] = location
         return cleaned
 

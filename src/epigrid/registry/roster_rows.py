@@ -272,7 +272,7 @@ def _location(latitude: str, longitude: str) -> Any:
 
 def location_texts(latitude: Any, longitude: Any) -> tuple[str, str]:
     """A clean row's location: the coordinates' texts to the stored precision ("30.592800"),
-    made Decimals again only per household written (roster_writes): a Decimal cost ten times
+    made Decimals again only per household written (roster_writes): a Decimal cost six times
     a text to send from the reading process."""
     return str(latitude), str(longitude)
 
