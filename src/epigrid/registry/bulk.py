@@ -200,39 +200,33 @@ def insert_persons(rows: Iterable[Sequence[Any]]) -> int:
     return insert_rows(Person, PERSON_COLUMNS, rows)
 
 
-def update_persons(rows: Sequence[tuple[int, Sequence[Any]]]) -> int:
-    """(person id, values in PERSON_UPDATE_COLUMNS order) pairs, written in one executemany."""
-    if not rows:
-        return 0
-    quote = connection.ops.quote_name
-    assignments = ", ".join(f"{quote(column)} = %s" for column in
-                            (*PERSON_UPDATE_COLUMNS, "updated_at"))
-    statement = (f"UPDATE {quote(Person._meta.db_table)} SET {assignments} "  # noqa: S608
-                 f"WHERE {quote('id')} = %s")
+def update_by_id(model: type[Any], columns: Sequence[str],
+                 rows: Iterable[tuple[int, Sequence[Any]]]) -> int:
+    """(row id, values in `columns` order) pairs, written with updated_at in one
+    executemany."""
     now: Any = timezone.now()
     if connection.vendor != "postgresql":
         now = connection.ops.adapt_datetimefield_value(now)
     params = [(*values, now, pk) for pk, values in rows]
-    with connection.cursor() as cursor:
-        cursor.executemany(statement, params)
-    return len(rows)
-
-
-def place_households(locations: dict[int, tuple[str, str]]) -> int:
-    """Set registered households' locations, {household id: (latitude, longitude)} (decimal
-    texts), in one executemany."""
-    if not locations:
+    if not params:
         return 0
     quote = connection.ops.quote_name
-    statement = (f"UPDATE {quote(Household._meta.db_table)} SET {quote('latitude')} = %s, "  # noqa: S608
-                 f"{quote('longitude')} = %s, {quote('updated_at')} = %s WHERE {quote('id')} = %s")
-    now: Any = timezone.now()
-    if connection.vendor != "postgresql":
-        now = connection.ops.adapt_datetimefield_value(now)
+    assignments = ", ".join(f"{quote(column)} = %s" for column in (*columns, "updated_at"))
+    statement = (f"UPDATE {quote(model._meta.db_table)} SET {assignments} "  # noqa: S608
+                 f"WHERE {quote('id')} = %s")
     with connection.cursor() as cursor:
-        cursor.executemany(statement, [(Decimal(latitude), Decimal(longitude), now, pk)
-                                       for pk, (latitude, longitude) in locations.items()])
-    return len(locations)
+        cursor.executemany(statement, params)
+    return len(params)
+
+
+def update_persons(rows: Sequence[tuple[int, Sequence[Any]]]) -> int:
+    """(person id, values in PERSON_UPDATE_COLUMNS order) pairs, written in one executemany."""
+    return update_by_id(Person, PERSON_UPDATE_COLUMNS, rows)
+
+
+def place_households(locations: dict[int, tuple[Decimal, Decimal]]) -> int:
+    """Set registered households' locations, {household id: (latitude, longitude)}."""
+    return update_by_id(Household, ("latitude", "longitude"), locations.items())
 
 
 def select_rows(model: type[Any], columns: Sequence[str], key: str, values: Iterable[Any],

@@ -85,7 +85,7 @@ class Built(NamedTuple):
     unnamed: list[tuple[Any, ...]]  # new persons without an ID, (id, *PERSON_COLUMNS)
     updates: list[tuple[int, tuple[Any, ...]]]  # (id, PERSON_UPDATE_COLUMNS values)
     unchanged: int
-    moved: dict[int, tuple[str, str]]  # registered households' locations given (their texts)
+    moved: dict[int, tuple[Any, Any]]  # registered households' locations given (coordinates())
 
 
 def build(rows: Sequence[CleanRow], households: Mapping[int, dict[str, int]],
@@ -103,7 +103,7 @@ def build(rows: Sequence[CleanRow], households: Mapping[int, dict[str, int]],
     fresh: list[tuple[dict[str, Any], int | None]] = []
     unnamed: list[tuple[dict[str, Any], int | None]] = []
     updates: list[tuple[int, tuple[Any, ...]]] = []
-    moved: dict[int, tuple[str, str]] = {}  # registered households' locations, the first given
+    moved: dict[int, tuple[Any, Any]] = {}  # registered households' locations, the first given
     unchanged = 0
     for row in rows:
         data = row.data
@@ -111,8 +111,9 @@ def build(rows: Sequence[CleanRow], households: Mapping[int, dict[str, int]],
         household_id = None
         if household is not None:
             household_id = household[1] or new[(data["grid"][0], household[0])][0]
-            if household[1] is not None and (location := data.get("location")) is not None:
-                moved.setdefault(household_id, location)
+            if household[1] is not None and (location := data.get("location")) is not None \
+                    and household_id not in moved:
+                moved[household_id] = coordinates(location)
         known = data["known"]
         if known is None:
             if data["id"] or household_id is None:
