@@ -311,12 +311,13 @@ def _link(case: Case | None, test: LabTest) -> str:
 def notify_positive(test_id: int, problem: str = "") -> None:
     """Tell the officers of the person's town and the district's command and medical team."""
     test = LabTest.objects.select_related("lab", "person").get(pk=test_id)
-    if test.person is None:
+    person = test.person
+    if person is None:
         return
-    case = Case.objects.filter(person=test.person).order_by("-is_open", "-pk").first()
-    levels = _ancestors(test.person.area_path)
+    case = Case.objects.filter(person=person).order_by("-is_open", "-pk").first()
+    levels = _ancestors(person.area_path)
     place = levels.get(Level.VILLAGE) or levels.get(Level.TOWN) or levels.get(Level.GRID)
-    words = worded(lambda: _positive_wording(test, case, place, problem))
+    words = worded(lambda: _positive_wording(test, person, case, place, problem))
     link = _link(case, test)
     local = levels.get(Level.TOWN) or place
     if local is not None:
@@ -326,15 +327,14 @@ def notify_positive(test_id: int, problem: str = "") -> None:
         notify([wide], [Role.COMMAND, Role.MEDICAL], words, link=link)
 
 
-def _positive_wording(test: LabTest, case: Case | None, place: Area | None, problem: str
-                      ) -> tuple[str, str]:
+def _positive_wording(test: LabTest, person: Person, case: Case | None, place: Area | None,
+                      problem: str) -> tuple[str, str]:
     """A positive result's notice, in the language active."""
     title = _("Positive nucleic-acid result in %(area)s") % {
         "area": place.name if place else "-"}
-    person = test.person
     body = _("%(name)s (%(id)s), sample %(sample)s of %(lab)s, result at %(at)s. Case: "
              "%(state)s.") % {
-        "name": person.name if person else "-", "id": person.id_number_masked if person else "-",
+        "name": person.name, "id": person.id_number_masked,
         "sample": test.sample_id, "lab": test.lab.name,
         "state": case.get_state_display() if case else "-",
         "at": timezone.localtime(test.resulted_at).strftime("%Y-%m-%d %H:%M")
