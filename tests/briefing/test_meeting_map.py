@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from epigrid.areas.models import Area
+from epigrid.areas.services import change_risk_level
 from epigrid.core import panels
 from tests.base import BaseTestCase
 from tests.dashboards.helpers import BOUNDARY_A1
@@ -48,7 +49,6 @@ class MeetingMapTests(BaseTestCase):
                                  "Xihe Town": ("medium", "#f9a825")})
         self.assertContains(response, 'id="map-chart"')
         self.assertContains(response, '<span class="badge risk-high">high</span>', html=True)
-        self.assertNotContains(response, "as they stand now")
 
     def test_it_draws_the_boundaries_of_a_towns_villages_for_its_officer(self) -> None:
         w = self.world
@@ -67,11 +67,19 @@ class MeetingMapTests(BaseTestCase):
         self.assertNotContains(response, 'id="map-chart"')
         self.assertContains(response, f'<tr data-area="{w.village_a1.pk}">')
 
-    def test_it_says_the_levels_are_todays_on_another_days_meeting(self) -> None:
+    def test_it_colours_a_past_meeting_by_the_levels_of_its_day(self) -> None:
         w = self.world
-        yesterday = timezone.localdate() - datetime.timedelta(days=1)
-        response = self.client_for(w.command).get(page_url(w.district.pk, yesterday))
-        self.assertContains(response, "(as they stand now)")
+        today = timezone.localdate()
+        yesterday = today - datetime.timedelta(days=1)
+        change_risk_level(w.town_a, "high", reason="cluster", changed_by=w.command,
+                          effective_on=today)
+        client = self.client_for(w.command)
+        before = map_data(client.get(page_url(w.district.pk, yesterday)).content)
+        self.assertEqual({a["name"]: a["risk"] for a in before["areas"]},
+                         {"Dongcheng Town": "low", "Xihe Town": "low"})
+        now = map_data(client.get(page_url(w.district.pk)).content)
+        self.assertEqual({a["name"]: a["risk"] for a in now["areas"]},
+                         {"Dongcheng Town": "high", "Xihe Town": "low"})
 
     def test_it_shows_no_map_for_an_area_without_sub_areas(self) -> None:
         w = self.world
@@ -93,7 +101,14 @@ class MeetingMapTests(BaseTestCase):
         with patch.dict(panels._PANELS, {"meeting": []}):
             without = queries()
         self.assertEqual(with_map - without, 2)
+        past = page_url(w.district.pk, timezone.localdate() - datetime.timedelta(days=1))
+        with CaptureQueriesContext(connection) as captured:
+            client.get(past)
+        past_queries = len(captured.captured_queries)
         more_areas(w.district, 5)
         Area.objects.filter(parent=w.district).update(latitude=Decimal("30.6"),
                                                       longitude=Decimal("114.3"))
         self.assertEqual(queries(), with_map)
+        with CaptureQueriesContext(connection) as captured:
+            client.get(past)  # the levels of the day: one query more, whatever the sub-areas
+        self.assertEqual(len(captured.captured_queries), past_queries)

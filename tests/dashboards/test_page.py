@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from epigrid.areas.models import Area
+from epigrid.areas.services import change_risk_level
 from epigrid.reporting import services
 from epigrid.reporting.models import DailyFigures
 from tests.base import BaseTestCase
@@ -141,6 +142,24 @@ class DashboardPageTests(BaseTestCase):
         self.assertEqual(colours, {"Village A1": ("high", 3, "#c62828"),
                                    "Village A2": ("low", 1, "#2e7d32")})
         self.assertContains(response, '<span class="badge risk-high">high</span>', html=True)
+
+    def test_it_colours_a_past_day_by_the_risk_levels_of_that_day(self) -> None:
+        w = self.world
+        change_risk_level(w.village_a2, "medium", reason="two cases", changed_by=w.command,
+                          effective_on=days_ago(3))
+        w.village_a2.refresh_from_db()
+        change_risk_level(w.village_a2, "high", reason="a cluster", changed_by=w.command,
+                          effective_on=days_ago(1))
+        client = self.client_for(w.alice)
+
+        def levels(n: int) -> dict[str, tuple[str, int]]:
+            data = data_of(client.get(url(w.town_a.pk, f"day={days_ago(n)}")))["map"]
+            return {a["name"]: (a["risk"], a["value"]) for a in data["areas"]}
+
+        self.assertEqual(levels(4)["Village A2"], ("low", 1))
+        self.assertEqual(levels(3)["Village A2"], ("medium", 2))
+        self.assertEqual(levels(2)["Village A2"], ("medium", 2))
+        self.assertEqual(levels(1), {"Village A1": ("low", 1), "Village A2": ("high", 3)})
 
     def test_it_draws_boundaries_as_a_registered_map_when_the_children_have_them(self) -> None:
         w = self.world

@@ -2,9 +2,10 @@
 
 One query fetches the area's children (with their boundary 边界 only when the map needs it), one
 the stored rows: the area's days of the trend (which hold today and yesterday too) and the
-children's row of the day. The figures are each row's `now` — the latest recount: the same as the
-report before the daily cutoff, and what arrived since after it (a dashboard is live; the frozen
-report stays on the figure page of epigrid.reporting).
+children's row of the day. A past day's board takes a third, for the children's risk levels as
+they stood that day (areas.risk_history). The figures are each row's `now` — the latest
+recount: the same as the report before the daily cutoff, and what arrived since after it (a
+dashboard is live; the frozen report stays on the figure page of epigrid.reporting).
 
 Every number carries its drill-down: the metric's list of the records behind it
 (`reporting.metrics.Metric.url`) for the area and day, when the viewer may open it (a case list
@@ -21,6 +22,7 @@ from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.urls import reverse
 
 from epigrid.areas.models import Area, RiskLevel
+from epigrid.areas.risk_history import levels_on
 from epigrid.core.access import ScopedUser
 from epigrid.dashboards.choices import Choice
 from epigrid.reporting.metrics import Metric
@@ -61,7 +63,8 @@ class TrendSeries:
 
 @dataclass(frozen=True)
 class ChildArea:
-    """A child of the shown area on the map: its value, its risk level and where it lies."""
+    """A child of the shown area on the map: its value, its risk level on the board's day and
+    where it lies."""
 
     pk: int
     name: str
@@ -153,7 +156,7 @@ def _children(area: Area, geo: bool) -> list[Area]:
 
 def read_board(area: Area, choice: Choice, viewer: ScopedUser, geo: bool = True) -> Board:
     """The dashboard of `area` for `choice` as `viewer` sees it: stored figures only (two
-    queries), the drill-downs the viewer may open.
+    queries, three for a past day), the drill-downs the viewer may open.
 
     `geo` False leaves the boundaries out (the wall screen's refresh: the map is drawn once).
     """
@@ -181,7 +184,9 @@ def read_board(area: Area, choice: Choice, viewer: ScopedUser, geo: bool = True)
     trend = [TrendSeries(metric=m, values=[
         int(own[d][0].get(m.code, 0)) if d in own else None for d in days],
         urls=[m.url(area.pk, d, viewer) for d in days]) for m in choice.trend]
-    placed = [_child(child, theirs.get(child.pk, {}), choice, geo, viewer) for child in children]
+    levels = levels_on(children, day)
+    placed = [_child(child, levels[child.pk], theirs.get(child.pk, {}), choice, geo, viewer)
+              for child in children]
     mode = (MAP_REGIONS if any(c.has_boundary for c in placed)
             else MAP_POINTS if any(c.latitude is not None for c in placed) else MAP_NONE)
     unplaced = [c for c in placed if mode != MAP_NONE and not (
@@ -191,13 +196,13 @@ def read_board(area: Area, choice: Choice, viewer: ScopedUser, geo: bool = True)
                  trend=trend, children=placed, map_mode=mode, unplaced=unplaced)
 
 
-def _child(child: Area, values: dict[str, Any], choice: Choice, geo: bool,
+def _child(child: Area, risk: str, values: dict[str, Any], choice: Choice, geo: bool,
            viewer: ScopedUser) -> ChildArea:
     metric = choice.map_by
     located = child.latitude is not None and child.longitude is not None
     return ChildArea(
-        pk=child.pk, name=child.name, code=child.code, risk=child.risk_level,
-        value=int(values.get(metric.code, 0)) if metric else RISK_RANK.get(child.risk_level, 0),
+        pk=child.pk, name=child.name, code=child.code, risk=risk,
+        value=int(values.get(metric.code, 0)) if metric else RISK_RANK.get(risk, 0),
         latitude=_float(child.latitude) if located else None,
         longitude=_float(child.longitude) if located else None,
         has_boundary=bool(getattr(child, "has_boundary", False)),
