@@ -8,9 +8,11 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
 
 from epigrid.alerts import inbox
+from epigrid.alerts.notices_api import router as notices_router
 from epigrid.core.api import Page, PageParams, api_user, keyset_page, not_found
 
 router = Router(tags=["alerts"])
+router.add_router("/notices", notices_router)
 
 
 class ReceiptOut(Schema):
@@ -19,6 +21,7 @@ class ReceiptOut(Schema):
     body: str
     link: str
     sent_at: datetime.datetime
+    sent_by: str  # the writer's name, for a notice sent by hand; "" for the apps' own
     read_at: datetime.datetime | None
 
     @staticmethod
@@ -32,6 +35,11 @@ class ReceiptOut(Schema):
     @staticmethod
     def resolve_link(obj: object) -> str:
         return obj.notice.link  # type: ignore[attr-defined]
+
+    @staticmethod
+    def resolve_sent_by(obj: object) -> str:
+        sender = obj.notice.sent_by  # type: ignore[attr-defined]
+        return str(sender.display_name) if sender else ""
 
     @staticmethod
     def resolve_sent_at(obj: object) -> datetime.datetime:

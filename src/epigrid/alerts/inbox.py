@@ -15,7 +15,8 @@ def receipts_of(user: Any) -> models.QuerySet[Receipt]:
     """A user's receipts, newest first; nobody reads another's inbox."""
     if not (user.is_authenticated and user.is_active):
         return Receipt.objects.none()
-    return Receipt.objects.filter(user=user).select_related("notice").order_by("-notice_id")
+    return (Receipt.objects.filter(user=user).select_related("notice", "notice__sent_by")
+            .order_by("-notice_id"))
 
 
 def get_receipt_for_user(user: Any, pk: int) -> Receipt:

@@ -25,6 +25,9 @@ class Notice(models.Model):
     # language's, or the only wording of a notice written once.
     wording = models.JSONField(_("wording"), default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(_("sent"), auto_now_add=True, db_index=True)
+    # Who wrote it, for a notice sent by hand (alerts.sending); the apps' own have nobody.
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("sent by"), null=True,
+                                blank=True, on_delete=models.SET_NULL, related_name="+")
 
     objects = ScopedQuerySet.as_manager()
     scope_path_field: ClassVar[str] = "area_path"

@@ -1,12 +1,15 @@
-"""The inbox pages."""
+"""The inbox pages, and the notices sent by hand."""
 
 from django.urls import path
 
-from epigrid.alerts import views
+from epigrid.alerts import sent_views, views
 
 app_name = "alerts"
 urlpatterns = [
     path("", views.inbox_page, name="inbox"),
     path("<int:pk>/open/", views.open_notice, name="open"),
     path("read-all/", views.read_all, name="read_all"),
+    path("send/", sent_views.send_page, name="send"),
+    path("sent/", sent_views.sent_list, name="sent_list"),
+    path("sent/<int:pk>/", sent_views.sent_detail, name="sent_detail"),
 ]

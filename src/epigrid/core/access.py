@@ -53,6 +53,7 @@ class Capability(models.TextChoices):
     RAISE_PROBLEMS = "raise_problems", _("Raise problems")
     RESOLVE_PROBLEMS = "resolve_problems", _("Assign and close problems")
     REFRESH_FIGURES = "refresh_figures", _("Recompute the daily figures")
+    SEND_NOTICES = "send_notices", _("Send notices to the users of areas")
     MANAGE_USERS = "manage_users", _("Manage users")
 
 
@@ -68,14 +69,15 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
                              Capability.LOG_PASSAGES, Capability.MANAGE_SHIFTS,
                              Capability.UPDATE_BEDS, Capability.PLAN_TRANSFERS,
                              Capability.RAISE_PROBLEMS, Capability.RESOLVE_PROBLEMS,
-                             Capability.REFRESH_FIGURES}),
+                             Capability.REFRESH_FIGURES, Capability.SEND_NOTICES}),
     Role.AREA_OFFICER: frozenset({Capability.CHANGE_SITES, Capability.IMPORT, Capability.EXPORT,
                                   Capability.CHANGE_REGISTRY, Capability.SCREEN,
                                   Capability.MANAGE_CAMPAIGNS, Capability.VIEW_CASES,
                                   Capability.CHANGE_CASES,
                                   Capability.FOLLOW_UP, Capability.TRACE_CONTACTS,
                                   Capability.LOG_PASSAGES, Capability.MANAGE_SHIFTS,
-                                  Capability.RAISE_PROBLEMS, Capability.RESOLVE_PROBLEMS}),
+                                  Capability.RAISE_PROBLEMS, Capability.RESOLVE_PROBLEMS,
+                                  Capability.SEND_NOTICES}),
     # Grid workers follow up the quarantined of their grid, so they see its cases.
     Role.GRID_WORKER: frozenset({Capability.CHANGE_REGISTRY, Capability.SCREEN,
                                  Capability.VIEW_CASES, Capability.FOLLOW_UP,

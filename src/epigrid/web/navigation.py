@@ -51,8 +51,9 @@ class NavGroup:
 DUTY = frozenset({Role.COMMAND, Role.AREA_OFFICER, Role.CHECKPOINT_STAFF, Role.SUPERVISOR})
 BEDS = frozenset({Role.COMMAND, Role.MEDICAL, Role.SUPERVISOR})
 REPORTERS = frozenset({Role.COMMAND, Role.AREA_OFFICER, Role.SUPERVISOR})
-SITES, REGISTRY, CASES, CHECKPOINTS, CARE, ROLL_UP = (
-    _("Sites"), _("Residents"), _("Cases"), _("Checkpoint duty"), _("Care"), _("Roll-up"))
+SITES, REGISTRY, CASES, CHECKPOINTS, CARE, ROLL_UP, NOTICES = (
+    _("Sites"), _("Residents"), _("Cases"), _("Checkpoint duty"), _("Care"), _("Roll-up"),
+    _("Notices"))
 ENTRIES: tuple[NavEntry, ...] = (
     NavEntry(_("Areas"), "areas:browse"),
     NavEntry(_("Checkpoints"), "areas:checkpoints", group=SITES),
@@ -94,7 +95,9 @@ ENTRIES: tuple[NavEntry, ...] = (
              group=ROLL_UP),
     NavEntry(_("Imports"), "imports:list", Capability.IMPORT),
     NavEntry(_("Audit log"), "core:audit", Capability.VIEW_AUDIT),
-    NavEntry(_("Inbox"), "alerts:inbox"),
+    NavEntry(_("Send a notice"), "alerts:send", Capability.SEND_NOTICES, group=NOTICES),
+    NavEntry(_("Sent notices"), "alerts:sent_list", Capability.SEND_NOTICES, group=NOTICES),
+    NavEntry(_("Inbox"), "alerts:inbox"),  # alone: its link carries the unread count
 )
 
 

@@ -1,0 +1,67 @@
+"""The pages of notices sent by hand: writing one, the list of those sent, and who has read one."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from epigrid.alerts import sending
+from epigrid.alerts.forms import SendForm
+from epigrid.areas.access import area_user
+from epigrid.core.access import Capability, can, require
+from epigrid.core.forms import apply_errors
+from epigrid.core.paging import page_after
+
+
+def _after(request: HttpRequest) -> int | None:
+    after = request.GET.get("after", "")
+    return int(after) if after.isdigit() else None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def send_page(request: HttpRequest) -> HttpResponseBase:
+    user = area_user(request)
+    require(user, Capability.SEND_NOTICES)
+    form = SendForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            notice = sending.send_notice(user, list(data["areas"]), data["roles"],
+                                         data["title"], data["body"])
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The notice “%(title)s” is sent.") % {
+                "title": notice.title})
+            return redirect("alerts:sent_detail", pk=notice.pk)
+    return render(request, "alerts/send.html", {"form": form},
+                  status=400 if form.is_bound else 200)
+
+
+@login_required
+@require_GET
+def sent_list(request: HttpRequest) -> HttpResponse:
+    user = area_user(request)
+    notices, next_after = page_after(sending.sent_notices(user), _after(request),
+                                     settings.PAGE_SIZE, newest_first=True)
+    return render(request, "alerts/sent_list.html", {
+        "notices": notices, "next_after": next_after,
+        "may_send": can(user, Capability.SEND_NOTICES)})
+
+
+@login_required
+@require_GET
+def sent_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = sending.get_sent_notice_for_user(area_user(request), pk)
+    waiting, next_after = page_after(sending.waiting_receipts(notice), _after(request),
+                                     settings.PAGE_SIZE)
+    return render(request, "alerts/sent_detail.html", {
+        "notice": notice, "areas": sending.delivery_by_area(notice), "waiting": waiting,
+        "next_after": next_after})
