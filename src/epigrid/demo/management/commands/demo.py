@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from epigrid.areas.models import Area
 from epigrid.core.access import Role
 from epigrid.demo.generator import generate, is_demo_database, vacuum
+from epigrid.demo.notice_data import send_morning_notice
 from epigrid.demo.personas import PASSWORD_VARIABLE, demo_password, ensure_personas
 from epigrid.demo.risk_data import decide_levels, decided
 
@@ -61,9 +62,10 @@ class Command(BaseCommand):
         else:
             self.stdout.write("Reusing the demo data already in the database.")
         personas = ensure_personas()
+        command = next(user for persona, user in personas if persona.role == Role.COMMAND)
         if not decided():
-            decide_levels(next(user for persona, user in personas
-                               if persona.role == Role.COMMAND))
+            decide_levels(command)
+        send_morning_notice(command)
         self._print_logins(personas, options["addrport"])
         if not options["no_serve"]:
             call_command("runserver", options["addrport"], use_reloader=False)
