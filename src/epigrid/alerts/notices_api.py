@@ -54,7 +54,7 @@ class NoticeOut(Schema):
 
     @staticmethod
     def resolve_sent_by(obj: Any) -> str:
-        return str(obj.sent_by.username) if obj.sent_by else ""
+        return str(obj.sent_by.display_name) if obj.sent_by else ""
 
     @staticmethod
     def resolve_area_ids(obj: Any) -> list[int]:

@@ -18,8 +18,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import Substr
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Substr
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -91,8 +91,15 @@ def sent_notices(user: ScopedUser) -> QuerySet[Notice]:
     subtree), newest first, with their receipts counted (`recipients`, `read`)."""
     return (Notice.objects.restrict(user).filter(sent_by__isnull=False)
             .select_related("sent_by").order_by("-id")
-            .annotate(recipients=Count("receipts"),
-                      read=Count("receipts", filter=Q(receipts__read_at__isnull=False))))
+            .annotate(recipients=_receipts(), read=_receipts(read_at__isnull=False)))
+
+
+def _receipts(**where: Any) -> Coalesce:
+    """How many receipts of each notice (that match `where`): a subquery per notice listed,
+    counted for the page's rows only (a GROUP BY of the join would count every notice's)."""
+    return Coalesce(Subquery(Receipt.objects.filter(notice=OuterRef("pk"), **where).order_by()
+                             .values("notice").annotate(count=Count("*")).values("count"),
+                             output_field=IntegerField()), 0)
 
 
 def get_sent_notice_for_user(user: ScopedUser, pk: int) -> Notice:
