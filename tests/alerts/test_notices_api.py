@@ -63,6 +63,14 @@ class NoticesApiTests(BaseTestCase):
                          (422, ["body", "payload", "roles", 0]))
         self.assertFalse(Notice.objects.exists())
 
+    def test_it_refuses_texting_where_no_gateway_is_set_up(self) -> None:
+        w = self.world
+        response = post(self.client_for(w.command), {
+            "area_ids": [w.town_a.pk], "roles": ["grid_worker"], "title": "x", "by_sms": True})
+        self.assertEqual(response.status_code, 422)
+        self.assertIn("not set up", errors_of(response)["by_sms"])
+        self.assertFalse(Notice.objects.exists())
+
     def test_it_answers_a_missing_area_as_one_out_of_sight(self) -> None:
         w = self.world
         client = self.client_for(w.alice)

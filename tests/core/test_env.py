@@ -100,3 +100,14 @@ def test_it_reads_times_of_the_day_in_order_once_each(monkeypatch: pytest.Monkey
         monkeypatch.setenv("EPIGRID_TIMES", bad)
         with pytest.raises(env.ConfigError, match="EPIGRID_TIMES=.* is not a time of day"):
             env.env_times("EPIGRID_TIMES", "")
+
+
+def test_it_reads_an_http_address_or_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("EPIGRID_TEST_URL", raising=False)
+    assert env.env_url("EPIGRID_TEST_URL") == ""
+    monkeypatch.setenv("EPIGRID_TEST_URL", " https://sms.example.gov.cn/send ")
+    assert env.env_url("EPIGRID_TEST_URL") == "https://sms.example.gov.cn/send"
+    for bad in ("ftp://sms.example", "sms.example/send", "https://", "file:///etc/passwd"):
+        monkeypatch.setenv("EPIGRID_TEST_URL", bad)
+        with pytest.raises(env.ConfigError, match="EPIGRID_TEST_URL"):
+            env.env_url("EPIGRID_TEST_URL")

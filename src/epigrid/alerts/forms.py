@@ -7,6 +7,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from epigrid.alerts import sms
 from epigrid.alerts.sending import BODY_LIMIT
 from epigrid.areas.forms import filter_areas
 from epigrid.areas.models import Area
@@ -31,9 +32,14 @@ class SendForm(forms.Form):
     title = forms.CharField(label=_("Title"), required=False)
     body = forms.CharField(label=_("Text"), required=False, max_length=BODY_LIMIT,
                            widget=forms.Textarea(attrs={"rows": 6}))
+    by_sms = forms.BooleanField(label=_("Also send it as a text message"), required=False,
+                                help_text=_("To every recipient with a phone, cut to 300 "
+                                            "characters."))
 
     def __init__(self, *args: Any, user: ScopedUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if not sms.is_set_up():  # no gateway here: nothing to offer
+            del self.fields["by_sms"]
         field = cast(AreasChoice, self.fields["areas"])
         home = getattr(user, "home_area", None)
         # Any area of the user's subtree is valid (the API names villages and grids too); the

@@ -28,6 +28,7 @@ class Notice(models.Model):
     # Who wrote it, for a notice sent by hand (alerts.sending); the apps' own have nobody.
     sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("sent by"), null=True,
                                 blank=True, on_delete=models.SET_NULL, related_name="+")
+    by_sms = models.BooleanField(_("also by text message"), default=False)
 
     objects = ScopedQuerySet.as_manager()
     scope_path_field: ClassVar[str] = "area_path"
@@ -53,6 +54,9 @@ class Receipt(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                              related_name="receipts")
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    # A notice texted too (Notice.by_sms): when the gateway took the phone, or why not.
+    texted_at = models.DateTimeField(_("texted"), null=True, blank=True)
+    text_error = models.CharField(_("not texted because"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("receipt")

@@ -35,6 +35,8 @@ class SendIn(InSchema):
     roles: list[Role]
     title: str
     body: str = ""
+    by_sms: bool = Field(False, description="Also text it to every recipient with a phone "
+                                            "(where an SMS gateway is set up; else 422).")
 
 
 class NoticeOut(Schema):
@@ -47,6 +49,7 @@ class NoticeOut(Schema):
     roles: list[str]
     recipients: int
     read: int
+    by_sms: bool
 
     @staticmethod
     def resolve_sent_at(obj: Any) -> datetime.datetime:
@@ -68,8 +71,20 @@ class AreaDeliveryOut(Schema):
     waiting: int
 
 
+class TextsOut(Schema):
+    texted: int
+    refused: int
+    pending: int
+
+
 class NoticeDetailOut(NoticeOut):
     by_area: list[AreaDeliveryOut]
+    texts: TextsOut | None = Field(description="Where texted: how many phones the gateway took, "
+                                               "could not be sent to, and still wait.")
+
+    @staticmethod
+    def resolve_texts(obj: Any) -> dict[str, int] | None:
+        return sending.texts_of(obj) if obj.by_sms else None
 
     @staticmethod
     def resolve_by_area(obj: Any) -> list[dict[str, Any]]:
@@ -83,6 +98,8 @@ class WaitingOut(Schema):
     name: str
     area: str
     phone: str
+    texted_at: datetime.datetime | None
+    text_error: str
 
     @staticmethod
     def resolve_username(obj: Any) -> str:
@@ -117,7 +134,7 @@ def send(request: HttpRequest, payload: SendIn) -> Status[Any]:
         raise field_errors({"area_ids": [_("No such area among the areas you may see.")]})
     try:
         notice = sending.send_notice(user, areas, [str(role) for role in payload.roles],
-                                     payload.title, payload.body)
+                                     payload.title, payload.body, by_sms=payload.by_sms)
     except ValidationError as error:
         raise field_errors({"area_ids" if name == "areas" else name: messages
                             for name, messages in error.message_dict.items()}) from None

@@ -23,8 +23,10 @@ from django.db.models.functions import Coalesce, Substr
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from epigrid.alerts import sms
 from epigrid.alerts.models import Notice, Receipt
 from epigrid.alerts.services import notify
+from epigrid.alerts.tasks import text_notice_task
 from epigrid.areas.models import SEGMENT_WIDTH, SEPARATOR, Area
 from epigrid.core import audit
 from epigrid.core.access import Capability, Role, ScopedUser, require
@@ -40,8 +42,10 @@ def common_path(paths: Sequence[str]) -> str:
 
 
 def _check(user: ScopedUser, areas: Sequence[Area], roles: Sequence[str], title: str,
-           body: str) -> None:
+           body: str, by_sms: bool) -> None:
     errors: dict[str, str] = {}
+    if by_sms and not sms.is_set_up():
+        errors["by_sms"] = _("Text messages are not set up here (EPIGRID_SMS_GATEWAY_URL).")
     if not title:
         errors["title"] = _("Give the notice a title.")
     elif len(title) > TITLE_LIMIT:
@@ -67,22 +71,27 @@ def _check(user: ScopedUser, areas: Sequence[Area], roles: Sequence[str], title:
 
 @transaction.atomic
 def send_notice(by: Any, areas: Sequence[Area], roles: Sequence[str], title: str,
-                body: str = "") -> Notice:
-    """Send a notice written by `by` to the users of the areas' subtrees with one of the roles;
-    refused when it would reach nobody (a wrong choice, not a notice)."""
+                body: str = "", *, by_sms: bool = False) -> Notice:
+    """Send a notice written by `by` to the users of the areas' subtrees with one of the roles,
+    and with `by_sms` text it to them once it is sent (alerts.sms); refused when it would reach
+    nobody (a wrong choice, not a notice)."""
     require(by, Capability.SEND_NOTICES)
     title, body = title.strip(), body.strip()
-    _check(by, areas, roles, title, body)
+    _check(by, areas, roles, title, body, by_sms)
     notice = notify(areas, roles, title, body)
     if not notice.receipts.exists():
         raise ValidationError({"roles": _("No user of these areas has these roles: the notice "
                                           "would reach nobody.")})
-    notice.sent_by = by
+    notice.sent_by, notice.by_sms = by, by_sms
     notice.area_path = common_path([area.path for area in areas])
-    notice.save(update_fields=["sent_by", "area_path"])
+    notice.save(update_fields=["sent_by", "by_sms", "area_path"])
+    if by_sms:  # a broker that is down is logged; the notice is in the inboxes all the same
+        notice_id = notice.pk
+        transaction.on_commit(lambda: text_notice_task.delay(notice_id), robust=True)
     audit.record("create", model="alerts.notice", object_pk=notice.pk, object_repr=title[:200],
                  area_path=notice.area_path,
-                 changes={"areas": [area.name for area in areas], "roles": sorted(roles)})
+                 changes={"areas": [area.name for area in areas], "roles": sorted(roles),
+                          "by_sms": by_sms})
     return notice
 
 
@@ -137,6 +146,16 @@ def delivery_by_area(notice: Notice) -> list[AreaDelivery]:
     found = [AreaDelivery(names.get(row["part"], ""), row["recipients"], row["read"])
              for row in rows]
     return sorted(found, key=lambda row: row.waiting == 0)  # stable: by path within each
+
+
+def texts_of(notice: Notice) -> dict[str, int]:
+    """How many of a texted notice's recipients the gateway took (`texted`), how many it
+    could not be sent to (`refused`: no phone, the gateway's refusal), and `pending`."""
+    counted = notice.receipts.aggregate(
+        texted=Count("id", filter=Q(texted_at__isnull=False)),
+        refused=Count("id", filter=~Q(text_error="")), total=Count("id"))
+    return {"texted": counted["texted"], "refused": counted["refused"],
+            "pending": counted["total"] - counted["texted"] - counted["refused"]}
 
 
 def waiting_receipts(notice: Notice) -> QuerySet[Receipt]:

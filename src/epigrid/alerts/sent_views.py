@@ -34,7 +34,8 @@ def send_page(request: HttpRequest) -> HttpResponseBase:
         data = form.cleaned_data
         try:
             notice = sending.send_notice(user, list(data["areas"]), data["roles"],
-                                         data["title"], data["body"])
+                                         data["title"], data["body"],
+                                         by_sms=bool(data.get("by_sms")))
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -64,4 +65,4 @@ def sent_detail(request: HttpRequest, pk: int) -> HttpResponse:
                                      settings.PAGE_SIZE)
     return render(request, "alerts/sent_detail.html", {
         "notice": notice, "areas": sending.delivery_by_area(notice), "waiting": waiting,
-        "next_after": next_after})
+        "next_after": next_after, "texts": sending.texts_of(notice) if notice.by_sms else None})

@@ -22,6 +22,14 @@ def env_str(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
 
 
+def env_url(name: str) -> str:
+    """An http(s) address, or "" when unset."""
+    raw = os.environ.get(name, "").strip()
+    if raw and not (raw.startswith(("http://", "https://")) and len(raw) > len("https://")):
+        raise ConfigError(f"{name}={raw!r} is not an http:// or https:// address")
+    return raw
+
+
 def env_bool(name: str, default: bool = False) -> bool:
     raw = os.environ.get(name)
     if raw is None or raw == "":

@@ -179,6 +179,12 @@ CELERY_BEAT_SCHEDULE = {
                            "schedule": crontab(hour=3, minute=30)},
 }
 
+# Text messages 短信 of notices sent by hand (alerts.sms): the gateway's address, which takes a
+# POST of {"phones": [...], "text": "..."} with a bearer token; empty, nothing is texted.
+SMS_GATEWAY_URL = env.env_url("EPIGRID_SMS_GATEWAY_URL")
+SMS_GATEWAY_TOKEN = env.env_str("EPIGRID_SMS_GATEWAY_TOKEN")
+SMS_BATCH = env.env_int("EPIGRID_SMS_BATCH", 100, minimum=1)
+
 # Retention limits in days (`epigrid purge`, core.retention); 0 keeps the records for good.
 RETAIN_PASSAGES_DAYS = env.env_int("EPIGRID_RETAIN_PASSAGES_DAYS", 60, minimum=0)
 RETAIN_NOTICES_DAYS = env.env_int("EPIGRID_RETAIN_NOTICES_DAYS", 90, minimum=0)
