@@ -48,13 +48,13 @@ class AreasBenchTests(TestCase):
     def test_it_lists_the_benches(self) -> None:
         out = StringIO()
         call_command("bench", "--list", stdout=out)
-        assert out.getvalue().split() == ["areas", "briefing", "care", "cases", "checkpoints",
-                                         "dashboards", "registry", "reporting"]
+        assert out.getvalue().split() == ["alerts", "areas", "briefing", "care", "cases",
+                                         "checkpoints", "dashboards", "registry", "reporting"]
 
     def test_it_refuses_bad_arguments_with_a_clear_message(self) -> None:
-        cases = [(["nosuchbench"], "No benchmark named 'nosuchbench'. Available: areas, "
-                                   "briefing, care, cases, checkpoints, dashboards, registry, "
-                                   "reporting."),
+        cases = [(["nosuchbench"], "No benchmark named 'nosuchbench'. Available: alerts, "
+                                   "areas, briefing, care, cases, checkpoints, dashboards, "
+                                   "registry, reporting."),
                  (["areas", "--scale", "province"], "Scale 'province' is not one of"),
                  (["areas", "--repeat", "0"], "--repeat must be at least 1."),
                  ([], "Name a benchmark, or use --list.")]
