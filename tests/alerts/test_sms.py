@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import translation
 
 from epigrid.accounts.services import create_user
 from epigrid.alerts import sms
@@ -82,7 +83,10 @@ class SmsTests(BaseTestCase):
                                 "text": "Round two at 08:00\nEast lanes first."})
         self.assertEqual(texts_of(notice), {"texted": 3, "refused": 1, "pending": 0})
         phoneless = Receipt.objects.get(notice=notice, user__username="qian")
-        self.assertEqual((phoneless.texted_at, phoneless.text_error), (None, "No phone."))
+        self.assertEqual((phoneless.texted_at, phoneless.text_error), (None, "no_phone"))
+        self.assertEqual(phoneless.text_problem, "No phone.")
+        with translation.override("zh-hans"):
+            self.assertEqual(phoneless.text_problem, "无手机号。")
 
     def test_it_sends_the_phones_in_batches_and_never_twice(self) -> None:
         with Gateway().running(SMS_BATCH=2) as gateway:
@@ -97,9 +101,10 @@ class SmsTests(BaseTestCase):
             notice = self.send()
         errors = dict(Receipt.objects.filter(notice=notice).values_list("user__username",
                                                                         "text_error"))
-        self.assertEqual(errors, {"li": "The SMS gateway refused it (HTTP 503).",
-                                  "wu": "The SMS gateway refused it (HTTP 503).",
-                                  "ma": "", "qian": "No phone."})
+        self.assertEqual(errors, {"li": "http:503", "wu": "http:503", "ma": "",
+                                  "qian": "no_phone"})
+        receipt = Receipt.objects.get(notice=notice, user__username="wu")
+        self.assertEqual(receipt.text_problem, "The SMS gateway refused it (HTTP 503).")
         self.assertEqual(texts_of(notice), {"texted": 1, "refused": 3, "pending": 0})
 
     def test_it_records_a_gateway_that_does_not_answer(self) -> None:
@@ -109,8 +114,8 @@ class SmsTests(BaseTestCase):
         with override_settings(SMS_GATEWAY_URL=url), self.captureOnCommitCallbacks(execute=True):
             notice = send_notice(self.world.command, [self.world.village_a1],
                                  [Role.GRID_WORKER], "Round two", by_sms=True)
-        error = Receipt.objects.get(notice=notice, user=self.world.li).text_error
-        self.assertTrue(error.startswith("The SMS gateway did not answer"), error)
+        error = Receipt.objects.get(notice=notice, user=self.world.li).text_problem
+        self.assertTrue(error.startswith("The SMS gateway did not answer ("), error)
 
     def test_it_refuses_texting_where_no_gateway_is_set_up(self) -> None:
         with self.assertRaises(ValidationError) as refused:

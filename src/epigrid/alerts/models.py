@@ -54,7 +54,9 @@ class Receipt(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                              related_name="receipts")
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
-    # A notice texted too (Notice.by_sms): when the gateway took the phone, or why not.
+    # A notice texted too (Notice.by_sms): when the gateway took the phone, or why not, as a
+    # code (NO_PHONE, "http:503", "unreachable:..."), worded in the reader's language by
+    # `text_problem`.
     texted_at = models.DateTimeField(_("texted"), null=True, blank=True)
     text_error = models.CharField(_("not texted because"), max_length=200, blank=True)
 
@@ -67,3 +69,22 @@ class Receipt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.notice_id} -> {self.user_id}"
+
+    @property
+    def text_problem(self) -> str:
+        """Why the notice was not texted to this user, in the language active now."""
+        return describe_text_error(self.text_error)
+
+
+NO_PHONE = "no_phone"
+
+
+def describe_text_error(code: str) -> str:
+    kind, _colon, detail = code.partition(":")
+    if code == NO_PHONE:
+        return str(_("No phone."))
+    if kind == "http":
+        return str(_("The SMS gateway refused it (HTTP %(status)s).") % {"status": detail})
+    if kind == "unreachable":
+        return str(_("The SMS gateway did not answer (%(reason)s).") % {"reason": detail})
+    return code

@@ -99,7 +99,11 @@ class WaitingOut(Schema):
     area: str
     phone: str
     texted_at: datetime.datetime | None
-    text_error: str
+    text_error: str  # why it was not texted, in the reader's language; "" when it was
+
+    @staticmethod
+    def resolve_text_error(obj: Any) -> str:
+        return str(obj.text_problem)
 
     @staticmethod
     def resolve_username(obj: Any) -> str:

@@ -18,9 +18,8 @@ from collections.abc import Sequence
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from epigrid.alerts.models import Notice, Receipt
+from epigrid.alerts.models import NO_PHONE, Notice, Receipt
 
 TEXT_LIMIT = 300  # characters: a long notice is cut, its full text is in the inbox
 TIMEOUT_S = 10
@@ -37,7 +36,8 @@ def text_of(notice: Notice) -> str:
 
 
 def post_batch(phones: Sequence[str], text: str) -> str:
-    """Hand the phones to the gateway: "" when it took them, else why not."""
+    """Hand the phones to the gateway: "" when it took them, else why not (a code that
+    `models.describe_text_error` words)."""
     request = urllib.request.Request(  # noqa: S310 - the address is checked http(s) (config.env)
         settings.SMS_GATEWAY_URL, method="POST",
         data=json.dumps({"phones": list(phones), "text": text}).encode(),
@@ -48,10 +48,9 @@ def post_batch(phones: Sequence[str], text: str) -> str:
         with urllib.request.urlopen(request, timeout=TIMEOUT_S):  # noqa: S310 - as above
             return ""
     except urllib.error.HTTPError as error:
-        return _("The SMS gateway refused it (HTTP %(status)s).") % {"status": error.code}
+        return f"http:{error.code}"
     except (urllib.error.URLError, TimeoutError, OSError) as error:
-        return _("The SMS gateway did not answer (%(reason)s).") % {
-            "reason": getattr(error, "reason", error)}
+        return f"unreachable:{getattr(error, 'reason', error)}"
 
 
 def text_notice(notice_id: int) -> dict[str, int]:
@@ -60,7 +59,7 @@ def text_notice(notice_id: int) -> dict[str, int]:
     if notice is None or not is_set_up():
         return {"texted": 0, "refused": 0}
     pending = Receipt.objects.filter(notice=notice, texted_at__isnull=True, text_error="")
-    no_phone = pending.filter(user__phone="").update(text_error=_("No phone."))
+    no_phone = pending.filter(user__phone="").update(text_error=NO_PHONE)
     rows = list(pending.exclude(user__phone="").order_by("pk").values_list("pk", "user__phone"))
     text, texted, refused = text_of(notice), 0, no_phone
     for start in range(0, len(rows), settings.SMS_BATCH):
