@@ -4,10 +4,13 @@ some roles; every rule of the service, whoever calls it."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from hypothesis import given
+from hypothesis import strategies as st
 
 from epigrid.accounts.services import create_user
 from epigrid.alerts.models import Notice, Receipt
 from epigrid.alerts.sending import common_path, delivery_by_area, send_notice, sent_notices
+from epigrid.areas.models import path_segment
 from epigrid.core.access import Role
 from epigrid.core.models import AuditEntry
 from tests.alerts.helpers import inbox_of
@@ -126,3 +129,18 @@ class CommonPathTests(BaseTestCase):
         self.assertEqual(common_path([w.grid_a1_1.path, w.village_b1.path]), w.district.path)
         self.assertEqual(common_path([w.town_a.path, w.grid_a1_1.path]), w.town_a.path)
         self.assertEqual(common_path([]), "")
+
+
+SEGMENTS = st.lists(st.integers(1, 12), min_size=1, max_size=5)
+
+
+@given(st.lists(SEGMENTS, min_size=1, max_size=6))
+def test_the_common_path_is_the_deepest_area_above_every_one(trees: list[list[int]]) -> None:
+    """Areas as their ancestors' ids (ids 1 to 12 on few levels: paths share much)."""
+    shared: list[int] = []
+    for level in zip(*trees, strict=False):  # as deep as the shallowest: one is above itself
+        if len(set(level)) > 1:
+            break
+        shared.append(level[0])
+    paths = ["".join(path_segment(pk) for pk in ids) for ids in trees]
+    assert common_path(paths) == "".join(path_segment(pk) for pk in shared)
