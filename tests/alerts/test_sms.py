@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from unittest.mock import patch
 
 from django.core.exceptions import ValidationError
 from django.test import override_settings
@@ -111,11 +112,17 @@ class SmsTests(BaseTestCase):
         gateway = Gateway()
         url = gateway.url
         gateway.server.server_close()  # nothing listens there now
-        with override_settings(SMS_GATEWAY_URL=url), self.captureOnCommitCallbacks(execute=True):
+        with override_settings(SMS_GATEWAY_URL=url, SMS_BATCH=1), \
+                patch.object(sms, "post_batch", wraps=sms.post_batch) as posted, \
+                self.captureOnCommitCallbacks(execute=True):
             notice = send_notice(self.world.command, [self.world.village_a1],
                                  [Role.GRID_WORKER], "Round two", by_sms=True)
-        error = Receipt.objects.get(notice=notice, user=self.world.li).text_problem
-        self.assertTrue(error.startswith("The SMS gateway did not answer ("), error)
+        self.assertEqual(posted.call_count, 1)  # Li's batch; Wu's was not tried after it
+        receipts = Receipt.objects.filter(notice=notice).order_by("pk")
+        self.assertEqual(len(receipts), 2)
+        for receipt in receipts:
+            self.assertTrue(receipt.text_problem.startswith("The SMS gateway did not answer ("),
+                            receipt.text_problem)
 
     def test_it_refuses_texting_where_no_gateway_is_set_up(self) -> None:
         with self.assertRaises(ValidationError) as refused:

@@ -2,11 +2,11 @@
 
 A grid worker on foot reads her phone's messages before she opens an inbox. When its sender asks
 (`Notice.by_sms`), a notice is also texted to every recipient with a phone, after its sending
-commits, by a worker (`tasks.text_notice`). The gateway (`settings.SMS_GATEWAY_URL`) takes a
+commits, by a worker (`tasks.text_notice_task`). The gateway (`settings.SMS_GATEWAY_URL`) takes a
 POST of JSON `{"phones": [...], "text": "..."}`, `SMS_BATCH` phones at a time, and answers 2xx
 once it has taken them; each receipt records when (`texted_at`) or why not (`text_error`: no
-phone, the gateway's refusal). A receipt texted or refused is never texted again, so a task
-run twice sends nothing twice.
+phone, the gateway's refusal of the batch, no answer: the batches after it are not tried). A
+receipt texted or refused is never texted again, so a task run twice sends nothing twice.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from epigrid.alerts.models import NO_PHONE, Notice, Receipt
 
 TEXT_LIMIT = 300  # characters: a long notice is cut, its full text is in the inbox
 TIMEOUT_S = 10
+UNREACHABLE = "unreachable:"  # a gateway that did not answer: no batch after it is tried
 
 
 def is_set_up() -> bool:
@@ -50,7 +51,7 @@ def post_batch(phones: Sequence[str], text: str) -> str:
     except urllib.error.HTTPError as error:
         return f"http:{error.code}"
     except (urllib.error.URLError, TimeoutError, OSError) as error:
-        return f"unreachable:{getattr(error, 'reason', error)}"
+        return f"{UNREACHABLE}{getattr(error, 'reason', error)}"
 
 
 def text_notice(notice_id: int) -> dict[str, int]:
@@ -65,10 +66,14 @@ def text_notice(notice_id: int) -> dict[str, int]:
     for start in range(0, len(rows), settings.SMS_BATCH):
         batch = rows[start:start + settings.SMS_BATCH]
         error = post_batch([phone for _pk, phone in batch], text)
+        if error.startswith(UNREACHABLE):  # the others would wait as long for nothing
+            batch = rows[start:]
         ids = [pk for pk, _phone in batch]
         if error:
             Receipt.objects.filter(pk__in=ids).update(text_error=error[:200])
             refused += len(ids)
+            if error.startswith(UNREACHABLE):
+                break
         else:
             Receipt.objects.filter(pk__in=ids).update(texted_at=timezone.now())
             texted += len(ids)
