@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from epigrid.accounts.services import create_api_token
 from epigrid.areas.models import Area
+from epigrid.areas.services import change_risk_level
 from tests.base import BaseTestCase
 from tests.dashboards.helpers import days_ago, fortnight, store
 from tests.reporting.helpers import more_areas
@@ -45,6 +46,20 @@ class DashboardApiTests(BaseTestCase):
         self.assertEqual([(a["name"], a["risk"], a["colour"]) for a in data["map"]["areas"]],
                          [("Village A1", "low", "#2e7d32"), ("Village A2", "medium", "#f9a825")])
         self.assertEqual(data["map"]["unplaced"], ["Village A1"])
+
+    def test_it_answers_a_past_days_risk_levels_as_they_stood(self) -> None:
+        w = self.world
+        change_risk_level(w.village_a1, "high", reason="cluster", changed_by=w.command,
+                          effective_on=days_ago(0))
+        client = self.client_for(w.alice)
+
+        def levels(query: str) -> list[tuple[str, str]]:
+            areas = client.get(api_url(w.town_a.pk, query)).json()["map"]["areas"]
+            return [(a["name"], a["risk"]) for a in areas]
+
+        self.assertEqual(levels(f"day={days_ago(1)}"), [("Village A1", "low"),
+                                                        ("Village A2", "low")])
+        self.assertEqual(levels(""), [("Village A1", "high"), ("Village A2", "low")])
 
     def test_it_answers_a_token_holder_too(self) -> None:
         w = self.world

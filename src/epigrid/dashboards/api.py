@@ -88,8 +88,8 @@ class DashboardOut(Schema):
 @router.get("/{int:area_id}", response=DashboardOut, url_name="dashboard",
             summary="An area's dashboard from the stored figures: key figures (`metric`, with "
                     "yesterday's), the trend of `trend` over `days` (14 or 30), the children "
-                    "coloured by `map` (`risk` or a metric code); `geo=false` leaves out the "
-                    "boundaries")
+                    "coloured by `map` (`risk` or a metric code; a past `day`'s risk levels as "
+                    "they stood that day); `geo=false` leaves out the boundaries")
 def dashboard(request: HttpRequest, area_id: int, metric: str | None = None,
               trend: str | None = None, days: str | None = None, map: str | None = None,  # noqa: A002
               day: str | None = None, geo: bool = True) -> dict[str, Any]:
