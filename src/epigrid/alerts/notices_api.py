@@ -21,8 +21,8 @@ from epigrid.core.api import (
     PageParams,
     api_user,
     field_errors,
+    get_object_for_user,
     keyset_page,
-    not_found,
     require,
 )
 
@@ -123,9 +123,8 @@ class WaitingOut(Schema):
 
 
 def _notice(request: HttpRequest, notice_id: int) -> Notice:
-    found = sending.sent_notices(api_user(request)).filter(pk=notice_id).first()
-    if found is None:
-        raise not_found()
+    user = api_user(request)
+    found: Notice = get_object_for_user(sending.sent_notices(user), user, notice_id)
     return found
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -16,12 +15,7 @@ from epigrid.alerts.forms import SendForm
 from epigrid.areas.access import area_user
 from epigrid.core.access import Capability, can, require
 from epigrid.core.forms import apply_errors
-from epigrid.core.paging import page_after
-
-
-def _after(request: HttpRequest) -> int | None:
-    after = request.GET.get("after", "")
-    return int(after) if after.isdigit() else None
+from epigrid.core.paging import keyset
 
 
 @login_required
@@ -50,8 +44,7 @@ def send_page(request: HttpRequest) -> HttpResponseBase:
 @require_GET
 def sent_list(request: HttpRequest) -> HttpResponse:
     user = area_user(request)
-    notices, next_after = page_after(sending.sent_notices(user), _after(request),
-                                     settings.PAGE_SIZE, newest_first=True)
+    notices, next_after = keyset(sending.sent_notices(user), request, newest_first=True)
     return render(request, "alerts/sent_list.html", {
         "notices": notices, "next_after": next_after,
         "may_send": can(user, Capability.SEND_NOTICES)})
@@ -61,8 +54,7 @@ def sent_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def sent_detail(request: HttpRequest, pk: int) -> HttpResponse:
     notice = sending.get_sent_notice_for_user(area_user(request), pk)
-    waiting, next_after = page_after(sending.waiting_receipts(notice), _after(request),
-                                     settings.PAGE_SIZE)
+    waiting, next_after = keyset(sending.waiting_receipts(notice), request)
     return render(request, "alerts/sent_detail.html", {
         "notice": notice, "areas": sending.delivery_by_area(notice), "waiting": waiting,
         "next_after": next_after, "texts": sending.texts_of(notice) if notice.by_sms else None})
