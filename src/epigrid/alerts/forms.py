@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from epigrid.alerts import sms
 from epigrid.alerts.sending import BODY_LIMIT
-from epigrid.areas.forms import filter_areas
+from epigrid.areas.forms import filter_areas, indented_name
 from epigrid.areas.models import Area
 from epigrid.core.access import Role, ScopedUser
 
@@ -18,7 +18,7 @@ class AreasChoice(forms.ModelMultipleChoiceField):
     top_depth = 1
 
     def label_from_instance(self, obj: Any) -> str:
-        return f"{'· ' * max(obj.depth - self.top_depth, 0)}{obj.name}"
+        return indented_name(obj, self.top_depth)
 
 
 class SendForm(forms.Form):

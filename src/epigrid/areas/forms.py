@@ -32,6 +32,11 @@ class AreaSearchForm(forms.Form):
     q = forms.CharField(label=_("Name or code"), max_length=100, required=False)
 
 
+def indented_name(area: Area, top_depth: int) -> str:
+    """An area's name in a menu, indented by its depth below `top_depth` (the user's own)."""
+    return f"{'· ' * max(area.depth - top_depth, 0)}{area.name}"
+
+
 def filter_areas(user: ScopedUser, also: Iterable[Any] = ()) -> QuerySet[Area]:
     """Areas offered by the area filter: the user's own levels down to a size a menu can hold,
     and the areas of ids `also` (one a link names) among the user's."""
