@@ -9,6 +9,7 @@ from epigrid.checkpoints import signals as checkpoint_signals
 from epigrid.problems import signals as problem_signals
 from epigrid.registry import signals as registry_signals
 from epigrid.reporting import signals as reporting_signals
+from epigrid.supplies import signals as supplies_signals
 from tests.base import BaseTestCase
 
 
@@ -35,7 +36,7 @@ class MoveSignalTests(BaseTestCase):
         # and one UPDATE per table that copies paths, whatever the subtree's size
         copies = sum(len(app.PATH_COPIES) for app in (registry_signals, cases_signals,
                                                       checkpoint_signals, reporting_signals))
-        copies += len(problem_signals.PATH_FIELDS)
+        copies += len(problem_signals.PATH_FIELDS) + len(supplies_signals.PATH_COPIES)
         with self.assertNumQueries(7 + copies):
             services.move_area(w.village_a1, w.town_b)
         assert Area.objects.within(w.town_b.path).filter(name__startswith="Grid A1").count() == 2

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "epigrid.checkpoints",
     "epigrid.care",
     "epigrid.problems",
+    "epigrid.supplies",
     "epigrid.reporting",
     "epigrid.dashboards",
     "epigrid.briefing",

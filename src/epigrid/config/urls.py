@@ -16,6 +16,7 @@ urlpatterns = [
     path("care/", include("epigrid.care.urls")),
     path("alerts/", include("epigrid.alerts.urls")),
     path("problems/", include("epigrid.problems.urls")),
+    path("supplies/", include("epigrid.supplies.urls")),
     path("reporting/", include("epigrid.reporting.urls")),
     path("dashboards/", include("epigrid.dashboards.urls")),
     path("briefing/", include("epigrid.briefing.urls")),

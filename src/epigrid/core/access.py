@@ -54,6 +54,8 @@ class Capability(models.TextChoices):
     RESOLVE_PROBLEMS = "resolve_problems", _("Assign and close problems")
     REFRESH_FIGURES = "refresh_figures", _("Recompute the daily figures")
     SEND_NOTICES = "send_notices", _("Send notices to the users of areas")
+    REQUEST_SUPPLIES = "request_supplies", _("Request supplies for an area")
+    MANAGE_SUPPLIES = "manage_supplies", _("Keep warehouses' stock, donations and allocation")
     MANAGE_USERS = "manage_users", _("Manage users")
 
 
@@ -69,7 +71,8 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
                              Capability.LOG_PASSAGES, Capability.MANAGE_SHIFTS,
                              Capability.UPDATE_BEDS, Capability.PLAN_TRANSFERS,
                              Capability.RAISE_PROBLEMS, Capability.RESOLVE_PROBLEMS,
-                             Capability.REFRESH_FIGURES, Capability.SEND_NOTICES}),
+                             Capability.REFRESH_FIGURES, Capability.SEND_NOTICES,
+                             Capability.REQUEST_SUPPLIES, Capability.MANAGE_SUPPLIES}),
     Role.AREA_OFFICER: frozenset({Capability.CHANGE_SITES, Capability.IMPORT, Capability.EXPORT,
                                   Capability.CHANGE_REGISTRY, Capability.SCREEN,
                                   Capability.MANAGE_CAMPAIGNS, Capability.VIEW_CASES,
@@ -77,7 +80,7 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
                                   Capability.FOLLOW_UP, Capability.TRACE_CONTACTS,
                                   Capability.LOG_PASSAGES, Capability.MANAGE_SHIFTS,
                                   Capability.RAISE_PROBLEMS, Capability.RESOLVE_PROBLEMS,
-                                  Capability.SEND_NOTICES}),
+                                  Capability.SEND_NOTICES, Capability.REQUEST_SUPPLIES}),
     # Grid workers follow up the quarantined of their grid, so they see its cases.
     Role.GRID_WORKER: frozenset({Capability.CHANGE_REGISTRY, Capability.SCREEN,
                                  Capability.VIEW_CASES, Capability.FOLLOW_UP,
@@ -88,9 +91,11 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
                              Capability.VIEW_CASES, Capability.CHANGE_CASES, Capability.FOLLOW_UP,
                              Capability.LAB_RESULTS, Capability.TRACE_CONTACTS,
                              Capability.UPDATE_BEDS, Capability.PLAN_TRANSFERS,
-                             Capability.RAISE_PROBLEMS, Capability.RESOLVE_PROBLEMS}),
+                             Capability.RAISE_PROBLEMS, Capability.RESOLVE_PROBLEMS,
+                             Capability.REQUEST_SUPPLIES}),
     Role.LOGISTICS: frozenset({Capability.EXPORT, Capability.RAISE_PROBLEMS,
-                               Capability.RESOLVE_PROBLEMS}),
+                               Capability.RESOLVE_PROBLEMS, Capability.REQUEST_SUPPLIES,
+                               Capability.MANAGE_SUPPLIES}),
     Role.SUPERVISOR: frozenset({Capability.EXPORT, Capability.VIEW_CASES}),
     Role.VOLUNTEER: frozenset(),
 }

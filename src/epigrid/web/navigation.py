@@ -8,7 +8,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from epigrid.core.access import Capability, Role, ScopedUser, can, sees_everything
+from epigrid.core.access import Capability, Role, ScopedUser, can, roles_with, sees_everything
 
 
 @dataclass(frozen=True)
@@ -51,9 +51,12 @@ class NavGroup:
 DUTY = frozenset({Role.COMMAND, Role.AREA_OFFICER, Role.CHECKPOINT_STAFF, Role.SUPERVISOR})
 BEDS = frozenset({Role.COMMAND, Role.MEDICAL, Role.SUPERVISOR})
 REPORTERS = frozenset({Role.COMMAND, Role.AREA_OFFICER, Role.SUPERVISOR})
-SITES, REGISTRY, CASES, CHECKPOINTS, CARE, ROLL_UP, NOTICES = (
-    _("Sites"), _("Residents"), _("Cases"), _("Checkpoint duty"), _("Care"), _("Roll-up"),
-    _("Notices"))
+# Who asks for supplies or keeps the warehouses.
+SUPPLY_ROLES = frozenset(roles_with(Capability.REQUEST_SUPPLIES)
+                         + roles_with(Capability.MANAGE_SUPPLIES))
+SITES, REGISTRY, CASES, CHECKPOINTS, CARE, SUPPLIES, ROLL_UP, NOTICES = (
+    _("Sites"), _("Residents"), _("Cases"), _("Checkpoint duty"), _("Care"), _("Supplies"),
+    _("Roll-up"), _("Notices"))
 ENTRIES: tuple[NavEntry, ...] = (
     NavEntry(_("Areas"), "areas:browse"),
     NavEntry(_("Checkpoints"), "areas:checkpoints", group=SITES),
@@ -84,6 +87,10 @@ ENTRIES: tuple[NavEntry, ...] = (
              roles=BEDS),
     NavEntry(_("Transfers"), "care:plan_index", Capability.VIEW_CASES, group=CARE, roles=BEDS),
     NavEntry(_("Transfer dashboard"), "care:dashboard_index", group=CARE, roles=BEDS),
+    NavEntry(_("Stock"), "supplies:index", group=SUPPLIES, roles=SUPPLY_ROLES),
+    NavEntry(_("Requests"), "supplies:requests", group=SUPPLIES, roles=SUPPLY_ROLES),
+    NavEntry(_("Donations"), "supplies:donations", group=SUPPLIES, roles=SUPPLY_ROLES),
+    NavEntry(_("Items"), "supplies:items", group=SUPPLIES, roles=SUPPLY_ROLES),
     NavEntry(_("Dashboard"), "dashboards:index", group=ROLL_UP),
     NavEntry(_("Daily figures"), "reporting:index", group=ROLL_UP),
     NavEntry(_("Daily report"), "reporting:report_index", group=ROLL_UP, roles=REPORTERS),

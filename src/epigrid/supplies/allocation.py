@@ -1,0 +1,94 @@
+"""Rule-based allocation 按优先级分配: a warehouse's stock of an item shared among the requests
+waiting for it.
+
+The rule: requests from the warehouse's subtree are served in order of who they are for
+(medical staff, then quarantine sites, then checkpoint and community workers, then residents:
+N95 masks go to medical staff first), then by the day they are needed, then first come first
+served; each gets what it still waits for, or what is left. The desk sees the proposal, then
+issues it in one step; the stock is read again under the warehouse's lock when it does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import IntegerField, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from epigrid.areas.models import Warehouse
+from epigrid.core.access import subtree_q
+from epigrid.supplies import services
+from epigrid.supplies.models import (
+    OUTSTANDING,
+    RECIPIENT_RANK,
+    Item,
+    Kind,
+    RequestStatus,
+    SupplyRequest,
+)
+from epigrid.supplies.stock import balance
+
+
+@dataclass(frozen=True)
+class Share:
+    request: SupplyRequest
+    waiting: int  # what the request still waits for
+    quantity: int  # what this allocation gives it
+
+
+def waiting_requests(warehouse: Warehouse, item: Item) -> list[tuple[SupplyRequest, int]]:
+    """The requests for the item from the warehouse's subtree still waiting, in serving order,
+    each with what it still waits for."""
+    rows = (_waiting(warehouse, item).select_related("area", "item")
+            .annotate(issued=Coalesce(-Sum("issues__quantity", filter=Q(issues__kind=Kind.ISSUE)),
+                                      Value(0), output_field=IntegerField())))
+    ordered = sorted(rows, key=lambda row: (RECIPIENT_RANK[row.recipient], row.needed_by,
+                                            row.pk))
+    return [(row, row.quantity - row.issued) for row in ordered]
+
+
+def _waiting(warehouse: Warehouse, item: Item) -> QuerySet[SupplyRequest]:
+    return SupplyRequest.objects.filter(subtree_q("area_path", warehouse.area.path), item=item,
+                                        status__in=OUTSTANDING)
+
+
+def share_out(stock: int, waiting: Iterable[tuple[SupplyRequest, int]]) -> list[Share]:
+    """The rule itself: in order, each gets what it waits for or what is left."""
+    left = max(stock, 0)
+    shares = []
+    for request, wants in waiting:
+        given = min(wants, left)
+        left -= given
+        shares.append(Share(request, wants, given))
+    return shares
+
+
+def propose(warehouse: Warehouse, item: Item) -> list[Share]:
+    return share_out(balance(warehouse, item), waiting_requests(warehouse, item))
+
+
+@transaction.atomic
+def allocate(warehouse: Warehouse, item: Item, *, by: Any, note: str = "") -> list[Share]:
+    """Issue the proposal as it stands now: one issue per request that gets something.
+
+    The warehouse is locked, then the requests waiting (in the order of their ids, as every
+    issue locks them: a warehouse first, then a request), so neither its stock nor what they
+    wait for can change between the proposal and its lines; the proposal keeps every rule of
+    `services.issue`, so its lines are written without asking them again (200 requests: 4
+    statements each, not 10)."""
+    warehouse = services.lock(warehouse)
+    list(_waiting(warehouse, item).select_for_update().order_by("pk").values_list("pk"))
+    shares = [share for share in propose(warehouse, item) if share.quantity]
+    at = timezone.now()
+    for share in shares:
+        request = share.request
+        services.write_line(warehouse, item, Kind.ISSUE, -share.quantity, by, at,
+                            request=request, party=request.area.name, note=note.strip())
+        filled = share.quantity == share.waiting
+        request.status = RequestStatus.FILLED if filled else RequestStatus.PARTLY
+        request.save(update_fields=["status", "updated_at"])
+    return shares
