@@ -78,6 +78,7 @@ def _district_life(scale: str, seed: int, root: Area,
     from epigrid.demo.registry_data import generate_residents
     from epigrid.demo.report_data import write_reports
     from epigrid.demo.round_data import grid_workers_morning
+    from epigrid.demo.supplies_data import write_supplies
 
     steps: tuple[tuple[str, Callable[[], dict[str, Any]]], ...] = (
         ("residents", lambda: generate_residents(scale, seed, root, log)),
@@ -87,7 +88,8 @@ def _district_life(scale: str, seed: int, root: Area,
         ("figures", lambda: count_figures(DAYS)),
         ("officers", lambda: write_officers(root, seed)),
         ("reports", lambda: write_reports(root, seed)),
-        ("problems", lambda: write_problems(root, seed)))
+        ("problems", lambda: write_problems(root, seed)),
+        ("supplies", lambda: write_supplies(root, seed)))
     done: dict[str, Any] = {}
     for name, step in steps:
         done[name] = step()
