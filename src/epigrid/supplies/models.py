@@ -13,6 +13,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from epigrid.areas.models import Area, Warehouse
 from epigrid.core.access import AreaPathField, ScopedQuerySet
@@ -84,7 +85,7 @@ class Donation(AuditedModel):
 
     donor = models.CharField(_("donor"), max_length=200)
     donor_kind = models.CharField(_("donor kind"), max_length=20, choices=Donor.choices)
-    contact = models.CharField(_("contact"), max_length=200, blank=True)
+    contact = models.CharField(pgettext_lazy("donor", "contact"), max_length=200, blank=True)
     warehouse = models.ForeignKey(Warehouse, verbose_name=_("warehouse"),
                                   on_delete=models.PROTECT, related_name="+")
     area_path = AreaPathField(db_index=True, editable=False)
@@ -161,7 +162,8 @@ class SupplyRequest(AuditedModel, TimeStampedModel):
 
 
 class Kind(models.TextChoices):
-    RECEIPT = "receipt", _("receipt")  # 入库: bought, or sent by the city
+    # 入库: bought, or sent by the city (not an acknowledgement's "receipt": another word)
+    RECEIPT = "receipt", pgettext_lazy("stock movement", "receipt")
     DONATION = "donation", _("donation")  # 受赠
     ISSUE = "issue", _("issue")  # 发放
     TRANSFER_OUT = "transfer_out", _("transfer out")  # 调出

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from epigrid.areas.forms import AreaFilterField, filter_areas, indented_name, offer_areas
 from epigrid.areas.models import Area, Warehouse
@@ -123,8 +124,8 @@ class DonationForm(forms.Form):
 
     donor = forms.CharField(label=_("Donor"), max_length=200)
     donor_kind = forms.ChoiceField(label=_("Donor kind"), choices=Donor.choices)
-    contact = forms.CharField(label=_("Contact"), max_length=200, required=False,
-                              help_text=_("A person and a phone, to thank them."))
+    contact = forms.CharField(label=pgettext_lazy("donor", "Contact"), max_length=200,
+                              required=False, help_text=_("A person and a phone, to thank them."))
     warehouse = WarehouseChoice(label=_("Received at warehouse"),
                                 queryset=Warehouse.objects.none())
     received_at = forms.DateTimeField(
