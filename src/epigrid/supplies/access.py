@@ -3,6 +3,7 @@ same 404."""
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -31,3 +32,13 @@ def may_cancel(user: ScopedUser, request: SupplyRequest) -> bool:
     who raised it, or a logistics desk (MANAGE_SUPPLIES)."""
     return (request.requested_by_id == getattr(user, "pk", None)
             or can(user, Capability.MANAGE_SUPPLIES))
+
+
+def cancel_refused() -> str:
+    """Why a user who may not cancel the request is refused (403), the same on every surface."""
+    return _("Only whoever asked, or a logistics desk, may cancel the request.")
+
+
+def require_may_cancel(user: ScopedUser, request: SupplyRequest) -> None:
+    if not may_cancel(user, request):
+        raise PermissionDenied(cancel_refused())

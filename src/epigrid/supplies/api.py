@@ -37,7 +37,7 @@ from ninja.errors import HttpError
 from epigrid.areas.access import root_area_for
 from epigrid.areas.api import visible_area
 from epigrid.areas.models import Area, Warehouse
-from epigrid.core.access import Capability, can, subtree_q
+from epigrid.core.access import Capability, subtree_q
 from epigrid.core.api import (
     NumberedPage,
     NumberParams,
@@ -52,6 +52,7 @@ from epigrid.core.api import (
     require,
 )
 from epigrid.supplies import allocation, services
+from epigrid.supplies.access import cancel_refused, may_cancel
 from epigrid.supplies.api_order_schemas import (
     AllocateIn,
     AllocationOut,
@@ -377,9 +378,8 @@ def raise_request(request: HttpRequest, payload: RequestIn) -> Status[Any]:
 def cancel_request(request: HttpRequest, request_id: int, payload: CancelIn) -> SupplyRequest:
     user = api_user(request)
     found = _request(request, request_id)
-    if found.requested_by_id != user.pk and not can(user, Capability.MANAGE_SUPPLIES):
-        raise HttpError(403, _("Only whoever raised a request, or those who keep supplies, may "
-                               "cancel it."))
+    if not may_cancel(user, found):
+        raise HttpError(403, cancel_refused())
     _service(lambda: services.cancel_request(found, by=user, note=payload.note))
     return _request(request, request_id)
 

@@ -14,7 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import (
     Case,
@@ -41,7 +41,7 @@ from epigrid.areas.models import ancestor_paths
 from epigrid.core.access import Capability, can, require
 from epigrid.core.forms import apply_errors
 from epigrid.supplies import services
-from epigrid.supplies.access import get_request_for_user, may_cancel
+from epigrid.supplies.access import get_request_for_user, may_cancel, require_may_cancel
 from epigrid.supplies.models import (
     OUTSTANDING,
     RECIPIENT_RANK,
@@ -212,9 +212,7 @@ def request_issue(request: HttpRequest, pk: int) -> HttpResponseBase:
 def request_cancel(request: HttpRequest, pk: int) -> HttpResponseBase:
     user = area_user(request)
     supply_request = get_request_for_user(user, pk)
-    if not may_cancel(user, supply_request):
-        raise PermissionDenied(_("Only the one who raised the request or a logistics desk may "
-                                 "cancel it."))
+    require_may_cancel(user, supply_request)  # before the form: a 403 whatever it holds
     form = CancelForm(request.POST)
     if form.is_valid():
         try:

@@ -22,7 +22,7 @@ import datetime
 from collections.abc import Sequence
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.urls import reverse
@@ -34,7 +34,7 @@ from epigrid.alerts.wording import worded
 from epigrid.areas.access import may_see_path
 from epigrid.areas.models import Area, Warehouse, ancestor_paths
 from epigrid.core.access import Role
-from epigrid.supplies.access import may_cancel
+from epigrid.supplies.access import require_may_cancel
 from epigrid.supplies.models import (
     OUTSTANDING,
     Donation,
@@ -304,9 +304,7 @@ def _tell_logistics(request: SupplyRequest) -> None:
 def cancel_request(request: SupplyRequest, *, by: Any, note: str) -> SupplyRequest:
     """Withdraw a request still waiting (what was issued to it stays issued): its requester or
     a logistics desk who sees it (`access.may_cancel`; anyone else: PermissionDenied)."""
-    if not may_cancel(by, request):
-        raise PermissionDenied(_("Only whoever asked, or a logistics desk, may cancel the "
-                                 "request."))
+    require_may_cancel(by, request)
     request = SupplyRequest.objects.select_for_update().get(pk=request.pk)
     errors: Errors = {}
     if request.status not in OUTSTANDING:
