@@ -23,15 +23,13 @@ rest back.
 
 from __future__ import annotations
 
-import statistics
-import time
 from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from benchmarks.harness import analyze, median_ms
+from benchmarks.harness import analyze, median_ms, rolled_back_ms
 from benchmarks.registry import _subtree
 from epigrid.accounts.models import User
 from epigrid.alerts import inbox
@@ -43,27 +41,6 @@ from epigrid.core.access import Role
 DEFAULT_SCALE = "district"
 SCALES = ("tiny", "district", "city")
 RECIPIENTS = {"tiny": 2_000, "district": 30_000, "city": 300_000}
-
-
-class _UndoError(Exception):
-    pass
-
-
-def _rolled_back(action: Callable[[], Any], repeat: int) -> float:
-    """Median ms of `action`, each run in a savepoint rolled back after it (untimed)."""
-    times: list[float] = []
-    for run in range(repeat + 1):
-        try:
-            with transaction.atomic():
-                started = time.perf_counter()
-                action()
-                elapsed = time.perf_counter() - started
-                raise _UndoError
-        except _UndoError:
-            pass
-        if run:  # the first is the warm-up
-            times.append(elapsed * 1000)
-    return round(statistics.median(times), 2)
 
 
 def _workers(count: int, log: Callable[[str], None]) -> Area:
@@ -96,14 +73,14 @@ def run(scale: str, repeat: int, reuse: bool = False,
     count = RECIPIENTS[scale]
     city = _workers(count, log)
     roles = [Role.GRID_WORKER]
-    fanout = _rolled_back(lambda: notify([city], roles, "Second round at 08:00"), repeat)
+    fanout = rolled_back_ms(lambda: notify([city], roles, "Second round at 08:00"), repeat)
     recipients = 0
     with transaction.atomic():
         recipients = notify([city], roles, "Count").receipts.count()
         transaction.set_rollback(True)
     empty = Notice.objects.create(title="Baseline")
-    baseline = _rolled_back(lambda: _by_insert_select(empty, city), repeat)
-    old = _rolled_back(lambda: _by_bulk_create(empty, city), repeat)
+    baseline = rolled_back_ms(lambda: _by_insert_select(empty, city), repeat)
+    old = rolled_back_ms(lambda: _by_bulk_create(empty, city), repeat)
     sent = notify([city], roles, "Read by one")
     reader = User.objects.get(username="bench-gw-0")
     unread = median_ms(lambda: inbox.unread_count(reader), repeat)

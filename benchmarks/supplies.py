@@ -26,17 +26,14 @@ from __future__ import annotations
 
 import datetime
 import random
-import statistics
-import time
 import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 
-from benchmarks.harness import analyze, median_ms
+from benchmarks.harness import analyze, median_ms, rolled_back_ms
 from benchmarks.registry import _bulk_area
 from epigrid.areas.models import Area, Level, Warehouse
 from epigrid.supplies import allocation, services
@@ -50,28 +47,6 @@ TOWNS = 17
 DAYS = 30
 REQUESTS = 200
 SEED = 2020
-
-
-class _UndoError(Exception):
-    pass
-
-
-def _rolled_back(action: Callable[[], Any], repeat: int) -> float:
-    """Median ms of `action`, each run in a savepoint rolled back after it (untimed)."""
-    times: list[float] = []
-    for run in range(repeat + 1):
-        elapsed = 0.0
-        try:
-            with transaction.atomic():
-                started = time.perf_counter()
-                action()
-                elapsed = time.perf_counter() - started
-                raise _UndoError
-        except _UndoError:
-            pass
-        if run:  # the first is the warm-up
-            times.append(elapsed * 1000)
-    return round(statistics.median(times), 2)
 
 
 def _world() -> tuple[Area, list[Warehouse], list[Item]]:
@@ -150,8 +125,8 @@ def run(scale: str, repeat: int, reuse: bool = False,
             lambda: stock_rows(town_path, warehouse=depot), repeat), 2),
         "python_sum_district_ms": round(python_sum, 2),
         "stock_vs_python": round(python_sum / stock_district, 2) if stock_district else None,
-        "issue_ms": _rolled_back(
+        "issue_ms": rolled_back_ms(
             lambda: services.issue(depot, item, 1, by=None, party="bench"), repeat),
         "allocate_requests": REQUESTS,
-        "allocate_ms": _rolled_back(lambda: allocation.allocate(depot, item, by=None), repeat),
+        "allocate_ms": rolled_back_ms(lambda: allocation.allocate(depot, item, by=None), repeat),
     }
