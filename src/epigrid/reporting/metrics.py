@@ -77,6 +77,8 @@ class Unit:
     VEHICLES = _("vehicles")
     BEDS = _("beds")
     HOURS = _("hours")
+    REQUESTS = _("requests")
+    DONATIONS = _("donations")
 
 
 class Rise(enum.Enum):
@@ -142,7 +144,8 @@ class Family:
 
 
 _FAMILIES: dict[str, Family] = {}
-FAMILY_MODULES = ("families_registry", "families_cases", "families_checkpoints", "families_care")
+FAMILY_MODULES = ("families_registry", "families_cases", "families_checkpoints", "families_care",
+                  "families_supplies")
 
 
 def register(family: Family) -> Family:
