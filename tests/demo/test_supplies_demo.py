@@ -4,7 +4,9 @@ and N95 masks short at the reserve this morning."""
 from __future__ import annotations
 
 from django.db.models import Sum
+from django.utils import timezone
 
+from epigrid.core.days import day_bounds
 from epigrid.demo.supplies_data import CATALOGUE, WAITING_TODAY, write_supplies
 from epigrid.supplies.models import OUTSTANDING, Donation, Movement, RequestStatus, SupplyRequest
 from epigrid.supplies.stock import stock_rows
@@ -27,3 +29,7 @@ class DemoSuppliesTests(BaseTestCase):
         assert RequestStatus.FILLED in statuses
         waiting = SupplyRequest.objects.filter(status__in=OUTSTANDING).count()
         assert waiting >= WAITING_TODAY
+        # The week's requests were raised on its days, this morning's today.
+        start, _end = day_bounds(timezone.localdate())
+        earlier = SupplyRequest.objects.filter(created_at__lt=start).count()
+        assert earlier == written["requests"] - WAITING_TODAY > 0

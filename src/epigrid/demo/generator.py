@@ -85,11 +85,11 @@ def _district_life(scale: str, seed: int, root: Area,
         ("outbreak", lambda: generate_outbreak(scale, seed, root, grid_workers_morning)),
         ("passages", lambda: generate_passages(scale, seed, root)),
         ("care", lambda: write_care(root, seed)),
+        ("supplies", lambda: write_supplies(root, seed)),
         ("figures", lambda: count_figures(DAYS)),
         ("officers", lambda: write_officers(root, seed)),
         ("reports", lambda: write_reports(root, seed)),
-        ("problems", lambda: write_problems(root, seed)),
-        ("supplies", lambda: write_supplies(root, seed)))
+        ("problems", lambda: write_problems(root, seed)))
     done: dict[str, Any] = {}
     for name, step in steps:
         done[name] = step()

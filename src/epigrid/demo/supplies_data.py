@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from epigrid.areas.models import Area, Level, Warehouse
 from epigrid.supplies import allocation, services
-from epigrid.supplies.models import Category, Donor, Item, Priority, Recipient
+from epigrid.supplies.models import Category, Donor, Item, Priority, Recipient, SupplyRequest
 from epigrid.supplies.stock import balance
 
 DAYS = 7
@@ -133,12 +133,15 @@ def _requests(towns: list[Warehouse], items: dict[str, Item], today: datetime.da
         villages = list(Area.objects.filter(parent=depot.area).order_by("path")) or [depot.area]
         for _request in range(REQUESTS_PER_DAY):
             code, *_rest, use = rng.choice(CATALOGUE)
-            services.raise_request(
+            request = services.raise_request(
                 rng.choice(villages), by=None, item=items[code],
                 quantity=max(1, int(use * rng.uniform(0.1, 0.4))),
                 recipient=rng.choice(RECIPIENTS),
                 needed_by=today + datetime.timedelta(days=rng.choice((0, 1, 1, 2))),
                 reason="本周防控用量")
+            # Raised on a day of the week gone by (the service stamps the moment it runs).
+            day = today - datetime.timedelta(days=rng.randrange(1, DAYS))
+            SupplyRequest.objects.filter(pk=request.pk).update(created_at=_moment(day, 10, rng))
             raised += 1
         for code in {code for code, *_rest in CATALOGUE}:
             allocated += len(allocation.allocate(depot, items[code], by=None))
