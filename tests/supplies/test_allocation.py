@@ -81,3 +81,37 @@ def test_it_never_gives_more_than_held_nor_than_asked_and_serves_in_order(
     # A request gets something only when every one before it got all it waited for.
     for before, after in zip(shares, shares[1:], strict=False):
         assert after.quantity == 0 or before.quantity == before.waiting
+
+
+class AllocateInBulkTest(SuppliesTestCase):
+    def test_it_logs_each_line_and_each_new_status(self) -> None:
+        from epigrid.core.audit import acting_as
+        from epigrid.core.models import AuditEntry
+
+        self.stock(100)
+        medical, residents = self.ask(70), self.ask(80, recipient=Recipient.RESIDENTS)
+        AuditEntry.objects.all().delete()
+        with acting_as(self.ma):
+            allocation.allocate(self.world.warehouse_a, self.n95, by=self.ma)
+        lines = AuditEntry.objects.filter(model="supplies.Movement", action="create")
+        self.assertEqual(sorted(entry.changes["quantity"] for entry in lines),
+                         [[None, -70], [None, -30]])
+        self.assertEqual({entry.actor_name for entry in lines}, {"ma"})
+        statuses = {int(entry.object_pk): entry.changes for entry in AuditEntry.objects.filter(
+            model="supplies.SupplyRequest", action="update")}
+        self.assertEqual(statuses, {medical.pk: {"status": ["open", "filled"]},
+                                    residents.pk: {"status": ["open", "partly"]}})
+
+    def test_it_writes_as_few_statements_for_six_requests_as_for_two(self) -> None:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        def statements(requests: int) -> int:
+            self.stock(10 * requests)
+            for _ in range(requests):
+                self.ask(10)
+            with CaptureQueriesContext(connection) as captured:
+                allocation.allocate(self.world.warehouse_a, self.n95, by=self.ma)
+            return len(captured)
+
+        self.assertEqual(statements(2), statements(6))

@@ -11,7 +11,7 @@ import contextvars
 import datetime
 import decimal
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -71,6 +71,32 @@ def record(action: str, *, model: str, object_pk: Any = None, object_repr: str =
         area_path=area_path,
         reason=reason or _reason.get(),
     )
+
+
+def _entry(action: str, record: AuditedModel, changes: dict[str, Any]) -> Any:
+    from epigrid.core.models import AuditEntry
+
+    actor = current_actor()
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    return AuditEntry(actor=actor if authenticated else None,
+                      actor_name=str(getattr(actor, "username", "")) if authenticated else "",
+                      action=action, model=record._meta.label, object_pk=str(record.pk),
+                      object_repr=str(record)[:200], changes=changes,
+                      area_path=record.audit_area_path(), reason=_reason.get())
+
+
+def record_bulk(created: Sequence[AuditedModel] = (),
+                updated: Sequence[tuple[AuditedModel, dict[str, list[Any]]]] = ()) -> None:
+    """The log of records written in bulk (bulk_create and update() call no save()): for each
+    created one the entry its save() would write, for each updated one its (field: [before,
+    after]) changes; all in one INSERT."""
+    from epigrid.core.models import AuditEntry
+
+    entries = [_entry("create", record, {name: [None, value] for name, value
+                                         in record._audit_values().items()
+                                         if value not in (None, "")}) for record in created]
+    entries += [_entry("update", record, changes) for record, changes in updated]
+    AuditEntry.objects.bulk_create(entries)
 
 
 # A user reading the same record again within this time is not logged again: one entry tells
