@@ -33,6 +33,7 @@ from epigrid.supplies.models import (
     RequestStatus,
     SupplyRequest,
 )
+from epigrid.supplies.shortage import warn_if_crossed
 from epigrid.supplies.stock import balance
 
 
@@ -98,6 +99,7 @@ def allocate(warehouse: Warehouse, item: Item, *, by: Any, note: str = "") -> li
                  party=share.request.area.name, note=note.strip(), recorded_by=by)
         for share in shares])
     record_bulk(created=lines, updated=_settle_all(shares, at))
+    warn_if_crossed(warehouse, item, held, held - sum(share.quantity for share in shares))
     return shares
 
 

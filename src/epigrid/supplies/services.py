@@ -46,6 +46,7 @@ from epigrid.supplies.models import (
     RequestStatus,
     SupplyRequest,
 )
+from epigrid.supplies.shortage import warn_if_crossed
 from epigrid.supplies.stock import balance
 
 Errors = dict[str, list[str]]
@@ -86,12 +87,14 @@ def lock(warehouse: Warehouse) -> Warehouse:
 
 
 def _check_stock(errors: Errors, warehouse: Warehouse, item: Item, quantity: int,
-                 field: str = "quantity") -> None:
+                 field: str = "quantity") -> int:
+    """What the warehouse holds of the item; an error when it is less than `quantity`."""
     held = balance(warehouse, item)
     if quantity > held:
         _add(errors, field, _("%(warehouse)s holds only %(held)d %(unit)s of %(item)s.")
              % {"warehouse": warehouse.name, "held": held, "unit": item.unit,
                 "item": item.name})
+    return held
 
 
 def write_line(warehouse: Warehouse, item: Item, kind: str, quantity: int, by: Any,
@@ -114,7 +117,7 @@ def receive(warehouse: Warehouse, item: Item, quantity: int, *, by: Any, party: 
     _check_at(errors, at, now)
     _raise(errors)
     return write_line(lock(warehouse), item, Kind.RECEIPT, quantity, by, at,
-                  party=party.strip(), note=note.strip())
+                      party=party.strip(), note=note.strip())
 
 
 def _check_request(errors: Errors, request: SupplyRequest, warehouse: Warehouse, item: Item,
@@ -157,14 +160,14 @@ def issue(warehouse: Warehouse, item: Item, quantity: int, *, by: Any,
         _add(errors, "party", _("Say who receives it, or issue it against a request."))
     if request is not None and quantity > 0:
         _check_request(errors, request, warehouse, item, quantity)
-    if not errors:
-        _check_stock(errors, warehouse, item, quantity)
+    held = _check_stock(errors, warehouse, item, quantity) if not errors else 0
     _raise(errors)
     movement = write_line(warehouse, item, Kind.ISSUE, -quantity, by, at, request=request,
-                      party=party.strip() or (request.area.name if request else ""),
-                      note=note.strip())
+                          party=party.strip() or (request.area.name if request else ""),
+                          note=note.strip())
     if request is not None:
         _settle(request)
+    warn_if_crossed(warehouse, item, held, held - quantity)
     return movement
 
 
@@ -196,14 +199,15 @@ def transfer(source: Warehouse, target: Warehouse, item: Item, quantity: int, *,
     first, second = sorted((source, target), key=lambda site: site.pk)
     locked = {site.pk: lock(site) for site in (first, second)}
     source, target = locked[source.pk], locked[target.pk]
-    _check_stock(errors, source, item, quantity)
+    held = _check_stock(errors, source, item, quantity)
     _raise(errors)
     out = write_line(source, item, Kind.TRANSFER_OUT, -quantity, by, at, party=target.name,
-                 note=note.strip())
+                     note=note.strip())
     into = write_line(target, item, Kind.TRANSFER_IN, quantity, by, at, party=source.name,
-                  note=note.strip(), counterpart=out)
+                      note=note.strip(), counterpart=out)
     out.counterpart = into
     out.save(update_fields=["counterpart"])
+    warn_if_crossed(source, item, held, held - quantity)
     return out, into
 
 
@@ -222,10 +226,13 @@ def adjust(warehouse: Warehouse, item: Item, counted: int, *, by: Any, note: str
         _add(errors, "note", _("Say why the count differs from the ledger."))
     _check_at(errors, at, now)
     _raise(errors)
-    difference = counted - balance(warehouse, item)
-    if difference == 0:
+    held = balance(warehouse, item)
+    if counted == held:
         return None
-    return write_line(warehouse, item, Kind.ADJUSTMENT, difference, by, at, note=note.strip())
+    line = write_line(warehouse, item, Kind.ADJUSTMENT, counted - held, by, at,
+                      note=note.strip())
+    warn_if_crossed(warehouse, item, held, counted)
+    return line
 
 
 @transaction.atomic
@@ -261,8 +268,8 @@ def record_donation(warehouse: Warehouse, *, by: Any, donor: str, donor_kind: st
         warehouse=warehouse, area_path=warehouse.area.path, received_at=received_at,
         recorded_by=by)
     for item, quantity in lines:
-        write_line(warehouse, item, Kind.DONATION, quantity, by, received_at, donation=donation,
-               party=donation.donor)
+        write_line(warehouse, item, Kind.DONATION, quantity, by, received_at,
+                   donation=donation, party=donation.donor)
     return donation
 
 
