@@ -89,15 +89,24 @@ class StockRow:
 
 def stock_rows(path: str, items: Iterable[Item] | None = None,
                now: datetime.datetime | None = None,
-               warehouse: Warehouse | None = None) -> list[StockRow]:
+               warehouse: Warehouse | None = None,
+               as_of: datetime.datetime | None = None) -> list[StockRow]:
     """A row per item held, used or waited for in the subtree of `path` (or at one warehouse):
-    four GROUP BYs and the items, whatever the ledger's length."""
-    now = now or timezone.now()
+    four GROUP BYs and the items, whatever the ledger's length.
+
+    `as_of` reads the ledger as it stood at that moment (a past day's meeting: its lines up to
+    then, the week before it); what requests wait for is known only as it stands now, so it
+    counts the requests raised by then that still wait."""
+    now = as_of or now or timezone.now()
     where: Q = Q(warehouse=warehouse) if warehouse is not None else subtree_q("area_path", path)
     movements = Movement.objects.filter(where)
+    requests = SupplyRequest.objects.filter(subtree_q("area_path", path))
+    if as_of is not None:
+        movements = movements.filter(at__lt=as_of)
+        requests = requests.filter(created_at__lt=as_of)
     held = balances(movements)
     used = issued_since(movements, now - datetime.timedelta(days=USE_DAYS))
-    waiting = outstanding(SupplyRequest.objects.filter(subtree_q("area_path", path)))
+    waiting = outstanding(requests)
     chosen = list(items) if items is not None else list(
         Item.objects.filter(Q(active=True) | Q(pk__in=[*held, *waiting])))
     rows = []
