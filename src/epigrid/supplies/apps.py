@@ -15,3 +15,13 @@ class SuppliesConfig(AppConfig):
 
         register_area_panel(area_panel)  # what the area is short of
         register_panel("meeting", meeting_supplies)  # the same at the dispatch meeting
+        from epigrid.core.export_jobs import register_export
+        from epigrid.core.imports import registry
+        from epigrid.supplies.exporters import EXPORTS, supplies_run
+        from epigrid.supplies.importers import IMPORTERS
+
+        for importer in IMPORTERS:
+            registry.register_importer(importer)  # the catalogue, a desk's receipts
+        for spec in EXPORTS:
+            registry.register_exporter(spec)  # stock, ledger, donations
+            register_export(spec.name, supplies_run)  # the same, in the background
