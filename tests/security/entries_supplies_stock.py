@@ -61,6 +61,10 @@ PAGES: dict[str, Entry] = {
     "supplies:item_new": page(methods=("get", "post"), data={"code": "", "name": ""},
                               insider=INSIDER, insider_ok=frozenset({200}) | REFUSED,
                               shows_a=False),
+    # As the roster's: a run writing the caller's own scope (their subtree, no area named).
+    "supplies:export": page(methods=("get", "post"), data={"kind": "supply_stock",
+                                                           "format": "csv"},
+                            insider_ok=frozenset({200, 302}), shows_a=False),
     "supplies:item_edit": obj(lambda w: {"pk": 0}, methods=("get", "post"),
                               data={"code": "", "name": ""}, insider=INSIDER,
                               insider_ok=frozenset({404}), shows_a=False),

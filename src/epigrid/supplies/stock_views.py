@@ -117,6 +117,7 @@ def stock(request: HttpRequest, area_id: int) -> HttpResponse:
                                               (row.item for row in rows), now),
         "children": Area.objects.restrict(user).filter(parent=area).order_by("name"),
         "may_manage": can(user, Capability.MANAGE_SUPPLIES),
+        "may_export": can(user, Capability.EXPORT),
         "may_request": can(user, Capability.REQUEST_SUPPLIES)})
 
 

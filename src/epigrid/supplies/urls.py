@@ -3,7 +3,13 @@
 from django.urls import URLPattern, path
 
 from epigrid.areas.home import at_home_area
-from epigrid.supplies import donation_views, item_views, request_views, stock_views
+from epigrid.supplies import (
+    donation_views,
+    export_views,
+    item_views,
+    request_views,
+    stock_views,
+)
 
 app_name = "supplies"
 urlpatterns: list[URLPattern] = [
@@ -23,4 +29,5 @@ urlpatterns: list[URLPattern] = [
     path("items/", item_views.item_list, name="items"),
     path("items/new/", item_views.item_edit, name="item_new"),
     path("items/<int:pk>/", item_views.item_edit, name="item_edit"),
+    path("export/", export_views.supplies_export, name="export"),
 ]
