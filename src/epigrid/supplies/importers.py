@@ -36,11 +36,11 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from epigrid.areas.models import Warehouse
 from epigrid.core.access import Capability
-from epigrid.core.days import local_moment
 from epigrid.core.imports import parsers
 from epigrid.core.imports.base import INVALID, Cells, CleanRow, Importer, WriteResult
 from epigrid.core.imports.errors import CellError, RowError, RowWriteError
 from epigrid.core.imports.readers import ImportColumn, RawRow
+from epigrid.core.imports.times import parse_time
 from epigrid.supplies import services
 from epigrid.supplies.items import ALERT_DAYS_MOST, save_item
 from epigrid.supplies.models import Category, Item, Kind, Movement, Priority
@@ -48,12 +48,6 @@ from epigrid.supplies.models import Category, Item, Kind, Movement, Priority
 CODE_MAX_LENGTH = 40  # Item.code
 _SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 _NEGATIVE = re.compile(r"-[\d\s,.]*")
-_WHEN = re.compile(
-    r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
-    r"(?:\s*[T ]?\s*(\d{1,2})\s*[:时点]\s*(\d{1,2})\s*分?(?:\s*:\s*(\d{1,2})(?:\.\d+)?)?)?")
-# Excel's serial day, with the time as its fraction: 43862.354166 is 2020-02-01 08:30.
-_SERIAL = re.compile(r"\d{5}(\.\d+)?")
-EXCEL_EPOCH = datetime.datetime(1899, 12, 30)  # noqa: DTZ001 - made aware once the days are added
 
 # Words people write for a category or a priority class, beyond its value and its labels.
 CATEGORY_WORDS: dict[str, str] = {
@@ -141,24 +135,9 @@ def parse_quantity(raw: str) -> int:
 
 
 def parse_when(raw: str) -> datetime.datetime | None:
-    """A local time from 2020-02-01 08:30, 2020/2/1 8:30, 2020年2月1日8时30分, a day alone (its
-    first moment) or a spreadsheet's serial day; empty: not given (the run's moment)."""
-    text = parsers.normalize(raw)
-    if not text:
-        return None
-    try:
-        if _SERIAL.fullmatch(text):
-            moment = EXCEL_EPOCH + datetime.timedelta(seconds=round(float(text) * 86400))
-            return local_moment(moment.date(), moment.time())
-        match = _WHEN.fullmatch(text)
-        if match is None:
-            raise ValueError(text)
-        year, month, day, hour, minute, second = (int(part or 0) for part in match.groups())
-        return local_moment(datetime.date(year, month, day),
-                            datetime.time(hour, minute, second))
-    except (ValueError, OverflowError):
-        raise CellError(_("Write the time as 2020-02-01 08:30, 2020/2/1 8:30 or "
-                          "2020年2月1日 8时30分; this date or time does not exist.")) from None
+    """A local time as every import reads one (core.imports.times: 2020-02-01 08:30, 2020/2/1
+    8:30, 2020年2月1日8时30分, a day alone, a serial day); empty: not given (the run's moment)."""
+    return parse_time(raw, required=False)
 
 
 def _refusal(row: CleanRow, error: ValidationError, columns: dict[str, str]) -> RowWriteError:
