@@ -17,18 +17,9 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db.models import (
-    Case,
-    F,
-    IntegerField,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
-    Sum,
-    Value,
-    When,
 )
-from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
@@ -83,13 +74,12 @@ from epigrid.supplies.api_schemas import (
 from epigrid.supplies.items import save_item
 from epigrid.supplies.models import (
     OUTSTANDING,
-    RECIPIENT_RANK,
     Donation,
     Item,
-    Kind,
     Movement,
     SupplyRequest,
 )
+from epigrid.supplies.queries import desk_order, with_issued
 from epigrid.supplies.stock import balance, stock_rows
 
 router = Router(tags=["supplies"])
@@ -133,10 +123,7 @@ def _movements() -> QuerySet[Movement]:
 
 
 def _with_issued(rows: QuerySet[SupplyRequest]) -> QuerySet[SupplyRequest]:
-    issued = (Movement.objects.filter(request=OuterRef("pk"), kind=Kind.ISSUE).order_by()
-              .values("request").annotate(total=Sum("quantity")).values("total"))
-    return rows.select_related("area", "item", "requested_by").annotate(
-        issued=Coalesce(-Subquery(issued), Value(0), output_field=IntegerField()))
+    return with_issued(rows.select_related("area", "item", "requested_by"))
 
 
 def _request(request: HttpRequest, pk: int) -> SupplyRequest:
@@ -324,17 +311,6 @@ def record_donation(request: HttpRequest, payload: DonationIn) -> Status[Any]:
 
 # --- requests ----------------------------------------------------------------------------------
 
-def _ordered(rows: QuerySet[SupplyRequest]) -> QuerySet[SupplyRequest]:
-    """Those still waiting first, in the order allocation serves them (who for, the day needed,
-    first come); then the others, the latest first."""
-    waiting = Q(status__in=OUTSTANDING)
-    rank = Case(*[When(waiting & Q(recipient=value), then=Value(position))
-                  for value, position in RECIPIENT_RANK.items()], output_field=IntegerField())
-    return rows.order_by(Case(When(waiting, then=Value(0)), default=Value(1)), rank,
-                         Case(When(waiting, then=F("needed_by"))),
-                         Case(When(waiting, then=F("pk"))), "-pk")
-
-
 @router.get("/requests", response=NumberedPage[RequestOut],
             summary="Requests of your area: those waiting first, in allocation order")
 def list_requests(request: HttpRequest, filters: Query[RequestFilters],
@@ -349,7 +325,7 @@ def list_requests(request: HttpRequest, filters: Query[RequestFilters],
         rows = rows.filter(item_id=filters.item)
     if filters.area is not None:
         rows = rows.filter(subtree_q("area_path", visible_area(user, filters.area, "area").path))
-    found = list(_ordered(rows)[page.offset:page.offset + page.limit + 1])
+    found = list(desk_order(rows)[page.offset:page.offset + page.limit + 1])
     items, next_page = numbered_page(found, page)
     return {"items": items, "next_page": next_page}
 

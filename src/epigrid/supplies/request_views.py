@@ -16,19 +16,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import (
-    Case,
-    DateField,
-    F,
-    IntegerField,
-    OuterRef,
-    QuerySet,
-    Subquery,
-    Sum,
-    Value,
-    When,
-)
-from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -43,12 +30,11 @@ from epigrid.core.forms import apply_errors
 from epigrid.supplies import services
 from epigrid.supplies.access import get_request_for_user, may_cancel, require_may_cancel
 from epigrid.supplies.models import (
-    OUTSTANDING,
-    RECIPIENT_RANK,
     Kind,
     Movement,
     SupplyRequest,
 )
+from epigrid.supplies.queries import desk_order, with_issued
 from epigrid.supplies.request_forms import (
     CancelForm,
     IssueForm,
@@ -58,30 +44,6 @@ from epigrid.supplies.request_forms import (
     visible_warehouses,
 )
 from epigrid.supplies.stock import balances_by_warehouse
-
-
-def with_issued(requests: QuerySet[SupplyRequest]) -> QuerySet[SupplyRequest]:
-    """Each request with `issued`, what was issued against it: a subquery per row of the page,
-    no query per row."""
-    issues = (Movement.objects.filter(request=OuterRef("pk"), kind=Kind.ISSUE).order_by()
-              .values("request").annotate(total=Sum("quantity")).values("total")[:1])
-    return requests.annotate(issued=Value(0) - Coalesce(
-        Subquery(issues, output_field=IntegerField()), Value(0)))
-
-
-def desk_order(requests: QuerySet[SupplyRequest]) -> QuerySet[SupplyRequest]:
-    """Waiting requests first, in the order allocation serves them (who they are for, the day
-    they are needed, first come first served); the rest after them, newest first."""
-    waiting = {"status__in": OUTSTANDING}
-    rank = Case(*(When(recipient=value, then=Value(number))
-                  for value, number in RECIPIENT_RANK.items()), output_field=IntegerField())
-    return requests.annotate(
-        done=Case(When(**waiting, then=Value(0)), default=Value(1)),
-        rank=Case(When(**waiting, then=rank), default=Value(0)),
-        due=Case(When(**waiting, then=F("needed_by")), default=Value(None),
-                 output_field=DateField()),
-        turn=Case(When(**waiting, then=F("id")), default=-F("id")),
-    ).order_by("done", "rank", "due", "turn")
 
 
 def is_overdue(request: SupplyRequest, today: datetime.date) -> bool:
