@@ -49,6 +49,14 @@ def issued_since(movements: QuerySet[Movement], since: datetime.datetime) -> dic
     return {row["item_id"]: -int(row["total"]) for row in rows}
 
 
+def issued_since_by_warehouse(movements: QuerySet[Movement], since: datetime.datetime
+                              ) -> dict[tuple[int, int], int]:
+    """What was issued of each (warehouse, item) since `since` (a positive number)."""
+    rows = (movements.filter(kind=Kind.ISSUE, at__gte=since).order_by()
+            .values("warehouse_id", "item_id").annotate(total=Sum("quantity")))
+    return {(row["warehouse_id"], row["item_id"]): -int(row["total"]) for row in rows}
+
+
 def outstanding(requests: QuerySet[SupplyRequest]) -> dict[int, int]:
     """What the open requests still wait for, by item: asked less already issued."""
     open_requests = requests.filter(status__in=OUTSTANDING)

@@ -21,7 +21,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import QuerySet, Sum
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -38,13 +38,14 @@ from epigrid.core.paging import keyset
 from epigrid.supplies import allocation, services
 from epigrid.supplies.allocation import Share
 from epigrid.supplies.forms import MOVEMENT_FORMS, AllocateForm, MovementForm, StockFilterForm
-from epigrid.supplies.models import Item, Kind, Movement
+from epigrid.supplies.models import Item, Movement
 from epigrid.supplies.stock import (
     USE_DAYS,
     StockRow,
     balance,
     balances_by_warehouse,
     days_of_supply,
+    issued_since_by_warehouse,
     stock_rows,
 )
 
@@ -69,19 +70,12 @@ class WarehouseSummary:
     short: list[StockRow]
 
 
-def _issued_by_warehouse(movements: QuerySet[Movement],
-                         since: datetime.datetime) -> dict[tuple[int, int], int]:
-    rows = (movements.filter(kind=Kind.ISSUE, at__gte=since).order_by()
-            .values("warehouse_id", "item_id").annotate(total=Sum("quantity")))
-    return {(row["warehouse_id"], row["item_id"]): -int(row["total"]) for row in rows}
-
-
 def _summaries(warehouses: list[Warehouse], items: Iterable[Item],
                now: datetime.datetime) -> list[WarehouseSummary]:
     """Each warehouse's stock and its short items: two GROUP BYs for the whole page."""
     movements = Movement.objects.filter(warehouse__in=[w.pk for w in warehouses])
     held = balances_by_warehouse(movements)
-    used = _issued_by_warehouse(movements, now - datetime.timedelta(days=USE_DAYS))
+    used = issued_since_by_warehouse(movements, now - datetime.timedelta(days=USE_DAYS))
     shown = list(items)
     summaries = []
     for warehouse in warehouses:
