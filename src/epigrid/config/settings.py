@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "epigrid.care",
     "epigrid.problems",
     "epigrid.supplies",
+    "epigrid.supervision",
     "epigrid.reporting",
     "epigrid.dashboards",
     "epigrid.briefing",

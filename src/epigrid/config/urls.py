@@ -17,6 +17,7 @@ urlpatterns = [
     path("alerts/", include("epigrid.alerts.urls")),
     path("problems/", include("epigrid.problems.urls")),
     path("supplies/", include("epigrid.supplies.urls")),
+    path("supervision/", include("epigrid.supervision.urls")),
     path("reporting/", include("epigrid.reporting.urls")),
     path("dashboards/", include("epigrid.dashboards.urls")),
     path("briefing/", include("epigrid.briefing.urls")),

@@ -56,6 +56,8 @@ class Capability(models.TextChoices):
     SEND_NOTICES = "send_notices", _("Send notices to the users of areas")
     REQUEST_SUPPLIES = "request_supplies", _("Request supplies for an area")
     MANAGE_SUPPLIES = "manage_supplies", _("Keep warehouses' stock, donations and allocation")
+    SUPERVISE = "supervise", _("Register documents, set and accept tasks, inspect sites")
+    HANDLE_TASKS = "handle_tasks", _("Report on supervised tasks and rectify findings")
     MANAGE_USERS = "manage_users", _("Manage users")
 
 
@@ -72,7 +74,8 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
                              Capability.UPDATE_BEDS, Capability.PLAN_TRANSFERS,
                              Capability.RAISE_PROBLEMS, Capability.RESOLVE_PROBLEMS,
                              Capability.REFRESH_FIGURES, Capability.SEND_NOTICES,
-                             Capability.REQUEST_SUPPLIES, Capability.MANAGE_SUPPLIES}),
+                             Capability.REQUEST_SUPPLIES, Capability.MANAGE_SUPPLIES,
+                             Capability.SUPERVISE, Capability.HANDLE_TASKS}),
     Role.AREA_OFFICER: frozenset({Capability.CHANGE_SITES, Capability.IMPORT, Capability.EXPORT,
                                   Capability.CHANGE_REGISTRY, Capability.SCREEN,
                                   Capability.MANAGE_CAMPAIGNS, Capability.VIEW_CASES,
@@ -80,7 +83,8 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
                                   Capability.FOLLOW_UP, Capability.TRACE_CONTACTS,
                                   Capability.LOG_PASSAGES, Capability.MANAGE_SHIFTS,
                                   Capability.RAISE_PROBLEMS, Capability.RESOLVE_PROBLEMS,
-                                  Capability.SEND_NOTICES, Capability.REQUEST_SUPPLIES}),
+                                  Capability.SEND_NOTICES, Capability.REQUEST_SUPPLIES,
+                                  Capability.HANDLE_TASKS}),
     # Grid workers follow up the quarantined of their grid, so they see its cases.
     Role.GRID_WORKER: frozenset({Capability.CHANGE_REGISTRY, Capability.SCREEN,
                                  Capability.VIEW_CASES, Capability.FOLLOW_UP,
@@ -92,11 +96,12 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
                              Capability.LAB_RESULTS, Capability.TRACE_CONTACTS,
                              Capability.UPDATE_BEDS, Capability.PLAN_TRANSFERS,
                              Capability.RAISE_PROBLEMS, Capability.RESOLVE_PROBLEMS,
-                             Capability.REQUEST_SUPPLIES}),
+                             Capability.REQUEST_SUPPLIES, Capability.HANDLE_TASKS}),
     Role.LOGISTICS: frozenset({Capability.EXPORT, Capability.RAISE_PROBLEMS,
                                Capability.RESOLVE_PROBLEMS, Capability.REQUEST_SUPPLIES,
-                               Capability.MANAGE_SUPPLIES}),
-    Role.SUPERVISOR: frozenset({Capability.EXPORT, Capability.VIEW_CASES}),
+                               Capability.MANAGE_SUPPLIES, Capability.HANDLE_TASKS}),
+    Role.SUPERVISOR: frozenset({Capability.EXPORT, Capability.VIEW_CASES, Capability.SUPERVISE,
+                                Capability.HANDLE_TASKS}),
     Role.VOLUNTEER: frozenset(),
 }
 

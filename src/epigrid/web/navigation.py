@@ -54,9 +54,12 @@ REPORTERS = frozenset({Role.COMMAND, Role.AREA_OFFICER, Role.SUPERVISOR})
 # Who asks for supplies or keeps the warehouses.
 SUPPLY_ROLES = frozenset(roles_with(Capability.REQUEST_SUPPLIES)
                          + roles_with(Capability.MANAGE_SUPPLIES))
-SITES, REGISTRY, CASES, CHECKPOINTS, CARE, SUPPLIES, ROLL_UP, NOTICES = (
+# Who sets supervised tasks or handles them 督办.
+SUPERVISION_ROLES = frozenset(roles_with(Capability.HANDLE_TASKS)
+                              + roles_with(Capability.SUPERVISE))
+SITES, REGISTRY, CASES, CHECKPOINTS, CARE, SUPPLIES, SUPERVISION, ROLL_UP, NOTICES = (
     _("Sites"), _("Residents"), _("Cases"), _("Checkpoint duty"), _("Care"), _("Supplies"),
-    _("Roll-up"), _("Notices"))
+    _("Supervision"), _("Roll-up"), _("Notices"))
 ENTRIES: tuple[NavEntry, ...] = (
     NavEntry(_("Areas"), "areas:browse"),
     NavEntry(_("Checkpoints"), "areas:checkpoints", group=SITES),
@@ -91,6 +94,16 @@ ENTRIES: tuple[NavEntry, ...] = (
     NavEntry(_("Requests"), "supplies:requests", group=SUPPLIES, roles=SUPPLY_ROLES),
     NavEntry(_("Donations"), "supplies:donations", group=SUPPLIES, roles=SUPPLY_ROLES),
     NavEntry(_("Items"), "supplies:items", group=SUPPLIES, roles=SUPPLY_ROLES),
+    NavEntry(_("Tasks"), "supervision:tasks", group=SUPERVISION, roles=SUPERVISION_ROLES),
+    NavEntry(_("Documents"), "supervision:documents", group=SUPERVISION,
+             roles=SUPERVISION_ROLES),
+    NavEntry(_("To read"), "supervision:reading", group=SUPERVISION, roles=SUPERVISION_ROLES),
+    NavEntry(_("Inspections"), "supervision:inspections", group=SUPERVISION,
+             roles=SUPERVISION_ROLES),
+    NavEntry(_("Findings to rectify"), "supervision:findings", group=SUPERVISION,
+             roles=SUPERVISION_ROLES),
+    NavEntry(_("Task ledger export"), "supervision:export", Capability.EXPORT,
+             group=SUPERVISION, roles=SUPERVISION_ROLES),
     NavEntry(_("Dashboard"), "dashboards:index", group=ROLL_UP),
     NavEntry(_("Daily figures"), "reporting:index", group=ROLL_UP),
     NavEntry(_("Daily report"), "reporting:report_index", group=ROLL_UP, roles=REPORTERS),

@@ -1,0 +1,158 @@
+"""Exports of supervision 督查, registered in SupervisionConfig.ready().
+
+- `supervision_tasks`: the task ledger 督办台账, a row per task, oldest set first: the serial of
+  its document, the title, the area handling it, its part, the desk that set it, the day set,
+  the due day, the status, the days overdue, the reminders, when it was reported done, the
+  report, when it was closed. Days overdue are counted to the day it was reported done (the
+  area's part ended there), to today while in hand; a withdrawn task has none.
+- `supervision_findings`: a row per inspection finding 整改台账, by inspection day: the day,
+  what was inspected, the area, the inspectors, the finding, its severity, the day to put it
+  right by, the status, the rectification, when rectified and when verified.
+
+Both are read in one query (their related rows joined) and streamed by the framework. They are
+scoped like the other exports: `epigrid export KIND [--within AREA_CODE] [--user NAME]` (what that
+user sees), and, for a page or the API, a background run (core.export_jobs) started by
+`start_supervision_export()` with the user's subtree, narrowed to an area of it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy, pgettext_lazy
+
+from epigrid.areas.models import Area
+from epigrid.core import audit
+from epigrid.core.access import Capability, ScopedUser, can, require
+from epigrid.core.export_jobs import start_export
+from epigrid.core.exports import FORMATS, Column, field
+from epigrid.core.imports.registry import ExportSpec
+from epigrid.core.models import ExportRun
+from epigrid.supervision.models import Finding, Task, TaskStatus
+
+TASKS, FINDINGS = "supervision_tasks", "supervision_findings"
+
+
+def _within(rows: Any, code: str | None) -> QuerySet[Any]:
+    """`rows` in the subtree of the area with this code (None: everywhere); LookupError if
+    there is no such area."""
+    if code is None:
+        return rows
+    path = Area.objects.filter(code=code).values_list("path", flat=True).first()
+    if path is None:
+        raise LookupError(code)
+    return rows.within(path)
+
+
+# --- the task ledger ---------------------------------------------------------------------------
+
+def tasks(within: str | None = None) -> QuerySet[Any]:
+    rows = (Task.objects.select_related("document", "area", "issuer_area")
+            .order_by("created_at", "id"))
+    return _within(rows, within)
+
+
+def _set_on(task: Task) -> Any:
+    return timezone.localdate(task.created_at)
+
+
+def days_overdue(task: Task) -> int | None:
+    """Whole days past the due day: to the day reported done, or to today while in hand;
+    None for a withdrawn task."""
+    if task.status == TaskStatus.CANCELLED:
+        return None
+    until = (timezone.localdate(task.reported_at) if task.reported_at is not None
+             else timezone.localdate())
+    return max(0, (until - task.due_on).days)
+
+
+TASK_COLUMNS = [
+    Column(gettext_lazy("Document serial"), field("document.serial")),
+    Column(gettext_lazy("Title"), field("title")),
+    Column(gettext_lazy("Handled by"), field("area.name")),
+    Column(gettext_lazy("Part"), field("part")),
+    Column(gettext_lazy("Set by"), field("issuer_area.name")),
+    Column(gettext_lazy("Set on"), _set_on),
+    Column(gettext_lazy("Due on"), field("due_on")),
+    Column(gettext_lazy("Status"), field("status")),
+    Column(gettext_lazy("Days overdue"), days_overdue),
+    Column(gettext_lazy("Reminders"), field("reminders")),
+    Column(gettext_lazy("Reported at"), field("reported_at")),
+    Column(pgettext_lazy("task", "Report"), field("report")),  # 办理情况, not a daily report
+    Column(gettext_lazy("Closed at"), field("closed_at")),
+]
+
+
+# --- the findings ------------------------------------------------------------------------------
+
+def findings(within: str | None = None) -> QuerySet[Any]:
+    rows = (Finding.objects.select_related("inspection__area")
+            .order_by("inspection__inspected_on", "inspection_id", "id"))
+    return _within(rows, within)
+
+
+FINDING_COLUMNS = [
+    Column(gettext_lazy("Inspected on"), field("inspection.inspected_on")),
+    Column(gettext_lazy("What was inspected"), field("inspection.subject")),
+    Column(gettext_lazy("Area"), field("inspection.area.name")),
+    Column(gettext_lazy("Inspectors"), field("inspection.inspectors")),
+    Column(gettext_lazy("Finding"), field("description")),
+    Column(pgettext_lazy("finding", "Severity"), field("severity")),  # not a patient's
+    Column(gettext_lazy("Rectify by"), field("rectify_by")),
+    Column(gettext_lazy("Status"), field("status")),
+    Column(gettext_lazy("Rectification"), field("rectification")),
+    Column(gettext_lazy("Rectified at"), field("rectified_at")),
+    Column(gettext_lazy("Verified at"), field("verified_at")),
+]
+
+
+EXPORTS = (
+    ExportSpec(TASKS, gettext_lazy("Supervision: the ledger of supervised tasks"), TASK_COLUMNS,
+               tasks),
+    ExportSpec(FINDINGS, gettext_lazy("Supervision: inspection findings and their "
+                                      "rectification"), FINDING_COLUMNS, findings),
+)
+SPECS = {spec.name: spec for spec in EXPORTS}
+MODELS: dict[str, type[Task] | type[Finding]] = {TASKS: Task, FINDINGS: Finding}
+
+
+# --- a user's export, written in the background ------------------------------------------------
+
+def records_for(name: str, user: ScopedUser, area: Area | None = None) -> QuerySet[Any]:
+    """The export's rows that `user` sees, narrowed to `area`'s subtree (one of the user's:
+    the caller fetched it through the user's scope)."""
+    rows = SPECS[name].queryset(None).restrict(user)  # type: ignore[attr-defined]
+    return rows.within(area.path) if area is not None else rows
+
+
+def start_supervision_export(user: ScopedUser, name: str, *, fmt: str,
+                             area: Area | None = None) -> ExportRun:
+    """Log the export and have it written (core.export_jobs): the user's subtree, or `area` of
+    it. Needs Capability.EXPORT; `name` is one of SPECS, `fmt` csv or xlsx."""
+    require(user, Capability.EXPORT)
+    if name not in SPECS or fmt not in FORMATS:
+        raise LookupError(f"{name}.{fmt}")
+    file_name = f"{name}-{timezone.localtime():%Y%m%d-%H%M}.{fmt}"
+    audit.record("export", model=MODELS[name]._meta.label, object_repr=file_name,
+                 changes={"kind": name, "format": fmt, "area": area.code if area else ""},
+                 area_path=area.path if area else "")
+    return start_export(name, user, fmt=fmt, file_name=file_name,
+                        params={"area": area.pk if area else None})
+
+
+def supervision_run(run: ExportRun) -> tuple[QuerySet[Any], list[Column], str]:
+    """A run's rows, columns and title: its user's scope as it is now, narrowed to its area
+    (PermissionDenied when the user may no longer export, or no longer sees the area)."""
+    user: Any = run.user
+    if user is None or not can(user, Capability.EXPORT):
+        raise PermissionDenied
+    area = None
+    if run.params.get("area") is not None:
+        area = Area.objects.restrict(user).filter(pk=run.params["area"]).first()
+        if area is None:
+            raise PermissionDenied
+    spec = SPECS[run.exporter]
+    return records_for(spec.name, user, area), list(spec.columns), spec.name
