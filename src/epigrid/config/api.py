@@ -36,6 +36,7 @@ from epigrid.registry.api import router as registry_router
 from epigrid.registry.progress_api import router as progress_router
 from epigrid.registry.screening_api import router as screening_router
 from epigrid.reporting.api import router as figures_router
+from epigrid.supervision.api import router as supervision_router
 from epigrid.supplies.api import router as supplies_router
 
 api = NinjaAPI(
@@ -74,6 +75,7 @@ api.add_router("/duty", duty_router)
 api.add_router("/passage-figures", passage_figures_router)
 api.add_router("/problems", problems_router)
 api.add_router("/supplies", supplies_router)
+api.add_router("/supervision", supervision_router)
 api.add_router("/figures", figures_router)
 api.add_router("/dashboards", dashboards_router)
 api.add_router("/briefing", briefing_router)
