@@ -46,7 +46,8 @@ class FigurePageTests(BaseTestCase):
         response = self.client_for(w.alice).get(page_url(w.town_a.pk))
         self.assertEqual(response.status_code, 200)
         families = [family.key for family, _rows in response.context["figures"].groups]
-        self.assertEqual(families, ["registry", "cases", "checkpoints", "care", "supplies"])
+        self.assertEqual(families, ["registry", "cases", "checkpoints", "care", "supplies",
+                                    "supervision"])
         rows = self.rows(response)
         self.assertEqual(rows["passages_in"].value, 4)
         self.assertEqual(rows["passages_in"].change, 3)  # one passage in yesterday

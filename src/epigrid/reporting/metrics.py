@@ -79,6 +79,8 @@ class Unit:
     HOURS = _("hours")
     REQUESTS = _("requests")
     DONATIONS = _("donations")
+    TASKS = _("tasks")
+    FINDINGS = _("findings")
 
 
 class Rise(enum.Enum):
@@ -145,7 +147,7 @@ class Family:
 
 _FAMILIES: dict[str, Family] = {}
 FAMILY_MODULES = ("families_registry", "families_cases", "families_checkpoints", "families_care",
-                  "families_supplies")
+                  "families_supplies", "families_supervision")
 
 
 def register(family: Family) -> Family:
