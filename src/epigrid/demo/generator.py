@@ -78,6 +78,7 @@ def _district_life(scale: str, seed: int, root: Area,
     from epigrid.demo.registry_data import generate_residents
     from epigrid.demo.report_data import write_reports
     from epigrid.demo.round_data import grid_workers_morning
+    from epigrid.demo.supervision_data import write_supervision
     from epigrid.demo.supplies_data import write_supplies
 
     steps: tuple[tuple[str, Callable[[], dict[str, Any]]], ...] = (
@@ -86,6 +87,7 @@ def _district_life(scale: str, seed: int, root: Area,
         ("passages", lambda: generate_passages(scale, seed, root)),
         ("care", lambda: write_care(root, seed)),
         ("supplies", lambda: write_supplies(root, seed)),
+        ("supervision", lambda: write_supervision(root, seed)),
         ("figures", lambda: count_figures(DAYS)),
         ("officers", lambda: write_officers(root, seed)),
         ("reports", lambda: write_reports(root, seed)),
