@@ -15,13 +15,14 @@ Figures (each baseline measured in the same run, on the same rows):
   `overdue_python_ms`: every task's status and day read and counted in Python;
   `overdue_vs_python`;
 - `remind_overdue_ms`: `reminders.remind_overdue(now)` over the overdue tasks, their notices
-  sent (the on_commit work run inside the timed run), each run rolled back; `reminded`,
-  `remind_per_task_ms`, `remind_queries_per_task`; `remind_baseline_ms` and
-  `remind_baseline_per_task_ms`: a loop doing each task's writes alone (its row updated, its
-  history step, a plain notice to its area and, from the second reminder, to the area above),
-  no lock, no audit entry, no wording in each language; `remind_vs_baseline`;
+  sent (one to each area, and to each area above of tasks reminded twice or more), each run
+  rolled back; `reminded`, `remind_per_task_ms`, `remind_queries_per_task`;
+  `remind_baseline_ms` and `remind_baseline_per_task_ms`: a loop doing each task's writes alone
+  (its row updated, its history step), then a plain notice to each area (and area above)
+  listing its tasks, no lock, no audit entry, no wording in each language;
+  `remind_vs_baseline`;
 - `supervision_figures_ms`: the reporting family's compute of today
-  (`reporting.families_supervision`: four GROUP BYs), `supervision_figures_python_ms` (the same
+  (`reporting.families_supervision`: two GROUP BYs), `supervision_figures_python_ms` (the same
   four figures from every task and finding read row by row) and `supervision_figures_vs_python`;
   null while the family does not exist.
 
@@ -187,15 +188,20 @@ def _with_notices(action: Callable[[], Any]) -> Callable[[], Any]:
 
 
 def _remind_by_hand(now: datetime.datetime) -> None:
-    """The baseline: each overdue task's writes, one after another, and nothing else."""
+    """The baseline: each overdue task's writes, one after another, then a plain notice to each
+    area (and the area above, from the second reminder) listing its tasks, and nothing else."""
     due = reminders.due_for_reminder(now).order_by("pk").values_list(
         "pk", "area__path", "area__level", "area__parent__path", "reminders", "title")
+    told: dict[tuple[str, int], list[str]] = defaultdict(list)
     for pk, path, level, above, count, title in due:
         Task.objects.filter(pk=pk).update(reminders=F("reminders") + 1, reminded_at=now)
         TaskEvent.objects.create(task_id=pk, step=Step.REMINDED, at=now, note="overdue")
-        notify([path], RESPONSIBLE[level], f"Overdue task: {title}", exact=True)
+        told[path, level].append(title)
         if above is not None and count + 1 >= reminders.ESCALATE_FROM:
-            notify([above], RESPONSIBLE[level - 1], f"Overdue task: {title}", exact=True)
+            told[above, level - 1].append(title)
+    for (path, level), titles in told.items():
+        notify([path], RESPONSIBLE[level], f"{len(titles)} overdue tasks", "\n".join(titles),
+               exact=True)
 
 
 def _counted(action: Callable[[], Any]) -> tuple[Any, int]:

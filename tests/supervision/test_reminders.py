@@ -42,6 +42,24 @@ class RemindTest(SupervisionTestCase):
         self.assertEqual(notice.title, "Overdue task: Close the markets")
         self.assertIn("overdue by 3 days, reminder 2", notice.body)  # a day later
 
+    def test_it_tells_an_area_once_of_all_its_tasks_reminded(self) -> None:
+        w = self.world
+        first = overdue(self.task(title="Close the markets"), 1)
+        second = overdue(self.task(title="Check the nursing homes"), 3)
+        overdue(self.task(area=w.town_b, title="Disinfect the station"), 2)
+        self.assertEqual(len(reminders.remind_overdue()), 3)
+        notice = Receipt.objects.get(user=w.alice).notice
+        self.assertEqual(notice.title, "2 overdue tasks")
+        self.assertEqual(notice.body.splitlines(), [
+            f"Dongcheng Town: Close the markets, due {first.due_on}, overdue by 1 days, "
+            "reminder 1.",
+            f"Dongcheng Town: Check the nursing homes, due {second.due_on}, overdue by 3 "
+            "days, reminder 1."])
+        self.assertTrue(notice.link.endswith(
+            f"/supervision/tasks/?area={w.town_a.pk}&status=overdue"))
+        self.assertEqual(Receipt.objects.get(user=w.bob).notice.title,
+                         "Overdue task: Disinfect the station")
+
     def test_it_reminds_once_a_day_not_every_hour(self) -> None:
         task = overdue(self.task(), 1)
         now = timezone.now()

@@ -1,14 +1,17 @@
 """Reminders 催办 of overdue tasks: a task in hand past its day is reminded once a day.
 
 The hourly task (tasks.py) finds each task in hand whose due day has passed and that was not
-reminded in the last REMIND_EVERY, writes the reminder into its history and tells the area's
-responsible people; from the second reminder on, the area above is told too (逐级督办), so a
+reminded in the last REMIND_EVERY and writes the reminder into its history; then each area's
+responsible people are told once of all their tasks reminded (one notice, linking to their
+overdue list); from a task's second reminder on, the area above is told too (逐级督办), so a
 task left alone reaches the level that can move it.
 """
 
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
+from collections.abc import Callable
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -34,39 +37,63 @@ def due_for_reminder(now: datetime.datetime) -> QuerySet[Task]:
 
 
 def remind_overdue(now: datetime.datetime | None = None) -> list[int]:
-    """Remind every task due for it; the ids of those reminded."""
+    """Remind every task due for it, then tell each area once of all its tasks reminded (an
+    officer with five overdue tasks reads one notice, not five); the ids of those reminded."""
     now = now or timezone.now()
     ids = list(due_for_reminder(now).order_by("pk").values_list("pk", flat=True))
-    return [pk for pk in ids if remind(pk, now)]
+    reminded = [task for pk in ids if (task := remind(pk, now)) is not None]
+    tell_reminders(reminded, now)
+    return [task.pk for task in reminded]
 
 
 @transaction.atomic
-def remind(pk: int, now: datetime.datetime) -> bool:
+def remind(pk: int, now: datetime.datetime) -> Task | None:
     """One reminder, if the task is still due for it (asked again under the lock)."""
     task = (due_for_reminder(now).select_for_update(of=("self",))
             .select_related("area__parent").filter(pk=pk).first())
     if task is None:
-        return False
+        return None
     task.reminders += 1
     task.reminded_at = now
     task.save(update_fields=["reminders", "reminded_at", "updated_at"])
-    days = (local_day(now) - task.due_on).days
     TaskEvent.objects.create(task=task, step=Step.REMINDED, by=None, at=now,
                              note=_("Overdue by %(days)d days (reminder %(n)d).")
-                             % {"days": days, "n": task.reminders})
-    above = task.area.parent if task.reminders >= ESCALATE_FROM else None
-    transaction.on_commit(lambda: tell_reminder(task, days, above))
-    return True
+                             % {"days": _days(task, now), "n": task.reminders})
+    return task
 
 
-def tell_reminder(task: Task, days: int, above: Area | None) -> None:
+def _days(task: Task, now: datetime.datetime) -> int:
+    return (local_day(now) - task.due_on).days
+
+
+def tell_reminders(tasks: list[Task], now: datetime.datetime) -> None:
+    """A notice to each area's responsible people listing its tasks reminded; one to each area
+    above listing those of its areas reminded a second time or more (逐级督办)."""
+    by_area: dict[int, list[Task]] = defaultdict(list)
+    above: dict[int, list[Task]] = defaultdict(list)
+    areas: dict[int, Area] = {}
+    for task in tasks:
+        areas[task.area_id] = task.area
+        by_area[task.area_id].append(task)
+        parent = task.area.parent
+        if parent is not None and task.reminders >= ESCALATE_FROM:
+            areas[parent.pk] = parent
+            above[parent.pk].append(task)
+    for told in (by_area, above):
+        for area_id, listed in told.items():
+            area = areas[area_id]
+            notify([area], responsible(area), worded(_wording(listed, now)),
+                   link=reverse("supervision:tasks") + f"?area={area_id}&status=overdue",
+                   exact=True)
+
+
+def _wording(tasks: list[Task], now: datetime.datetime) -> Callable[[], tuple[str, str]]:
     def wording() -> tuple[str, str]:
-        return (_("Overdue task: %(title)s") % {"title": task.title},
-                _("%(area)s: due %(due)s, overdue by %(days)d days, reminder %(n)d.")
-                % {"area": task.area.name, "due": task.due_on.isoformat(), "days": days,
-                   "n": task.reminders})
-
-    link = reverse("supervision:task", args=[task.pk])
-    notify([task.area], responsible(task.area), worded(wording), link=link, exact=True)
-    if above is not None:
-        notify([above], responsible(above), worded(wording), link=link, exact=True)
+        title = (_("Overdue task: %(title)s") % {"title": tasks[0].title} if len(tasks) == 1
+                 else _("%(n)d overdue tasks") % {"n": len(tasks)})
+        lines = [_("%(area)s: %(title)s, due %(due)s, overdue by %(days)d days, reminder "
+                   "%(n)d.") % {"area": task.area.name, "title": task.title,
+                                "due": task.due_on.isoformat(), "days": _days(task, now),
+                                "n": task.reminders} for task in tasks]
+        return title, "\n".join(lines)
+    return wording
