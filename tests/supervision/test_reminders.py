@@ -60,6 +60,25 @@ class RemindTest(SupervisionTestCase):
         self.assertEqual(Receipt.objects.get(user=w.bob).notice.title,
                          "Overdue task: Disinfect the station")
 
+    def test_it_reminds_in_as_many_statements_for_six_tasks_as_for_two(self) -> None:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from epigrid.core.models import AuditEntry
+
+        def statements(count: int) -> int:
+            for _n in range(count):
+                overdue(self.task(), 2)
+            with CaptureQueriesContext(connection) as captured:
+                self.assertEqual(len(reminders.remind_overdue()), count)
+            Task.objects.all().delete()
+            return len(captured.captured_queries)
+
+        self.assertEqual(statements(2), statements(6))
+        entry = AuditEntry.objects.filter(model="supervision.Task", action="update").last()
+        assert entry is not None
+        self.assertEqual(entry.changes["reminders"], [0, 1])
+
     def test_it_reminds_once_a_day_not_every_hour(self) -> None:
         task = overdue(self.task(), 1)
         now = timezone.now()

@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,11 +22,14 @@ from django.utils.translation import gettext as _
 from epigrid.alerts.services import notify
 from epigrid.alerts.wording import worded
 from epigrid.areas.models import Area
+from epigrid.core.audit import jsonable, record_bulk
 from epigrid.supervision.common import local_day
 from epigrid.supervision.models import Step, Task, TaskEvent, overdue_tasks_q
 from epigrid.supervision.services import responsible
 
 REMIND_EVERY = datetime.timedelta(hours=24)
+# Tasks reminded in one transaction: their rows locked together, a few statements for all.
+BATCH = 500
 # From this reminder on, the area above the one handling the task is told as well.
 ESCALATE_FROM = 2
 
@@ -41,25 +44,34 @@ def remind_overdue(now: datetime.datetime | None = None) -> list[int]:
     officer with five overdue tasks reads one notice, not five); the ids of those reminded."""
     now = now or timezone.now()
     ids = list(due_for_reminder(now).order_by("pk").values_list("pk", flat=True))
-    reminded = [task for pk in ids if (task := remind(pk, now)) is not None]
+    reminded: list[Task] = []
+    for start in range(0, len(ids), BATCH):
+        reminded += remind(ids[start:start + BATCH], now)
     tell_reminders(reminded, now)
     return [task.pk for task in reminded]
 
 
 @transaction.atomic
-def remind(pk: int, now: datetime.datetime) -> Task | None:
-    """One reminder, if the task is still due for it (asked again under the lock)."""
-    task = (due_for_reminder(now).select_for_update(of=("self",))
-            .select_related("area__parent").filter(pk=pk).first())
-    if task is None:
-        return None
-    task.reminders += 1
-    task.reminded_at = now
-    task.save(update_fields=["reminders", "reminded_at", "updated_at"])
-    TaskEvent.objects.create(task=task, step=Step.REMINDED, by=None, at=now,
-                             note=_("Overdue by %(days)d days (reminder %(n)d).")
-                             % {"days": _days(task, now), "n": task.reminders})
-    return task
+def remind(ids: list[int], now: datetime.datetime) -> list[Task]:
+    """The reminders of those of these tasks still due for one (asked again under their locks,
+    taken in id order): one UPDATE, their history steps and audit entries in bulk."""
+    tasks = list(due_for_reminder(now).select_for_update(of=("self",))
+                 .select_related("area__parent").filter(pk__in=ids).order_by("pk"))
+    if not tasks:
+        return []
+    Task.objects.filter(pk__in=[task.pk for task in tasks]).update(
+        reminders=F("reminders") + 1, reminded_at=now, updated_at=now)
+    logged = []
+    for task in tasks:
+        logged.append((task, {"reminders": [task.reminders, task.reminders + 1],
+                              "reminded_at": [jsonable(task.reminded_at), jsonable(now)]}))
+        task.reminders, task.reminded_at = task.reminders + 1, now
+    TaskEvent.objects.bulk_create([
+        TaskEvent(task=task, step=Step.REMINDED, by=None, at=now,
+                  note=_("Overdue by %(days)d days (reminder %(n)d).")
+                  % {"days": _days(task, now), "n": task.reminders}) for task in tasks])
+    record_bulk(updated=logged)
+    return tasks
 
 
 def _days(task: Task, now: datetime.datetime) -> int:
