@@ -22,7 +22,6 @@ import datetime
 from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -30,11 +29,10 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from epigrid.areas.export_runs import area_run, start_area_export
 from epigrid.areas.models import Area
-from epigrid.core import audit
-from epigrid.core.access import Capability, ScopedUser, can, require
-from epigrid.core.export_jobs import start_export
-from epigrid.core.exports import FORMATS, Column, field
+from epigrid.core.access import ScopedUser
+from epigrid.core.exports import Column, field
 from epigrid.core.imports.registry import ExportSpec
 from epigrid.core.models import ExportRun
 from epigrid.supplies.models import Kind, Movement
@@ -186,30 +184,11 @@ def records_for(name: str, user: ScopedUser, area: Area | None = None) -> QueryS
 
 def start_supplies_export(user: ScopedUser, name: str, *, fmt: str,
                           area: Area | None = None) -> ExportRun:
-    """Log the export and have it written (core.export_jobs): the user's subtree, or `area` of
-    it. Needs Capability.EXPORT; `name` is one of SPECS, `fmt` csv or xlsx."""
-    require(user, Capability.EXPORT)
-    if name not in SPECS or fmt not in FORMATS:
-        raise LookupError(f"{name}.{fmt}")
-    file_name = f"{name}-{timezone.localtime():%Y%m%d-%H%M}.{fmt}"
-    audit.record("export", model=Movement._meta.label, object_repr=file_name,
-                 changes={"kind": name, "format": fmt, "area": area.code if area else ""},
-                 area_path=area.path if area else "")
-    return start_export(name, user, fmt=fmt, file_name=file_name,
-                        params={"area": area.pk if area else None})
+    """Log the export and have it written in the background (areas.export_runs)."""
+    return start_area_export(user, name, fmt=fmt, area=area, specs=SPECS,
+                             logged_as=Movement)
 
 
 def supplies_run(run: ExportRun) -> tuple[QuerySet[Any], list[Column], str]:
-    """A run's rows, columns and title: its user's scope as it is now, narrowed to its area
-    (PermissionDenied when the user may no longer export, or no longer sees the area)."""
-    user: Any = run.user
-    if user is None or not can(user, Capability.EXPORT):
-        raise PermissionDenied
-    area = None
-    if run.params.get("area") is not None:
-        area = Area.objects.restrict(user).filter(pk=run.params["area"]).first()
-        if area is None:
-            raise PermissionDenied
-    spec = SPECS[run.exporter]
-    return records_for(spec.name, user, area), list(spec.columns), spec.name
-
+    """A run's rows, columns and title, read again in its user's scope (areas.export_runs)."""
+    return area_run(run, SPECS, records_for)
