@@ -68,6 +68,30 @@ class AreaFilterField(forms.ModelChoiceField):
                                *((area.pk, area_option(area)) for area in options)]
 
 
+class AreaChoice(forms.ModelChoiceField):
+    """A form's area to write to (a request's, a task's): its menu indented below the user's own
+    area (`offer_own_areas` sets it up)."""
+
+    top_depth = 1  # the depth of the user's own area, which the menu starts at unindented
+
+    def label_from_instance(self, obj: Any) -> str:
+        return indented_name(obj, self.top_depth)
+
+
+def offer_own_areas(form: forms.Form, user: ScopedUser, name: str = "area") -> None:
+    """As every area menu: the user's levels down to a size a menu holds, plus the user's own
+    area (chosen at first) and the one asked for (any area of the user's subtree is accepted)."""
+    home = getattr(user, "home_area", None)
+    asked = [pk for pk in (form.data.get(name), form.initial.get(name), getattr(home, "pk", None))
+             if str(pk or "").isdigit()]
+    field = cast(AreaChoice, form.fields[name])
+    field.queryset = filter_areas(user, also=asked)
+    field.error_messages["invalid_choice"] = _("No such area among the areas you may see.")
+    if home is not None:
+        field.initial = home.pk
+        field.top_depth = home.depth
+
+
 def offer_areas(form: forms.Form, user: ScopedUser) -> None:
     """Set up the form's `area` filter for the user, with the area asked for (the bound value)
     or linked to (the initial one) in its menu."""

@@ -12,20 +12,13 @@ from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from epigrid.areas.forms import filter_areas, indented_name
+from epigrid.areas.forms import AreaChoice, filter_areas
 from epigrid.areas.models import Area, Level
 from epigrid.core.access import ScopedUser
 from epigrid.problems import queries
 from epigrid.problems.models import Category, Status, Urgency
 
 DATE = {"type": "date"}
-
-
-class AreaChoice(forms.ModelChoiceField):
-    top_depth = 1  # the depth of the user's own area, which the menu starts at unindented
-
-    def label_from_instance(self, obj: Any) -> str:
-        return indented_name(obj, self.top_depth)
 
 
 class _Offered(ModelChoiceIterator):

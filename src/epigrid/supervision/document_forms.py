@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from epigrid.areas.forms import filter_areas, town_groups
+from epigrid.areas.forms import AreaChoice, filter_areas, offer_own_areas, town_groups
 from epigrid.areas.models import Area
 from epigrid.core.access import ScopedUser
 from epigrid.core.forms import apply_errors
@@ -25,7 +25,7 @@ from epigrid.supervision.models import (
     Part,
     Urgency,
 )
-from epigrid.supervision.task_forms import DATE, AreaChoice, offer_own_areas
+from epigrid.supervision.task_forms import DATE
 
 ANY = "any"
 ROWS = 6  # the rows of the routing form

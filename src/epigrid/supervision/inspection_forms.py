@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from epigrid.areas.forms import AreaFilterField, filter_areas, indented_name, offer_areas
+from epigrid.areas.forms import AreaChoice, AreaFilterField, offer_areas, offer_own_areas
 from epigrid.areas.models import Area, Facility
 from epigrid.core.access import ScopedUser, subtree_q
 from epigrid.core.forms import apply_errors
@@ -31,13 +31,6 @@ ROWS = 8  # the finding rows of an inspection's form
 OPEN, OVERDUE, ANY = "open", "overdue", "any"  # the findings list's status filters
 UNVERIFIED = (FindingStatus.OPEN, FindingStatus.RECTIFIED)
 ACCEPT, REOPEN = "accept", "reopen"
-
-
-class AreaChoice(forms.ModelChoiceField):
-    top_depth = 1  # the depth of the user's own area, which the menu starts at unindented
-
-    def label_from_instance(self, obj: Any) -> str:
-        return indented_name(obj, self.top_depth)
 
 
 class FacilityChoice(forms.ModelChoiceField):
@@ -132,15 +125,7 @@ class InspectionForm(forms.Form):
 
     def __init__(self, *args: Any, user: ScopedUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        home = getattr(user, "home_area", None)
-        asked = [pk for pk in (self.data.get("area"), self.initial.get("area"),
-                               getattr(home, "pk", None)) if str(pk or "").isdigit()]
-        area = cast(AreaChoice, self.fields["area"])
-        area.queryset = filter_areas(user, also=asked)
-        area.error_messages["invalid_choice"] = _("No such area among the areas you may see.")
-        if home is not None:
-            area.initial = home.pk
-            area.top_depth = home.depth
+        offer_own_areas(self, user)
         facility = cast(FacilityChoice, self.fields["facility"])
         facility.queryset = visible_facilities(user)
         facility.error_messages["invalid_choice"] = _("No such site among the sites you may "

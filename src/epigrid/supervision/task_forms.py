@@ -4,14 +4,14 @@ refusals the pages put back onto these forms' fields."""
 from __future__ import annotations
 
 import datetime
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from epigrid.areas.forms import AreaFilterField, filter_areas, indented_name, offer_areas
+from epigrid.areas.forms import AreaChoice, AreaFilterField, offer_areas, offer_own_areas
 from epigrid.areas.models import Area
 from epigrid.core.access import ScopedUser, subtree_q
 from epigrid.supervision.models import PENDING, Task, TaskStatus, overdue_tasks_q
@@ -19,27 +19,6 @@ from epigrid.supervision.models import PENDING, Task, TaskStatus, overdue_tasks_
 DATE = {"type": "date"}
 PENDING_FILTER, OVERDUE, ANY = "pending", "overdue", "any"
 DEFAULT_DUE_IN = 3  # the new task form's day, in days from today
-
-
-class AreaChoice(forms.ModelChoiceField):
-    top_depth = 1  # the depth of the user's own area, which the menu starts at unindented
-
-    def label_from_instance(self, obj: Any) -> str:
-        return indented_name(obj, self.top_depth)
-
-
-def offer_own_areas(form: forms.Form, user: ScopedUser, name: str = "area") -> None:
-    """As every area menu: the user's levels down to a size a menu holds, plus the user's own
-    area and the one asked for (any area of the user's subtree is accepted)."""
-    home = getattr(user, "home_area", None)
-    asked = [pk for pk in (form.data.get(name), form.initial.get(name), getattr(home, "pk", None))
-             if str(pk or "").isdigit()]
-    field = cast(AreaChoice, form.fields[name])
-    field.queryset = filter_areas(user, also=asked)
-    field.error_messages["invalid_choice"] = _("No such area among the areas you may see.")
-    if home is not None:
-        field.initial = home.pk
-        field.top_depth = home.depth
 
 
 class TaskFilterForm(forms.Form):

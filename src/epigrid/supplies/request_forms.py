@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from epigrid.areas.forms import AreaFilterField, filter_areas, indented_name, offer_areas
+from epigrid.areas.forms import AreaChoice, AreaFilterField, offer_areas, offer_own_areas
 from epigrid.areas.models import Area, Warehouse
 from epigrid.core.access import ScopedUser, subtree_q
 from epigrid.core.forms import apply_errors
@@ -77,13 +77,6 @@ class StockedWarehouseChoice(forms.ModelChoiceField):
         return str(_("%(warehouse)s (holds %(held)d %(unit)s)")
                    % {"warehouse": obj.name, "held": self.held.get(obj.pk, 0),
                       "unit": self.unit})
-
-
-class AreaChoice(forms.ModelChoiceField):
-    top_depth = 1  # the depth of the user's own area, which the menu starts at unindented
-
-    def label_from_instance(self, obj: Any) -> str:
-        return indented_name(obj, self.top_depth)
 
 
 def visible_warehouses(user: ScopedUser) -> QuerySet[Warehouse]:
@@ -256,17 +249,7 @@ class RequestForm(forms.Form):
 
     def __init__(self, *args: Any, user: ScopedUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        home = getattr(user, "home_area", None)
-        # As every area menu: the user's levels down to a size a menu holds, plus the user's
-        # own area and the one asked for (any area of the user's subtree is accepted).
-        asked = [pk for pk in (self.data.get("area"), self.initial.get("area"),
-                               getattr(home, "pk", None)) if str(pk or "").isdigit()]
-        area = cast(AreaChoice, self.fields["area"])
-        area.queryset = filter_areas(user, also=asked)
-        area.error_messages["invalid_choice"] = _("No such area among the areas you may see.")
-        if home is not None:
-            area.initial = home.pk
-            area.top_depth = home.depth
+        offer_own_areas(self, user)
         item = cast(ItemChoice, self.fields["item"])
         item.queryset = Item.objects.filter(active=True)
         item.error_messages["invalid_choice"] = _("No such item in use.")
