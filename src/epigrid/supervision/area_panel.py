@@ -66,7 +66,7 @@ def most_overdue(tasks: QuerySet[Task], late: Any, day: datetime.date,
     """The `limit` tasks of `tasks` matching `late` due the longest ago, with their days past
     the due day at `day` (one query, their areas joined)."""
     rows = tasks.filter(late).select_related("area").order_by("due_on", "id")[:limit]
-    return [(task, (day - task.due_on).days) for task in rows]
+    return [(task, task.days_past_due(day)) for task in rows]
 
 
 def area_panel(request: HttpRequest, area: Area) -> SafeString:

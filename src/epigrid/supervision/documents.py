@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
@@ -187,8 +188,7 @@ def mark_read(document: Document, *, by: Any, remarks: str = "") -> Circulation:
     circulation = (Circulation.objects.select_for_update()
                    .filter(document=document, reader=by).first())
     if circulation is None:
-        refuse({"__all__": [_("The document was not passed to you to read.")]})
-        raise AssertionError  # refuse() raised
+        raise ValidationError({"__all__": [_("The document was not passed to you to read.")]})
     fields = []
     if circulation.read_at is None:
         circulation.read_at = timezone.now()

@@ -64,7 +64,7 @@ def days_overdue(task: Task) -> int | None:
         return None
     until = (timezone.localdate(task.reported_at) if task.reported_at is not None
              else timezone.localdate())
-    return max(0, (until - task.due_on).days)
+    return task.days_past_due(until)
 
 
 TASK_COLUMNS = [

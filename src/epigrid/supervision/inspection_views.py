@@ -51,9 +51,7 @@ from epigrid.supervision.models import Finding, FindingStatus, Inspection
 
 def late_days(finding: Finding, today: datetime.date) -> int:
     """How many days an open finding is past its day (0: not overdue)."""
-    if finding.status == FindingStatus.OPEN and finding.rectify_by < today:
-        return (today - finding.rectify_by).days
-    return 0
+    return finding.days_past_due(today) if finding.status == FindingStatus.OPEN else 0
 
 
 @dataclass(frozen=True)

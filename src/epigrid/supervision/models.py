@@ -216,6 +216,10 @@ class Task(AuditedModel, TimeStampedModel):
     def is_pending(self) -> bool:
         return self.status in PENDING
 
+    def days_past_due(self, day: datetime.date) -> int:
+        """Whole days from the due day to `day` (0 when `day` is not past it)."""
+        return max((day - self.due_on).days, 0)
+
 
 class Step(models.TextChoices):
     SET = "set", pgettext_lazy("task", "set")
@@ -322,6 +326,10 @@ class Finding(AuditedModel, TimeStampedModel):
 
     def __str__(self) -> str:
         return self.description[:60]
+
+    def days_past_due(self, day: datetime.date) -> int:
+        """Whole days from the day to rectify by to `day` (0 when `day` is not past it)."""
+        return max((day - self.rectify_by).days, 0)
 
     def audit_area_path(self) -> str:
         return self.inspection.area.path

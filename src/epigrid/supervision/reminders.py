@@ -66,16 +66,13 @@ def remind(ids: list[int], now: datetime.datetime) -> list[Task]:
         logged.append((task, {"reminders": [task.reminders, task.reminders + 1],
                               "reminded_at": [jsonable(task.reminded_at), jsonable(now)]}))
         task.reminders, task.reminded_at = task.reminders + 1, now
+    today = local_day(now)
     TaskEvent.objects.bulk_create([
         TaskEvent(task=task, step=Step.REMINDED, by=None, at=now,
                   note=_("Overdue by %(days)d days (reminder %(n)d).")
-                  % {"days": _days(task, now), "n": task.reminders}) for task in tasks])
+                  % {"days": task.days_past_due(today), "n": task.reminders}) for task in tasks])
     record_bulk(updated=logged)
     return tasks
-
-
-def _days(task: Task, now: datetime.datetime) -> int:
-    return (local_day(now) - task.due_on).days
 
 
 def tell_reminders(tasks: list[Task], now: datetime.datetime) -> None:
@@ -100,12 +97,14 @@ def tell_reminders(tasks: list[Task], now: datetime.datetime) -> None:
 
 
 def _wording(tasks: list[Task], now: datetime.datetime) -> Callable[[], tuple[str, str]]:
+    today = local_day(now)
+
     def wording() -> tuple[str, str]:
         title = (_("Overdue task: %(title)s") % {"title": tasks[0].title} if len(tasks) == 1
                  else _("%(n)d overdue tasks") % {"n": len(tasks)})
         lines = [_("%(area)s: %(title)s, due %(due)s, overdue by %(days)d days, reminder "
                    "%(n)d.") % {"area": task.area.name, "title": task.title,
-                                "due": task.due_on.isoformat(), "days": _days(task, now),
+                                "due": task.due_on.isoformat(), "days": task.days_past_due(today),
                                 "n": task.reminders} for task in tasks]
         return title, "\n".join(lines)
     return wording

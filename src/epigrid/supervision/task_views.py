@@ -46,7 +46,7 @@ def days_overdue(task: Task, today: datetime.date) -> int:
     """How many days a task in hand is past its day (0 when it is not)."""
     if task.status != TaskStatus.OPEN:
         return 0
-    return max((today - task.due_on).days, 0)
+    return task.days_past_due(today)
 
 
 def sees_document(user: Any, task: Task) -> bool:
