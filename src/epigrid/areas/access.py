@@ -7,7 +7,7 @@ that it exists.
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Protocol, TypeVar, cast
+from typing import Any, Protocol, TypeVar, cast
 
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
@@ -55,6 +55,12 @@ def may_see_path(user: ScopedUser, path: str) -> bool:
         return True
     scope = user.scope_path
     return bool(scope) and path.startswith(scope or "")
+
+
+def sees(user: Any, path: str) -> bool:
+    """An active user whose subtree holds `path` (None is the system itself, a demo or an
+    import: it sees all)."""
+    return user is None or bool(user.is_active and may_see_path(user, path))
 
 
 def area_names(paths: Collection[str]) -> dict[str, str]:

@@ -29,3 +29,8 @@ def day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime
     """The first moment of the local `day` and of the day after: a day's rows are those at or
     after the first and before the second."""
     return day_start(day), day_start(day + datetime.timedelta(days=1))
+
+
+def local_day(now: datetime.datetime | None = None) -> datetime.date:
+    """The district's day at `now` (by default, today)."""
+    return timezone.localdate(now or timezone.now())

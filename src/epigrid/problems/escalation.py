@@ -21,8 +21,8 @@ from epigrid.alerts.services import notify
 from epigrid.alerts.wording import worded
 from epigrid.areas.models import Area, Level
 from epigrid.core.access import Role
+from epigrid.core.days import local_day
 from epigrid.problems.models import Problem, ProblemEvent, Status, Step
-from epigrid.problems.services import local_day
 
 ESCALATE_EVERY = datetime.timedelta(hours=24)
 # Who answers for the problems of a level: the command above the towns, the officers below.

@@ -28,6 +28,7 @@ from epigrid.alerts.services import notify_users
 from epigrid.alerts.wording import worded
 from epigrid.areas.access import may_see_path
 from epigrid.areas.models import Area
+from epigrid.core.days import local_day
 from epigrid.problems.models import Category, Problem, ProblemEvent, Status, Step, Urgency
 
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
@@ -36,10 +37,6 @@ Errors = dict[str, list[str]]
 
 def _add(errors: Errors, field: str, message: str) -> None:
     errors.setdefault(field, []).append(message)
-
-
-def local_day(now: datetime.datetime | None = None) -> datetime.date:
-    return timezone.localdate(now or timezone.now())
 
 
 def sees_area(user: Any, path: str) -> bool:

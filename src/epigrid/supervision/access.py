@@ -10,8 +10,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from epigrid.areas.access import sees
 from epigrid.core.access import Capability, ScopedUser, can
-from epigrid.supervision.common import sees
 from epigrid.supervision.models import Document, Finding, Inspection, Task
 
 

@@ -40,6 +40,7 @@ from epigrid.core.api import (
     keyset_page,
     require,
 )
+from epigrid.core.days import local_day
 from epigrid.supervision import access, documents, services
 from epigrid.supervision.api_inspections import router as inspections_router
 from epigrid.supervision.api_schemas import (
@@ -60,7 +61,6 @@ from epigrid.supervision.api_schemas import (
     TaskOut,
     call_service,
 )
-from epigrid.supervision.common import local_day
 from epigrid.supervision.models import (
     PENDING,
     Document,

@@ -30,9 +30,9 @@ from epigrid.core.api import (
     keyset_page,
     require,
 )
+from epigrid.core.days import local_day
 from epigrid.supervision import access, inspections
 from epigrid.supervision.api_schemas import NOTE_MAX, TEXT_MAX, call_service, person
-from epigrid.supervision.common import local_day
 from epigrid.supervision.models import (
     Finding,
     FindingStatus,

@@ -16,7 +16,7 @@ from django.urls import reverse
 from ninja import Field, Schema
 
 from epigrid.core.api import InSchema, api_user, field_errors
-from epigrid.supervision.common import local_day
+from epigrid.core.days import local_day
 from epigrid.supervision.models import (
     Circulation,
     Document,

@@ -1,46 +1,16 @@
-"""What the supervision services share: errors by field, the local day, sight of an area."""
+"""What the supervision services share beyond core.errors: a scanned attachment's checks."""
 
 from __future__ import annotations
 
-import datetime
 import uuid
 from pathlib import PurePath
-from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from epigrid.areas.access import may_see_path
+from epigrid.core.errors import Errors, add
 
-Errors = dict[str, list[str]]
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
-
-
-def add(errors: Errors, field: str, message: str) -> None:
-    errors.setdefault(field, []).append(message)
-
-
-def refuse(errors: Errors) -> None:
-    if errors:
-        raise ValidationError(errors)
-
-
-def local_day(now: datetime.datetime | None = None) -> datetime.date:
-    return timezone.localdate(now or timezone.now())
-
-
-def sees(user: Any, path: str) -> bool:
-    """An active user whose subtree holds `path` (None is the system itself: it sees all)."""
-    return user is None or bool(user.is_active and may_see_path(user, path))
-
-
-def required(errors: Errors, field: str, value: str, message: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        add(errors, field, message)
-    return value
 
 
 def check_attachment(errors: Errors, upload: UploadedFile | None, field: str) -> None:

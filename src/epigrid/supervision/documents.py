@@ -31,19 +31,13 @@ from django.utils.translation import gettext as _
 
 from epigrid.alerts.services import notify_users
 from epigrid.alerts.wording import worded
+from epigrid.areas.access import sees
 from epigrid.areas.models import Area, ancestor_paths
 from epigrid.core.access import Role
+from epigrid.core.days import local_day
+from epigrid.core.errors import Errors, add, refuse, required
 from epigrid.supervision import services
-from epigrid.supervision.common import (
-    Errors,
-    add,
-    check_attachment,
-    local_day,
-    refuse,
-    required,
-    sees,
-    stored_name,
-)
+from epigrid.supervision.common import check_attachment, stored_name
 from epigrid.supervision.models import (
     PENDING,
     Circulation,

@@ -15,8 +15,8 @@ from django.utils.translation import pgettext_lazy
 from epigrid.areas.forms import AreaChoice, AreaFilterField, offer_areas, offer_own_areas
 from epigrid.areas.models import Area, Facility
 from epigrid.core.access import ScopedUser, subtree_q
+from epigrid.core.days import local_day
 from epigrid.core.forms import apply_errors
-from epigrid.supervision.common import local_day
 from epigrid.supervision.inspections import FindingInput
 from epigrid.supervision.models import (
     Finding,

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from epigrid.areas.access import area_user
 from epigrid.core.access import Capability, can, require
+from epigrid.core.days import local_day
 from epigrid.core.forms import apply_errors
 from epigrid.supervision import inspections
 from epigrid.supervision.access import (
@@ -35,7 +36,6 @@ from epigrid.supervision.access import (
     may_rectify,
     may_verify,
 )
-from epigrid.supervision.common import local_day
 from epigrid.supervision.inspection_forms import (
     ACCEPT,
     UNVERIFIED,

@@ -23,8 +23,10 @@ from django.utils.translation import gettext as _
 
 from epigrid.alerts.services import notify
 from epigrid.alerts.wording import worded
+from epigrid.areas.access import sees
 from epigrid.areas.models import Area, Facility
-from epigrid.supervision.common import Errors, add, local_day, refuse, required, sees
+from epigrid.core.days import local_day
+from epigrid.core.errors import Errors, add, refuse, required
 from epigrid.supervision.models import Finding, FindingStatus, Inspection, Severity
 from epigrid.supervision.services import responsible
 

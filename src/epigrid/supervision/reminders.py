@@ -23,7 +23,7 @@ from epigrid.alerts.services import notify
 from epigrid.alerts.wording import worded
 from epigrid.areas.models import Area
 from epigrid.core.audit import jsonable, record_bulk
-from epigrid.supervision.common import local_day
+from epigrid.core.days import local_day
 from epigrid.supervision.models import Step, Task, TaskEvent, overdue_tasks_q
 from epigrid.supervision.services import responsible
 

@@ -25,9 +25,11 @@ from django.utils.translation import gettext as _
 
 from epigrid.alerts.services import notify, notify_users
 from epigrid.alerts.wording import worded
+from epigrid.areas.access import sees
 from epigrid.areas.models import Area, Level, ancestor_paths
 from epigrid.core.access import Role
-from epigrid.supervision.common import Errors, add, local_day, refuse, required, sees
+from epigrid.core.days import local_day
+from epigrid.core.errors import Errors, add, refuse, required
 from epigrid.supervision.models import (
     PENDING,
     Document,

@@ -26,11 +26,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from epigrid.areas.access import AreaUser, area_user
+from epigrid.areas.access import AreaUser, area_user, sees
 from epigrid.core.access import Capability, can, require
 from epigrid.core.forms import apply_errors
 from epigrid.supervision import access, services
-from epigrid.supervision.common import sees
 from epigrid.supervision.models import Task, TaskEvent, TaskStatus
 from epigrid.supervision.task_forms import (
     AcceptForm,
