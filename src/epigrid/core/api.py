@@ -12,7 +12,7 @@ Errors all answer `{"detail": ...}`:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -32,6 +32,7 @@ DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
 
 ItemT = TypeVar("ItemT")
+T = TypeVar("T")
 
 
 # The largest number a database column of ours holds (a bigint): an id, a count.
@@ -139,6 +140,24 @@ def field_errors(errors: Mapping[str, Sequence[str]], where: str = "body") -> Ni
         {"loc": [where] if field == NON_FIELD_ERRORS else [where, field],
          "msg": str(message), "type": "value_error"}
         for field, messages in errors.items() for message in messages])
+
+
+def call_service(call: Callable[[], T], names: Mapping[str, str] | None = None) -> T:
+    """Run a service; its refusals come back as 422 under the API's field names (`names`
+    renames a service's field to the API's)."""
+    try:
+        return call()
+    except DjangoValidationError as error:
+        if not hasattr(error, "error_dict"):
+            raise
+        renamed = names or {}
+        raise field_errors({renamed.get(name, name): messages
+                            for name, messages in error.message_dict.items()}) from None
+
+
+def person(user: Any) -> str | None:
+    """How the API names a user: their display name, nothing more."""
+    return str(user.display_name) if user is not None else None
 
 
 def django_validation_error(request: HttpRequest, exc: DjangoValidationError,

@@ -35,6 +35,7 @@ from epigrid.core.api import (
     Page,
     PageParams,
     api_user,
+    call_service,
     field_errors,
     get_object_for_user,
     keyset_page,
@@ -59,7 +60,6 @@ from epigrid.supervision.api_schemas import (
     TaskFilters,
     TaskIn,
     TaskOut,
-    call_service,
 )
 from epigrid.supervision.models import (
     PENDING,

@@ -25,14 +25,16 @@ from epigrid.core.api import (
     Page,
     PageParams,
     api_user,
+    call_service,
     field_errors,
     get_object_for_user,
     keyset_page,
+    person,
     require,
 )
 from epigrid.core.days import local_day
 from epigrid.supervision import access, inspections
-from epigrid.supervision.api_schemas import NOTE_MAX, TEXT_MAX, call_service, person
+from epigrid.supervision.api_schemas import NOTE_MAX, TEXT_MAX
 from epigrid.supervision.models import (
     Finding,
     FindingStatus,

@@ -8,14 +8,12 @@ A person appears by their display name only (full name, else username): no phone
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Mapping
 from typing import Any, Literal, TypeVar
 
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 from ninja import Field, Schema
 
-from epigrid.core.api import InSchema, api_user, field_errors
+from epigrid.core.api import InSchema, api_user, person
 from epigrid.core.days import local_day
 from epigrid.supervision.models import (
     Circulation,
@@ -36,23 +34,6 @@ TEXT_MAX = 10000
 
 
 # --- shared by the routers ---------------------------------------------------------------------
-
-def call_service(call: Callable[[], T], names: Mapping[str, str] | None = None) -> T:
-    """Run a service; its refusals come back as 422 under the API's field names."""
-    try:
-        return call()
-    except ValidationError as error:
-        if not hasattr(error, "error_dict"):
-            raise
-        renamed = names or {}
-        raise field_errors({renamed.get(name, name): messages
-                            for name, messages in error.message_dict.items()}) from None
-
-
-def person(user: Any) -> str | None:
-    """How the API names a user: their display name, nothing more."""
-    return str(user.display_name) if user is not None else None
-
 
 # --- tasks -------------------------------------------------------------------------------------
 

@@ -11,13 +11,14 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import F, Func, IntegerField, QuerySet, Subquery
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from epigrid.areas.access import area_user
+from epigrid.areas.counting import count_of, counts
 from epigrid.areas.models import Area
 from epigrid.core.access import Capability, ScopedUser, can
 from epigrid.supervision.models import (
@@ -30,19 +31,6 @@ from epigrid.supervision.models import (
 )
 
 PANEL_LIMIT = 3
-
-
-def count_of(rows: QuerySet[Any]) -> Subquery:
-    """The number of `rows` as a scalar subquery: `SELECT COUNT(id) ... WHERE ...`, one row
-    (COUNT as a plain function: no GROUP BY)."""
-    return Subquery(rows.order_by().annotate(n=Func(F("pk"), function="COUNT"))
-                    .values("n"), output_field=IntegerField())
-
-
-def counts(area: Area, **subqueries: Subquery) -> dict[str, int]:
-    """Several counts in one query: scalar subqueries selected beside the area's row."""
-    found = Area.objects.filter(pk=area.pk).annotate(**subqueries).values(*subqueries).first()
-    return {name: int(found[name] or 0) if found else 0 for name in subqueries}
 
 
 def shown_to(user: ScopedUser) -> bool:

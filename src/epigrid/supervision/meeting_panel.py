@@ -25,10 +25,9 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from epigrid.areas.access import area_user
+from epigrid.areas.counting import count_of, counts
 from epigrid.core.days import day_bounds
 from epigrid.supervision.area_panel import (
-    count_of,
-    counts,
     findings_of,
     most_overdue,
     shown_to,
