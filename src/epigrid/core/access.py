@@ -5,7 +5,8 @@ core imports no app, so a user is anything with the attributes of `ScopedUser`.
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from collections.abc import Callable
+from typing import Any, Protocol, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -168,6 +169,9 @@ def subtree_q(field: str, path: str) -> models.Q:
     return models.Q(**{f"{field}__gte": path, f"{field}__lt": path + PATH_END})
 
 
+_QS = TypeVar("_QS", bound="ScopedQuerySet")
+
+
 class ScopedQuerySet(models.QuerySet):
     """A queryset that knows where its rows' area path is, so it can be restricted to a user.
 
@@ -177,6 +181,13 @@ class ScopedQuerySet(models.QuerySet):
     """
 
     def restrict(self, user: ScopedUser) -> ScopedQuerySet:
+        field: str = self.model.scope_path_field
+        return self.restrict_by(user, lambda path: subtree_q(field, path))
+
+    def restrict_by(self: _QS, user: ScopedUser, seen: Callable[[str], models.Q]) -> _QS:
+        """All rows for an administrator, none for a user without an active area, else the
+        rows `seen(scope_path)` admits: a model seen from two ends (a task by the area that
+        handles it and the desk that set it) restricts itself through this."""
         if sees_everything(user):
             return self.all()
         if not (user.is_authenticated and user.is_active):
@@ -184,8 +195,7 @@ class ScopedQuerySet(models.QuerySet):
         path = user.scope_path
         if not path:
             return self.none()
-        field: str = self.model.scope_path_field
-        return self.filter(subtree_q(field, path))
+        return self.filter(seen(path))
 
     def within(self, path: str) -> ScopedQuerySet:
         field: str = self.model.scope_path_field

@@ -30,7 +30,6 @@ from epigrid.areas.models import Area, Facility
 from epigrid.core.access import (
     ScopedQuerySet,
     ScopedUser,
-    sees_everything,
     subtree_q,
 )
 from epigrid.core.audit import AuditedModel
@@ -63,15 +62,11 @@ class DocumentQuerySet(ScopedQuerySet):
     what they are to act on): the desk's subtree, or a task of it in the user's."""
 
     def restrict(self, user: ScopedUser) -> DocumentQuerySet:
-        if sees_everything(user):
-            return self.all()
-        if not (user.is_authenticated and user.is_active):
-            return self.none()
-        path = user.scope_path
-        if not path:
-            return self.none()
-        routed = Task.objects.filter(subtree_q("area__path", path), document=OuterRef("pk"))
-        return self.filter(subtree_q("area__path", path) | Exists(routed))
+        def seen(path: str) -> Q:
+            routed = Task.objects.filter(subtree_q("area__path", path), document=OuterRef("pk"))
+            return subtree_q("area__path", path) | Q(Exists(routed))
+
+        return self.restrict_by(user, seen)
 
 
 class Document(AuditedModel, TimeStampedModel):
@@ -164,14 +159,8 @@ class TaskQuerySet(ScopedQuerySet):
     """Seen by the area that handles it and by the desk that set it: both subtrees."""
 
     def restrict(self, user: ScopedUser) -> TaskQuerySet:
-        if sees_everything(user):
-            return self.all()
-        if not (user.is_authenticated and user.is_active):
-            return self.none()
-        path = user.scope_path
-        if not path:
-            return self.none()
-        return self.filter(subtree_q("area__path", path) | subtree_q("issuer_area__path", path))
+        return self.restrict_by(user, lambda path: (subtree_q("area__path", path)
+                                                    | subtree_q("issuer_area__path", path)))
 
 
 class Task(AuditedModel, TimeStampedModel):
