@@ -3,50 +3,23 @@ area of it), written in the background (core.export_jobs) and followed on its ru
 
 from __future__ import annotations
 
-from typing import Any
-
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
-from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from epigrid.areas.access import area_user
-from epigrid.areas.forms import AreaFilterField, offer_areas
-from epigrid.core.access import Capability, ScopedUser, require
-from epigrid.core.exports import FORMATS
-from epigrid.core.models import ExportRun
+from epigrid.areas.export_page import export_page
 from epigrid.supplies.exporters import SPECS, start_supplies_export
 
-RECENT_RUNS = 10
-
-
-class SuppliesExportForm(forms.Form):
-    kind = forms.ChoiceField(label=_("what"), choices=[(name, spec.label)
-                                                       for name, spec in SPECS.items()])
-    format = forms.ChoiceField(label=_("format"), choices=[(f, f.upper()) for f in FORMATS])
-    area = AreaFilterField(label=_("area"), empty_label=_("all of my area"))
-
-    def __init__(self, *args: Any, user: ScopedUser, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        offer_areas(self, user)
+TITLE = _("Export supplies")
+INTRO = _(
+    "The stock by warehouse and item, the ledger of movements or the donations of your "
+    "area, as CSV or XLSX: written in the background, then ready to download from its page.")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def supplies_export(request: HttpRequest) -> HttpResponseBase:
-    user = area_user(request)
-    require(user, Capability.EXPORT)
-    form = SuppliesExportForm(request.POST or None, user=user,
-                              initial={"area": request.GET.get("area", ""),
-                                       "kind": request.GET.get("kind", "")})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        run = start_supplies_export(user, data["kind"], fmt=data["format"], area=data["area"])
-        return redirect("exports:detail", pk=run.pk)  # its page follows the run
-    mine = ExportRun.objects.filter(exporter__in=list(SPECS), user_id=user.pk)
-    recent = list(mine[:RECENT_RUNS])
-    return render(request, "supplies/export.html", {"form": form, "recent": recent},
-                  status=400 if form.is_bound else 200)
+    return export_page(request, specs=SPECS, start=start_supplies_export, title=TITLE,
+                       intro=INTRO)
