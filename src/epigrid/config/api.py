@@ -31,6 +31,7 @@ from epigrid.core.api import django_validation_error
 from epigrid.core.export_api import router as exports_router
 from epigrid.core.imports.api import router as imports_router
 from epigrid.dashboards.api import router as dashboards_router
+from epigrid.mobilization.api import router as mobilization_router
 from epigrid.problems.api import router as problems_router
 from epigrid.registry.api import router as registry_router
 from epigrid.registry.progress_api import router as progress_router
@@ -76,6 +77,7 @@ api.add_router("/passage-figures", passage_figures_router)
 api.add_router("/problems", problems_router)
 api.add_router("/supplies", supplies_router)
 api.add_router("/supervision", supervision_router)
+api.add_router("/mobilization", mobilization_router)
 api.add_router("/figures", figures_router)
 api.add_router("/dashboards", dashboards_router)
 api.add_router("/briefing", briefing_router)

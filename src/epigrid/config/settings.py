@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "epigrid.problems",
     "epigrid.supplies",
     "epigrid.supervision",
+    "epigrid.mobilization",
     "epigrid.reporting",
     "epigrid.dashboards",
     "epigrid.briefing",

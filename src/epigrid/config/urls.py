@@ -18,6 +18,7 @@ urlpatterns = [
     path("problems/", include("epigrid.problems.urls")),
     path("supplies/", include("epigrid.supplies.urls")),
     path("supervision/", include("epigrid.supervision.urls")),
+    path("mobilization/", include("epigrid.mobilization.urls")),
     path("reporting/", include("epigrid.reporting.urls")),
     path("dashboards/", include("epigrid.dashboards.urls")),
     path("briefing/", include("epigrid.briefing.urls")),

@@ -59,6 +59,10 @@ class Capability(models.TextChoices):
     MANAGE_SUPPLIES = "manage_supplies", _("Keep warehouses' stock, donations and allocation")
     SUPERVISE = "supervise", _("Register documents, set and accept tasks, inspect sites")
     HANDLE_TASKS = "handle_tasks", _("Report on supervised tasks and rectify findings")
+    MOBILIZE = "mobilize", _("Keep teams, people sent down and commendations; apply for "
+                             "payments")
+    APPROVE_PAYMENTS = "approve_payments", _("Approve condolence and subsidy payments")
+    KEEP_FUNDS = "keep_funds", _("Keep funds' ledgers: receipts and payments made")
     MANAGE_USERS = "manage_users", _("Manage users")
 
 
@@ -76,7 +80,8 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
                              Capability.RAISE_PROBLEMS, Capability.RESOLVE_PROBLEMS,
                              Capability.REFRESH_FIGURES, Capability.SEND_NOTICES,
                              Capability.REQUEST_SUPPLIES, Capability.MANAGE_SUPPLIES,
-                             Capability.SUPERVISE, Capability.HANDLE_TASKS}),
+                             Capability.SUPERVISE, Capability.HANDLE_TASKS,
+                             Capability.MOBILIZE, Capability.APPROVE_PAYMENTS}),
     Role.AREA_OFFICER: frozenset({Capability.CHANGE_SITES, Capability.IMPORT, Capability.EXPORT,
                                   Capability.CHANGE_REGISTRY, Capability.SCREEN,
                                   Capability.MANAGE_CAMPAIGNS, Capability.VIEW_CASES,
@@ -85,7 +90,7 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
                                   Capability.LOG_PASSAGES, Capability.MANAGE_SHIFTS,
                                   Capability.RAISE_PROBLEMS, Capability.RESOLVE_PROBLEMS,
                                   Capability.SEND_NOTICES, Capability.REQUEST_SUPPLIES,
-                                  Capability.HANDLE_TASKS}),
+                                  Capability.HANDLE_TASKS, Capability.MOBILIZE}),
     # Grid workers follow up the quarantined of their grid, so they see its cases.
     Role.GRID_WORKER: frozenset({Capability.CHANGE_REGISTRY, Capability.SCREEN,
                                  Capability.VIEW_CASES, Capability.FOLLOW_UP,
@@ -100,7 +105,8 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
                              Capability.REQUEST_SUPPLIES, Capability.HANDLE_TASKS}),
     Role.LOGISTICS: frozenset({Capability.EXPORT, Capability.RAISE_PROBLEMS,
                                Capability.RESOLVE_PROBLEMS, Capability.REQUEST_SUPPLIES,
-                               Capability.MANAGE_SUPPLIES, Capability.HANDLE_TASKS}),
+                               Capability.MANAGE_SUPPLIES, Capability.HANDLE_TASKS,
+                               Capability.KEEP_FUNDS}),
     Role.SUPERVISOR: frozenset({Capability.EXPORT, Capability.VIEW_CASES, Capability.SUPERVISE,
                                 Capability.HANDLE_TASKS}),
     Role.VOLUNTEER: frozenset(),

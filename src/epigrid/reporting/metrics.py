@@ -81,6 +81,7 @@ class Unit:
     DONATIONS = _("donations")
     TASKS = _("tasks")
     FINDINGS = _("findings")
+    PAYMENTS = _("payments")
 
 
 class Rise(enum.Enum):
@@ -147,7 +148,7 @@ class Family:
 
 _FAMILIES: dict[str, Family] = {}
 FAMILY_MODULES = ("families_registry", "families_cases", "families_checkpoints", "families_care",
-                  "families_supplies", "families_supervision")
+                  "families_supplies", "families_supervision", "families_mobilization")
 
 
 def register(family: Family) -> Family:

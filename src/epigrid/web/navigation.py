@@ -57,9 +57,14 @@ SUPPLY_ROLES = frozenset(roles_with(Capability.REQUEST_SUPPLIES)
 # Who sets supervised tasks or handles them 督办.
 SUPERVISION_ROLES = frozenset(roles_with(Capability.HANDLE_TASKS)
                               + roles_with(Capability.SUPERVISE))
-SITES, REGISTRY, CASES, CHECKPOINTS, CARE, SUPPLIES, SUPERVISION, ROLL_UP, NOTICES = (
+# Who keeps the people sent down and the fund 力量下沉 (and the supervisor, who reads them).
+MOBILIZATION_ROLES = frozenset(roles_with(Capability.MOBILIZE)
+                               + roles_with(Capability.APPROVE_PAYMENTS)
+                               + roles_with(Capability.KEEP_FUNDS) + [Role.SUPERVISOR])
+SITES, REGISTRY, CASES, CHECKPOINTS, CARE, SUPPLIES, SUPERVISION, MOBILIZATION = (
     _("Sites"), _("Residents"), _("Cases"), _("Checkpoint duty"), _("Care"), _("Supplies"),
-    _("Supervision"), _("Roll-up"), _("Notices"))
+    _("Supervision"), _("Mobilization"))
+ROLL_UP, NOTICES = _("Roll-up"), _("Notices")
 ENTRIES: tuple[NavEntry, ...] = (
     NavEntry(_("Areas"), "areas:browse"),
     NavEntry(_("Checkpoints"), "areas:checkpoints", group=SITES),
@@ -104,6 +109,16 @@ ENTRIES: tuple[NavEntry, ...] = (
              roles=SUPERVISION_ROLES),
     NavEntry(_("Task ledger export"), "supervision:export", Capability.EXPORT,
              group=SUPERVISION, roles=SUPERVISION_ROLES),
+    NavEntry(_("People sent down"), "mobilization:deployments", group=MOBILIZATION,
+             roles=MOBILIZATION_ROLES),
+    NavEntry(_("Teams"), "mobilization:teams", group=MOBILIZATION, roles=MOBILIZATION_ROLES),
+    NavEntry(_("Commendations"), "mobilization:commendations", group=MOBILIZATION,
+             roles=MOBILIZATION_ROLES),
+    NavEntry(_("Funds"), "mobilization:funds", group=MOBILIZATION, roles=MOBILIZATION_ROLES),
+    NavEntry(_("Payments"), "mobilization:payments", group=MOBILIZATION,
+             roles=MOBILIZATION_ROLES),
+    NavEntry(_("Roster and ledger export"), "mobilization:export", Capability.EXPORT,
+             group=MOBILIZATION, roles=MOBILIZATION_ROLES),
     NavEntry(_("Dashboard"), "dashboards:index", group=ROLL_UP),
     NavEntry(_("Daily figures"), "reporting:index", group=ROLL_UP),
     NavEntry(_("Daily report"), "reporting:report_index", group=ROLL_UP, roles=REPORTERS),

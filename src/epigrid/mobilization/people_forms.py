@@ -1,0 +1,253 @@
+"""Forms of the pages of teams, people sent down 下沉人员 and commendations 表彰. They read the
+input; the rules live in services.py, whose refusals the pages put back onto these fields."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from epigrid.areas.forms import AreaChoice, AreaFilterField, offer_areas, offer_own_areas
+from epigrid.areas.models import Area
+from epigrid.core.access import ScopedUser, subtree_q
+from epigrid.core.identity import parse_mobile
+from epigrid.mobilization.models import Commendation, Deployment, Team, TeamKind, on_duty_q
+
+DATE = {"type": "date"}
+ACTIVE, STOOD_DOWN, ON_DUTY, LEFT, ANY = "active", "stood_down", "on_duty", "left", "any"
+
+
+def _search(placeholder: Any) -> forms.CharField:
+    return forms.CharField(label=_("Search"), max_length=100, required=False,
+                           widget=forms.TextInput(attrs={"type": "search",
+                                                         "placeholder": placeholder}))
+
+
+def _text(label: Any, help_text: Any = "", rows: int = 3) -> forms.CharField:
+    return forms.CharField(label=label, required=False, help_text=help_text,
+                           widget=forms.Textarea(attrs={"rows": rows}))
+
+
+def _day(label: Any, **kwargs: Any) -> forms.DateField:
+    return forms.DateField(label=label, widget=forms.DateInput(DATE), **kwargs)
+
+
+def _valid(form: forms.Form) -> dict[str, Any]:
+    """The valid filters of a bound filter form; an invalid one is shown, not applied."""
+    form.is_valid()
+    return form.cleaned_data
+
+
+class TeamChoice(forms.ModelChoiceField):
+    """A team named with its area (two towns may each have a "Commando Team")."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} · {obj.area.name}"
+
+
+def visible_teams(user: ScopedUser) -> QuerySet[Team]:
+    return Team.objects.restrict(user).select_related("area")
+
+
+# --- teams ---------------------------------------------------------------------------------
+
+
+class TeamFilterForm(forms.Form):
+    STATUSES = ((ACTIVE, _("active")), (STOOD_DOWN, _("stood down")), (ANY, _("any status")))
+
+    q = _search(_("Name or sending unit"))
+    kind = forms.ChoiceField(label=_("Kind"), required=False,
+                             choices=[("", _("All kinds")), *TeamKind.choices])
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=STATUSES)
+    area = AreaFilterField(empty_label=_("All my areas"),
+                           help_text=_("The team's area, and those under it."))
+
+    def __init__(self, *args: Any, user: ScopedUser, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        offer_areas(self, user)
+
+    def apply(self, teams: QuerySet[Team], today: datetime.date) -> QuerySet[Team]:
+        """Active teams unless a status is chosen: the standing ones are those at work."""
+        data = _valid(self)
+        status = data.get("status") or ACTIVE
+        if status == ACTIVE:
+            teams = teams.filter(stood_down_on__isnull=True)
+        elif status == STOOD_DOWN:
+            teams = teams.filter(stood_down_on__isnull=False)
+        if data.get("kind"):
+            teams = teams.filter(kind=data["kind"])
+        if area := data.get("area"):
+            teams = teams.filter(subtree_q("area__path", area.path))
+        if query := (data.get("q") or "").strip():
+            teams = teams.filter(Q(name__icontains=query) | Q(sent_by__icontains=query))
+        return teams
+
+
+class TeamForm(forms.Form):
+    area = AreaChoice(label=_("Area"), queryset=Area.objects.none(),
+                      help_text=_("The area the team works in."))
+    kind = forms.ChoiceField(label=_("Kind"), choices=TeamKind.choices)
+    name = forms.CharField(label=_("Name"), max_length=120, required=False)
+    batch = forms.IntegerField(label=_("Batch"), required=False,
+                               help_text=_("A medical team's batch: 3 for the third."))
+    sent_by = forms.CharField(label=_("Sent by"), max_length=200, required=False,
+                              help_text=_("The unit that sent the team."))
+    duties = _text(_("Duties"))
+    formed_on = _day(_("Formed on"))
+
+    def __init__(self, *args: Any, user: ScopedUser, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        offer_own_areas(self, user)
+        self.fields["formed_on"].initial = timezone.localdate()
+
+
+class StandDownForm(forms.Form):
+    """撤编: the day the team stood down; its members still on duty leave that day."""
+
+    on = _day(_("Stood down on"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "stand-down-%s")
+        super().__init__(*args, **kwargs)
+        self.fields["on"].initial = timezone.localdate()
+
+
+# --- people sent down ----------------------------------------------------------------------
+
+
+class DeploymentFilterForm(forms.Form):
+    STATUSES = ((ON_DUTY, _("on duty today")), (LEFT, _("left")), (ANY, _("any status")))
+
+    q = _search(_("Name, unit, post or phone"))
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=STATUSES)
+    area = AreaFilterField(empty_label=_("All my areas"),
+                           help_text=_("The area they were sent to, and those under it."))
+    team = TeamChoice(label=_("Team"), required=False, queryset=Team.objects.none(),
+                      empty_label=_("Any team"))
+    party = forms.BooleanField(label=_("Party members only"), required=False)
+
+    def __init__(self, *args: Any, user: ScopedUser, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        offer_areas(self, user)
+        team: Any = self.fields["team"]
+        team.queryset = visible_teams(user).filter(stood_down_on__isnull=True)
+        # A stood-down team is offered once it is asked for (a link from its page).
+        asked = self.data.get("team") if self.is_bound else None
+        if str(asked or "").isdigit():
+            team.queryset = visible_teams(user).filter(
+                Q(stood_down_on__isnull=True) | Q(pk=int(str(asked))))
+
+    def apply(self, people: QuerySet[Deployment],
+              today: datetime.date) -> QuerySet[Deployment]:
+        data = _valid(self)
+        status = data.get("status") or ON_DUTY
+        if status == ON_DUTY:
+            people = people.filter(on_duty_q(today))
+        elif status == LEFT:
+            people = people.filter(left_on__lt=today)
+        if area := data.get("area"):
+            people = people.filter(subtree_q("area__path", area.path))
+        if team := data.get("team"):
+            people = people.filter(team=team)
+        if data.get("party"):
+            people = people.filter(party_member=True)
+        if query := (data.get("q") or "").strip():
+            people = people.filter(_words(query))
+        return people
+
+
+def _words(query: str) -> Q:
+    """Part of a name, unit or post, or a whole phone number (a part of one finds strangers)."""
+    found = Q(name__icontains=query) | Q(unit__icontains=query) | Q(post__icontains=query)
+    try:
+        return found | Q(phone=parse_mobile(query))
+    except ValidationError:
+        return found
+
+
+class DeploymentForm(forms.Form):
+    area = AreaChoice(label=_("Sent to"), queryset=Area.objects.none(),
+                      help_text=_("The area they work in."))
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=60, required=False)
+    unit = forms.CharField(label=_("Work unit"), max_length=200, required=False,
+                           help_text=_("The unit that sent them."))
+    post = forms.CharField(label=_("Post"), max_length=100, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    party_member = forms.BooleanField(label=_("Party member"), required=False)
+    team = TeamChoice(label=_("Team"), required=False, queryset=Team.objects.none(),
+                      empty_label=_("No team"))
+    leader = forms.BooleanField(label=_("Team leader"), required=False)
+    duties = _text(_("Duties"), _("The households, sites or tasks they look after."))
+    arrived_on = _day(_("Arrived on"))
+
+    def __init__(self, *args: Any, user: ScopedUser, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        offer_own_areas(self, user)
+        team: Any = self.fields["team"]
+        team.queryset = visible_teams(user).filter(stood_down_on__isnull=True)
+        self.fields["arrived_on"].initial = timezone.localdate()
+
+
+class RecallForm(forms.Form):
+    """返岗: the day the person left the area."""
+
+    on = _day(_("Left on"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "recall-%s")
+        super().__init__(*args, **kwargs)
+        self.fields["on"].initial = timezone.localdate()
+
+
+# --- commendations -------------------------------------------------------------------------
+
+
+class CommendationFilterForm(forms.Form):
+    q = _search(_("Recipient, honour or awarding body"))
+    area = AreaFilterField(empty_label=_("All my areas"))
+
+    def __init__(self, *args: Any, user: ScopedUser, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        offer_areas(self, user)
+
+    def apply(self, found: QuerySet[Commendation]) -> QuerySet[Commendation]:
+        data = _valid(self)
+        if area := data.get("area"):
+            found = found.filter(subtree_q("area__path", area.path))
+        if query := (data.get("q") or "").strip():
+            found = found.filter(Q(recipient__icontains=query) | Q(honour__icontains=query)
+                                 | Q(awarded_by__icontains=query))
+        return found
+
+
+class CommendationForm(forms.Form):
+    area = AreaChoice(label=_("Area"), queryset=Area.objects.none(),
+                      help_text=_("The area that gives the honour."))
+    deployment = forms.ModelChoiceField(
+        label=_("Person sent down"), required=False, queryset=Deployment.objects.none(),
+        empty_label=_("None"))
+    team = TeamChoice(label=_("Team"), required=False, queryset=Team.objects.none(),
+                      empty_label=_("None"))
+    recipient = forms.CharField(label=_("Someone else"), max_length=200, required=False,
+                                help_text=_("Name one recipient only: a person sent down, a "
+                                            "team, or someone else."))
+    honour = forms.CharField(label=_("Honour"), max_length=200, required=False)
+    citation = _text(_("Citation"), _("What they did."), rows=4)
+    awarded_on = _day(_("Awarded on"))
+    awarded_by = forms.CharField(label=_("Awarded by"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, user: ScopedUser, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        offer_own_areas(self, user)
+        deployment: Any = self.fields["deployment"]
+        # str(deployment) is "name (unit)": no join needed for the menu.
+        deployment.queryset = Deployment.objects.restrict(user).order_by("name", "id")
+        team: Any = self.fields["team"]
+        team.queryset = visible_teams(user)
+        self.fields["awarded_on"].initial = timezone.localdate()
