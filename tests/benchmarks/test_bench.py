@@ -49,13 +49,14 @@ class AreasBenchTests(TestCase):
         out = StringIO()
         call_command("bench", "--list", stdout=out)
         assert out.getvalue().split() == ["alerts", "areas", "briefing", "care", "cases",
-                                         "checkpoints", "dashboards", "registry", "reporting",
-                                         "supervision", "supplies"]
+                                         "checkpoints", "dashboards", "mobilization",
+                                         "registry", "reporting", "supervision", "supplies"]
 
     def test_it_refuses_bad_arguments_with_a_clear_message(self) -> None:
         cases = [(["nosuchbench"], "No benchmark named 'nosuchbench'. Available: alerts, "
                                    "areas, briefing, care, cases, checkpoints, dashboards, "
-                                   "registry, reporting, supervision, supplies."),
+                                   "mobilization, registry, reporting, supervision, "
+                                   "supplies."),
                  (["areas", "--scale", "province"], "Scale 'province' is not one of"),
                  (["areas", "--repeat", "0"], "--repeat must be at least 1."),
                  ([], "Name a benchmark, or use --list.")]

@@ -71,6 +71,7 @@ def _district_life(scale: str, seed: int, root: Area,
     before it wrote."""
     from epigrid.demo.care_data import write_care
     from epigrid.demo.figures_data import count_figures
+    from epigrid.demo.mobilization_data import write_mobilization
     from epigrid.demo.officer_data import write_officers
     from epigrid.demo.outbreak_data import DAYS, generate_outbreak
     from epigrid.demo.passage_data import generate_passages
@@ -88,6 +89,7 @@ def _district_life(scale: str, seed: int, root: Area,
         ("care", lambda: write_care(root, seed)),
         ("supplies", lambda: write_supplies(root, seed)),
         ("supervision", lambda: write_supervision(root, seed)),
+        ("mobilization", lambda: write_mobilization(root, seed)),
         ("figures", lambda: count_figures(DAYS)),
         ("officers", lambda: write_officers(root, seed)),
         ("reports", lambda: write_reports(root, seed)),
