@@ -26,27 +26,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from epigrid.areas.export_runs import area_run, start_area_export
-from epigrid.areas.models import Area
-from epigrid.core.access import ScopedUser
+from epigrid.areas.export_runs import AreaExports, within_code
 from epigrid.core.exports import Column, field
 from epigrid.core.identity import mask_phone
 from epigrid.core.imports.registry import ExportSpec
-from epigrid.core.models import ExportRun
 from epigrid.mobilization.models import Deployment, FundEntry
 
 PEOPLE, LEDGER = "mobilization_people", "mobilization_ledger"
-
-
-def _within(rows: Any, code: str | None) -> QuerySet[Any]:
-    """`rows` in the subtree of the area with this code (None: everywhere); LookupError if
-    there is no such area."""
-    if code is None:
-        return rows
-    path = Area.objects.filter(code=code).values_list("path", flat=True).first()
-    if path is None:
-        raise LookupError(code)
-    return rows.within(path)
 
 
 def _yes_no(value: bool) -> str:
@@ -57,7 +43,7 @@ def _yes_no(value: bool) -> str:
 
 def people(within: str | None = None) -> QuerySet[Any]:
     rows = Deployment.objects.select_related("area", "team").order_by("area__path", "name", "id")
-    return _within(rows, within)
+    return within_code(rows, within)
 
 
 def days_on_duty(person: Deployment, today: datetime.date | None = None) -> int:
@@ -88,7 +74,7 @@ PEOPLE_COLUMNS = [
 def ledger(within: str | None = None) -> QuerySet[Any]:
     rows = (FundEntry.objects.select_related("fund__area", "payment")
             .order_by("fund__area__path", "fund__name", "fund_id", "at", "id"))
-    return _within(rows, within)
+    return within_code(rows, within)
 
 
 def _amount(entry: FundEntry) -> float:
@@ -118,22 +104,9 @@ SPECS = {spec.name: spec for spec in EXPORTS}
 MODELS: dict[str, type[Deployment] | type[FundEntry]] = {PEOPLE: Deployment, LEDGER: FundEntry}
 
 
-# --- a user's export, written in the background ------------------------------------------------
+# --- a user's export, written in the background (areas.export_runs) ---------------------------
 
-def records_for(name: str, user: ScopedUser, area: Area | None = None) -> QuerySet[Any]:
-    """The export's rows that `user` sees, narrowed to `area`'s subtree (one of the user's:
-    the caller fetched it through the user's scope)."""
-    rows = SPECS[name].queryset(None).restrict(user)  # type: ignore[attr-defined]
-    return rows.within(area.path) if area is not None else rows
-
-
-def start_mobilization_export(user: ScopedUser, name: str, *, fmt: str,
-                              area: Area | None = None) -> ExportRun:
-    """Log the export and have it written in the background (areas.export_runs)."""
-    return start_area_export(user, name, fmt=fmt, area=area, specs=SPECS,
-                             logged_as=MODELS[name])
-
-
-def mobilization_run(run: ExportRun) -> tuple[QuerySet[Any], list[Column], str]:
-    """A run's rows, columns and title, read again in its user's scope (areas.export_runs)."""
-    return area_run(run, SPECS, records_for)
+EXPORTING = AreaExports(SPECS, MODELS)
+records_for = EXPORTING.records_for
+start_mobilization_export = EXPORTING.start
+mobilization_run = EXPORTING.run

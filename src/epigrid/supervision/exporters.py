@@ -23,26 +23,12 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from epigrid.areas.export_runs import area_run, start_area_export
-from epigrid.areas.models import Area
-from epigrid.core.access import ScopedUser
+from epigrid.areas.export_runs import AreaExports, within_code
 from epigrid.core.exports import Column, field
 from epigrid.core.imports.registry import ExportSpec
-from epigrid.core.models import ExportRun
 from epigrid.supervision.models import Finding, Task, TaskStatus
 
 TASKS, FINDINGS = "supervision_tasks", "supervision_findings"
-
-
-def _within(rows: Any, code: str | None) -> QuerySet[Any]:
-    """`rows` in the subtree of the area with this code (None: everywhere); LookupError if
-    there is no such area."""
-    if code is None:
-        return rows
-    path = Area.objects.filter(code=code).values_list("path", flat=True).first()
-    if path is None:
-        raise LookupError(code)
-    return rows.within(path)
 
 
 # --- the task ledger ---------------------------------------------------------------------------
@@ -50,7 +36,7 @@ def _within(rows: Any, code: str | None) -> QuerySet[Any]:
 def tasks(within: str | None = None) -> QuerySet[Any]:
     rows = (Task.objects.select_related("document", "area", "issuer_area")
             .order_by("created_at", "id"))
-    return _within(rows, within)
+    return within_code(rows, within)
 
 
 def _set_on(task: Task) -> Any:
@@ -89,7 +75,7 @@ TASK_COLUMNS = [
 def findings(within: str | None = None) -> QuerySet[Any]:
     rows = (Finding.objects.select_related("inspection__area")
             .order_by("inspection__inspected_on", "inspection_id", "id"))
-    return _within(rows, within)
+    return within_code(rows, within)
 
 
 FINDING_COLUMNS = [
@@ -117,22 +103,9 @@ SPECS = {spec.name: spec for spec in EXPORTS}
 MODELS: dict[str, type[Task] | type[Finding]] = {TASKS: Task, FINDINGS: Finding}
 
 
-# --- a user's export, written in the background ------------------------------------------------
+# --- a user's export, written in the background (areas.export_runs) ---------------------------
 
-def records_for(name: str, user: ScopedUser, area: Area | None = None) -> QuerySet[Any]:
-    """The export's rows that `user` sees, narrowed to `area`'s subtree (one of the user's:
-    the caller fetched it through the user's scope)."""
-    rows = SPECS[name].queryset(None).restrict(user)  # type: ignore[attr-defined]
-    return rows.within(area.path) if area is not None else rows
-
-
-def start_supervision_export(user: ScopedUser, name: str, *, fmt: str,
-                             area: Area | None = None) -> ExportRun:
-    """Log the export and have it written in the background (areas.export_runs)."""
-    return start_area_export(user, name, fmt=fmt, area=area, specs=SPECS,
-                             logged_as=MODELS[name])
-
-
-def supervision_run(run: ExportRun) -> tuple[QuerySet[Any], list[Column], str]:
-    """A run's rows, columns and title, read again in its user's scope (areas.export_runs)."""
-    return area_run(run, SPECS, records_for)
+EXPORTING = AreaExports(SPECS, MODELS)
+records_for = EXPORTING.records_for
+start_supervision_export = EXPORTING.start
+supervision_run = EXPORTING.run

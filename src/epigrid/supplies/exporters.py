@@ -29,31 +29,13 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from epigrid.areas.export_runs import area_run, start_area_export
-from epigrid.areas.models import Area
-from epigrid.core.access import ScopedUser
+from epigrid.areas.export_runs import AreaExports, within_code
 from epigrid.core.exports import Column, field
 from epigrid.core.imports.registry import ExportSpec
-from epigrid.core.models import ExportRun
 from epigrid.supplies.models import Kind, Movement
 from epigrid.supplies.stock import USE_DAYS, days_of_supply
 
 STOCK, LEDGER, DONATIONS = "supply_stock", "supply_ledger", "supply_donations"
-
-
-def _area_path(code: str | None) -> str | None:
-    """The path of the area with this code (None: everywhere); LookupError if unknown."""
-    if code is None:
-        return None
-    path = Area.objects.filter(code=code).values_list("path", flat=True).first()
-    if path is None:
-        raise LookupError(code)
-    return path
-
-
-def _within(rows: Any, code: str | None) -> QuerySet[Any]:
-    path = _area_path(code)
-    return rows.within(path) if path else rows
 
 
 # --- stock -------------------------------------------------------------------------------------
@@ -74,7 +56,7 @@ def stock_table(movements: QuerySet[Movement], now: datetime.datetime | None = N
 
 
 def stock(within: str | None = None) -> QuerySet[Any]:
-    return _within(stock_table(Movement.objects.all()), within)
+    return within_code(stock_table(Movement.objects.all()), within)
 
 
 def _used(row: dict[str, Any]) -> int:
@@ -112,7 +94,7 @@ STOCK_COLUMNS = [
 def ledger(within: str | None = None) -> QuerySet[Any]:
     rows = (Movement.objects.select_related("warehouse", "item", "recorded_by")
             .order_by("at", "id"))
-    return _within(rows, within)
+    return within_code(rows, within)
 
 
 def _recorded_by(movement: Movement) -> str:
@@ -143,7 +125,7 @@ def donations(within: str | None = None) -> QuerySet[Any]:
     """The donations' lines (their ledger movements), oldest first, a donation's lines together."""
     rows = (Movement.objects.filter(kind=Kind.DONATION)
             .select_related("donation", "warehouse", "item").order_by("at", "donation_id", "id"))
-    return _within(rows, within)
+    return within_code(rows, within)
 
 
 DONATION_COLUMNS = [
@@ -173,22 +155,9 @@ EXPORTS = (
 SPECS = {spec.name: spec for spec in EXPORTS}
 
 
-# --- a user's export, written in the background ------------------------------------------------
+# --- a user's export, written in the background (areas.export_runs) ---------------------------
 
-def records_for(name: str, user: ScopedUser, area: Area | None = None) -> QuerySet[Any]:
-    """The export's rows that `user` sees, narrowed to `area` (one of the user's: the caller
-    fetched it through the user's scope)."""
-    rows = SPECS[name].queryset(None).restrict(user)  # type: ignore[attr-defined]
-    return rows.within(area.path) if area is not None else rows
-
-
-def start_supplies_export(user: ScopedUser, name: str, *, fmt: str,
-                          area: Area | None = None) -> ExportRun:
-    """Log the export and have it written in the background (areas.export_runs)."""
-    return start_area_export(user, name, fmt=fmt, area=area, specs=SPECS,
-                             logged_as=Movement)
-
-
-def supplies_run(run: ExportRun) -> tuple[QuerySet[Any], list[Column], str]:
-    """A run's rows, columns and title, read again in its user's scope (areas.export_runs)."""
-    return area_run(run, SPECS, records_for)
+EXPORTING = AreaExports(SPECS, dict.fromkeys(SPECS, Movement))
+records_for = EXPORTING.records_for
+start_supplies_export = EXPORTING.start
+supplies_run = EXPORTING.run
