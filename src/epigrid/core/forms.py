@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect
 
 
 def apply_errors(form: forms.BaseForm, error: ValidationError,
@@ -33,3 +36,19 @@ def flash_errors(request: HttpRequest, source: ValidationError | forms.BaseForm)
         texts = [str(text) for errors in source.errors.values() for text in errors]
     for text in texts:
         messages.error(request, text)
+
+
+def run_posted(request: HttpRequest, form: forms.BaseForm,
+               action: Callable[[dict[str, Any]], str], then: str) -> HttpResponseBase | None:
+    """A posted form's action: the service called with the form's data, its message shown and
+    the browser sent to `then`; None when the form or the service refused it (the refusal on
+    the form, for the caller to show again with 400)."""
+    if form.is_valid():
+        try:
+            done = action(form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, done)
+            return redirect(then)
+    return None

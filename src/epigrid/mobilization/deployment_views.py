@@ -20,13 +20,14 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from epigrid.areas.access import area_user, sees
 from epigrid.core.access import Capability, can, require
-from epigrid.core.forms import apply_errors
+from epigrid.core.forms import apply_errors, run_posted
 from epigrid.core.identity import mask_phone
 from epigrid.mobilization import access, services
 from epigrid.mobilization.models import Commendation, Deployment, Team
@@ -134,14 +135,11 @@ def deployment_recall(request: HttpRequest, pk: int) -> HttpResponseBase:
     person = access.get_deployment_for_user(user, pk)
     access.require_may_mobilize(user, person.area.path)  # before the form: 403 whatever it holds
     form = RecallForm(request.POST)
-    if form.is_valid():
-        try:
-            services.recall(person, by=user, on=form.cleaned_data["on"])
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("%(name)s left the area on %(day)s.")
-                             % {"name": person.name,
-                                "day": form.cleaned_data["on"].isoformat()})
-            return redirect("mobilization:deployment", pk=pk)
-    return _detail(request, person, status=400, recall_form=form)
+
+    def recall(data: dict[str, Any]) -> str:
+        services.recall(person, by=user, on=data["on"])
+        return _("%(name)s left the area on %(day)s.") % {
+            "name": person.name, "day": data["on"].isoformat()}
+
+    return (run_posted(request, form, recall, reverse("mobilization:deployment", args=[pk]))
+            or _detail(request, person, status=400, recall_form=form))

@@ -22,12 +22,13 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from epigrid.areas.access import AreaUser, area_user
 from epigrid.core.access import Capability, can, require
-from epigrid.core.forms import apply_errors
+from epigrid.core.forms import apply_errors, run_posted
 from epigrid.mobilization import access, funds
 from epigrid.mobilization.fund_forms import (
     ApproveForm,
@@ -144,15 +145,9 @@ def _act(request: HttpRequest, pk: int, *, check: Callable[[AreaUser, Payment], 
     payment = access.get_payment_for_user(user, pk)
     access.require(check(user, payment), refusal)  # before the form: a 403 whatever it holds
     form = form_class(request.POST)
-    if form.is_valid():
-        try:
-            done = action(payment, user, form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, done)
-            return redirect("mobilization:payment", pk=pk)
-    return _detail(request, payment, status=400, **{name: form})
+    done = run_posted(request, form, lambda data: action(payment, user, data),
+                      reverse("mobilization:payment", args=[pk]))
+    return done or _detail(request, payment, status=400, **{name: form})
 
 
 def _approve(payment: Payment, user: AreaUser, data: dict[str, Any]) -> str:

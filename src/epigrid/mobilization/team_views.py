@@ -20,13 +20,14 @@ from django.db.models import Count
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from epigrid.areas.access import area_user
 from epigrid.core.access import Capability, can, require
-from epigrid.core.forms import apply_errors
+from epigrid.core.forms import apply_errors, run_posted
 from epigrid.core.identity import mask_phone
 from epigrid.mobilization import access, services
 from epigrid.mobilization.models import Deployment, Team, on_duty_q
@@ -120,13 +121,11 @@ def team_stand_down(request: HttpRequest, pk: int) -> HttpResponseBase:
     team = access.get_team_for_user(user, pk)
     access.require_may_mobilize(user, team.area.path)  # before the form: 403 whatever it holds
     form = StandDownForm(request.POST)
-    if form.is_valid():
-        try:
-            services.stand_down_team(team, by=user, on=form.cleaned_data["on"])
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("%(team)s stood down; its members on duty left that "
-                                        "day.") % {"team": team.name})
-            return redirect("mobilization:team", pk=pk)
-    return _detail(request, team, status=400, stand_down_form=form)
+
+    def stand_down(data: dict[str, Any]) -> str:
+        services.stand_down_team(team, by=user, on=data["on"])
+        return _("%(team)s stood down; its members on duty left that day.") % {
+            "team": team.name}
+
+    return (run_posted(request, form, stand_down, reverse("mobilization:team", args=[pk]))
+            or _detail(request, team, status=400, stand_down_form=form))
