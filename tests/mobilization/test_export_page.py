@@ -1,25 +1,26 @@
 """The mobilization export page: a run of the user's own scope (or an area of it), followed on
-its page; a bad choice is refused on its field."""
+its page; a bad choice is refused on its field (tests.areas.export_page_checks)."""
 
 from __future__ import annotations
 
 import csv
 import io
-from typing import Any
 
-from django.test import Client
 from django.urls import reverse
 
+from epigrid.accounts.models import User
 from epigrid.core.models import ExportRun
+from tests.areas.export_page_checks import ExportPageChecks
 from tests.mobilization.helpers import MobilizationTestCase
 
 URL = "mobilization:export"
 
 
-class MobilizationExportPageTests(MobilizationTestCase):
-    def post(self, client: Client, **data: Any) -> Any:
-        return client.post(reverse(URL), {"kind": "mobilization_people", "format": "csv",
-                                          **data})
+class MobilizationExportPageTests(ExportPageChecks, MobilizationTestCase):
+    URL, KIND, OTHER_KIND = URL, "mobilization_people", "mobilization_ledger"
+
+    def exporter(self) -> User:
+        return self.world.command
 
     def test_it_starts_an_export_of_the_roster_and_follows_its_run(self) -> None:
         self.deployment(phone="13912340001")
@@ -46,34 +47,3 @@ class MobilizationExportPageTests(MobilizationTestCase):
         self.assertEqual([value for value, _label in form.fields["kind"].choices],
                          ["mobilization_people", "mobilization_ledger"])
         self.assertEqual(form["kind"].value(), "mobilization_ledger")
-
-    def test_it_refuses_an_unknown_kind_or_format_on_its_field(self) -> None:
-        client = self.client_for(self.world.command)
-        for data, field in (({"kind": "phones"}, "kind"), ({"format": "pdf"}, "format"),
-                            ({"area": "999999"}, "area")):
-            with self.subTest(field=field):
-                response = self.post(client, **data)
-                self.assertEqual(response.status_code, 400)
-                self.assertEqual(list(response.context["form"].errors), [field])
-        self.assertFalse(ExportRun.objects.exists())
-
-    def test_bob_can_neither_choose_nor_be_offered_town_a(self) -> None:
-        w = self.world
-        client = self.client_for(w.bob)
-        page = client.get(reverse(URL))
-        offered = {value for value, _label in page.context["form"].fields["area"].widget.choices}
-        self.assertIn(w.town_b.pk, offered)
-        self.assertFalse({w.district.pk, w.town_a.pk, w.village_a1.pk} & offered)
-        for area in (w.district, w.town_a):
-            with self.subTest(area=area.name):
-                response = self.post(client, kind="mobilization_ledger", area=str(area.pk))
-                self.assertEqual(response.status_code, 400)
-                self.assertIn("area", response.context["form"].errors)
-                self.assertNotContains(response, "Dongcheng", status_code=400)
-        self.assertFalse(ExportRun.objects.exists())
-
-    def test_it_is_refused_to_a_role_without_exports(self) -> None:
-        self.assertEqual(self.client_for(self.world.alice).get(reverse(URL)).status_code, 200)
-        self.assertEqual(self.client_for(self.world.li).get(reverse(URL)).status_code, 403)
-        self.assertEqual(self.post(self.client_for(self.world.li)).status_code, 403)
-        self.assertFalse(ExportRun.objects.exists())
