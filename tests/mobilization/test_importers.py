@@ -7,9 +7,9 @@ from django.core.exceptions import PermissionDenied
 from hypothesis import given
 from hypothesis import strategies as st
 
+from epigrid.core.imports.cells import parse_yes_no
 from epigrid.core.imports.errors import CellError
 from epigrid.mobilization import services
-from epigrid.mobilization.importers import parse_yes_no
 from epigrid.mobilization.models import Deployment, TeamKind
 from tests.core.test_imports_support import csv_bytes, errors_of, import_bytes, xlsx_bytes
 from tests.mobilization.helpers import MobilizationTestCase, days

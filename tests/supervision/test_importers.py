@@ -9,8 +9,9 @@ from django.core.exceptions import PermissionDenied
 from hypothesis import given
 from hypothesis import strategies as st
 
+from epigrid.core.imports.cells import parse_day
 from epigrid.core.imports.errors import CellError
-from epigrid.supervision.importers import parse_due, parse_part
+from epigrid.supervision.importers import parse_part
 from epigrid.supervision.models import Part, Task, TaskStatus
 from tests.core.test_imports_support import csv_bytes, errors_of, import_bytes, xlsx_bytes
 from tests.supervision.helpers import SupervisionTestCase, days
@@ -98,7 +99,7 @@ class TaskImportTests(SupervisionTestCase):
        st.sampled_from(["{y}-{m:02d}-{d:02d}", "{y}/{m}/{d}", "{y}年{m}月{d}日",
                         "{y}-{m:02d}-{d:02d} 17:30"]))
 def test_a_day_reads_the_same_whichever_way_it_is_written(day: datetime.date, form: str) -> None:
-    assert parse_due(form.format(y=day.year, m=day.month, d=day.day)) == day
+    assert parse_day(form.format(y=day.year, m=day.month, d=day.day)) == day
 
 
 @given(st.text(max_size=12))

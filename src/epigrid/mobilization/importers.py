@@ -18,31 +18,24 @@ written again without it (the runner's savepoints: nothing of the refused row is
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from epigrid.areas.models import Area, ancestor_paths
 from epigrid.core.access import Capability
-from epigrid.core.identity import mask_phone, parse_mobile
+from epigrid.core.identity import mask_phone
 from epigrid.core.imports import parsers
 from epigrid.core.imports.base import INVALID, Cells, CleanRow, Importer, WriteResult
-from epigrid.core.imports.errors import CellError, RowError, RowWriteError
+from epigrid.core.imports.cells import parse_day, parse_mobile_cell, parse_yes_no, service_refusal
+from epigrid.core.imports.errors import CellError, RowError
 from epigrid.core.imports.readers import ImportColumn, RawRow
-from epigrid.core.imports.times import parse_time
 from epigrid.mobilization import services
 from epigrid.mobilization.models import Deployment, Team
 
-# Words people write for yes and no; a political-status column 政治面貌 says it in words.
-YES_WORDS = frozenset({"是", "y", "yes", "true", "1", "√", "✓", "党员", "中共党员",
-                       "预备党员", "中共预备党员", "队长", "组长"})
-NO_WORDS = frozenset({"否", "不是", "n", "no", "false", "0", "×", "群众", "共青团员", "团员",
-                      "无党派人士", "民主党派"})
 PEOPLE_COLUMNS = (
     ImportColumn("name", gettext_lazy("name"), ("姓名", "name"), required=True),
     ImportColumn("unit", gettext_lazy("work unit"), ("派出单位", "工作单位", "单位", "unit"),
@@ -64,46 +57,8 @@ PEOPLE_FIELDS = {"area": "area_code", "name": "name", "unit": "unit", "phone": "
                  "arrived_on": "arrived_on", "team": "team", "leader": "leader"}
 
 
-def parse_yes_no(raw: str) -> bool:
-    """是/否, yes/no, 1/0, 中共党员/群众; empty: no."""
-    text = parsers.fold(raw)
-    if not text or text in NO_WORDS:
-        return False
-    if text in YES_WORDS:
-        return True
-    raise CellError(_("Write 是 or 否 (yes or no, 1 or 0)."))
-
-
-def parse_phone(raw: str) -> str:
-    """A mainland mobile as 11 digits (+86 dropped)."""
-    try:
-        return parse_mobile(parsers.normalize(raw))
-    except ValidationError as error:
-        raise CellError(error.messages[0]) from None
-
-
-def parse_day(raw: str) -> datetime.date:
-    """A day as every import reads one (2020-02-01, 2020/2/1, 2020年2月1日, a serial day); a
-    time given with it is dropped."""
-    at = parse_time(raw)
-    if at is None:  # parse_time(required=True) refuses an empty cell itself
-        raise CellError(_("This value is required."))
-    return timezone.localtime(at).date()
-
-
 def parse_team_name(raw: str) -> str:
     return parsers.parse_text(raw, max_length=120)
-
-
-def _refusal(row: CleanRow, error: ValidationError) -> RowWriteError:
-    """A service's refusal of a row, as the row's error on the column of its field."""
-    if hasattr(error, "error_dict"):
-        field, messages = next(iter(error.message_dict.items()))
-    else:
-        field, messages = "", error.messages
-    raw: dict[str, str] = row.data["raw"]
-    column = PEOPLE_FIELDS.get(field, "")
-    return RowWriteError(RowError(row.number, column, raw.get(column, ""), messages[0]))
 
 
 class PeopleImporter(Importer):
@@ -153,7 +108,7 @@ class PeopleImporter(Importer):
             "unit": cells.parse("unit", lambda raw: parsers.parse_text(
                 raw, max_length=200, required=True)),
             "post": cells.parse("post", lambda raw: parsers.parse_text(raw, max_length=100)),
-            "phone": cells.parse("phone", parse_phone),
+            "phone": cells.parse("phone", parse_mobile_cell),
             "party_member": cells.parse("party_member", parse_yes_no),
             "leader": cells.parse("leader", parse_yes_no),
             "arrived_on": cells.parse("arrived_on", parse_day),
@@ -211,7 +166,7 @@ class PeopleImporter(Importer):
                                 post=data["post"], party_member=data["party_member"],
                                 leader=data["leader"], duties=data["duties"])
             except ValidationError as error:
-                raise _refusal(row, error) from None
+                raise service_refusal(row, error, PEOPLE_FIELDS) from None
             result.created += 1
         return result
 

@@ -15,7 +15,6 @@ written again without it (the runner's savepoints: nothing of the refused row is
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Sequence
 from typing import Any
 
@@ -28,9 +27,9 @@ from epigrid.areas.models import Area
 from epigrid.core.access import Capability
 from epigrid.core.imports import parsers
 from epigrid.core.imports.base import INVALID, Cells, CleanRow, Importer, WriteResult
-from epigrid.core.imports.errors import CellError, RowError, RowWriteError
+from epigrid.core.imports.cells import parse_day, service_refusal
+from epigrid.core.imports.errors import CellError, RowError
 from epigrid.core.imports.readers import ImportColumn, RawRow
-from epigrid.core.imports.times import parse_time
 from epigrid.supervision import services
 from epigrid.supervision.models import Part, Task, TaskStatus
 
@@ -53,32 +52,12 @@ TASK_COLUMNS = (
 TASK_FIELDS = {"area": "area_code", "title": "title", "due_on": "due_on", "part": "part"}
 
 
-def parse_due(raw: str) -> datetime.date:
-    """A day as every import reads one (2020-02-01, 2020/2/1, 2020年2月1日, a serial day); a
-    time given with it is dropped."""
-    at = parse_time(raw)
-    if at is None:  # parse_time(required=True) refuses an empty cell itself
-        raise CellError(_("This value is required."))
-    return timezone.localtime(at).date()
-
-
 def parse_part(raw: str) -> str:
     """Lead or assisting, by value, label or word (主办, 协办); empty: lead."""
     if not raw.strip():
         return Part.LEAD
     return parsers.parse_choice(raw, parsers.choice_words(Part.choices, PART_WORDS),
                                 Part.values)
-
-
-def _refusal(row: CleanRow, error: ValidationError) -> RowWriteError:
-    """A service's refusal of a row, as the row's error on the column of its field."""
-    if hasattr(error, "error_dict"):
-        field, messages = next(iter(error.message_dict.items()))
-    else:
-        field, messages = "", error.messages
-    raw: dict[str, str] = row.data["raw"]
-    column = TASK_FIELDS.get(field, "")
-    return RowWriteError(RowError(row.number, column, raw.get(column, ""), messages[0]))
 
 
 class TaskImporter(Importer):
@@ -116,7 +95,7 @@ class TaskImporter(Importer):
                 raw, max_length=200, required=True)),
             "instructions": cells.parse("instructions", lambda raw: parsers.parse_text(
                 raw, max_length=2000)),
-            "due_on": cells.parse("due_on", parse_due),
+            "due_on": cells.parse("due_on", parse_day),
             "part": cells.parse("part", parse_part),
         }
         if data["due_on"] not in (None, INVALID) and data["due_on"] < timezone.localdate():
@@ -142,7 +121,7 @@ class TaskImporter(Importer):
                                   instructions=data["instructions"], due_on=data["due_on"],
                                   part=data["part"], issuer_area=issuer)
             except ValidationError as error:
-                raise _refusal(row, error) from None
+                raise service_refusal(row, error, TASK_FIELDS) from None
             result.created += 1
         return result
 

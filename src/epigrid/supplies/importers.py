@@ -38,7 +38,8 @@ from epigrid.areas.models import Warehouse
 from epigrid.core.access import Capability
 from epigrid.core.imports import parsers
 from epigrid.core.imports.base import INVALID, Cells, CleanRow, Importer, WriteResult
-from epigrid.core.imports.errors import CellError, RowError, RowWriteError
+from epigrid.core.imports.cells import service_refusal
+from epigrid.core.imports.errors import CellError, RowError
 from epigrid.core.imports.readers import ImportColumn, RawRow
 from epigrid.core.imports.times import parse_time
 from epigrid.supplies import services
@@ -140,19 +141,6 @@ def parse_when(raw: str) -> datetime.datetime | None:
     return parse_time(raw, required=False)
 
 
-def _refusal(row: CleanRow, error: ValidationError, columns: dict[str, str]) -> RowWriteError:
-    """A service's refusal of a row, as the row's error on the column of its field (`columns`:
-    a field -> its column, where their names differ)."""
-    if hasattr(error, "error_dict"):
-        field, messages = next(iter(error.message_dict.items()))
-    else:
-        field, messages = "", error.messages
-    raw: dict[str, str] = row.data["raw"]
-    column = columns.get(field, field)
-    column = column if column in raw else ""
-    return RowWriteError(RowError(row.number, column, raw.get(column, ""), messages[0]))
-
-
 def _raw(row: RawRow, columns: Sequence[ImportColumn]) -> dict[str, str]:
     return {column.name: row.values.get(column.name, "").strip() for column in columns}
 
@@ -251,7 +239,7 @@ class ItemImporter(Importer):
                 save_item(existing, code=data["code"],
                           **{field: data[field] for field in ITEM_FIELDS})
             except ValidationError as error:
-                raise _refusal(row, error, {}) from None
+                raise service_refusal(row, error, {}) from None
             if existing is None:
                 result.created += 1
             else:
@@ -360,7 +348,7 @@ class ReceiptImporter(Importer):
                                  by=self.user, party=data["party"], note=data["note"],
                                  at=data["at"])
             except ValidationError as error:
-                raise _refusal(row, error, RECEIPT_FIELDS) from None
+                raise service_refusal(row, error, RECEIPT_FIELDS) from None
             result.created += 1
         for key, count in counted.items():
             self._written[key] = self._written.get(key, 0) + count
