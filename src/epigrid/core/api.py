@@ -18,7 +18,7 @@ from typing import Any, Generic, TypeVar
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import HttpError
@@ -125,6 +125,27 @@ def get_object_for_user(source: type[models.Model] | models.QuerySet[Any], user:
     found = queryset.restrict(user).filter(pk=pk).first()
     if found is None:
         raise not_found()
+    return found
+
+
+def fetch(get: Callable[[Any, int], T], request: HttpRequest, pk: int) -> T:
+    """An app's `access.get_*_for_user` look-up (404 alike for missing and forbidden), answered
+    with the body of every other 404 of the API."""
+    try:
+        return get(api_user(request), pk)
+    except Http404:
+        raise not_found() from None
+
+
+def named(rows: models.QuerySet[Any], pk: int | None, field: str, message: str) -> Any:
+    """The row a body names by id among those the user may see (`rows`), or None when it names
+    none; one out of sight is as unknown as a missing one: 422 on its field, with `message`
+    (its `%(id)s` the id)."""
+    if pk is None:
+        return None
+    found = rows.filter(pk=pk).first()
+    if found is None:
+        raise field_errors({field: [message % {"id": pk}]})
     return found
 
 

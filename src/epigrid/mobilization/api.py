@@ -28,7 +28,9 @@ from epigrid.core.api import (
     PageParams,
     api_user,
     call_service,
+    fetch,
     keyset_page,
+    named,
     require,
 )
 from epigrid.core.days import local_day
@@ -47,8 +49,6 @@ from epigrid.mobilization.api_schemas import (
     TeamFilters,
     TeamIn,
     TeamOut,
-    fetch,
-    named,
 )
 from epigrid.mobilization.models import Commendation, Deployment, Team, on_duty_q
 

@@ -31,8 +31,10 @@ from epigrid.core.api import (
     PageParams,
     api_user,
     call_service,
+    fetch,
     field_errors,
     keyset_page,
+    named,
     not_found,
     person,
     require,
@@ -46,8 +48,6 @@ from epigrid.mobilization.api_schemas import (
     PaymentFilters,
     PaymentIn,
     ReceiptIn,
-    fetch,
-    named,
 )
 from epigrid.mobilization.models import (
     Approval,

@@ -11,16 +11,13 @@ their area (`access.may_mobilize`).
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
 from decimal import Decimal
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
-from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
 from ninja import Field, Schema
 from pydantic import PlainSerializer
 
-from epigrid.core.api import InSchema, api_user, field_errors, not_found, person
+from epigrid.core.api import InSchema, api_user, person
 from epigrid.core.days import local_day
 from epigrid.core.identity import mask_phone
 from epigrid.mobilization import access
@@ -34,7 +31,6 @@ from epigrid.mobilization.models import (
     on_duty_q,
 )
 
-T = TypeVar("T")
 TEXT_MAX = 10000
 NOTE_MAX = 2000
 CENT = Decimal("0.01")
@@ -47,29 +43,6 @@ def money_text(value: Decimal) -> str:
 
 # Money goes out as "2000.00" (a string in JSON and in the schema).
 Money = Annotated[Decimal, PlainSerializer(money_text, return_type=str)]
-
-
-# --- shared by the routers ---------------------------------------------------------------------
-
-def fetch(get: Callable[[Any, int], T], request: HttpRequest, pk: int) -> T:
-    """An `access.get_*_for_user` look-up (404 alike for missing and forbidden), answered with
-    the body of every other 404 of the API."""
-    try:
-        return get(api_user(request), pk)
-    except Http404:
-        raise not_found() from None
-
-
-def named(rows: QuerySet[Any], pk: int | None, field: str, message: str) -> Any:
-    """The row a body names by id among those the user may see (`rows`), or None when it names
-    none; one out of sight is as unknown as a missing one: 422 on its field, with `message`
-    (its `%(id)s` the id)."""
-    if pk is None:
-        return None
-    found = rows.filter(pk=pk).first()
-    if found is None:
-        raise field_errors({field: [message % {"id": pk}]})
-    return found
 
 
 # --- people sent down --------------------------------------------------------------------------
