@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from epigrid.areas.models import Area, Site
 from epigrid.core.access import ScopedUser, sees_everything
+from epigrid.core.errors import Errors, add
 
 SiteT = TypeVar("SiteT", bound=Site)
 
@@ -66,3 +67,9 @@ def sees(user: Any, path: str) -> bool:
 def area_names(paths: Collection[str]) -> dict[str, str]:
     """The names of the areas at `paths` (the audit log shows them for paths), in one query."""
     return dict(Area.objects.filter(path__in=list(paths)).values_list("path", "name"))
+
+
+def own_area(errors: Errors, by: Any, area: Area, field: str = "area") -> None:
+    """A write in `area` refused under `field` unless `by` (None: the system) sees it."""
+    if not sees(by, area.path):
+        add(errors, field, _("Choose an area of your own."))

@@ -3,7 +3,12 @@ ValidationError (`{"field": [messages]}`) that a form, the API and an importer a
 
 from __future__ import annotations
 
+import datetime
+
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from epigrid.core.days import local_day
 
 Errors = dict[str, list[str]]
 
@@ -23,3 +28,9 @@ def required(errors: Errors, field: str, value: str, message: str) -> str:
     if not value:
         add(errors, field, message)
     return value
+
+
+def not_future(errors: Errors, field: str, day: datetime.date) -> None:
+    """`day` (of something done) refused under `field` when it is after today."""
+    if day > local_day():
+        add(errors, field, _("%(day)s is in the future.") % {"day": day.isoformat()})

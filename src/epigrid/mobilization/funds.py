@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 
 from epigrid.alerts.services import notify, notify_users
 from epigrid.alerts.wording import worded
-from epigrid.areas.access import sees
+from epigrid.areas.access import own_area, sees
 from epigrid.areas.models import Area
 from epigrid.core.access import Capability, roles_with
 from epigrid.core.errors import Errors, add, refuse, required
@@ -91,8 +91,7 @@ def _check_amount(errors: Errors, amount: Decimal, field: str = "amount",
 def open_fund(area: Area, *, by: Any, name: str,
               second_approval_over: Decimal | None = None) -> Fund:
     errors: Errors = {}
-    if not sees(by, area.path):
-        add(errors, "area", _("Choose an area of your own."))
+    own_area(errors, by, area)
     name = required(errors, "name", name, _("Name the fund."))
     if name and Fund.objects.filter(area=area, name=name).exists():
         add(errors, "name", _("%(area)s keeps a fund named %(name)s already.")

@@ -22,36 +22,25 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
-from epigrid.areas.access import sees
+from epigrid.areas.access import own_area
 from epigrid.areas.models import Area
 from epigrid.core.days import local_day
-from epigrid.core.errors import Errors, add, refuse, required
+from epigrid.core.errors import Errors, add, not_future, refuse, required
 from epigrid.core.identity import parse_mobile
+from epigrid.core.locks import DEPLOYED_PHONES, lock_phone
 from epigrid.mobilization.models import Commendation, Deployment, Team, TeamKind
 
 ARRIVAL_AHEAD_DAYS = 30  # a posting announced for next month is recorded; next year's is a typo
-# The first key of a phone's advisory lock (core.imports.claims takes 0x1E9 and 0x1EA).
-PHONE_LOCKS = 0x1EB
-
-
-def _check_area(errors: Errors, by: Any, area: Area) -> None:
-    if not sees(by, area.path):
-        add(errors, "area", _("Choose an area of your own."))
-
-
-def _not_future(errors: Errors, field: str, day: datetime.date) -> None:
-    if day > local_day():
-        add(errors, field, _("%(day)s is in the future.") % {"day": day.isoformat()})
 
 
 @transaction.atomic
 def form_team(area: Area, *, by: Any, kind: str, name: str, formed_on: datetime.date,
               batch: int | None = None, sent_by: str = "", duties: str = "") -> Team:
     errors: Errors = {}
-    _check_area(errors, by, area)
+    own_area(errors, by, area)
     if kind not in TeamKind.values:
         add(errors, "kind", _("Choose the kind of team."))
     name = required(errors, "name", name, _("Name the team."))
@@ -62,7 +51,7 @@ def form_team(area: Area, *, by: Any, kind: str, name: str, formed_on: datetime.
         add(errors, "batch", _("Only a medical team is dispatched in batches."))
     if batch is not None and batch < 1:
         add(errors, "batch", _("A batch is numbered from 1."))
-    _not_future(errors, "formed_on", formed_on)
+    not_future(errors, "formed_on", formed_on)
     refuse(errors)
     return Team.objects.create(area=area, kind=kind, name=name, formed_on=formed_on,
                                batch=batch, sent_by=sent_by.strip(), duties=duties.strip(),
@@ -74,14 +63,14 @@ def stand_down_team(team: Team, *, by: Any, on: datetime.date) -> Team:
     """撤编: the team and its members still on duty leave on `on`."""
     team = Team.objects.select_for_update(of=("self",)).select_related("area").get(pk=team.pk)
     errors: Errors = {}
-    _check_area(errors, by, team.area)
+    own_area(errors, by, team.area)
     if team.stood_down_on is not None:
         add(errors, "__all__", _("The team stood down on %(day)s.")
             % {"day": team.stood_down_on.isoformat()})
     if on < team.formed_on:
         add(errors, "on", _("The team was formed on %(day)s.")
             % {"day": team.formed_on.isoformat()})
-    _not_future(errors, "on", on)
+    not_future(errors, "on", on)
     # A member who arrived after `on` cannot leave before arriving: refuse, naming them.
     late = list(team.members.filter(left_on__isnull=True, arrived_on__gt=on)
                 .values_list("name", flat=True)[:3])
@@ -108,14 +97,10 @@ def _lock_phone(mobile: str) -> None:
     """Serialize two desks recording the same person at once, until the transaction ends.
 
     A lock of the rows on duty with this phone misses a person's first deployment (there is no
-    row yet, and both desks would insert one): PostgreSQL's advisory lock on the phone instead,
-    then the rows (a recall being written is waited for). SQLite writes one at a time anyway.
+    row yet, and both desks would insert one): an advisory lock on the phone instead, then the
+    rows (a recall being written is waited for).
     """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            # The lock's keys are 32-bit: the last nine digits (phones sharing them wait too).
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)",
-                           [PHONE_LOCKS, int(mobile[-9:])])
+    lock_phone(DEPLOYED_PHONES, mobile)
     list(Deployment.objects.select_for_update().filter(phone=mobile, left_on__isnull=True))
 
 
@@ -136,7 +121,7 @@ def deploy(area: Area, *, by: Any, name: str, unit: str, phone: str,
            party_member: bool = False, leader: bool = False, duties: str = "") -> Deployment:
     """下沉: a person sent to work in `area` from `arrived_on`."""
     errors: Errors = {}
-    _check_area(errors, by, area)
+    own_area(errors, by, area)
     name = required(errors, "name", name, _("Give the person's name."))
     unit = required(errors, "unit", unit, _("Give the unit that sent them."))
     mobile = ""
@@ -170,14 +155,14 @@ def recall(deployment: Deployment, *, by: Any, on: datetime.date) -> Deployment:
     deployment = (Deployment.objects.select_for_update(of=("self",)).select_related("area")
                   .get(pk=deployment.pk))
     errors: Errors = {}
-    _check_area(errors, by, deployment.area)
+    own_area(errors, by, deployment.area)
     if deployment.left_on is not None:
         add(errors, "__all__", _("%(name)s left on %(day)s.")
             % {"name": deployment.name, "day": deployment.left_on.isoformat()})
     if on < deployment.arrived_on:
         add(errors, "on", _("%(name)s arrived on %(day)s.")
             % {"name": deployment.name, "day": deployment.arrived_on.isoformat()})
-    _not_future(errors, "on", on)
+    not_future(errors, "on", on)
     refuse(errors)
     deployment.left_on = on
     deployment.save(update_fields=["left_on", "updated_at"])
@@ -190,7 +175,7 @@ def commend(area: Area, *, by: Any, honour: str, awarded_on: datetime.date, awar
             recipient: str = "", citation: str = "") -> Commendation:
     """表彰: an honour for one person sent down, one team, or one recipient named."""
     errors: Errors = {}
-    _check_area(errors, by, area)
+    own_area(errors, by, area)
     named = [x for x in (deployment, team, recipient.strip() or None) if x is not None]
     if len(named) != 1:
         add(errors, "recipient", _("Name one recipient: a person sent down, a team, or "
@@ -201,7 +186,7 @@ def commend(area: Area, *, by: Any, honour: str, awarded_on: datetime.date, awar
                 % {"name": thing.name, "area": area.name})
     honour = required(errors, "honour", honour, _("Give the honour."))
     awarded_by = required(errors, "awarded_by", awarded_by, _("Say who awards it."))
-    _not_future(errors, "awarded_on", awarded_on)
+    not_future(errors, "awarded_on", awarded_on)
     refuse(errors)
     name = deployment.name if deployment else team.name if team else recipient.strip()
     return Commendation.objects.create(

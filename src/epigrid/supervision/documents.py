@@ -31,11 +31,10 @@ from django.utils.translation import gettext as _
 
 from epigrid.alerts.services import notify_users
 from epigrid.alerts.wording import worded
-from epigrid.areas.access import sees
+from epigrid.areas.access import own_area, sees
 from epigrid.areas.models import Area, ancestor_paths
 from epigrid.core.access import Role
-from epigrid.core.days import local_day
-from epigrid.core.errors import Errors, add, refuse, required
+from epigrid.core.errors import Errors, add, not_future, refuse, required
 from epigrid.supervision import services
 from epigrid.supervision.common import check_attachment, stored_name
 from epigrid.supervision.models import (
@@ -73,14 +72,11 @@ def register_document(area: Area, *, by: Any, title: str, issuer: str, kind: str
         add(errors, "kind", _("Choose the kind of document."))
     if urgency not in Urgency.values:
         add(errors, "urgency", _("Choose how urgent the document is."))
-    if received_on > local_day():
-        add(errors, "received_on", _("%(day)s is in the future.")
-            % {"day": received_on.isoformat()})
+    not_future(errors, "received_on", received_on)
     if reply_by is not None and reply_by < received_on:
         add(errors, "reply_by", _("The day to handle it by comes before the day it was "
                                   "received."))
-    if not sees(by, area.path):
-        add(errors, "area", _("Choose an area of your own."))
+    own_area(errors, by, area)
     check_attachment(errors, attachment, "attachment")
     refuse(errors)
     document = Document(area=area, serial=_next_serial(area, received_on.year),

@@ -23,10 +23,10 @@ from django.utils.translation import gettext as _
 
 from epigrid.alerts.services import notify
 from epigrid.alerts.wording import worded
-from epigrid.areas.access import sees
+from epigrid.areas.access import own_area
 from epigrid.areas.models import Area, Facility
 from epigrid.core.days import local_day
-from epigrid.core.errors import Errors, add, refuse, required
+from epigrid.core.errors import Errors, add, not_future, refuse, required
 from epigrid.supervision.models import Finding, FindingStatus, Inspection, Severity
 from epigrid.supervision.services import responsible
 
@@ -51,11 +51,8 @@ def record_inspection(area: Area, *, by: Any, inspected_on: datetime.date, inspe
         subject = subject.strip() or facility.name
     subject = required(errors, "subject", subject, _("Say what was inspected."))
     inspectors = required(errors, "inspectors", inspectors, _("Name the inspectors."))
-    if inspected_on > local_day():
-        add(errors, "inspected_on", _("%(day)s is in the future.")
-            % {"day": inspected_on.isoformat()})
-    if not sees(by, area.path):
-        add(errors, "area", _("Choose an area of your own."))
+    not_future(errors, "inspected_on", inspected_on)
+    own_area(errors, by, area)
     for index, finding in enumerate(findings):
         _check_finding(errors, finding, inspected_on, f"findings.{index}.")
     refuse(errors)
