@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
 
 
 def apply_errors(form: forms.BaseForm, error: ValidationError,
@@ -52,3 +53,23 @@ def run_posted(request: HttpRequest, form: forms.BaseForm,
             messages.success(request, done)
             return redirect(then)
     return None
+
+
+DATE = {"type": "date"}  # the browser's own date picker
+
+
+def search_field(placeholder: Any, label: Any = None) -> forms.CharField:
+    """A filter form's words to search for."""
+    return forms.CharField(label=label or _("Search"), max_length=100, required=False,
+                           widget=forms.TextInput(attrs={"type": "search",
+                                                         "placeholder": placeholder}))
+
+
+def day_field(label: Any, **kwargs: Any) -> forms.DateField:
+    return forms.DateField(label=label, widget=forms.DateInput(DATE), **kwargs)
+
+
+def valid_filters(form: forms.Form) -> dict[str, Any]:
+    """The valid filters of a bound filter form; an invalid one is shown, not applied."""
+    form.is_valid()
+    return form.cleaned_data

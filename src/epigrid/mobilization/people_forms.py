@@ -16,32 +16,16 @@ from django.utils.translation import pgettext_lazy
 from epigrid.areas.forms import AreaChoice, AreaFilterField, offer_areas, offer_own_areas
 from epigrid.areas.models import Area
 from epigrid.core.access import ScopedUser, subtree_q
+from epigrid.core.forms import day_field, search_field, valid_filters
 from epigrid.core.identity import parse_mobile
 from epigrid.mobilization.models import Commendation, Deployment, Team, TeamKind, on_duty_q
 
-DATE = {"type": "date"}
 ACTIVE, STOOD_DOWN, ON_DUTY, LEFT, ANY = "active", "stood_down", "on_duty", "left", "any"
-
-
-def _search(placeholder: Any) -> forms.CharField:
-    return forms.CharField(label=_("Search"), max_length=100, required=False,
-                           widget=forms.TextInput(attrs={"type": "search",
-                                                         "placeholder": placeholder}))
 
 
 def _text(label: Any, help_text: Any = "", rows: int = 3) -> forms.CharField:
     return forms.CharField(label=label, required=False, help_text=help_text,
                            widget=forms.Textarea(attrs={"rows": rows}))
-
-
-def _day(label: Any, **kwargs: Any) -> forms.DateField:
-    return forms.DateField(label=label, widget=forms.DateInput(DATE), **kwargs)
-
-
-def _valid(form: forms.Form) -> dict[str, Any]:
-    """The valid filters of a bound filter form; an invalid one is shown, not applied."""
-    form.is_valid()
-    return form.cleaned_data
 
 
 class TeamChoice(forms.ModelChoiceField):
@@ -61,7 +45,7 @@ def visible_teams(user: ScopedUser) -> QuerySet[Team]:
 class TeamFilterForm(forms.Form):
     STATUSES = ((ACTIVE, _("active")), (STOOD_DOWN, _("stood down")), (ANY, _("any status")))
 
-    q = _search(_("Name or sending unit"))
+    q = search_field(_("Name or sending unit"))
     kind = forms.ChoiceField(label=_("Kind"), required=False,
                              choices=[("", _("All kinds")), *TeamKind.choices])
     status = forms.ChoiceField(label=_("Status"), required=False, choices=STATUSES)
@@ -74,7 +58,7 @@ class TeamFilterForm(forms.Form):
 
     def apply(self, teams: QuerySet[Team], today: datetime.date) -> QuerySet[Team]:
         """Active teams unless a status is chosen: the standing ones are those at work."""
-        data = _valid(self)
+        data = valid_filters(self)
         status = data.get("status") or ACTIVE
         if status == ACTIVE:
             teams = teams.filter(stood_down_on__isnull=True)
@@ -99,7 +83,7 @@ class TeamForm(forms.Form):
     sent_by = forms.CharField(label=_("Sent by"), max_length=200, required=False,
                               help_text=_("The unit that sent the team."))
     duties = _text(_("Duties"))
-    formed_on = _day(_("Formed on"))
+    formed_on = day_field(_("Formed on"))
 
     def __init__(self, *args: Any, user: ScopedUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -110,7 +94,7 @@ class TeamForm(forms.Form):
 class StandDownForm(forms.Form):
     """撤编: the day the team stood down; its members still on duty leave that day."""
 
-    on = _day(_("Stood down on"))
+    on = day_field(_("Stood down on"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "stand-down-%s")
@@ -124,7 +108,7 @@ class StandDownForm(forms.Form):
 class DeploymentFilterForm(forms.Form):
     STATUSES = ((ON_DUTY, _("on duty today")), (LEFT, _("left")), (ANY, _("any status")))
 
-    q = _search(_("Name, unit, post or phone"))
+    q = search_field(_("Name, unit, post or phone"))
     status = forms.ChoiceField(label=_("Status"), required=False, choices=STATUSES)
     area = AreaFilterField(empty_label=_("All my areas"),
                            help_text=_("The area they were sent to, and those under it."))
@@ -145,7 +129,7 @@ class DeploymentFilterForm(forms.Form):
 
     def apply(self, people: QuerySet[Deployment],
               today: datetime.date) -> QuerySet[Deployment]:
-        data = _valid(self)
+        data = valid_filters(self)
         status = data.get("status") or ON_DUTY
         if status == ON_DUTY:
             people = people.filter(on_duty_q(today))
@@ -184,7 +168,7 @@ class DeploymentForm(forms.Form):
                       empty_label=_("No team"))
     leader = forms.BooleanField(label=_("Team leader"), required=False)
     duties = _text(_("Duties"), _("The households, sites or tasks they look after."))
-    arrived_on = _day(_("Arrived on"))
+    arrived_on = day_field(_("Arrived on"))
 
     def __init__(self, *args: Any, user: ScopedUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -197,7 +181,7 @@ class DeploymentForm(forms.Form):
 class RecallForm(forms.Form):
     """返岗: the day the person left the area."""
 
-    on = _day(_("Left on"))
+    on = day_field(_("Left on"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "recall-%s")
@@ -209,7 +193,7 @@ class RecallForm(forms.Form):
 
 
 class CommendationFilterForm(forms.Form):
-    q = _search(_("Recipient, honour or awarding body"))
+    q = search_field(_("Recipient, honour or awarding body"))
     area = AreaFilterField(empty_label=_("All my areas"))
 
     def __init__(self, *args: Any, user: ScopedUser, **kwargs: Any) -> None:
@@ -217,7 +201,7 @@ class CommendationFilterForm(forms.Form):
         offer_areas(self, user)
 
     def apply(self, found: QuerySet[Commendation]) -> QuerySet[Commendation]:
-        data = _valid(self)
+        data = valid_filters(self)
         if area := data.get("area"):
             found = found.filter(subtree_q("area__path", area.path))
         if query := (data.get("q") or "").strip():
@@ -239,7 +223,7 @@ class CommendationForm(forms.Form):
                                             "team, or someone else."))
     honour = forms.CharField(label=_("Honour"), max_length=200, required=False)
     citation = _text(_("Citation"), _("What they did."), rows=4)
-    awarded_on = _day(_("Awarded on"))
+    awarded_on = day_field(_("Awarded on"))
     awarded_by = forms.CharField(label=_("Awarded by"), max_length=200, required=False)
 
     def __init__(self, *args: Any, user: ScopedUser, **kwargs: Any) -> None:
