@@ -246,12 +246,12 @@ class PersonPageTests(MobilizationTestCase):
         services.commend(w.town_a, by=w.alice, deployment=person, honour="Model Cadre",
                          awarded_on=days(-1), awarded_by="Dongcheng Town Committee",
                          citation="Checked 300 households in two days.")
-        services.commend(w.town_a, by=w.alice, recipient="Someone else", honour="Volunteer",
+        services.commend(w.town_a, by=w.alice, recipient="Someone else", honour="Best Helper",
                          awarded_on=days(-1), awarded_by="Dongcheng Town Committee")
         body = self.client_for(w.alice).get(url("deployment", person)).content.decode()
         self.assertIn("Model Cadre", body)
         self.assertIn("Checked 300 households in two days.", body)
-        self.assertNotIn("Volunteer", body)
+        self.assertNotIn("Best Helper", body)
 
     def test_it_hides_another_towns_person(self) -> None:
         w = self.world

@@ -19,7 +19,8 @@ class ReportingBenchTests(TestCase):
         assert figures["recompute_rows"] == Area.objects.count()
         assert 0 < figures["recompute_s"] < 60
         assert figures["baseline_cases_recompute_s"] > 0
-        assert figures["recompute_queries"] <= 28  # one per family's GROUP BY, and the writes
+        # One per family's GROUP BY, and the writes: 28, and the volunteers family's two.
+        assert figures["recompute_queries"] <= 30
         assert figures["figures_page_status"] == 200
         assert figures["figures_page_ms"] > 0 and figures["baseline_select_one_ms"] > 0
         assert figures["figures_page_ratio"] > 0

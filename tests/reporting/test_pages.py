@@ -47,7 +47,7 @@ class FigurePageTests(BaseTestCase):
         self.assertEqual(response.status_code, 200)
         families = [family.key for family, _rows in response.context["figures"].groups]
         self.assertEqual(families, ["registry", "cases", "checkpoints", "care", "supplies",
-                                    "supervision", "mobilization"])
+                                    "supervision", "mobilization", "volunteers"])
         rows = self.rows(response)
         self.assertEqual(rows["passages_in"].value, 4)
         self.assertEqual(rows["passages_in"].change, 3)  # one passage in yesterday

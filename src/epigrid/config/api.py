@@ -39,6 +39,7 @@ from epigrid.registry.screening_api import router as screening_router
 from epigrid.reporting.api import router as figures_router
 from epigrid.supervision.api import router as supervision_router
 from epigrid.supplies.api import router as supplies_router
+from epigrid.volunteers.api import router as volunteers_router
 
 api = NinjaAPI(
     title="epigrid API",
@@ -78,6 +79,7 @@ api.add_router("/problems", problems_router)
 api.add_router("/supplies", supplies_router)
 api.add_router("/supervision", supervision_router)
 api.add_router("/mobilization", mobilization_router)
+api.add_router("/volunteers", volunteers_router)
 api.add_router("/figures", figures_router)
 api.add_router("/dashboards", dashboards_router)
 api.add_router("/briefing", briefing_router)

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "epigrid.supplies",
     "epigrid.supervision",
     "epigrid.mobilization",
+    "epigrid.volunteers",
     "epigrid.reporting",
     "epigrid.dashboards",
     "epigrid.briefing",

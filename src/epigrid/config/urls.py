@@ -19,6 +19,7 @@ urlpatterns = [
     path("supplies/", include("epigrid.supplies.urls")),
     path("supervision/", include("epigrid.supervision.urls")),
     path("mobilization/", include("epigrid.mobilization.urls")),
+    path("volunteers/", include("epigrid.volunteers.urls")),
     path("reporting/", include("epigrid.reporting.urls")),
     path("dashboards/", include("epigrid.dashboards.urls")),
     path("briefing/", include("epigrid.briefing.urls")),

@@ -63,6 +63,8 @@ class Capability(models.TextChoices):
                              "payments")
     APPROVE_PAYMENTS = "approve_payments", _("Approve condolence and subsidy payments")
     KEEP_FUNDS = "keep_funds", _("Keep funds' ledgers: receipts and payments made")
+    MANAGE_VOLUNTEERS = "manage_volunteers", _("Register volunteers, organise their projects "
+                                               "and record their hours")
     MANAGE_USERS = "manage_users", _("Manage users")
 
 
@@ -81,7 +83,8 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
                              Capability.REFRESH_FIGURES, Capability.SEND_NOTICES,
                              Capability.REQUEST_SUPPLIES, Capability.MANAGE_SUPPLIES,
                              Capability.SUPERVISE, Capability.HANDLE_TASKS,
-                             Capability.MOBILIZE, Capability.APPROVE_PAYMENTS}),
+                             Capability.MOBILIZE, Capability.APPROVE_PAYMENTS,
+                             Capability.MANAGE_VOLUNTEERS}),
     Role.AREA_OFFICER: frozenset({Capability.CHANGE_SITES, Capability.IMPORT, Capability.EXPORT,
                                   Capability.CHANGE_REGISTRY, Capability.SCREEN,
                                   Capability.MANAGE_CAMPAIGNS, Capability.VIEW_CASES,
@@ -90,7 +93,8 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
                                   Capability.LOG_PASSAGES, Capability.MANAGE_SHIFTS,
                                   Capability.RAISE_PROBLEMS, Capability.RESOLVE_PROBLEMS,
                                   Capability.SEND_NOTICES, Capability.REQUEST_SUPPLIES,
-                                  Capability.HANDLE_TASKS, Capability.MOBILIZE}),
+                                  Capability.HANDLE_TASKS, Capability.MOBILIZE,
+                                  Capability.MANAGE_VOLUNTEERS}),
     # Grid workers follow up the quarantined of their grid, so they see its cases.
     Role.GRID_WORKER: frozenset({Capability.CHANGE_REGISTRY, Capability.SCREEN,
                                  Capability.VIEW_CASES, Capability.FOLLOW_UP,

@@ -148,7 +148,8 @@ class Family:
 
 _FAMILIES: dict[str, Family] = {}
 FAMILY_MODULES = ("families_registry", "families_cases", "families_checkpoints", "families_care",
-                  "families_supplies", "families_supervision", "families_mobilization")
+                  "families_supplies", "families_supervision", "families_mobilization",
+                  "families_volunteers")
 
 
 def register(family: Family) -> Family:

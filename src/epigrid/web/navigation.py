@@ -61,9 +61,12 @@ SUPERVISION_ROLES = frozenset(roles_with(Capability.HANDLE_TASKS)
 MOBILIZATION_ROLES = frozenset(roles_with(Capability.MOBILIZE)
                                + roles_with(Capability.APPROVE_PAYMENTS)
                                + roles_with(Capability.KEEP_FUNDS) + [Role.SUPERVISOR])
-SITES, REGISTRY, CASES, CHECKPOINTS, CARE, SUPPLIES, SUPERVISION, MOBILIZATION = (
+# Who keeps the volunteers 志愿服务, and who reads them: the supervisor, the volunteers.
+VOLUNTEER_ROLES = frozenset(roles_with(Capability.MANAGE_VOLUNTEERS)
+                            + [Role.SUPERVISOR, Role.VOLUNTEER])
+SITES, REGISTRY, CASES, CHECKPOINTS, CARE, SUPPLIES, SUPERVISION, MOBILIZATION, VOLUNTEERS = (
     _("Sites"), _("Residents"), _("Cases"), _("Checkpoint duty"), _("Care"), _("Supplies"),
-    _("Supervision"), _("Mobilization"))
+    _("Supervision"), _("Mobilization"), _("Volunteers"))
 ROLL_UP, NOTICES = _("Roll-up"), _("Notices")
 ENTRIES: tuple[NavEntry, ...] = (
     NavEntry(_("Areas"), "areas:browse"),
@@ -119,6 +122,10 @@ ENTRIES: tuple[NavEntry, ...] = (
              roles=MOBILIZATION_ROLES),
     NavEntry(_("Roster and ledger export"), "mobilization:export", Capability.EXPORT,
              group=MOBILIZATION, roles=MOBILIZATION_ROLES),
+    NavEntry(_("Volunteers"), "volunteers:volunteers", group=VOLUNTEERS, roles=VOLUNTEER_ROLES),
+    NavEntry(_("Projects"), "volunteers:projects", group=VOLUNTEERS, roles=VOLUNTEER_ROLES),
+    NavEntry(_("Roster and hours export"), "volunteers:export", Capability.EXPORT,
+             group=VOLUNTEERS, roles=VOLUNTEER_ROLES),
     NavEntry(_("Dashboard"), "dashboards:index", group=ROLL_UP),
     NavEntry(_("Daily figures"), "reporting:index", group=ROLL_UP),
     NavEntry(_("Daily report"), "reporting:report_index", group=ROLL_UP, roles=REPORTERS),

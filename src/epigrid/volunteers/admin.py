@@ -1,0 +1,22 @@
+from django.contrib import admin
+
+from epigrid.volunteers.models import Project, ServiceRecord, Volunteer
+
+
+@admin.register(Volunteer)
+class VolunteerAdmin(admin.ModelAdmin):
+    list_display = ("name", "area", "skills", "registered_on", "left_on")
+    search_fields = ("name", "skills")
+
+
+@admin.register(Project)
+class ProjectAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "area", "starts_on", "ends_on", "closed_on")
+    list_filter = ("kind",)
+    search_fields = ("name",)
+
+
+@admin.register(ServiceRecord)
+class ServiceRecordAdmin(admin.ModelAdmin):
+    list_display = ("volunteer", "project", "served_on", "hours")
+    raw_id_fields = ("volunteer", "project")

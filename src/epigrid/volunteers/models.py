@@ -1,0 +1,199 @@
+"""Volunteers 志愿服务: who volunteers in an area, the projects they serve in, and their hours.
+
+- A `Volunteer` 志愿者 registers in an area (a village or a town), from the day they registered
+  to the day they left 退出; a phone is registered once among those who have not left.
+- A `Project` 志愿服务项目 is work an area organises for volunteers (checkpoint duty, door-to-door
+  help, deliveries for the quarantined, care for the elderly living alone, counselling,
+  publicity), from the day it starts to the day it ends or is closed.
+- A `ServiceRecord` is the hours 服务时长 one volunteer served a project on one day: recorded
+  once (a second record of the same day is refused, naming the first), at most 24 hours a day
+  across all projects, in half hours. The hours of a volunteer, a project or an area are sums
+  of these records, never typed.
+
+Volumes are small (tens of thousands of volunteers, a few hundred thousand records), so records
+are scoped through their area's path by a join, not a copied column.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.db.models import DecimalField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from epigrid.areas.models import Area
+from epigrid.core.access import ScopedQuerySet
+from epigrid.core.audit import AuditedModel
+from epigrid.core.models import TimeStampedModel
+
+DAY_HOURS = Decimal(24)
+
+
+class Volunteer(AuditedModel, TimeStampedModel):
+    """A volunteer 志愿者 registered in `area`. The phone is a contact, kept plain and shown
+    masked in lists and exports (whole to the area's keepers on the volunteer's page)."""
+
+    area = models.ForeignKey(Area, verbose_name=_("area"), on_delete=models.PROTECT,
+                             related_name="+")
+    name = models.CharField(_("name"), max_length=60)
+    phone = models.CharField(_("phone"), max_length=11)
+    skills = models.CharField(_("skills"), max_length=200, blank=True)  # 特长: driving, dialect
+    party_member = models.BooleanField(_("party member"), default=False)
+    registered_on = models.DateField(_("registered on"))
+    left_on = models.DateField(_("left on"), null=True, blank=True)  # 退出
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"),
+                                   null=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path_field: ClassVar[str] = "area__path"
+
+    class Meta:
+        verbose_name = _("volunteer")
+        verbose_name_plural = _("volunteers")
+        ordering = ["area__path", "name", "id"]
+        indexes = [models.Index(fields=["area", "name"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | Q(left_on__gte=models.F("registered_on")),
+                name="volunteers_volunteer_days"),
+            # Registered once while serving (services.register says where; this is the floor).
+            models.UniqueConstraint(fields=["phone"], condition=Q(left_on__isnull=True),
+                                    name="volunteers_phone_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def audit_area_path(self) -> str:
+        return self.area.path
+
+    def is_active(self, day: datetime.date) -> bool:
+        return self.registered_on <= day and (self.left_on is None or self.left_on >= day)
+
+
+def serving_q(day: datetime.date, prefix: str = "") -> Q:
+    """Volunteers (or, with `prefix`, rows through one) registered and not left on `day`."""
+    return (Q(**{f"{prefix}registered_on__lte": day})
+            & (Q(**{f"{prefix}left_on__isnull": True}) | Q(**{f"{prefix}left_on__gte": day})))
+
+
+def project_open_q(day: datetime.date) -> Q:
+    """Projects volunteers may serve on `day`: started, neither ended nor closed before it."""
+    return (Q(starts_on__lte=day)
+            & (Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+            & (Q(closed_on__isnull=True) | Q(closed_on__gte=day)))
+
+
+def project_closed_q(day: datetime.date) -> Q:
+    """Projects closed or ended before `day` (one yet to start is neither open nor closed)."""
+    return Q(closed_on__lt=day) | Q(ends_on__lt=day)
+
+
+class ProjectKind(models.TextChoices):
+    CHECKPOINT = "checkpoint", _("checkpoint duty")  # 卡口值守
+    SCREENING = "screening", _("door-to-door help")  # 入户排查协助
+    DELIVERY = "delivery", _("deliveries for the quarantined")  # 物资配送、代购
+    CARE = "care", _("care for the vulnerable")  # 关爱帮扶: the elderly living alone
+    COUNSELLING = "counselling", _("counselling hotline")  # 心理疏导
+    PUBLICITY = "publicity", _("publicity")  # 宣传引导
+    OTHER = "other", _("other")
+
+
+class Project(AuditedModel, TimeStampedModel):
+    """Volunteer work 志愿服务项目 organised by `area`, from `starts_on` to `ends_on` (open-ended
+    when blank) or the day it was closed."""
+
+    area = models.ForeignKey(Area, verbose_name=_("area"), on_delete=models.PROTECT,
+                             related_name="+")
+    kind = models.CharField(_("kind"), max_length=12, choices=ProjectKind.choices)
+    name = models.CharField(_("name"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+    volunteers_needed = models.PositiveSmallIntegerField(_("volunteers needed"), default=0)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"),
+                                   null=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path_field: ClassVar[str] = "area__path"
+
+    class Meta:
+        verbose_name = _("volunteer project")
+        verbose_name_plural = _("volunteer projects")
+        ordering = ["area__path", "-starts_on", "name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["area", "name"], name="volunteers_project_name"),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="volunteers_project_days"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def audit_area_path(self) -> str:
+        return self.area.path
+
+    @property
+    def last_day(self) -> datetime.date | None:
+        """The last day volunteers may serve it: the earlier of its end and its closing."""
+        days = [day for day in (self.ends_on, self.closed_on) if day is not None]
+        return min(days) if days else None
+
+    def is_open(self, day: datetime.date) -> bool:
+        return self.starts_on <= day and (self.last_day is None or self.last_day >= day)
+
+
+class ServiceRecord(AuditedModel, TimeStampedModel):
+    """The hours 服务时长 `volunteer` served `project` on `served_on`."""
+
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.PROTECT,
+                                related_name="records")
+    volunteer = models.ForeignKey(Volunteer, verbose_name=_("volunteer"),
+                                  on_delete=models.PROTECT, related_name="records")
+    served_on = models.DateField(_("served on"))
+    hours = models.DecimalField(_("hours"), max_digits=3, decimal_places=1)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"),
+                                    null=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path_field: ClassVar[str] = "project__area__path"
+
+    class Meta:
+        verbose_name = _("hours served")
+        verbose_name_plural = _("hours served")
+        ordering = ["-served_on", "id"]
+        indexes = [models.Index(fields=["volunteer", "served_on"]),
+                   models.Index(fields=["project", "served_on"]),
+                   models.Index(fields=["served_on"])]  # the day's hours, for the figures
+        constraints = [
+            models.UniqueConstraint(fields=["project", "volunteer", "served_on"],
+                                    name="volunteers_one_record_a_day"),
+            models.CheckConstraint(condition=Q(hours__gt=0) & Q(hours__lte=DAY_HOURS),
+                                   name="volunteers_hours_in_a_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer_id} {self.served_on} {self.hours}"
+
+    def audit_area_path(self) -> str:
+        return self.project.area.path
+
+
+HOURS: DecimalField[Decimal, Decimal] = DecimalField(max_digits=12, decimal_places=1)
+
+
+def hours_served() -> Coalesce:
+    """The hours a volunteer (the outer row) served in all, 0 when none: a subquery of each row,
+    so a list sums its page's rows alone (a joined Sum would group every record of every
+    volunteer in sight before the page is taken, and again for its count)."""
+    total = (ServiceRecord.objects.filter(volunteer=OuterRef("pk")).order_by()
+             .values("volunteer").annotate(total=Sum("hours")).values("total"))
+    return Coalesce(Subquery(total, output_field=HOURS), Value(Decimal(0)), output_field=HOURS)

@@ -1,0 +1,235 @@
+"""Writes of volunteers 志愿者, projects 志愿服务项目 and hours served 服务时长.
+
+Pages, the API, the importer and the demo all come here; a refusal is a ValidationError naming
+the field (`core.errors`).
+
+Rules:
+- a volunteer has a name and a mainland mobile number registered once among those who have not
+  left (a phone registered elsewhere is refused, naming where), registers on a day not in the
+  future, and leaves once, on a day not before registering, not in the future and not before a
+  day they have hours recorded;
+- a project has a kind and a name unique in its area, starts on a day not more than 30 days
+  ahead, ends (if it says) on a day not before it starts; it is closed once, on a day not
+  before it starts, not in the future and not before a day it has hours recorded;
+- hours are recorded for a volunteer the recorder sees, on a day the project is open and the
+  volunteer registered, not in the future: more than 0 and at most 24, in half hours, once a
+  day per project (a second record is refused, naming the hours of the first), and at most 24
+  a day across projects;
+- whoever writes must see the area (None, the system itself, sees all).
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal, Inexact, InvalidOperation, localcontext
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max, QuerySet, Sum
+from django.utils.translation import gettext as _
+
+from epigrid.areas.access import own_area, sees
+from epigrid.areas.models import Area
+from epigrid.core.days import local_day
+from epigrid.core.errors import Errors, add, not_future, refuse, required
+from epigrid.core.identity import parse_mobile
+from epigrid.core.locks import VOLUNTEER_PHONES, lock_phone
+from epigrid.volunteers.models import DAY_HOURS, Project, ProjectKind, ServiceRecord, Volunteer
+
+START_AHEAD_DAYS = 30  # a project announced for next month is recorded; next year's is a typo
+HALF = Decimal("0.5")
+TENTH = Decimal("0.1")
+
+
+def _phone(errors: Errors, raw: str) -> str:
+    try:
+        return parse_mobile(raw)
+    except ValidationError as error:
+        for message in error.messages:
+            add(errors, "phone", message)
+        return ""
+
+
+@transaction.atomic
+def register(area: Area, *, by: Any, name: str, phone: str, registered_on: datetime.date,
+             skills: str = "", party_member: bool = False) -> Volunteer:
+    errors: Errors = {}
+    own_area(errors, by, area)
+    name = required(errors, "name", name, _("Name the volunteer."))
+    phone = _phone(errors, phone)
+    if phone:
+        # Two desks registering the same phone at once: the second waits, then is refused
+        # naming where (not the partial unique index's 500).
+        lock_phone(VOLUNTEER_PHONES, phone)
+        # The partial unique constraint is the floor; this names where.
+        other = (Volunteer.objects.select_related("area")
+                 .filter(phone=phone, left_on__isnull=True).first())
+        if other is not None:
+            add(errors, "phone", _("%(name)s, with this phone, is registered in %(area)s since "
+                                   "%(day)s.") % {"name": other.name, "area": other.area.name,
+                                                  "day": other.registered_on.isoformat()})
+    not_future(errors, "registered_on", registered_on)
+    refuse(errors)
+    return Volunteer.objects.create(area=area, name=name, phone=phone, skills=skills.strip(),
+                                    party_member=party_member, registered_on=registered_on,
+                                    created_by=by)
+
+
+def _no_hours_after(errors: Errors, records: QuerySet[ServiceRecord],
+                    day: datetime.date) -> None:
+    """Leaving or closing on `day` would strand the hours recorded after it."""
+    last = records.filter(served_on__gt=day).aggregate(last=Max("served_on"))["last"]
+    if last is not None:
+        add(errors, "on", _("Hours are recorded on %(day)s, after that day: withdraw them "
+                            "first.") % {"day": last.isoformat()})
+
+
+@transaction.atomic
+def leave(volunteer: Volunteer, *, by: Any, on: datetime.date) -> Volunteer:
+    """退出: the volunteer serves no more after `on`."""
+    volunteer = (Volunteer.objects.select_for_update(of=("self",)).select_related("area")
+                 .get(pk=volunteer.pk))
+    errors: Errors = {}
+    own_area(errors, by, volunteer.area)
+    if volunteer.left_on is not None:
+        add(errors, "__all__", _("%(name)s left on %(day)s.")
+            % {"name": volunteer.name, "day": volunteer.left_on.isoformat()})
+    if on < volunteer.registered_on:
+        add(errors, "on", _("%(name)s registered on %(day)s.")
+            % {"name": volunteer.name, "day": volunteer.registered_on.isoformat()})
+    not_future(errors, "on", on)
+    _no_hours_after(errors, ServiceRecord.objects.filter(volunteer=volunteer), on)
+    refuse(errors)
+    volunteer.left_on = on
+    volunteer.save(update_fields=["left_on", "updated_at"])
+    return volunteer
+
+
+@transaction.atomic
+def open_project(area: Area, *, by: Any, kind: str, name: str, starts_on: datetime.date,
+                 ends_on: datetime.date | None = None, volunteers_needed: int = 0,
+                 description: str = "") -> Project:
+    errors: Errors = {}
+    own_area(errors, by, area)
+    if kind not in ProjectKind.values:
+        add(errors, "kind", _("Choose the kind of project."))
+    name = required(errors, "name", name, _("Name the project."))
+    if name and Project.objects.filter(area=area, name=name).exists():
+        add(errors, "name", _("%(area)s has a project named %(name)s already.")
+            % {"area": area.name, "name": name})
+    if starts_on > local_day() + datetime.timedelta(days=START_AHEAD_DAYS):
+        add(errors, "starts_on", _("A project starts at most %(days)s days ahead.")
+            % {"days": START_AHEAD_DAYS})
+    if ends_on is not None and ends_on < starts_on:
+        add(errors, "ends_on", _("A project ends on or after the day it starts."))
+    if volunteers_needed < 0:
+        add(errors, "volunteers_needed", _("Say how many volunteers it needs, or 0."))
+    refuse(errors)
+    return Project.objects.create(area=area, kind=kind, name=name, starts_on=starts_on,
+                                  ends_on=ends_on, volunteers_needed=volunteers_needed,
+                                  description=description.strip(), created_by=by)
+
+
+@transaction.atomic
+def close_project(project: Project, *, by: Any, on: datetime.date) -> Project:
+    project = (Project.objects.select_for_update(of=("self",)).select_related("area")
+               .get(pk=project.pk))
+    errors: Errors = {}
+    own_area(errors, by, project.area)
+    if project.closed_on is not None:
+        add(errors, "__all__", _("The project closed on %(day)s.")
+            % {"day": project.closed_on.isoformat()})
+    if on < project.starts_on:
+        add(errors, "on", _("The project starts on %(day)s.")
+            % {"day": project.starts_on.isoformat()})
+    not_future(errors, "on", on)
+    _no_hours_after(errors, project.records.all(), on)
+    refuse(errors)
+    project.closed_on = on
+    project.save(update_fields=["closed_on", "updated_at"])
+    return project
+
+
+def parse_hours(raw: Any) -> Decimal | None:
+    """Hours as a Decimal in half hours, more than 0 and at most 24; None when not such."""
+    try:
+        hours = Decimal(str(raw).strip())
+    except (InvalidOperation, ValueError):
+        return None
+    if not hours.is_finite() or hours <= 0 or hours > DAY_HOURS or not _in_halves(hours):
+        return None
+    return hours.quantize(TENTH)
+
+
+def _in_halves(hours: Decimal) -> bool:
+    """Whether `hours` is a whole number of half hours, worked out exactly: in the default
+    context a tiny remainder (1E-999999999) underflows to 0 and would pass for a half."""
+    with localcontext() as context:
+        context.traps[Inexact] = True
+        try:
+            return hours % HALF == 0
+        except Inexact:  # a remainder that had to be rounded is no 0
+            return False
+
+
+def _check_day(errors: Errors, project: Project, volunteer: Volunteer,
+               day: datetime.date) -> None:
+    if not project.is_open(day):
+        last = project.last_day
+        add(errors, "served_on", _("The project is open from %(start)s to %(end)s.") % {
+            "start": project.starts_on.isoformat(),
+            "end": last.isoformat() if last else _("no end set")})
+    if not volunteer.is_active(day):
+        add(errors, "served_on", _("%(name)s was not registered on %(day)s.")
+            % {"name": volunteer.name, "day": day.isoformat()})
+    not_future(errors, "served_on", day)
+
+
+@transaction.atomic
+def record_hours(project: Project, volunteer: Volunteer, *, by: Any, served_on: datetime.date,
+                 hours: Any, note: str = "") -> ServiceRecord:
+    # The project's row is locked so that it is not closed meanwhile, the volunteer's so that
+    # two desks recording the same day add up once (and the volunteer does not leave meanwhile).
+    project = (Project.objects.select_for_update(of=("self",)).select_related("area")
+               .get(pk=project.pk))
+    volunteer = (Volunteer.objects.select_for_update(of=("self",)).select_related("area")
+                 .get(pk=volunteer.pk))
+    errors: Errors = {}
+    own_area(errors, by, project.area)
+    if not sees(by, volunteer.area.path):
+        add(errors, "volunteer", _("Choose a volunteer of your own areas."))
+    amount = parse_hours(hours)
+    if amount is None:
+        add(errors, "hours", _("Hours are more than 0 and at most 24, in half hours."))
+    _check_day(errors, project, volunteer, served_on)
+    same = ServiceRecord.objects.filter(project=project, volunteer=volunteer,
+                                        served_on=served_on).first()
+    if same is not None:
+        add(errors, "served_on", _("%(name)s has %(hours)s hours on this project on %(day)s "
+                                   "already.") % {"name": volunteer.name, "hours": same.hours,
+                                                  "day": served_on.isoformat()})
+    elif amount is not None:
+        that_day = (ServiceRecord.objects.filter(volunteer=volunteer, served_on=served_on)
+                    .aggregate(total=Sum("hours"))["total"]) or Decimal(0)
+        # SQLite sums to 20, PostgreSQL to 20.0: the message reads as the records do.
+        that_day = that_day.quantize(TENTH)
+        if that_day + amount > DAY_HOURS:
+            add(errors, "hours", _("%(name)s has %(hours)s hours on %(day)s already: a day "
+                                   "has 24.") % {"name": volunteer.name, "hours": that_day,
+                                                 "day": served_on.isoformat()})
+    refuse(errors)
+    assert amount is not None  # noqa: S101 - refused above when it was not
+    return ServiceRecord.objects.create(project=project, volunteer=volunteer,
+                                        served_on=served_on, hours=amount, note=note.strip(),
+                                        recorded_by=by)
+
+
+@transaction.atomic
+def withdraw_hours(record: ServiceRecord, *, by: Any) -> None:
+    """A record typed wrongly is withdrawn (the audit log keeps it) and recorded again."""
+    record = ServiceRecord.objects.select_related("project__area").get(pk=record.pk)
+    errors: Errors = {}
+    own_area(errors, by, record.project.area)
+    refuse(errors)
+    record.delete()

@@ -1,0 +1,24 @@
+"""The volunteers' pages 志愿服务: volunteers, their projects and the hours they served."""
+
+from django.contrib.auth.decorators import login_required
+from django.urls import URLPattern, path
+from django.views.generic import RedirectView
+
+from epigrid.volunteers import export_views, project_views, volunteer_views
+
+app_name = "volunteers"
+urlpatterns: list[URLPattern] = [
+    path("", login_required(RedirectView.as_view(pattern_name="volunteers:volunteers")),
+         name="index"),
+    path("people/", volunteer_views.volunteer_list, name="volunteers"),
+    path("people/new/", volunteer_views.volunteer_new, name="volunteer_new"),
+    path("people/<int:pk>/", volunteer_views.volunteer_detail, name="volunteer"),
+    path("people/<int:pk>/leave/", volunteer_views.volunteer_leave, name="volunteer_leave"),
+    path("projects/", project_views.project_list, name="projects"),
+    path("projects/new/", project_views.project_new, name="project_new"),
+    path("projects/<int:pk>/", project_views.project_detail, name="project"),
+    path("projects/<int:pk>/hours/", project_views.project_hours, name="project_hours"),
+    path("projects/<int:pk>/close/", project_views.project_close, name="project_close"),
+    path("records/<int:pk>/withdraw/", project_views.hours_withdraw, name="hours_withdraw"),
+    path("export/", export_views.volunteers_export, name="export"),
+]

@@ -1,0 +1,56 @@
+"""Shared set-up of the volunteers tests: a volunteer registered in village A1, a project of
+town A, hours served."""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+from typing import Any
+
+from django.utils import timezone
+
+from epigrid.areas.models import Area
+from epigrid.volunteers import services
+from epigrid.volunteers.models import Project, ProjectKind, ServiceRecord, Volunteer
+from tests.base import BaseTestCase
+
+_phones = itertools.count(13700000001)
+
+
+def days(n: int) -> datetime.date:
+    """The local day `n` days from today (negative: before)."""
+    return timezone.localdate() + datetime.timedelta(days=n)
+
+
+def new_phone() -> str:
+    """A mobile number no other volunteer of the test holds."""
+    return str(next(_phones))
+
+
+class VolunteersTestCase(BaseTestCase):
+    """The world (alice keeps town A's volunteers, bob town B's, li is a grid worker of A1)."""
+
+    def volunteer(self, area: Area | None = None, name: str = "Wang Fang",
+                  **fields: Any) -> Volunteer:
+        """Alice registers a volunteer in village A1 (or `area`) ten days ago."""
+        values: dict[str, Any] = {"phone": new_phone(), "registered_on": days(-10),
+                                  "skills": "driving"}
+        values.update(fields)
+        by = values.pop("by", self.world.alice)
+        return services.register(area or self.world.village_a1, by=by, name=name, **values)
+
+    def project(self, area: Area | None = None, name: str = "Deliveries to the quarantined",
+                **fields: Any) -> Project:
+        """Alice opens a delivery project of town A (or `area`) seven days ago."""
+        values: dict[str, Any] = {"kind": ProjectKind.DELIVERY, "starts_on": days(-7),
+                                  "volunteers_needed": 10}
+        values.update(fields)
+        by = values.pop("by", self.world.alice)
+        return services.open_project(area or self.world.town_a, by=by, name=name, **values)
+
+    def hours(self, project: Project, volunteer: Volunteer, hours: str = "3",
+              served_on: datetime.date | None = None, **fields: Any) -> ServiceRecord:
+        """Alice records `hours` the volunteer served the project yesterday (or `served_on`)."""
+        by = fields.pop("by", self.world.alice)
+        return services.record_hours(project, volunteer, by=by, hours=hours,
+                                     served_on=served_on or days(-1), **fields)
