@@ -50,13 +50,14 @@ class AreasBenchTests(TestCase):
         call_command("bench", "--list", stdout=out)
         assert out.getvalue().split() == ["alerts", "areas", "briefing", "care", "cases",
                                          "checkpoints", "dashboards", "mobilization",
-                                         "registry", "reporting", "supervision", "supplies"]
+                                         "registry", "reporting", "supervision", "supplies",
+                                         "volunteers"]
 
     def test_it_refuses_bad_arguments_with_a_clear_message(self) -> None:
         cases = [(["nosuchbench"], "No benchmark named 'nosuchbench'. Available: alerts, "
                                    "areas, briefing, care, cases, checkpoints, dashboards, "
                                    "mobilization, registry, reporting, supervision, "
-                                   "supplies."),
+                                   "supplies, volunteers."),
                  (["areas", "--scale", "province"], "Scale 'province' is not one of"),
                  (["areas", "--repeat", "0"], "--repeat must be at least 1."),
                  ([], "Name a benchmark, or use --list.")]

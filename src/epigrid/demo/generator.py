@@ -81,6 +81,7 @@ def _district_life(scale: str, seed: int, root: Area,
     from epigrid.demo.round_data import grid_workers_morning
     from epigrid.demo.supervision_data import write_supervision
     from epigrid.demo.supplies_data import write_supplies
+    from epigrid.demo.volunteers_data import write_volunteers
 
     steps: tuple[tuple[str, Callable[[], dict[str, Any]]], ...] = (
         ("residents", lambda: generate_residents(scale, seed, root, log)),
@@ -90,6 +91,7 @@ def _district_life(scale: str, seed: int, root: Area,
         ("supplies", lambda: write_supplies(root, seed)),
         ("supervision", lambda: write_supervision(root, seed)),
         ("mobilization", lambda: write_mobilization(root, seed)),
+        ("volunteers", lambda: write_volunteers(root, seed)),
         ("figures", lambda: count_figures(DAYS)),
         ("officers", lambda: write_officers(root, seed)),
         ("reports", lambda: write_reports(root, seed)),
