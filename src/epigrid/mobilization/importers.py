@@ -30,7 +30,15 @@ from epigrid.core.access import Capability
 from epigrid.core.identity import mask_phone
 from epigrid.core.imports import parsers
 from epigrid.core.imports.base import INVALID, Cells, CleanRow, Importer, WriteResult
-from epigrid.core.imports.cells import parse_day, parse_mobile_cell, parse_yes_no, service_refusal
+from epigrid.core.imports.cells import (
+    area_of_code,
+    parse_day,
+    parse_mobile_cell,
+    parse_yes_no,
+    phone_once_in_file,
+    raw_cells,
+    service_refusal,
+)
 from epigrid.core.imports.errors import CellError, RowError
 from epigrid.core.imports.readers import ImportColumn, RawRow
 from epigrid.mobilization import services
@@ -114,29 +122,14 @@ class PeopleImporter(Importer):
             "arrived_on": cells.parse("arrived_on", parse_day),
             "duties": cells.parse("duties", lambda raw: parsers.parse_text(
                 raw, max_length=2000)),
-            "area": self._area(cells),
+            "area": area_of_code(cells, self._areas),
         }
         data["team"] = self._team(cells, data["area"])
-        phone = data["phone"]
-        if phone is not INVALID and phone in self._phones:
-            cells.error("phone", _("This phone is given in row %(row)s already.")
-                        % {"row": self._phones[phone]})
+        phone_once_in_file(cells, self._phones, data["phone"], row.number)
         if cells.errors:
             return cells.errors
-        self._phones[phone] = row.number
-        data["raw"] = {column.name: row.values.get(column.name, "").strip()
-                       for column in self.columns}
+        data["raw"] = raw_cells(row, self.columns)
         return CleanRow(row.number, data)
-
-    def _area(self, cells: Cells) -> Area | None:
-        code = cells.parse("area_code", parsers.parse_code)
-        if code is INVALID:
-            return None
-        area = self._areas.get(code)
-        if area is None:  # unknown and out of sight alike
-            cells.error("area_code", _("There is no area with the code %(code)s in your "
-                                       "area.") % {"code": code})
-        return area
 
     def _team(self, cells: Cells, area: Area | None) -> Team | None:
         name = cells.parse("team", parse_team_name)

@@ -27,6 +27,7 @@ from epigrid.reporting.metrics import (
     Rise,
     Rollup,
     Unit,
+    put,
     register,
 )
 
@@ -57,16 +58,11 @@ def _paid(day: datetime.date, at: datetime.datetime) -> list[tuple[str, int]]:
 def compute(day: datetime.date, at: datetime.datetime) -> Leaves:
     leaves: Leaves = defaultdict(dict)
     for path, on_duty, arrived in _people(day, at):
-        _put(leaves[path], "mobilization_on_duty", on_duty)
-        _put(leaves[path], "mobilization_arrived", arrived)
+        put(leaves[path], "mobilization_on_duty", on_duty)
+        put(leaves[path], "mobilization_arrived", arrived)
     for path, paid in _paid(day, at):
-        _put(leaves[path], "mobilization_payments_paid", paid)
+        put(leaves[path], "mobilization_payments_paid", paid)
     return leaves
-
-
-def _put(leaf: dict[str, int], key: str, n: int) -> None:
-    if n:
-        leaf[key] = n
 
 
 FAMILY = register(Family(key="mobilization", name=_("Mobilization"), order=70, compute=compute,

@@ -28,6 +28,7 @@ from epigrid.reporting.metrics import (
     Rise,
     Rollup,
     Unit,
+    put,
     register,
 )
 from epigrid.supervision.models import (
@@ -61,20 +62,15 @@ def compute(day: datetime.date, at: datetime.datetime) -> Leaves:
                      Q(created_at__gte=start, created_at__lt=until),
                      overdue_tasks_q(day) & Q(created_at__lte=at))
     for path, fresh, late in tasks:
-        _put(leaves[path], "supervision_tasks_set", fresh)
-        _put(leaves[path], "supervision_tasks_overdue", late)
+        put(leaves[path], "supervision_tasks_set", fresh)
+        put(leaves[path], "supervision_tasks_overdue", late)
     findings = _counted(Finding.objects.all(), "inspection__area__path",
                         Q(inspection__inspected_on=day, created_at__lte=at),
                         overdue_findings_q(day) & Q(created_at__lte=at))
     for path, fresh, late in findings:
-        _put(leaves[path], "supervision_findings_raised", fresh)
-        _put(leaves[path], "supervision_findings_overdue", late)
+        put(leaves[path], "supervision_findings_raised", fresh)
+        put(leaves[path], "supervision_findings_overdue", late)
     return leaves
-
-
-def _put(leaf: dict[str, int], key: str, n: int) -> None:
-    if n:
-        leaf[key] = n
 
 
 FAMILY = register(Family(key="supervision", name=_("Supervision"), order=60, compute=compute,

@@ -32,6 +32,7 @@ from epigrid.reporting.metrics import (
     Rise,
     Rollup,
     Unit,
+    put,
     register,
 )
 from epigrid.volunteers.models import ServiceRecord, Volunteer, serving_q
@@ -85,16 +86,11 @@ def _whole_hours(hours: list[tuple[str, Decimal]]) -> list[tuple[str, int]]:
 def compute(day: datetime.date, at: datetime.datetime) -> Leaves:
     leaves: Leaves = defaultdict(dict)
     for path, serving, served in _volunteers(day, at):
-        _put(leaves[path], "volunteers_serving", serving)
-        _put(leaves[path], "volunteers_served", served)
+        put(leaves[path], "volunteers_serving", serving)
+        put(leaves[path], "volunteers_served", served)
     for path, hours in _whole_hours(_hours(day, at)):
-        _put(leaves[path], "volunteers_hours", hours)
+        put(leaves[path], "volunteers_hours", hours)
     return leaves
-
-
-def _put(leaf: dict[str, int], key: str, n: int) -> None:
-    if n:
-        leaf[key] = n
 
 
 FAMILY = register(Family(key="volunteers", name=_("Volunteers"), order=80, compute=compute,

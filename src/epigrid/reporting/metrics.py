@@ -37,6 +37,12 @@ from epigrid.core.access import Capability, ScopedUser, can
 
 # What a family answers: for each leaf path, the values of its metrics (codes left out are 0).
 Leaves = dict[str, dict[str, int]]
+
+
+def put(leaf: dict[str, int], key: str, n: int) -> None:
+    """A figure of a leaf area, kept only when it is not 0 (a family's leaves are sparse)."""
+    if n:
+        leaf[key] = n
 # A drill-down: the URL of the records behind the figure of an area (id) and day, or None.
 DrillDown = Callable[[int, datetime.date], str | None]
 

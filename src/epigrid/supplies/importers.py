@@ -38,7 +38,7 @@ from epigrid.areas.models import Warehouse
 from epigrid.core.access import Capability
 from epigrid.core.imports import parsers
 from epigrid.core.imports.base import INVALID, Cells, CleanRow, Importer, WriteResult
-from epigrid.core.imports.cells import service_refusal
+from epigrid.core.imports.cells import raw_cells, service_refusal
 from epigrid.core.imports.errors import CellError, RowError
 from epigrid.core.imports.readers import ImportColumn, RawRow
 from epigrid.core.imports.times import parse_time
@@ -141,10 +141,6 @@ def parse_when(raw: str) -> datetime.datetime | None:
     return parse_time(raw, required=False)
 
 
-def _raw(row: RawRow, columns: Sequence[ImportColumn]) -> dict[str, str]:
-    return {column.name: row.values.get(column.name, "").strip() for column in columns}
-
-
 def _well_formed(rows: Sequence[RawRow], column: str,
                  parse: Callable[[str], str] = parse_item_code) -> set[str]:
     """The codes of a column of a batch that parse, to fetch what they name in one query."""
@@ -225,7 +221,7 @@ class ItemImporter(Importer):
         changed = existing is None or any(getattr(existing, field) != data[field]
                                           for field in ITEM_FIELDS)
         data.update(code=existing.code if existing is not None else code, existing=existing,
-                    changed=changed, raw=_raw(row, self.columns))
+                    changed=changed, raw=raw_cells(row, self.columns))
         return CleanRow(row.number, data)
 
     def write_batch(self, rows: Sequence[CleanRow]) -> WriteResult:
@@ -316,7 +312,7 @@ class ReceiptImporter(Importer):
                         % {"at": timezone.localtime(at).strftime("%Y-%m-%d %H:%M")})
         if cells.errors:
             return cells.errors
-        data.update(warehouse=warehouse, item=item, raw=_raw(row, self.columns))
+        data.update(warehouse=warehouse, item=item, raw=raw_cells(row, self.columns))
         return CleanRow(row.number, data)
 
     def _item(self, cells: Cells) -> Item | None:

@@ -21,15 +21,22 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from epigrid.areas.models import Area
 from epigrid.core.access import Capability
 from epigrid.core.identity import mask_phone
 from epigrid.core.imports import parsers
-from epigrid.core.imports.base import INVALID, Cells, CleanRow, Importer, WriteResult
-from epigrid.core.imports.cells import parse_day, parse_mobile_cell, parse_yes_no, service_refusal
+from epigrid.core.imports.base import Cells, CleanRow, Importer, WriteResult
+from epigrid.core.imports.cells import (
+    area_of_code,
+    parse_day,
+    parse_mobile_cell,
+    parse_yes_no,
+    phone_once_in_file,
+    raw_cells,
+    service_refusal,
+)
 from epigrid.core.imports.errors import CellError, RowError
 from epigrid.core.imports.readers import ImportColumn, RawRow
 from epigrid.volunteers import services
@@ -80,32 +87,17 @@ class RosterImporter(Importer):
             "name": cells.parse("name", lambda raw: parsers.parse_text(
                 raw, max_length=60, required=True)),
             "phone": cells.parse("phone", parse_mobile_cell),
-            "area": self._area(cells),
+            "area": area_of_code(cells, self._areas),
             "skills": cells.parse("skills", lambda raw: parsers.parse_text(
                 raw, max_length=200)),
             "party_member": cells.parse("party_member", parse_yes_no),
             "registered_on": cells.parse("registered_on", parse_day),
         }
-        phone = data["phone"]
-        if phone is not INVALID and phone in self._phones:
-            cells.error("phone", _("This phone is given in row %(row)s already.")
-                        % {"row": self._phones[phone]})
+        phone_once_in_file(cells, self._phones, data["phone"], row.number)
         if cells.errors:
             return cells.errors
-        self._phones[phone] = row.number
-        data["raw"] = {column.name: row.values.get(column.name, "").strip()
-                       for column in self.columns}
+        data["raw"] = raw_cells(row, self.columns)
         return CleanRow(row.number, data)
-
-    def _area(self, cells: Cells) -> Area | None:
-        code = cells.parse("area_code", parsers.parse_code)
-        if code is INVALID:
-            return None
-        area = self._areas.get(code)
-        if area is None:  # unknown and out of sight alike
-            cells.error("area_code", _("There is no area with the code %(code)s in your "
-                                       "area.") % {"code": code})
-        return area
 
     def write_batch(self, rows: Sequence[CleanRow]) -> WriteResult:
         result = WriteResult()

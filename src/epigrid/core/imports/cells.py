@@ -1,11 +1,13 @@
 """Cells that the rosters of several apps share (people sent down, volunteers, tasks, receipts):
-a party member's yes or no, a mainland mobile, a day; and a service's refusal of a row put on
-the column that holds its field."""
+a party member's yes or no, a mainland mobile, a day, an area by its code, a value given once in
+the file, a row's raw cells; and a service's refusal of a row put on the column that holds its
+field."""
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping, Sequence
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -13,8 +15,9 @@ from django.utils.translation import gettext as _
 
 from epigrid.core.identity import parse_mobile
 from epigrid.core.imports import parsers
-from epigrid.core.imports.base import CleanRow
+from epigrid.core.imports.base import INVALID, Cells, CleanRow
 from epigrid.core.imports.errors import CellError, RowError, RowWriteError
+from epigrid.core.imports.readers import ImportColumn, RawRow
 from epigrid.core.imports.times import parse_time
 
 # Words people write for yes and no; a political-status column 政治面貌 says it in words.
@@ -63,3 +66,34 @@ def service_refusal(row: CleanRow, error: ValidationError,
     column = columns.get(field, field)
     column = column if column in raw else ""
     return RowWriteError(RowError(row.number, column, raw.get(column, ""), messages[0]))
+
+
+def area_of_code(cells: Cells, areas: Mapping[str, Any], column: str = "area_code") -> Any:
+    """The area (of `areas`, by code: those the importing user sees) the column names; None,
+    with the cell's error, for one unknown or out of sight (the same words for both)."""
+    code = cells.parse(column, parsers.parse_code)
+    if code is INVALID:
+        return None
+    area = areas.get(code)
+    if area is None:
+        cells.error(column, _("There is no area with the code %(code)s in your area.")
+                    % {"code": code})
+    return area
+
+
+def phone_once_in_file(cells: Cells, seen: MutableMapping[str, int], phone: Any, number: int,
+                       column: str = "phone") -> None:
+    """A phone refused when an earlier row of the file gave it; else remembered (`seen`: phone
+    -> its row) for the rows after, once the row has no other error."""
+    if phone is INVALID:
+        return
+    if phone in seen:
+        cells.error(column, _("This phone is given in row %(row)s already.")
+                    % {"row": seen[phone]})
+    elif not cells.errors:
+        seen[phone] = number
+
+
+def raw_cells(row: RawRow, columns: Sequence[ImportColumn]) -> dict[str, str]:
+    """The row's cells as written (stripped), for its refusal to quote."""
+    return {column.name: row.values.get(column.name, "").strip() for column in columns}
