@@ -92,15 +92,17 @@ class TeamTests(MobilizationTestCase):
             return [(row["name"], row["members_on_duty"])
                     for row in zhou.get(f"{URL}/teams", query).json()["items"]]
 
-        assert rows() == [("East", 2), ("Medics", 0), ("Stood down", 0), ("West", 0)]
+        assert rows() == [("East", 2), ("Medics", 0), ("West", 0)]  # those at work
+        assert rows(status="any") == [("East", 2), ("Medics", 0), ("Stood down", 0),
+                                      ("West", 0)]
         assert rows(kind="medical") == [("Medics", 0)]
-        assert rows(active=True) == [("East", 2), ("Medics", 0), ("West", 0)]
-        assert rows(active=False) == [("Stood down", 0)]
+        assert rows(status="stood_down") == [("Stood down", 0)]
         assert rows(area=w.village_a1.pk) == [("Medics", 0)]
-        first = zhou.get(f"{URL}/teams", {"limit": 2}).json()
+        first = zhou.get(f"{URL}/teams", {"status": "any", "limit": "2"}).json()
         assert ([row["id"] for row in first["items"]], first["next_after"]) == (
             [east.pk, medics.pk], medics.pk)
-        rest = zhou.get(f"{URL}/teams", {"limit": 2, "after": medics.pk}).json()
+        rest = zhou.get(f"{URL}/teams", {"status": "any", "limit": "2",
+                                         "after": str(medics.pk)}).json()
         assert ([row["id"] for row in rest["items"]], rest["next_after"]) == (
             [stood.pk, west.pk], None)
         bob = [row["name"] for row in
@@ -241,7 +243,7 @@ class PeopleTests(MobilizationTestCase):
             return [row["name"] for row in client.get(f"{URL}/people", query).json()["items"]]
 
         assert names() == ["Chen Ming", "Lin Fang"]
-        assert names(on_duty=False) == ["Chen Ming", "Lin Fang", "Left Early", "Coming"]
+        assert names(status="any") == ["Chen Ming", "Lin Fang", "Left Early", "Coming"]
         assert names(area=w.village_a2.pk) == ["Lin Fang"]
         assert names(team=team.pk) == ["Chen Ming"]
         assert names(q="water") == ["Lin Fang"]
@@ -251,10 +253,10 @@ class PeopleTests(MobilizationTestCase):
         phones = {row["name"]: row["phone"] for row in
                   alice.get(f"{URL}/people").json()["items"]}
         assert phones["Chen Ming"] == "138****9999"  # masked even for who may mobilize
-        first = alice.get(f"{URL}/people", {"on_duty": False, "limit": 3}).json()
+        first = alice.get(f"{URL}/people", {"status": "any", "limit": "3"}).json()
         assert ([row["id"] for row in first["items"]], first["next_after"]) == (
             [chen.pk, lin.pk, left.pk], left.pk)
-        rest = alice.get(f"{URL}/people", {"on_duty": False, "after": left.pk}).json()
+        rest = alice.get(f"{URL}/people", {"status": "any", "after": str(left.pk)}).json()
         assert ([row["id"] for row in rest["items"]], rest["next_after"]) == ([coming.pk], None)
         assert zhao.pk not in [row["id"] for row in rest["items"]]
 
@@ -268,9 +270,12 @@ class PeopleTests(MobilizationTestCase):
             assert len(client.get(f"{URL}/people").json()["items"]) == 1
         for n in range(8):
             self.deployment((w.village_a1, w.village_a2)[n % 2], name=f"P{n}",
-                            team=team if n % 3 else None)
+                            team=team if n % 3 else None, arrived_on=days(n % 2 * 2 - 1))
         with self.assertNumQueries(4):
-            assert len(client.get(f"{URL}/people").json()["items"]) == 9
+            assert len(client.get(f"{URL}/people").json()["items"]) == 5
+        # Each status word is a condition of the same query, not a query of its own.
+        with self.assertNumQueries(4):
+            assert len(client.get(f"{URL}/people", {"status": "any"}).json()["items"]) == 9
 
     def test_it_recalls_a_person(self) -> None:
         w = self.world

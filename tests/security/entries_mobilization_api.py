@@ -102,15 +102,18 @@ def _payment(beneficiary: str, status: str) -> Any:
 BASE = "/api/mobilization"
 PAGES: dict[str, Entry] = {}
 API: dict[str, Entry] = {
-    f"GET {BASE}/teams": page(queries=("", "?area={town_a}", "?kind=commando",
-                                       "?active=true")),
+    # `active` is the deprecated alias of `status`, still read for one release.
+    f"GET {BASE}/teams": page(queries=("", "?status=any", "?status=stood_down",
+                                       "?active=false", "?area={town_a}&status=any",
+                                       "?kind=commando")),
     f"POST {BASE}/teams": page(methods=("post",), data={
         "area": 0, "kind": "commando", "name": "Matrix"},
         insider_ok=frozenset({422}), shows_a=False),
     f"GET {BASE}/teams/{{team_id}}": obj(_team),
     f"POST {BASE}/teams/{{team_id}}/stand-down": obj(_to_stand_down, methods=("post",)),
-    f"GET {BASE}/people": page(queries=("", "?on_duty=false", "?area={town_a}",
-                                        "?q=Matrix")),
+    # `on_duty` is the deprecated alias of `status`, still read for one release.
+    f"GET {BASE}/people": page(queries=("", "?status=any", "?status=left", "?on_duty=false",
+                                        "?area={town_a}&status=any", "?q=Matrix")),
     f"POST {BASE}/people": page(methods=("post",), data={
         "area": 0, "name": "Matrix", "unit": "Matrix", "phone": "13766609909"},
         insider_ok=frozenset({422}), shows_a=False),

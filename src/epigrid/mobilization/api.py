@@ -50,7 +50,14 @@ from epigrid.mobilization.api_schemas import (
     TeamIn,
     TeamOut,
 )
-from epigrid.mobilization.models import Commendation, Deployment, Team, on_duty_q
+from epigrid.mobilization.models import (
+    Commendation,
+    Deployment,
+    Team,
+    deployment_status_q,
+    on_duty_q,
+    team_status_q,
+)
 
 router = Router(tags=["mobilization"])
 router.add_router("", funds_router)
@@ -88,21 +95,18 @@ def _person(request: HttpRequest, pk: int) -> Deployment:
 # --- teams -------------------------------------------------------------------------------------
 
 @router.get("/teams", response=Page[TeamOut],
-            summary="Teams working in your areas (片区工作组, 突击队, 先锋岗, 医疗队)")
+            summary="Teams in your areas (片区工作组, 突击队, 先锋岗, 医疗队); "
+                    "default: those at work today")
 def list_teams(request: HttpRequest, filters: Query[TeamFilters],
                page: Query[PageParams]) -> dict[str, Any]:
     user = api_user(request)
     rows = _teams(Team.objects.restrict(user))
+    # The page's filter too: a status word lists the same teams here and there.
+    rows = rows.filter(team_status_q(filters.chosen_status(), local_day()))
     if filters.area is not None:
         rows = rows.filter(subtree_q("area__path", visible_area(user, filters.area, "area").path))
     if filters.kind is not None:
         rows = rows.filter(kind=filters.kind)
-    today = local_day()
-    if filters.active is True:
-        rows = rows.filter(Q(formed_on__lte=today) & (Q(stood_down_on__isnull=True)
-                                                      | Q(stood_down_on__gte=today)))
-    elif filters.active is False:
-        rows = rows.filter(stood_down_on__lt=today)
     return keyset_page(rows, page)
 
 
@@ -142,8 +146,8 @@ def list_people(request: HttpRequest, filters: Query[DeploymentFilters],
                 page: Query[PageParams]) -> dict[str, Any]:
     user = api_user(request)
     rows = _people(Deployment.objects.restrict(user))
-    if filters.on_duty:
-        rows = rows.filter(on_duty_q(local_day()))
+    # The page's filter too: a status word lists the same people here and there.
+    rows = rows.filter(deployment_status_q(filters.chosen_status(), local_day()))
     if filters.area is not None:
         rows = rows.filter(subtree_q("area__path", visible_area(user, filters.area, "area").path))
     if filters.team is not None:

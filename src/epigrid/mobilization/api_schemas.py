@@ -24,10 +24,12 @@ from epigrid.mobilization import access
 from epigrid.mobilization.models import (
     Commendation,
     Deployment,
+    DeploymentStatus,
     PaymentKind,
     PaymentStatus,
     Team,
     TeamKind,
+    TeamStatus,
     on_duty_q,
 )
 
@@ -99,10 +101,22 @@ class DeploymentDetailOut(DeploymentOut):
 class DeploymentFilters(InSchema):
     area: int | None = Field(None, description="Only people sent to this area id's subtree.")
     team: int | None = Field(None, description="Only the members of this team id.")
-    on_duty: bool = Field(True, description="true: on duty today; false: everyone, those who "
-                                            "left and those yet to arrive too.")
+    status: DeploymentStatus = Field(
+        DeploymentStatus.ON_DUTY, description="on_duty: arrived and not left before today; "
+        "left: left before today; any: everyone, those yet to arrive too (the words of the "
+        "people page's filter).")
+    on_duty: bool | None = Field(
+        None, json_schema_extra={"deprecated": True}, description="Deprecated, to go in the "
+        "next release: use `status` (true is status=on_duty, false is status=any). Read only "
+        "when `status` is not given.")
     q: str | None = Field(None, max_length=100, description="The name or the work unit "
                                                             "contains this.")
+
+    def chosen_status(self) -> DeploymentStatus:
+        """`status` as asked; else the deprecated `on_duty` read as its word; else on duty."""
+        if "status" in self.model_fields_set or self.on_duty is None:
+            return self.status
+        return DeploymentStatus.ON_DUTY if self.on_duty else DeploymentStatus.ANY
 
 
 class DeploymentIn(InSchema):
@@ -138,7 +152,8 @@ class TeamOut(Schema):
     duties: str
     formed_on: datetime.date
     stood_down_on: datetime.date | None
-    active: bool = Field(description="Formed and not stood down, today.")
+    active: bool = Field(description="Formed on or before today and not stood down before "
+                                     "today: what status=active lists.")
     members_on_duty: int
     created_by: str | None
 
@@ -177,7 +192,21 @@ class TeamDetailOut(TeamOut):
 class TeamFilters(InSchema):
     area: int | None = Field(None, description="Only teams in this area id's subtree.")
     kind: TeamKind | None = None
-    active: bool | None = Field(None, description="true: working today; false: stood down.")
+    status: TeamStatus = Field(
+        TeamStatus.ACTIVE, description="active: formed on or before today and not stood down "
+        "before today (one standing down today still works it); stood_down: stood down before "
+        "today; any: every team, those formed after today too (the words of the teams page's "
+        "filter).")
+    active: bool | None = Field(
+        None, json_schema_extra={"deprecated": True}, description="Deprecated, to go in the "
+        "next release: use `status` (true is status=active, false is status=any). Read only "
+        "when `status` is not given.")
+
+    def chosen_status(self) -> TeamStatus:
+        """`status` as asked; else the deprecated `active` read as its word; else active."""
+        if "status" in self.model_fields_set or self.active is None:
+            return self.status
+        return TeamStatus.ACTIVE if self.active else TeamStatus.ANY
 
 
 class TeamIn(InSchema):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Q, Subquery
+from django.db.models import Subquery
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -26,7 +26,9 @@ from epigrid.mobilization.models import (
     PaymentStatus,
     Team,
     TeamKind,
+    TeamStatus,
     on_duty_q,
+    team_status_q,
 )
 
 SHOWN_TO = (Capability.MOBILIZE, Capability.APPROVE_PAYMENTS, Capability.KEEP_FUNDS)
@@ -35,11 +37,6 @@ SHOWN_TO = (Capability.MOBILIZE, Capability.APPROVE_PAYMENTS, Capability.KEEP_FU
 def shown_to(user: ScopedUser, area: Area) -> bool:
     """Those who send people down or look after their fund, and see the area."""
     return any(can(user, capability) for capability in SHOWN_TO) and sees(user, area.path)
-
-
-def active_teams_q(day: datetime.date) -> Q:
-    """Teams formed and not stood down on `day` (one standing down that day still works)."""
-    return Q(formed_on__lte=day) & (Q(stood_down_on__isnull=True) | Q(stood_down_on__gte=day))
 
 
 def subqueries(area: Area, day: datetime.date) -> dict[str, Subquery]:
@@ -53,7 +50,8 @@ def subqueries(area: Area, day: datetime.date) -> dict[str, Subquery]:
         "on_duty": count_of(people),
         "party_members": count_of(people.filter(party_member=True)),
         "teams_ever": count_of(teams),
-        **{f"teams_{kind}": count_of(teams.filter(active_teams_q(day), kind=kind))
+        **{f"teams_{kind}": count_of(teams.filter(team_status_q(TeamStatus.ACTIVE, day),
+                                                  kind=kind))
            for kind in TeamKind.values},
         "awaiting_approval": count_of(payments.filter(status=PaymentStatus.SUBMITTED)),
         "awaiting_payment": count_of(payments.filter(status=PaymentStatus.APPROVED)),

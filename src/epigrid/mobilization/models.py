@@ -75,6 +75,37 @@ class Team(AuditedModel, TimeStampedModel):
                                           or self.stood_down_on >= day)
 
 
+class TeamStatus(models.TextChoices):
+    """Where a team stands on a day: the words of the status filter of the list of teams, on
+    its page and in the API alike."""
+
+    # What each word lists is `team_status_q`'s (the API's schema shows the docstring).
+    ACTIVE = "active", _("active")  # at work 工作中
+    STOOD_DOWN = "stood_down", _("stood down")  # 已撤编
+    ANY = "any", _("any status")
+
+
+def team_status_q(status: str, day: datetime.date) -> Q:
+    """Teams with `status` on `day`.
+
+    Active: formed on or before `day` and not stood down before it; a team standing down that
+    day still works it, as a person leaving that day is still on duty (`on_duty_q`). This is
+    `Team.is_active` and the area page's "teams at work", whose count opens this list. Stood
+    down: stood down before `day`. Any: every team, those formed after `day` too (a team
+    entered ahead of its first day is neither active nor stood down). The page and the API
+    both filter here, so that a word lists the same teams in both.
+    """
+    if status == TeamStatus.ACTIVE:
+        return Q(formed_on__lte=day) & (Q(stood_down_on__isnull=True)
+                                        | Q(stood_down_on__gte=day))
+    if status == TeamStatus.STOOD_DOWN:
+        return Q(stood_down_on__lt=day)
+    if status == TeamStatus.ANY:
+        return Q()
+    # A word misspelt in code must not quietly list every team.
+    raise ValueError(f"Unknown status of a team: {status!r}")
+
+
 class Deployment(AuditedModel, TimeStampedModel):
     """One person sent down 下沉 to `area`. The phone is a work contact (like a user's), kept
     plain and shown masked in lists and exports."""
@@ -126,6 +157,30 @@ def on_duty_q(day: datetime.date, prefix: str = "") -> Q:
     """Deployments (or, with `prefix`, rows through one) on duty on `day`: arrived, not left."""
     return (Q(**{f"{prefix}arrived_on__lte": day})
             & (Q(**{f"{prefix}left_on__isnull": True}) | Q(**{f"{prefix}left_on__gte": day})))
+
+
+class DeploymentStatus(models.TextChoices):
+    """Where a person sent down stands on a day: the words of the status filter of the list of
+    people sent down, on its page and in the API alike."""
+
+    # What each word lists is `deployment_status_q`'s (the API's schema shows the docstring).
+    ON_DUTY = "on_duty", _("on duty today")  # 在岗
+    LEFT = "left", _("left")  # 返岗
+    ANY = "any", _("any status")
+
+
+def deployment_status_q(status: str, day: datetime.date) -> Q:
+    """Deployments with `status` on `day`: on duty (arrived, not left before it), left before
+    it, or any (those yet to arrive too, who are neither). The page and the API both filter
+    here, so that a word lists the same people in both."""
+    if status == DeploymentStatus.ON_DUTY:
+        return on_duty_q(day)
+    if status == DeploymentStatus.LEFT:
+        return Q(left_on__lt=day)
+    if status == DeploymentStatus.ANY:
+        return Q()
+    # A word misspelt in code must not quietly list everyone.
+    raise ValueError(f"Unknown status of a person sent down: {status!r}")
 
 
 class Commendation(AuditedModel, TimeStampedModel):

@@ -18,9 +18,16 @@ from epigrid.areas.models import Area
 from epigrid.core.access import ScopedUser, subtree_q
 from epigrid.core.forms import day_field, search_field, valid_filters
 from epigrid.core.identity import parse_mobile
-from epigrid.mobilization.models import Commendation, Deployment, Team, TeamKind, on_duty_q
-
-ACTIVE, STOOD_DOWN, ON_DUTY, LEFT, ANY = "active", "stood_down", "on_duty", "left", "any"
+from epigrid.mobilization.models import (
+    Commendation,
+    Deployment,
+    DeploymentStatus,
+    Team,
+    TeamKind,
+    TeamStatus,
+    deployment_status_q,
+    team_status_q,
+)
 
 
 def _text(label: Any, help_text: Any = "", rows: int = 3) -> forms.CharField:
@@ -43,7 +50,7 @@ def visible_teams(user: ScopedUser) -> QuerySet[Team]:
 
 
 class TeamFilterForm(forms.Form):
-    STATUSES = ((ACTIVE, _("active")), (STOOD_DOWN, _("stood down")), (ANY, _("any status")))
+    STATUSES = TeamStatus.choices
 
     q = search_field(_("Name or sending unit"))
     kind = forms.ChoiceField(label=_("Kind"), required=False,
@@ -57,13 +64,9 @@ class TeamFilterForm(forms.Form):
         offer_areas(self, user)
 
     def apply(self, teams: QuerySet[Team], today: datetime.date) -> QuerySet[Team]:
-        """Active teams unless a status is chosen: the standing ones are those at work."""
+        """Active teams unless a status is chosen: those at work today (`team_status_q`)."""
         data = valid_filters(self)
-        status = data.get("status") or ACTIVE
-        if status == ACTIVE:
-            teams = teams.filter(stood_down_on__isnull=True)
-        elif status == STOOD_DOWN:
-            teams = teams.filter(stood_down_on__isnull=False)
+        teams = teams.filter(team_status_q(data.get("status") or TeamStatus.ACTIVE, today))
         if data.get("kind"):
             teams = teams.filter(kind=data["kind"])
         if area := data.get("area"):
@@ -106,7 +109,7 @@ class StandDownForm(forms.Form):
 
 
 class DeploymentFilterForm(forms.Form):
-    STATUSES = ((ON_DUTY, _("on duty today")), (LEFT, _("left")), (ANY, _("any status")))
+    STATUSES = DeploymentStatus.choices
 
     q = search_field(_("Name, unit, post or phone"))
     status = forms.ChoiceField(label=_("Status"), required=False, choices=STATUSES)
@@ -129,12 +132,10 @@ class DeploymentFilterForm(forms.Form):
 
     def apply(self, people: QuerySet[Deployment],
               today: datetime.date) -> QuerySet[Deployment]:
+        """Those on duty today unless a status is chosen: the ones at work in the areas."""
         data = valid_filters(self)
-        status = data.get("status") or ON_DUTY
-        if status == ON_DUTY:
-            people = people.filter(on_duty_q(today))
-        elif status == LEFT:
-            people = people.filter(left_on__lt=today)
+        people = people.filter(deployment_status_q(data.get("status") or DeploymentStatus.ON_DUTY,
+                                                   today))
         if area := data.get("area"):
             people = people.filter(subtree_q("area__path", area.path))
         if team := data.get("team"):

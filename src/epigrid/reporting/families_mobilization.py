@@ -18,7 +18,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from epigrid.core.days import day_bounds
-from epigrid.mobilization.models import Deployment, Payment, PaymentStatus, on_duty_q
+from epigrid.mobilization.models import (
+    Deployment,
+    DeploymentStatus,
+    Payment,
+    PaymentStatus,
+    on_duty_q,
+)
 from epigrid.reporting.metrics import (
     DrillDown,
     Family,
@@ -70,12 +76,12 @@ FAMILY = register(Family(key="mobilization", name=_("Mobilization"), order=70, c
     Metric("mobilization_on_duty", _("People sent down on duty"), Unit.PERSONS, Rollup.LATEST,
            _("People sent down who had arrived and not left on the day (one leaving that day "
              "still counts), counted in the area they were sent to."),
-           snapshot=True, drill_down=_list("mobilization:deployments", "on_duty"),
+           snapshot=True, drill_down=_list("mobilization:deployments", DeploymentStatus.ON_DUTY),
            rise=Rise.BETTER),
     Metric("mobilization_arrived", _("People sent down arrived"), Unit.PERSONS, Rollup.SUM,
            _("People sent down who arrived on the day, counted in the area they were sent "
              "to."),
-           drill_down=_list("mobilization:deployments", "any"), rise=Rise.NEUTRAL),
+           drill_down=_list("mobilization:deployments", DeploymentStatus.ANY), rise=Rise.NEUTRAL),
     Metric("mobilization_payments_paid", _("Condolence and subsidy payments paid"),
            Unit.PAYMENTS, Rollup.SUM,
            _("Condolence and subsidy payments paid out on the day, counted in the area that "
