@@ -1,6 +1,8 @@
 """Security-matrix entries of the inbox and of notices sent by hand. A receipt is its user's
 alone: Alice's notice about Village A1 is invisible to everyone else. A notice Alice sent to
-Village A1's grid workers, its readers and those who wait, are seen within town A only."""
+Village A1's grid workers, its readers and those who wait, are seen within town A only, and
+reminded from there only (the insider's page reminds them; the API's call after it, within the
+hour, is refused: 422)."""
 
 from __future__ import annotations
 
@@ -46,6 +48,7 @@ PAGES: dict[str, Entry] = {
     "alerts:send": page(methods=("get", "post"), insider_ok=frozenset({200, 400})),
     "alerts:sent_list": page(),
     "alerts:sent_detail": obj(_alice_sent),
+    "alerts:remind": obj(_alice_sent, methods=("post",), insider_ok=frozenset({302})),
 }
 API: dict[str, Entry] = {
     "GET /api/alerts/inbox": page(shows_a=False),
@@ -56,4 +59,6 @@ API: dict[str, Entry] = {
     "GET /api/alerts/notices": page(),
     "GET /api/alerts/notices/{notice_id}": obj(_sent_id),
     "GET /api/alerts/notices/{notice_id}/waiting": obj(_sent_id),
+    "POST /api/alerts/notices/{notice_id}/remind": obj(_sent_id, methods=("post",),
+                                                       insider_ok=frozenset({200, 422})),
 }

@@ -23,6 +23,7 @@ class ReceiptOut(Schema):
     sent_at: datetime.datetime
     sent_by: str  # the writer's name, for a notice sent by hand; "" for the apps' own
     read_at: datetime.datetime | None
+    reminded_at: datetime.datetime | None  # when its writer last reminded me, unread then (催读)
 
     @staticmethod
     def resolve_title(obj: object) -> str:

@@ -19,6 +19,13 @@ def receipts_of(user: Any) -> models.QuerySet[Receipt]:
             .order_by("-notice_id"))
 
 
+def reminded_unread(user: Any) -> models.QuerySet[Receipt]:
+    """The user's notices reminded 催读 and still unread, the latest reminder first: the inbox
+    shows them above the others (alerts.reminders)."""
+    return (receipts_of(user).filter(read_at__isnull=True, reminded_at__isnull=False)
+            .order_by("-reminded_at", "-notice_id"))
+
+
 def get_receipt_for_user(user: Any, pk: int) -> Receipt:
     receipt = receipts_of(user).filter(pk=pk).first()
     if receipt is None:

@@ -29,6 +29,9 @@ class Notice(models.Model):
     sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("sent by"), null=True,
                                 blank=True, on_delete=models.SET_NULL, related_name="+")
     by_sms = models.BooleanField(_("also by text message"), default=False)
+    # Reminders 催读 of those who have not read it (alerts.reminders): the last one, and how many.
+    reminded_at = models.DateTimeField(_("last reminded"), null=True, blank=True, editable=False)
+    reminders = models.PositiveIntegerField(_("reminders"), default=0, editable=False)
 
     objects = ScopedQuerySet.as_manager()
     scope_path_field: ClassVar[str] = "area_path"
@@ -59,6 +62,9 @@ class Receipt(models.Model):
     # `text_problem`.
     texted_at = models.DateTimeField(_("texted"), null=True, blank=True)
     text_error = models.CharField(_("not texted because"), max_length=200, blank=True)
+    # When the notice's last reminder reached this receipt, unread then (alerts.reminders): the
+    # inbox shows it first, marked.
+    reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("receipt")

@@ -1,5 +1,6 @@
 """The API of notices sent by hand (alerts.sending): send one, list those sent, see who has
-read one. Refusals answer 422 naming the field; a notice out of sight, 404 as a missing one."""
+read one, remind those who have not (alerts.reminders). Refusals answer 422 naming the field; a
+notice out of sight, 404 as a missing one."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from epigrid.alerts import sending
+from epigrid.alerts import reminders, sending
 from epigrid.alerts.models import Notice
 from epigrid.areas.models import Area
 from epigrid.core.access import Capability, Role
@@ -20,6 +21,7 @@ from epigrid.core.api import (
     Page,
     PageParams,
     api_user,
+    call_service,
     field_errors,
     get_object_for_user,
     keyset_page,
@@ -50,6 +52,9 @@ class NoticeOut(Schema):
     recipients: int
     read: int
     by_sms: bool
+    reminded_at: datetime.datetime | None = Field(description="When those who had not read it "
+                                                              "were last reminded")
+    reminders: int
 
     @staticmethod
     def resolve_sent_at(obj: Any) -> datetime.datetime:
@@ -92,6 +97,12 @@ class NoticeDetailOut(NoticeOut):
                  "waiting": row.waiting} for row in sending.delivery_by_area(obj)]
 
 
+class RemindedOut(Schema):
+    reminded: int = Field(description="How many recipients who had not read it were reminded")
+    reminded_at: datetime.datetime
+    reminders: int
+
+
 class WaitingOut(Schema):
     user_id: int
     username: str
@@ -99,6 +110,7 @@ class WaitingOut(Schema):
     area: str
     phone: str
     texted_at: datetime.datetime | None
+    reminded_at: datetime.datetime | None
     text_error: str  # why it was not texted, in the reader's language; "" when it was
 
     @staticmethod
@@ -160,3 +172,16 @@ def sent_one(request: HttpRequest, notice_id: int) -> Notice:
 def waiting(request: HttpRequest, notice_id: int, params: Query[PageParams]
             ) -> dict[str, object]:
     return keyset_page(sending.waiting_receipts(_notice(request, notice_id)), params)
+
+
+@router.post("/{int:notice_id}/remind", response=RemindedOut,
+             summary="Remind the recipients of a sent notice who have not read it")
+def remind(request: HttpRequest, notice_id: int) -> dict[str, Any]:
+    """Their inboxes show it first, marked reminded; a texted notice is texted to them again.
+    422 when everyone has read it, or when it was reminded less than an hour ago."""
+    notice = _notice(request, notice_id)  # 404 alike out of sight and missing
+    require(api_user(request), Capability.SEND_NOTICES)
+    count = call_service(lambda: reminders.remind_unread(notice, by=api_user(request)))
+    notice.refresh_from_db(fields=["reminded_at", "reminders"])
+    return {"reminded": count, "reminded_at": notice.reminded_at,
+            "reminders": notice.reminders}

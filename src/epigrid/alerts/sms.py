@@ -6,7 +6,9 @@ commits, by a worker (`tasks.text_notice_task`). The gateway (`settings.SMS_GATE
 POST of JSON `{"phones": [...], "text": "..."}`, `SMS_BATCH` phones at a time, and answers 2xx
 once it has taken them; each receipt records when (`texted_at`) or why not (`text_error`: no
 phone, the gateway's refusal of the batch, no answer: the batches after it are not tried). A
-receipt texted or refused is never texted again, so a task run twice sends nothing twice.
+receipt texted or refused is never texted again, so a task run twice sends nothing twice. A
+reminder 催读 (alerts.reminders) makes the texts of the receipts it reminds pending again, and
+the same task texts them once more, prefixed "Reminder: ".
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ import urllib.request
 from collections.abc import Sequence
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from epigrid.alerts.models import NO_PHONE, Notice, Receipt
 
@@ -31,8 +34,12 @@ def is_set_up() -> bool:
 
 
 def text_of(notice: Notice) -> str:
-    """The message: the notice in the deployment's language, cut to TEXT_LIMIT."""
+    """The message: the notice in the deployment's language (after "Reminder: " once it was
+    reminded), cut to TEXT_LIMIT."""
     text = f"{notice.title}\n{notice.body}" if notice.body else notice.title
+    if notice.reminders:
+        with translation.override(settings.LANGUAGE_CODE):
+            text = _("Reminder: ") + text
     return text if len(text) <= TEXT_LIMIT else text[:TEXT_LIMIT - 1] + "…"
 
 

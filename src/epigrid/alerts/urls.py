@@ -12,4 +12,5 @@ urlpatterns = [
     path("send/", sent_views.send_page, name="send"),
     path("sent/", sent_views.sent_list, name="sent_list"),
     path("sent/<int:pk>/", sent_views.sent_detail, name="sent_detail"),
+    path("sent/<int:pk>/remind/", sent_views.remind, name="remind"),
 ]

@@ -1,4 +1,5 @@
-"""The inbox page: notices sent to me, newest first; opening one marks it read."""
+"""The inbox page: notices sent to me, newest first, those I was reminded of and have not read
+above them; opening one marks it read."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from epigrid.alerts import inbox
+from epigrid.alerts.models import Receipt
 from epigrid.core.paging import split_page
 
 
@@ -18,11 +20,15 @@ from epigrid.core.paging import split_page
 def inbox_page(request: HttpRequest) -> HttpResponse:
     receipts = inbox.receipts_of(request.user)
     before = request.GET.get("before", "")
+    reminded: list[Receipt] = []
     if before.isdigit():
         receipts = receipts.filter(notice_id__lt=int(before))
+    else:  # the first page: the reminded ones above, and not again below
+        reminded = list(inbox.reminded_unread(request.user)[: settings.PAGE_SIZE])
+        receipts = receipts.exclude(pk__in=[receipt.pk for receipt in reminded])
     page, more = split_page(list(receipts[: settings.PAGE_SIZE + 1]), settings.PAGE_SIZE)
     return render(request, "alerts/inbox.html", {
-        "receipts": page, "unread": inbox.unread_count(request.user),
+        "reminded": reminded, "receipts": page, "unread": inbox.unread_count(request.user),
         "next_before": page[-1].notice_id if more else None})
 
 
