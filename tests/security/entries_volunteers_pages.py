@@ -7,6 +7,15 @@ two records of the first volunteer's hours, one of which the insider withdraws. 
 put back in the state its call needs whatever a call before did, without a write the audit log
 would count. The forms to create are posted empty, and the hours form without a volunteer: the
 insider, past the 403, is refused by the form (400), and nothing is written.
+
+Self-service 我的志愿服务: Alice is a volunteer herself (her account linked to the first
+volunteer, unless another part linked her already), the insider of `/volunteers/me/`: she signs
+up to a project of town A of her own (signed off again before each call), her enrolling is
+refused (enrolled already) and her empty claim too (400). The first volunteer is signed up to
+the first project (the sign-up the insider withdraws, put back) and has two claims of hours, one
+to confirm and one to decline (each put back to waiting, its record gone, before each call).
+Outsiders are no volunteers and have no phone on their accounts: their sign-up answers 404,
+their enrolling 400, writing nothing.
 """
 
 from __future__ import annotations
@@ -16,14 +25,23 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from epigrid.volunteers import services
-from epigrid.volunteers.models import Project, ProjectKind, ServiceRecord, Volunteer
+from epigrid.volunteers import self_service, services
+from epigrid.volunteers.models import (
+    ClaimState,
+    HoursClaim,
+    Project,
+    ProjectKind,
+    ServiceRecord,
+    Signup,
+    Volunteer,
+)
 from tests.base import World
-from tests.security.matrix import Entry, obj, page
+from tests.security.matrix import Entry, Target, obj, page
 
 VOLUNTEER, TO_LEAVE = "Matrix Pages Volunteer", "Matrix Pages Volunteer to leave"
 PROJECT, TO_CLOSE = "Matrix Pages Deliveries", "Matrix Pages Project to close"
 NOTE_TO_WITHDRAW = "Matrix: typed wrongly"
+TO_SIGN_UP, CLAIMED = "Matrix Pages Project to sign up to", "Matrix Pages claim"
 # A day the volunteers and projects were already there, and not in the future, when calls run.
 YESTERDAY = (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
 
@@ -45,6 +63,20 @@ def prepare(w: World) -> None:
     services.record_hours(project, volunteer, by=w.alice, served_on=_ago(9), hours="3")
     services.record_hours(project, volunteer, by=w.alice, served_on=_ago(8), hours="2",
                           note=NOTE_TO_WITHDRAW)
+    _self_service(w, volunteer, project)
+
+
+def _self_service(w: World, volunteer: Volunteer, project: Project) -> None:
+    """Alice as a volunteer, a project she signs up to; the first volunteer's sign-up and
+    claims (made as their own: the claims' rules are the self-service tests')."""
+    if self_service.volunteer_of(w.alice) is None:  # one serving record an account
+        Volunteer.objects.filter(pk=volunteer.pk).update(account=w.alice)
+    services.open_project(w.town_a, by=w.alice, kind=ProjectKind.CARE, name=TO_SIGN_UP,
+                          starts_on=_ago(10))
+    self_service.sign_up(project, volunteer, by=w.alice)
+    for day in (_ago(6), _ago(5)):
+        HoursClaim.objects.create(project=project, volunteer=volunteer, served_on=day,
+                                  hours=Decimal(2), note=CLAIMED)
 
 
 def _volunteer(w: World) -> Volunteer:
@@ -80,8 +112,36 @@ def _to_withdraw(w: World) -> ServiceRecord:
     return found
 
 
+def _to_sign_up(w: World) -> Project:
+    """The project the insider signs up to, her sign-up withdrawn whatever a call did."""
+    project = Project.objects.get(name=TO_SIGN_UP)
+    Signup.objects.filter(project=project, withdrawn_at__isnull=True).update(
+        withdrawn_at=timezone.now())
+    return project
+
+
+def _signup(w: World) -> Signup:
+    """The first volunteer's sign-up the insider withdraws, active again whatever a call did."""
+    signup = Signup.objects.get(project__name=PROJECT, volunteer__name=VOLUNTEER)
+    Signup.objects.filter(pk=signup.pk).update(withdrawn_at=None)
+    return signup
+
+
+def _claim(day: datetime.date) -> Target:
+    def waiting(w: World) -> HoursClaim:
+        """The claim of `day`, waiting again whatever a call did (its record gone)."""
+        claim = HoursClaim.objects.get(note=CLAIMED, served_on=day)
+        HoursClaim.objects.filter(pk=claim.pk).update(
+            state=ClaimState.PENDING, reason="", decided_by=None, decided_at=None, record=None)
+        if claim.record_id is not None:  # confirmed: its record goes too
+            ServiceRecord.objects.filter(pk=claim.record_id).delete()
+        return claim
+    return waiting
+
+
 EMPTY_FORM = frozenset({200, 400})  # the GET, and an empty form refused (nothing written)
 DONE = frozenset({302})
+REFUSED = frozenset({400})  # a form refused: nothing written
 PAGES: dict[str, Entry] = {
     "volunteers:index": page(insider_ok=DONE, shows_a=False),  # redirects to the volunteers
     "volunteers:volunteers": page(queries=("", "?status=any", "?status=left", "?q=Matrix",
@@ -100,6 +160,16 @@ PAGES: dict[str, Entry] = {
     "volunteers:project_close": obj(_to_close, methods=("post",), data={"on": YESTERDAY},
                                     insider_ok=DONE),
     "volunteers:hours_withdraw": obj(_to_withdraw, methods=("post",), insider_ok=DONE),
+    # 我的志愿服务: Alice's own page as a volunteer of village A1.
+    "volunteers:me": page(),
+    "volunteers:me_enrol": page(methods=("post",), insider_ok=REFUSED),  # enrolled already
+    "volunteers:me_claim": page(methods=("post",), insider_ok=REFUSED),
+    "volunteers:project_sign_up": obj(_to_sign_up, methods=("post",), insider_ok=DONE),
+    "volunteers:signup_withdraw": obj(_signup, methods=("post",), insider_ok=DONE),
+    "volunteers:claim_confirm": obj(_claim(_ago(6)), methods=("post",), insider_ok=DONE),
+    "volunteers:claim_decline": obj(_claim(_ago(5)), methods=("post",),
+                                    data={"reason": "Matrix: not on the sheet"},
+                                    insider_ok=DONE),
 }
 
 API: dict[str, Entry] = {}

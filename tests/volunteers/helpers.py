@@ -5,14 +5,19 @@ from __future__ import annotations
 
 import datetime
 import itertools
+from collections.abc import Callable
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from epigrid.accounts.models import User
+from epigrid.accounts.services import create_user
 from epigrid.areas.models import Area
-from epigrid.volunteers import services
+from epigrid.core.access import Role
+from epigrid.volunteers import self_service, services
 from epigrid.volunteers.models import Project, ProjectKind, ServiceRecord, Volunteer
-from tests.base import BaseTestCase
+from tests.base import PASSWORD, BaseTestCase
 
 _phones = itertools.count(13700000001)
 
@@ -54,3 +59,30 @@ class VolunteersTestCase(BaseTestCase):
         by = fields.pop("by", self.world.alice)
         return services.record_hours(project, volunteer, by=by, hours=hours,
                                      served_on=served_on or days(-1), **fields)
+
+
+_usernames = itertools.count(1)
+
+
+def volunteer_user(area: Area | None, phone: str | None = None, **fields: Any) -> User:
+    """An account of the volunteer role (Fang Wang unless named) living in `area`, with a
+    mobile number of their own (or `phone`, "" for none)."""
+    values: dict[str, Any] = {"first_name": "Fang", "last_name": "Wang",
+                              "username": f"volunteer{next(_usernames)}"}
+    values.update(fields)
+    return create_user(password=PASSWORD, role=Role.VOLUNTEER, home_area=area,
+                       phone=new_phone() if phone is None else phone, **values)
+
+
+def enrolled(user: User, **fields: Any) -> Volunteer:
+    """The volunteer `user` becomes by enrolling (self_service.enrol)."""
+    return self_service.enrol(user, **fields)
+
+
+def refusal(call: Callable[[], Any]) -> dict[str, list[str]]:
+    """The fields a service named when it refused `call`."""
+    try:
+        call()
+    except ValidationError as error:
+        return error.message_dict
+    raise AssertionError("the service accepted it")

@@ -356,5 +356,6 @@ class IndexTests(VolunteersTestCase):
             return [str(link.label) for g in groups if str(g.label) == "Volunteers"
                     for link in g.links]
 
-        self.assertEqual(group(w.alice), ["Volunteers", "Projects", "Roster and hours export"])
+        self.assertEqual(group(w.alice), ["Volunteers", "Projects", "Roster and hours export",
+                                          "My volunteering"])
         self.assertEqual(group(w.li), [])  # a grid worker's phone bar stays short

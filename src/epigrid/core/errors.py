@@ -34,3 +34,13 @@ def not_future(errors: Errors, field: str, day: datetime.date) -> None:
     """`day` (of something done) refused under `field` when it is after today."""
     if day > local_day():
         add(errors, field, _("%(day)s is in the future.") % {"day": day.isoformat()})
+
+
+def within_length(errors: Errors, field: str, value: str, limit: int) -> str:
+    """`value` stripped, with a refusal under `field` when it runs past `limit` characters (a
+    column's length: past it PostgreSQL refuses the row with an error, SQLite keeps it)."""
+    value = (value or "").strip()
+    if len(value) > limit:
+        add(errors, field, _("At most %(n)s characters (this has %(got)s).")
+            % {"n": limit, "got": len(value)})
+    return value

@@ -1,12 +1,13 @@
 from django.contrib import admin
 
-from epigrid.volunteers.models import Project, ServiceRecord, Volunteer
+from epigrid.volunteers.models import HoursClaim, Project, ServiceRecord, Signup, Volunteer
 
 
 @admin.register(Volunteer)
 class VolunteerAdmin(admin.ModelAdmin):
     list_display = ("name", "area", "skills", "registered_on", "left_on")
     search_fields = ("name", "skills")
+    raw_id_fields = ("account",)
 
 
 @admin.register(Project)
@@ -20,3 +21,16 @@ class ProjectAdmin(admin.ModelAdmin):
 class ServiceRecordAdmin(admin.ModelAdmin):
     list_display = ("volunteer", "project", "served_on", "hours")
     raw_id_fields = ("volunteer", "project")
+
+
+@admin.register(Signup)
+class SignupAdmin(admin.ModelAdmin):
+    list_display = ("volunteer", "project", "created_at", "withdrawn_at")
+    raw_id_fields = ("volunteer", "project")
+
+
+@admin.register(HoursClaim)
+class HoursClaimAdmin(admin.ModelAdmin):
+    list_display = ("volunteer", "project", "served_on", "hours", "state")
+    list_filter = ("state",)
+    raw_id_fields = ("volunteer", "project", "record")

@@ -8,6 +8,11 @@ MANAGE_VOLUNTEERS (403); a volunteer's leaving, a project's closing, hours recor
 withdrawn need it over the area (`access.may_manage`). A phone is masked in every list, and on
 a volunteer's record for who may not keep their area. Every write goes through services.py; its
 refusals answer 422 naming the field. Hours are sums of the records, summed in the list's query.
+
+Volunteer self-service 我的志愿服务 (self_api.py, mounted here): `/me` (one's own record;
+enrolling), `/me/projects` (the projects open to one), `/me/signups` and `/signups/{id}/withdraw`
+(sign-ups 报名), `/me/claims` (claims of hours 时长申报); the keepers' `/claims` with their
+`confirm` and `decline`, and `/projects/{id}/signups`.
 """
 
 from __future__ import annotations
@@ -57,8 +62,10 @@ from epigrid.volunteers.models import (
     project_open_q,
     serving_q,
 )
+from epigrid.volunteers.self_api import router as self_router
 
 router = Router(tags=["volunteers"])
+router.add_router("", self_router)
 
 
 # --- helpers -----------------------------------------------------------------------------------

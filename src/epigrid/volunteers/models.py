@@ -48,6 +48,11 @@ class Volunteer(AuditedModel, TimeStampedModel):
     left_on = models.DateField(_("left on"), null=True, blank=True)  # 退出
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"),
                                    null=True, on_delete=models.SET_NULL, related_name="+")
+    # The login of the volunteer themselves, who then signs up to projects and claims hours
+    # (self_service.py); blank for those the officers keep from a paper roster.
+    account = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("account"), null=True,
+                                blank=True, on_delete=models.SET_NULL,
+                                related_name="volunteer_records")
 
     objects = ScopedQuerySet.as_manager()
     scope_path_field: ClassVar[str] = "area__path"
@@ -64,6 +69,9 @@ class Volunteer(AuditedModel, TimeStampedModel):
             # Registered once while serving (services.register says where; this is the floor).
             models.UniqueConstraint(fields=["phone"], condition=Q(left_on__isnull=True),
                                     name="volunteers_phone_once"),
+            # One serving record an account: who signs in is one volunteer at a time.
+            models.UniqueConstraint(fields=["account"], condition=Q(left_on__isnull=True),
+                                    name="volunteers_account_once"),
         ]
 
     def __str__(self) -> str:
@@ -182,6 +190,87 @@ class ServiceRecord(AuditedModel, TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.volunteer_id} {self.served_on} {self.hours}"
+
+    def audit_area_path(self) -> str:
+        return self.project.area.path
+
+
+class Signup(AuditedModel, TimeStampedModel):
+    """报名: `volunteer` offers to serve `project`, until they withdraw."""
+
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.PROTECT,
+                                related_name="signups")
+    volunteer = models.ForeignKey(Volunteer, verbose_name=_("volunteer"),
+                                  on_delete=models.PROTECT, related_name="signups")
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path_field: ClassVar[str] = "project__area__path"
+
+    class Meta:
+        verbose_name = _("sign-up")
+        verbose_name_plural = _("sign-ups")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "volunteer"],
+                                    condition=Q(withdrawn_at__isnull=True),
+                                    name="volunteers_signed_up_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer_id} -> {self.project_id}"
+
+    def audit_area_path(self) -> str:
+        return self.project.area.path
+
+
+class ClaimState(models.TextChoices):
+    PENDING = "pending", _("waiting")
+    CONFIRMED = "confirmed", _("confirmed")
+    DECLINED = "declined", _("declined")
+
+
+class HoursClaim(AuditedModel, TimeStampedModel):
+    """时长申报: hours a volunteer says they served, counted only once the project's keepers
+    confirm them (the confirmation records them through `record_hours`, every rule applied)."""
+
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.PROTECT,
+                                related_name="claims")
+    volunteer = models.ForeignKey(Volunteer, verbose_name=_("volunteer"),
+                                  on_delete=models.PROTECT, related_name="claims")
+    served_on = models.DateField(_("served on"))
+    hours = models.DecimalField(_("hours"), max_digits=3, decimal_places=1)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=ClaimState.choices,
+                             default=ClaimState.PENDING)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)  # why declined
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"),
+                                   null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    record = models.OneToOneField(ServiceRecord, verbose_name=_("record"), null=True,
+                                  blank=True, on_delete=models.SET_NULL, related_name="claim")
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path_field: ClassVar[str] = "project__area__path"
+
+    class Meta:
+        verbose_name = _("hours claimed")
+        verbose_name_plural = _("hours claimed")
+        ordering = ["-served_on", "id"]
+        indexes = [models.Index(fields=["project", "state"]),
+                   models.Index(fields=["volunteer", "served_on"])]
+        constraints = [
+            # One claim waiting a project, volunteer and day (services say which).
+            models.UniqueConstraint(fields=["project", "volunteer", "served_on"],
+                                    condition=Q(state="pending"),
+                                    name="volunteers_one_claim_waiting"),
+            models.CheckConstraint(condition=Q(hours__gt=0) & Q(hours__lte=DAY_HOURS),
+                                   name="volunteers_claim_hours_in_a_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer_id} {self.served_on} {self.hours} {self.state}"
 
     def audit_area_path(self) -> str:
         return self.project.area.path

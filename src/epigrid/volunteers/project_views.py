@@ -30,8 +30,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from epigrid.areas.access import AreaUser, area_user, sees
 from epigrid.core.access import Capability, can, require
 from epigrid.core.forms import apply_errors, flash_errors, run_posted
+from epigrid.core.identity import mask_phone
 from epigrid.volunteers import access, services
-from epigrid.volunteers.models import Project, ServiceRecord
+from epigrid.volunteers.models import (
+    ClaimState,
+    HoursClaim,
+    Project,
+    ServiceRecord,
+    Signup,
+)
 from epigrid.volunteers.project_forms import CloseForm, HoursForm, ProjectFilterForm, ProjectForm
 
 ZERO = Decimal(0)
@@ -108,6 +115,40 @@ def _records(request: HttpRequest, user: AreaUser, project: Project) -> dict[str
                                       for record in page]}
 
 
+@dataclass(frozen=True)
+class SignupRow:
+    """An active sign-up 报名 as the project's page shows it: the phone masked, the volunteer
+    linked when the viewer sees them."""
+
+    signup: Signup
+    phone: str
+    volunteer_link: bool
+
+
+def signed_up(user: AreaUser, project: Project) -> list[SignupRow]:
+    """Who is signed up to the project now, first come first: one query."""
+    signups = (Signup.objects.filter(project=project, withdrawn_at__isnull=True)
+               .select_related("volunteer__area").order_by("created_at", "id"))
+    return [SignupRow(signup, mask_phone(signup.volunteer.phone),
+                      sees(user, signup.volunteer.area.path)) for signup in signups]
+
+
+@dataclass(frozen=True)
+class ClaimRow:
+    """Hours claimed 时长申报, waiting for the keepers' Confirm or Decline."""
+
+    claim: HoursClaim
+    volunteer_link: bool
+
+
+def claims_waiting(user: AreaUser, project: Project) -> list[ClaimRow]:
+    """The hours claimed on the project and waiting for its keepers, oldest day first."""
+    claims = (HoursClaim.objects.restrict(user)
+              .filter(project=project, state=ClaimState.PENDING)
+              .select_related("volunteer__area").order_by("served_on", "id"))
+    return [ClaimRow(claim, sees(user, claim.volunteer.area.path)) for claim in claims]
+
+
 def _detail(request: HttpRequest, project: Project, status: int = 200,
             hours_form: HoursForm | None = None,
             close_form: CloseForm | None = None) -> HttpResponseBase:
@@ -122,6 +163,8 @@ def _detail(request: HttpRequest, project: Project, status: int = 200,
     return render(request, "volunteers/project_detail.html", {
         "project": project, "keeps": keeps, "open": project.is_open(today),
         "totals": totals(project, today), **_records(request, user, project),
+        "signups": signed_up(user, project),
+        "claims": claims_waiting(user, project) if keeps else [],
         "hours_form": hours_form, "close_form": close_form}, status=status)
 
 

@@ -7,7 +7,7 @@ Rules:
 - a volunteer has a name and a mainland mobile number registered once among those who have not
   left (a phone registered elsewhere is refused, naming where), registers on a day not in the
   future, and leaves once, on a day not before registering, not in the future and not before a
-  day they have hours recorded;
+  day they have hours recorded (their sign-ups to projects are withdrawn then);
 - a project has a kind and a name unique in its area, starts on a day not more than 30 days
   ahead, ends (if it says) on a day not before it starts; it is closed once, on a day not
   before it starts, not in the future and not before a day it has hours recorded;
@@ -15,6 +15,7 @@ Rules:
   volunteer registered, not in the future: more than 0 and at most 24, in half hours, once a
   day per project (a second record is refused, naming the hours of the first), and at most 24
   a day across projects;
+- a record withdrawn takes back the claim confirmed into it (declined, saying so);
 - whoever writes must see the area (None, the system itself, sees all).
 """
 
@@ -27,18 +28,28 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, QuerySet, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from epigrid.areas.access import own_area, sees
 from epigrid.areas.models import Area
 from epigrid.core.days import local_day
-from epigrid.core.errors import Errors, add, not_future, refuse, required
+from epigrid.core.errors import Errors, add, not_future, refuse, required, within_length
 from epigrid.core.identity import parse_mobile
 from epigrid.core.locks import VOLUNTEER_PHONES, lock_phone
-from epigrid.volunteers.models import DAY_HOURS, Project, ProjectKind, ServiceRecord, Volunteer
+from epigrid.volunteers.models import (
+    DAY_HOURS,
+    ClaimState,
+    HoursClaim,
+    Project,
+    ProjectKind,
+    ServiceRecord,
+    Volunteer,
+)
 
 START_AHEAD_DAYS = 30  # a project announced for next month is recorded; next year's is a typo
 HALF = Decimal("0.5")
+NOTE_LENGTH = ServiceRecord._meta.get_field("note").max_length or 0
 TENTH = Decimal("0.1")
 
 
@@ -53,7 +64,7 @@ def _phone(errors: Errors, raw: str) -> str:
 
 @transaction.atomic
 def register(area: Area, *, by: Any, name: str, phone: str, registered_on: datetime.date,
-             skills: str = "", party_member: bool = False) -> Volunteer:
+             skills: str = "", party_member: bool = False, account: Any = None) -> Volunteer:
     errors: Errors = {}
     own_area(errors, by, area)
     name = required(errors, "name", name, _("Name the volunteer."))
@@ -73,7 +84,7 @@ def register(area: Area, *, by: Any, name: str, phone: str, registered_on: datet
     refuse(errors)
     return Volunteer.objects.create(area=area, name=name, phone=phone, skills=skills.strip(),
                                     party_member=party_member, registered_on=registered_on,
-                                    created_by=by)
+                                    created_by=by, account=account)
 
 
 def _no_hours_after(errors: Errors, records: QuerySet[ServiceRecord],
@@ -103,6 +114,10 @@ def leave(volunteer: Volunteer, *, by: Any, on: datetime.date) -> Volunteer:
     refuse(errors)
     volunteer.left_on = on
     volunteer.save(update_fields=["left_on", "updated_at"])
+    # Their places on projects are given up: a project is not kept full by those who left.
+    for signup in volunteer.signups.filter(withdrawn_at__isnull=True):
+        signup.withdrawn_at = timezone.now()
+        signup.save(update_fields=["withdrawn_at", "updated_at"])
     return volunteer
 
 
@@ -173,8 +188,8 @@ def _in_halves(hours: Decimal) -> bool:
             return False
 
 
-def _check_day(errors: Errors, project: Project, volunteer: Volunteer,
-               day: datetime.date) -> None:
+def check_day(errors: Errors, project: Project, volunteer: Volunteer,
+              day: datetime.date) -> None:
     if not project.is_open(day):
         last = project.last_day
         add(errors, "served_on", _("The project is open from %(start)s to %(end)s.") % {
@@ -184,6 +199,19 @@ def _check_day(errors: Errors, project: Project, volunteer: Volunteer,
         add(errors, "served_on", _("%(name)s was not registered on %(day)s.")
             % {"name": volunteer.name, "day": day.isoformat()})
     not_future(errors, "served_on", day)
+
+
+def check_day_total(errors: Errors, volunteer: Volunteer, day: datetime.date,
+                    amount: Decimal) -> None:
+    """`amount` more hours on `day` keep the volunteer's day within 24 (the caller holds the
+    volunteer's row, so two desks cannot pass 24 between them)."""
+    that_day = (ServiceRecord.objects.filter(volunteer=volunteer, served_on=day)
+                .aggregate(total=Sum("hours"))["total"]) or Decimal(0)
+    # SQLite sums to 20, PostgreSQL to 20.0: the message reads as the records do.
+    that_day = that_day.quantize(TENTH)
+    if that_day + amount > DAY_HOURS:
+        add(errors, "hours", _("%(name)s has %(hours)s hours on %(day)s already: a day has 24.")
+            % {"name": volunteer.name, "hours": that_day, "day": day.isoformat()})
 
 
 @transaction.atomic
@@ -202,7 +230,7 @@ def record_hours(project: Project, volunteer: Volunteer, *, by: Any, served_on: 
     amount = parse_hours(hours)
     if amount is None:
         add(errors, "hours", _("Hours are more than 0 and at most 24, in half hours."))
-    _check_day(errors, project, volunteer, served_on)
+    check_day(errors, project, volunteer, served_on)
     same = ServiceRecord.objects.filter(project=project, volunteer=volunteer,
                                         served_on=served_on).first()
     if same is not None:
@@ -210,18 +238,12 @@ def record_hours(project: Project, volunteer: Volunteer, *, by: Any, served_on: 
                                    "already.") % {"name": volunteer.name, "hours": same.hours,
                                                   "day": served_on.isoformat()})
     elif amount is not None:
-        that_day = (ServiceRecord.objects.filter(volunteer=volunteer, served_on=served_on)
-                    .aggregate(total=Sum("hours"))["total"]) or Decimal(0)
-        # SQLite sums to 20, PostgreSQL to 20.0: the message reads as the records do.
-        that_day = that_day.quantize(TENTH)
-        if that_day + amount > DAY_HOURS:
-            add(errors, "hours", _("%(name)s has %(hours)s hours on %(day)s already: a day "
-                                   "has 24.") % {"name": volunteer.name, "hours": that_day,
-                                                 "day": served_on.isoformat()})
+        check_day_total(errors, volunteer, served_on, amount)
+    note = within_length(errors, "note", note, NOTE_LENGTH)
     refuse(errors)
     assert amount is not None  # noqa: S101 - refused above when it was not
     return ServiceRecord.objects.create(project=project, volunteer=volunteer,
-                                        served_on=served_on, hours=amount, note=note.strip(),
+                                        served_on=served_on, hours=amount, note=note,
                                         recorded_by=by)
 
 
@@ -232,4 +254,10 @@ def withdraw_hours(record: ServiceRecord, *, by: Any) -> None:
     errors: Errors = {}
     own_area(errors, by, record.project.area)
     refuse(errors)
+    # A claim confirmed into this record no longer stands: it reads as declined, saying why,
+    # and the volunteer may claim the day again.
+    for claim in HoursClaim.objects.filter(record=record, state=ClaimState.CONFIRMED):
+        claim.state, claim.reason = ClaimState.DECLINED, _("The hours recorded were withdrawn.")
+        claim.decided_by, claim.decided_at = by, timezone.now()
+        claim.save(update_fields=["state", "reason", "decided_by", "decided_at", "updated_at"])
     record.delete()

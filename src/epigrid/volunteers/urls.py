@@ -4,7 +4,13 @@ from django.contrib.auth.decorators import login_required
 from django.urls import URLPattern, path
 from django.views.generic import RedirectView
 
-from epigrid.volunteers import export_views, project_views, volunteer_views
+from epigrid.volunteers import (
+    claim_views,
+    export_views,
+    project_views,
+    self_views,
+    volunteer_views,
+)
 
 app_name = "volunteers"
 urlpatterns: list[URLPattern] = [
@@ -21,4 +27,12 @@ urlpatterns: list[URLPattern] = [
     path("projects/<int:pk>/close/", project_views.project_close, name="project_close"),
     path("records/<int:pk>/withdraw/", project_views.hours_withdraw, name="hours_withdraw"),
     path("export/", export_views.volunteers_export, name="export"),
+    # 我的志愿服务: a volunteer's own page, their sign-ups and claims; the keepers' answers.
+    path("me/", self_views.me, name="me"),
+    path("me/enrol/", self_views.me_enrol, name="me_enrol"),
+    path("me/claims/", self_views.me_claim, name="me_claim"),
+    path("projects/<int:pk>/sign-up/", self_views.project_sign_up, name="project_sign_up"),
+    path("signups/<int:pk>/withdraw/", claim_views.signup_withdraw, name="signup_withdraw"),
+    path("claims/<int:pk>/confirm/", claim_views.claim_confirm, name="claim_confirm"),
+    path("claims/<int:pk>/decline/", claim_views.claim_decline, name="claim_decline"),
 ]
