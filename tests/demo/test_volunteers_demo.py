@@ -1,26 +1,40 @@
 """The demo's volunteers: projects of the first towns and of the district (two closed, one not
 begun), about 400 volunteers of the villages with unique mobiles (thirty left), and about 3,000
-days of service, each within every rule of the volunteers' services."""
+days of service, each within every rule of the volunteers' services; what they do themselves
+我的志愿服务: the `volunteer` login, about 150 sign-ups 报名 and twenty claims 时长申报 waiting."""
 
 from __future__ import annotations
 
 import datetime
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Sum
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from epigrid.accounts.models import User
 from epigrid.areas.models import Level
+from epigrid.core.access import Role
 from epigrid.core.identity import parse_mobile
 from epigrid.demo import volunteers_texts as texts
 from epigrid.demo.volunteers_data import RecordSheet, write_volunteers
-from epigrid.volunteers import services
-from epigrid.volunteers.models import Project, ProjectKind, ServiceRecord, Volunteer
+from epigrid.demo.volunteers_self_data import SignupSheet
+from epigrid.volunteers import self_service, services
+from epigrid.volunteers.access import may_manage
+from epigrid.volunteers.models import (
+    ClaimState,
+    HoursClaim,
+    Project,
+    ProjectKind,
+    ServiceRecord,
+    Signup,
+    Volunteer,
+)
 from tests.base import BaseTestCase
 from tests.volunteers.helpers import VolunteersTestCase, days
 
@@ -113,10 +127,148 @@ class DemoVolunteersTests(BaseTestCase):
         by_village = set(Volunteer.objects.values_list("area__parent", "created_by__username"))
         assert by_village == {(w.town_a.pk, "officer1"), (w.town_b.pk, "officer2")}
 
+    def test_it_gives_the_volunteer_login_its_record_two_signups_and_a_claim_each_way(
+            self) -> None:
+        w, today = self.world, timezone.localdate()
+        user = User.objects.get(username=texts.LOGIN)
+        assert (user.role, user.home_area) == (Role.VOLUNTEER, w.village_a1)
+        # Enrolled by the phone on the account: linked to the record the officer registered,
+        # with the hours recorded for it before.
+        volunteer = self_service.volunteer_of(user)
+        assert volunteer is not None and volunteer.created_by is not None
+        assert (volunteer.area, volunteer.phone, volunteer.created_by.username) == (
+            w.village_a1, user.phone, "officer1")
+        assert volunteer.name == user.display_name
+        assert volunteer.records.filter(claim__isnull=True).exists()
+        signups = Signup.objects.filter(volunteer=volunteer).select_related("project")
+        assert signups.count() == signups.filter(withdrawn_at__isnull=True).count() == 2
+        for signup in signups:
+            assert signup.project.area in (w.town_a, w.district)
+            assert signup.project.is_open(today), signup
+        claims = {claim.state: claim for claim in volunteer.claims.select_related(
+            "record", "decided_by", "project")}
+        assert volunteer.claims.count() == 3 and set(claims) == set(ClaimState.values)
+        confirmed, declined = claims[ClaimState.CONFIRMED], claims[ClaimState.DECLINED]
+        waiting = claims[ClaimState.PENDING]
+        keeper = "officer1" if confirmed.project.area == w.town_a else "command"
+        assert confirmed.record is not None and confirmed.decided_by is not None
+        assert (confirmed.record.served_on, confirmed.record.hours) == (
+            confirmed.served_on, confirmed.hours)
+        assert confirmed.decided_by.username == keeper
+        assert declined.reason in texts.DECLINE_REASONS and declined.record is None
+        assert (waiting.decided_by, waiting.reason, waiting.record) == (None, "", None)
+        assert waiting.served_on < today
+        assert {claim.project for claim in claims.values()} <= {s.project for s in signups}
+
+    def test_it_signs_up_about_150_within_every_rule(self) -> None:
+        w, today = self.world, timezone.localdate()
+        standing = Signup.objects.filter(withdrawn_at__isnull=True).select_related(
+            "project__area", "volunteer__area")
+        assert self.written["signups"] == standing.count() == Signup.objects.count()
+        assert 130 <= standing.count() <= 170, standing.count()
+        for signup in standing:
+            project, volunteer = signup.project, signup.volunteer
+            assert volunteer.is_active(today), signup
+            assert volunteer.area.path.startswith(project.area.path), signup
+            assert project.last_day is None or project.last_day >= today, signup
+        taken = Counter(standing.values_list("project", flat=True))
+        for project in Project.objects.filter(pk__in=taken):
+            assert taken[project.pk] <= project.volunteers_needed, project
+        # The district's project starting next week recruits; the towns' open ones too.
+        ahead = Project.objects.get(starts_on__gt=today)
+        assert taken[ahead.pk] == texts.SIGNUPS_AHEAD
+        assert {w.town_a.pk, w.town_b.pk, w.district.pk} == set(
+            standing.values_list("project__area", flat=True))
+        assert len(taken) >= 6
+
+    def test_it_leaves_about_twenty_claims_waiting_for_the_towns_officers(self) -> None:
+        waiting = HoursClaim.objects.filter(state=ClaimState.PENDING)
+        assert self.written["claims_waiting"] == waiting.count()
+        assert 15 <= waiting.count() <= 25, waiting.count()
+        assert waiting.values("project").distinct().count() >= 3
+        officer1 = User.objects.get(username="officer1")
+        theirs = [claim for claim in waiting.select_related("project__area")
+                  if may_manage(officer1, claim.project.area.path)]
+        assert len(theirs) >= 5, len(theirs)
+
+    def test_it_claims_by_the_volunteers_own_accounts_on_what_they_signed_up_to(self) -> None:
+        today = timezone.localdate()
+        for claim in HoursClaim.objects.select_related("project", "volunteer"):
+            volunteer, project = claim.volunteer, claim.project
+            assert volunteer.account_id is not None, claim
+            assert project.signups.filter(volunteer=volunteer, withdrawn_at__isnull=True).exists()
+            assert project.is_open(claim.served_on) and volunteer.is_active(claim.served_on)
+            assert claim.served_on < today and claim.hours % Decimal("0.5") == 0, claim
+        # A day's hours (records and every claim) within 24: so each claim may be confirmed.
+        a_day: dict[tuple[int, datetime.date], Decimal] = defaultdict(Decimal)
+        for volunteer, day, hours in ServiceRecord.objects.filter(claim__isnull=True).values_list(
+                "volunteer", "served_on", "hours"):
+            a_day[volunteer, day] += hours
+        for volunteer, day, hours in HoursClaim.objects.values_list("volunteer", "served_on",
+                                                                    "hours"):
+            a_day[volunteer, day] += hours
+        assert max(a_day.values()) <= 24
+
+    def test_it_records_every_confirmed_claim_and_says_why_each_declined(self) -> None:
+        claims = HoursClaim.objects.select_related("record", "decided_by", "project__area")
+        confirmed = claims.filter(state=ClaimState.CONFIRMED)
+        declined = claims.filter(state=ClaimState.DECLINED)
+        # The login's one of each; six claimants answered before, every third declined.
+        assert (confirmed.count(), declined.count()) == (1 + 4, 1 + 2)
+        for claim in confirmed:
+            record = claim.record
+            assert record is not None and claim.decided_by is not None, claim
+            assert (record.project_id, record.volunteer_id, record.served_on, record.hours,
+                    record.note) == (claim.project_id, claim.volunteer_id, claim.served_on,
+                                     claim.hours, claim.note)
+            assert record.recorded_by == claim.decided_by
+            assert may_manage(claim.decided_by, claim.project.area.path)
+        for claim in declined:
+            assert claim.reason in texts.DECLINE_REASONS and claim.record is None, claim
+            assert claim.decided_by is not None and claim.decided_at is not None
+        assert ServiceRecord.objects.filter(claim__isnull=False).count() == confirmed.count()
+
+    def test_it_lets_the_keepers_confirm_every_waiting_claim(self) -> None:
+        keepers = {user.home_area_id: user for user in User.objects.filter(
+            username__in=("command", "officer1", "officer2"))}
+        waiting = list(HoursClaim.objects.filter(state=ClaimState.PENDING)
+                       .select_related("project__area"))
+        for claim in waiting:
+            self_service.confirm_claim(claim, by=keepers[claim.project.area_id])
+        assert HoursClaim.objects.filter(state=ClaimState.PENDING).count() == 0
+        assert ServiceRecord.objects.filter(claim__in=waiting).count() == len(waiting)
+
+    def test_it_gives_the_claimants_accounts_without_a_password_linked_by_phone(self) -> None:
+        accounts = User.objects.filter(username__startswith="volunteer-").select_related(
+            "home_area")
+        assert accounts.count() == texts.CLAIMANTS
+        for user in accounts:
+            volunteer = self_service.volunteer_of(user)
+            assert volunteer is not None and not user.has_usable_password()
+            assert (user.role, user.home_area, user.phone) == (
+                Role.VOLUNTEER, volunteer.area, volunteer.phone)
+            assert volunteer.created_by is not None and volunteer.name == user.display_name
+            assert volunteer.claims.filter(state=ClaimState.PENDING).count() == 1
+
     def test_it_stamps_each_row_on_the_day_it_happened(self) -> None:
         local = timezone.localdate
         assert all(local(v.created_at) == v.registered_on for v in Volunteer.objects.all())
-        assert all(local(r.created_at) == r.served_on for r in ServiceRecord.objects.all())
+        assert all(local(r.created_at) == r.served_on
+                   for r in ServiceRecord.objects.filter(claim__isnull=True))
+        # A claim the evening of the day served, answered (and recorded) the next morning.
+        for claim in HoursClaim.objects.select_related("record"):
+            assert local(claim.created_at) == claim.served_on, claim
+            if claim.record is not None:
+                assert claim.decided_at is not None
+                assert local(claim.decided_at) == local(claim.record.created_at) == (
+                    claim.served_on + datetime.timedelta(days=1)), claim
+        # Signed up when the project was announced or the volunteer registered: before any
+        # day they claimed.
+        for signup in Signup.objects.select_related("project", "volunteer"):
+            signed = local(signup.created_at)
+            assert signed == max(signup.volunteer.registered_on, local(signup.project.created_at))
+            assert not signup.volunteer.claims.filter(project=signup.project,
+                                                      served_on__lt=signed).exists()
         assert all(local(p.created_at) < p.starts_on for p in Project.objects.filter(
             starts_on__lte=local()))
 
@@ -155,6 +307,42 @@ class DemoVolunteersSheetTests(VolunteersTestCase):
         assert ServiceRecord.objects.count() == 2
 
 
+class DemoSignupSheetTests(VolunteersTestCase):
+    """The demo's bulk path of the sign-ups refuses what self_service.sign_up refuses."""
+
+    def test_it_refuses_what_the_service_refuses_and_writes_the_rest(self) -> None:
+        w = self.world
+        project, volunteer = self.project(volunteers_needed=1), self.volunteer()
+        other, of_b = self.volunteer(name="Zhang Wei"), self.volunteer(w.village_b1, by=w.bob)
+        gone = services.leave(self.volunteer(name="Li Na"), by=w.alice, on=days(-3))
+        ended = services.close_project(self.project(name="Publicity"), by=w.alice, on=days(-2))
+        sheet = SignupSheet(timezone.localdate(), [project, ended])
+        sheet.add(project, volunteer, by=w.alice)
+        assert [(row.project, row.volunteer) for row in sheet.write()] == [(project, volunteer)]
+        refusals = {
+            "the volunteer or the project's keeper signs up": (ended, other, w.li),
+            "the volunteer serving today": (ended, gone, w.alice),
+            "a project of the volunteer's area or one above it": (ended, of_b, w.command),
+            "the project not ended": (ended, other, w.alice),
+            "once": (project, volunteer, w.alice),
+            "not past the volunteers it needs": (project, other, w.alice),
+        }
+        for rule, (where, who, by) in refusals.items():
+            # Counted from the database: a new sheet sees the sign-up written above.
+            sheet = SignupSheet(timezone.localdate(), [project, ended])
+            assert rule in sheet.refusals(where, who, by=by), rule
+            with self.assertRaisesRegex(ValueError, rule):
+                sheet.add(where, who, by=by)
+            with self.assertRaises(ValidationError):
+                self_service.sign_up(where, who, by=by)
+        # The volunteer's own account signs them up, as the service lets it.
+        open_one = self.project(name="Care for the elderly")
+        Volunteer.objects.filter(pk=other.pk).update(account=w.stranger)
+        other.refresh_from_db()
+        assert sheet.refusals(open_one, other, by=w.stranger) == []
+        assert self_service.sign_up(open_one, other, by=w.stranger).volunteer == other
+
+
 class DemoVolunteersSeedTests(BaseTestCase):
     def test_it_writes_the_same_volunteers_from_the_same_seed(self) -> None:
         def written() -> list[tuple[Any, ...]]:
@@ -164,6 +352,11 @@ class DemoVolunteersSeedTests(BaseTestCase):
                     "name", "area__code", "phone", "registered_on", "left_on", "skills"))
                 rows += list(ServiceRecord.objects.order_by("pk").values_list(
                     "project__name", "volunteer__phone", "served_on", "hours", "note"))
+                rows += list(Signup.objects.order_by("pk").values_list(
+                    "project__name", "volunteer__phone"))
+                rows += list(HoursClaim.objects.order_by("pk").values_list(
+                    "project__name", "volunteer__phone", "served_on", "hours", "note", "state",
+                    "reason"))
                 transaction.set_rollback(True)
             return rows
 

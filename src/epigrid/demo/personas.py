@@ -24,7 +24,8 @@ PASSWORD_VARIABLE = "EPIGRID_DEMO_PASSWORD"
 class Persona:
     username: str
     role: Role
-    home: str  # which area: "district", "town1", "town2", "grid", "checkpoint" or "" (none)
+    # which area: "district", "town1", "town2", "village", "grid", "checkpoint" or "" (none)
+    home: str
 
 
 PERSONAS = (
@@ -37,6 +38,7 @@ PERSONAS = (
     Persona("medical", Role.MEDICAL, "district"),
     Persona("logistics", Role.LOGISTICS, "district"),
     Persona("supervisor", Role.SUPERVISOR, "district"),
+    Persona("volunteer", Role.VOLUNTEER, "village"),
 )
 
 
@@ -61,7 +63,7 @@ def home_areas() -> dict[str, Area | None]:
     checkpoint = (Checkpoint.objects.select_related("area").within(town1.path).first()
                   if town1 is not None else None)
     return {"district": district, "town1": town1 or district, "town2": town2 or district,
-            "grid": grid or district,
+            "village": village or town1 or district, "grid": grid or district,
             "checkpoint": checkpoint.area if checkpoint is not None else village or district}
 
 

@@ -3,7 +3,9 @@ duty, deliveries to the quarantined, care for the elderly living alone in the fi
 district's counselling hotline, publicity, a car pool for medical staff, a project starting next
 week), two of them closed since; about 400 volunteers of the district's villages, most of the
 first towns', some of the others' serving the district's projects, thirty left since; and about
-3,000 days of service 服务时长 recorded over the last four weeks.
+3,000 days of service 服务时长 recorded over the last four weeks; then what the volunteers do
+themselves 我的志愿服务 (volunteers_self_data.py): the demo login `volunteer`, about 150
+sign-ups 报名 and twenty claims 时长申报 waiting.
 
 Written by the demo's personas (made without a password when missing, as demo.mobilization_data
 does): each town's officer (the command for the other towns and the district) registers,
@@ -45,14 +47,14 @@ Plan = tuple[Any, ...]  # a row of volunteers_texts' project plans
 
 
 @dataclass
-class _Volunteer:
+class Serving:
     """A volunteer and the projects they serve."""
 
     volunteer: Volunteer
     projects: list[Project] = field(default_factory=list)
 
 
-class _Story:
+class Story:
     """Who keeps the district's volunteers, and when things happened."""
 
     def __init__(self, rng: random.Random, now: datetime.datetime, people: dict[str, User]):
@@ -92,22 +94,26 @@ def write_volunteers(root: Area, seed: int, now: datetime.datetime | None = None
                  .order_by("path"))
     if not towns:
         return {"volunteers": 0}
-    story = _Story(rng, now, demo_logins(LOGINS))
+    story = Story(rng, now, demo_logins(LOGINS))
     first = towns[:texts.PROJECT_TOWNS]
     projects = _projects(story, district, first)
     people = _volunteers(story, district, first, towns, projects)
     _leaving(story, people)
     _records(story, people)
+    # Imported here: the volunteers' own writes build on this module's story.
+    from epigrid.demo.volunteers_self_data import write_self_service
+
+    theirs = write_self_service(story, people, [p for found in projects.values() for p in found])
     volunteers = Volunteer.objects.filter(area__path__startswith=district.path)
     records = ServiceRecord.objects.filter(project__area__path__startswith=district.path)
     hours = records.aggregate(total=Sum("hours"))["total"] or Decimal(0)
     return {"volunteers": volunteers.count(),
             "serving": volunteers.filter(left_on__isnull=True).count(),
             "projects": Project.objects.filter(area__path__startswith=district.path).count(),
-            "records": records.count(), "hours": float(hours)}
+            "records": records.count(), "hours": float(hours)} | theirs
 
 
-def _open(story: _Story, area: Area, plan: Plan) -> Project:
+def _open(story: Story, area: Area, plan: Plan) -> Project:
     kind, name, needed, back, ahead, closed, description = plan
     starts = story.day(back)
     project = services.open_project(
@@ -122,7 +128,7 @@ def _open(story: _Story, area: Area, plan: Plan) -> Project:
     return project
 
 
-def _projects(story: _Story, district: Area, towns: list[Area]) -> dict[int, list[Project]]:
+def _projects(story: Story, district: Area, towns: list[Area]) -> dict[int, list[Project]]:
     """Each first town's projects (the first town's door-to-door round too), and the
     district's, keyed by their area's id."""
     found: dict[int, list[Project]] = {}
@@ -138,8 +144,8 @@ def _villages(towns: Iterable[Area]) -> list[Area]:
                 .select_related("parent").order_by("path"))
 
 
-def _volunteers(story: _Story, district: Area, first: list[Area], towns: list[Area],
-                projects: dict[int, list[Project]]) -> list[_Volunteer]:
+def _volunteers(story: Story, district: Area, first: list[Area], towns: list[Area],
+                projects: dict[int, list[Project]]) -> list[Serving]:
     """Most in the first towns' villages, serving their town's projects and the district's;
     some of the other towns', serving the district's only."""
     rng, today = story.rng, story.today
@@ -162,12 +168,12 @@ def _volunteers(story: _Story, district: Area, first: list[Area], towns: list[Ar
             home, by=story.by(home.path), name=synthetic.name(rng), phone=story.phone(),
             registered_on=story.day(back), skills=rng.choice(skills),
             party_member=rng.random() < texts.PARTY_SHARE)
-        people.append(_Volunteer(volunteer, chosen))
-    _stamp(Volunteer, story, {p.volunteer.pk: p.volunteer.registered_on for p in people}, 9)
+        people.append(Serving(volunteer, chosen))
+    stamp(Volunteer, story, {p.volunteer.pk: p.volunteer.registered_on for p in people}, 9)
     return people
 
 
-def _leaving(story: _Story, people: list[_Volunteer]) -> None:
+def _leaving(story: Story, people: list[Serving]) -> None:
     """退出: some who served at least five days leave, before today."""
     old = [p for p in people if p.volunteer.registered_on <= story.day(7)]
     for person in story.rng.sample(old, min(texts.LEFT, len(old))):
@@ -177,7 +183,7 @@ def _leaving(story: _Story, people: list[_Volunteer]) -> None:
         person.volunteer = services.leave(volunteer, by=story.by(volunteer.area.path), on=on)
 
 
-def _days(story: _Story, volunteer: Volunteer, project: Project) -> list[datetime.date]:
+def _days(story: Story, volunteer: Volunteer, project: Project) -> list[datetime.date]:
     """The days both served: registered, not left; the project open; not after today."""
     first = max(volunteer.registered_on, project.starts_on)
     ends = [story.today] + [d for d in (volunteer.left_on, project.last_day) if d is not None]
@@ -218,7 +224,7 @@ class RecordSheet:
         return ServiceRecord.objects.bulk_create(self.rows, batch_size=1000)
 
 
-def _records(story: _Story, people: list[_Volunteer]) -> None:
+def _records(story: Story, people: list[Serving]) -> None:
     """Each volunteer turns out on a share of their days, on one of their projects; the days
     in order, each recorded by the project's keeper."""
     rng, sheet = story.rng, RecordSheet(story.today)
@@ -234,10 +240,10 @@ def _records(story: _Story, people: list[_Volunteer]) -> None:
         note = rng.choice(texts.NOTES[kind]) if rng.random() < texts.NOTE_SHARE else ""
         sheet.add(project, volunteer, by=story.by(project.area.path), served_on=day,
                   hours=rng.choice(texts.HOURS[kind]), note=note)
-    _stamp(ServiceRecord, story, {record.pk: record.served_on for record in sheet.write()}, 19)
+    stamp(ServiceRecord, story, {record.pk: record.served_on for record in sheet.write()}, 19)
 
 
-def _stamp(model: type[Model], story: _Story, days: dict[int, datetime.date], hour: int) -> None:
+def stamp(model: type[Model], story: Story, days: dict[int, datetime.date], hour: int) -> None:
     """Put the rows back to the day they happened (about `hour` o'clock): one update a day."""
     by_day: dict[datetime.date, list[int]] = defaultdict(list)
     for pk, day in days.items():

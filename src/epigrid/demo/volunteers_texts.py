@@ -70,3 +70,17 @@ NOTES = {
     ProjectKind.OTHER: ("接送医护人员四人", "往返区人民医院两趟"),
 }
 NOTE_SHARE = 0.3  # records with a note; the rest say nothing
+
+# Self-service 我的志愿服务 (volunteers_self_data.py).
+LOGIN = "volunteer"  # the demo login of a volunteer (demo.personas): the first town's first village
+SIGNUPS = 150  # sign-ups 报名 standing today across the district, the login's two among them
+SIGNUPS_AHEAD = 20  # of them to the district's project starting next week, since it was announced
+CLAIMANTS = 20  # volunteers with an account of their own, each with a claim 时长申报 waiting
+CLAIMANTS_ANSWERED = 6  # of them with an earlier claim answered: confirmed, every third declined
+CLAIMANT_USERNAME = "volunteer-{number:03d}"  # no password, as demo.officer_data's officers
+# Why a keeper declined a claim: the sign-in sheet 签到表 disagrees.
+DECLINE_REASONS = (
+    "签到表上当天没有您的签到记录，请与带班干部核实后重新申报。",
+    "当天该项目暂停一天，未安排志愿者上岗。",
+    "申报时长与排班不符：当天为四小时班次，请按实际时长重新申报。",
+)
