@@ -132,6 +132,20 @@ class ProjectListTests(VolunteersTestCase):
         self.assertEqual(len(many.context["projects"]), 6)
         self.assertEqual([p.served for p in many.context["projects"]][1:], [2] * 5)
 
+    def test_it_counts_its_projects_without_reading_their_records(self) -> None:
+        # The hours are a subquery of each row on the page: the page's count (and the rows
+        # past it) never sum records (a joined Sum grouped every record in sight, twice).
+        self.hours(self.project(), self.volunteer())
+        client = self.client_for(self.world.alice)
+        client.get(LIST)  # warm the session
+        with CaptureQueriesContext(connection) as queries:
+            client.get(LIST)
+        counts = [q["sql"] for q in queries.captured_queries
+                  if q["sql"].upper().startswith("SELECT COUNT(")]
+        self.assertEqual(len(counts), 1)
+        self.assertNotIn("servicerecord", counts[0].lower())
+        self.assertNotIn("GROUP BY", counts[0].upper())
+
 
 class OpenProjectPageTests(VolunteersTestCase):
     def form(self, **fields: Any) -> dict[str, Any]:

@@ -22,7 +22,16 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
-from django.db.models import DecimalField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import (
+    Count,
+    DecimalField,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -286,3 +295,18 @@ def hours_served() -> Coalesce:
     total = (ServiceRecord.objects.filter(volunteer=OuterRef("pk")).order_by()
              .values("volunteer").annotate(total=Sum("hours")).values("total"))
     return Coalesce(Subquery(total, output_field=HOURS), Value(Decimal(0)), output_field=HOURS)
+
+
+def hours_on_project() -> Coalesce:
+    """The hours served on a project (the outer row) in all, 0 when none: a subquery of each
+    row, as `hours_served` is, so the list sums its page's projects alone."""
+    total = (ServiceRecord.objects.filter(project=OuterRef("pk")).order_by()
+             .values("project").annotate(total=Sum("hours")).values("total"))
+    return Coalesce(Subquery(total, output_field=HOURS), Value(Decimal(0)), output_field=HOURS)
+
+
+def served_on_project() -> Coalesce:
+    """How many volunteers served a project (the outer row), 0 when none."""
+    served = (ServiceRecord.objects.filter(project=OuterRef("pk")).order_by()
+              .values("project").annotate(n=Count("volunteer", distinct=True)).values("n"))
+    return Coalesce(Subquery(served, output_field=IntegerField()), Value(0))

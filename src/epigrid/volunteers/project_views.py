@@ -38,6 +38,8 @@ from epigrid.volunteers.models import (
     Project,
     ServiceRecord,
     Signup,
+    hours_on_project,
+    served_on_project,
 )
 from epigrid.volunteers.project_forms import CloseForm, HoursForm, ProjectFilterForm, ProjectForm
 
@@ -50,13 +52,12 @@ WEEK = 7  # the project's recent hours: today and the six days before
 def project_list(request: HttpRequest) -> HttpResponseBase:
     user = area_user(request)
     form = ProjectFilterForm(request.GET, user=user)
-    # The hours and the volunteers who served counted in the list's own query. A grouped query
-    # drops the model's ordering: it is named again.
+    # The hours and the volunteers who served counted in the list's own query, a subquery of
+    # each row: the page's projects alone are summed (a joined Sum grouped every record in
+    # sight before the page was taken, and again for its count).
     projects = (form.apply(Project.objects.restrict(user), timezone.localdate())
                 .select_related("area")
-                .annotate(hours=Sum("records__hours"),
-                          served=Count("records__volunteer", distinct=True))
-                .order_by("area__path", "-starts_on", "name", "id"))
+                .annotate(hours=hours_on_project(), served=served_on_project()))
     page = Paginator(projects, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "volunteers/project_list.html", {
         "form": form, "page": page, "projects": list(page),
