@@ -5,6 +5,7 @@ and an account of a grid is linked to the record its village's officers keep."""
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from epigrid.volunteers import self_service, services
 from epigrid.volunteers.models import ClaimState, Signup
@@ -110,3 +111,10 @@ class LinkedRosterTests(VolunteersTestCase):
         volunteer = self.volunteer(phone="13912340082")
         signup = self_service.sign_up(project, volunteer, by=None)
         assert self_service.withdraw_signup(signup, by=None).withdrawn_at is not None
+
+
+class ClaimWordsTests(VolunteersTestCase):
+    def test_it_names_a_claims_state_in_its_own_words_not_a_cases(self) -> None:
+        # "confirmed" alone is a case's 确诊: a claim's is 已确认.
+        with translation.override("zh-hans"):
+            assert [str(label) for label in ClaimState.labels] == ["待确认", "已确认", "已退回"]

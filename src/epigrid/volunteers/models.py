@@ -34,6 +34,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from epigrid.areas.models import Area
 from epigrid.core.access import ScopedQuerySet
@@ -234,9 +235,10 @@ class Signup(AuditedModel, TimeStampedModel):
 
 
 class ClaimState(models.TextChoices):
-    PENDING = "pending", _("waiting")
-    CONFIRMED = "confirmed", _("confirmed")
-    DECLINED = "declined", _("declined")
+    # In the context "claim": a claim confirmed is 已确认, not a case confirmed 确诊.
+    PENDING = "pending", pgettext_lazy("claim", "waiting")
+    CONFIRMED = "confirmed", pgettext_lazy("claim", "confirmed")
+    DECLINED = "declined", pgettext_lazy("claim", "declined")
 
 
 class HoursClaim(AuditedModel, TimeStampedModel):
