@@ -11,7 +11,6 @@ overlap every time: without the lock both would read the same state and both wri
 
 from __future__ import annotations
 
-import threading
 import time
 import unittest
 from collections.abc import Callable
@@ -29,6 +28,7 @@ from epigrid.core.access import Role
 from epigrid.mobilization import funds, services
 from epigrid.mobilization.models import Deployment, EntryKind, FundEntry, Payment, PaymentKind
 from tests.base import PASSWORD, World
+from tests.sessions import at_once
 
 PAUSE_S = 0.5  # long enough for the other desk to reach the lock meanwhile
 
@@ -40,29 +40,6 @@ def slowed(read: Callable[..., Any]) -> Callable[..., Any]:
         time.sleep(PAUSE_S)
         return found
     return slow
-
-
-def at_once(*calls: Callable[[], Any]) -> list[Any]:
-    """Run the calls in threads of their own (a connection each), started together: what each
-    answered, or the ValidationError it raised."""
-    results: list[Any] = [None] * len(calls)
-    start = threading.Barrier(len(calls))
-
-    def run(index: int, call: Callable[[], Any]) -> None:
-        try:
-            start.wait()
-            results[index] = call()
-        except ValidationError as error:
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(n, call)) for n, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
 
 
 @unittest.skipUnless(connection.vendor == "postgresql", "PostgreSQL's locks")

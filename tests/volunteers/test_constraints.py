@@ -12,7 +12,6 @@ at the same moment):
 from __future__ import annotations
 
 import datetime
-import threading
 import time
 import unittest
 from collections.abc import Callable
@@ -27,6 +26,7 @@ from django.test import TransactionTestCase
 from epigrid.volunteers import services
 from epigrid.volunteers.models import Project, ProjectKind, ServiceRecord, Volunteer
 from tests.base import World
+from tests.sessions import at_once
 from tests.volunteers.helpers import VolunteersTestCase, days, new_phone
 
 PAUSE_S = 0.5  # long enough for the other desk to reach the lock meanwhile
@@ -110,29 +110,6 @@ def slowed(check: Callable[..., Any]) -> Callable[..., Any]:
         time.sleep(PAUSE_S)
         return found
     return slow
-
-
-def at_once(*calls: Callable[[], Any]) -> list[Any]:
-    """Run the calls in threads of their own (a connection each), started together: what each
-    answered, or the ValidationError it raised."""
-    results: list[Any] = [None] * len(calls)
-    start = threading.Barrier(len(calls))
-
-    def run(index: int, call: Callable[[], Any]) -> None:
-        try:
-            start.wait()
-            results[index] = call()
-        except (ValidationError, IntegrityError) as error:
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(n, call)) for n, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
 
 
 @unittest.skipUnless(connection.vendor == "postgresql", "PostgreSQL's locks")

@@ -11,15 +11,13 @@ writes one transaction at a time anyway):
 
 from __future__ import annotations
 
-import threading
 import unittest
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 from unittest import mock
 
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, connection
+from django.db import connection
 from django.test import TransactionTestCase
 
 from epigrid.volunteers import self_service, services
@@ -33,31 +31,9 @@ from epigrid.volunteers.models import (
     Volunteer,
 )
 from tests.base import World
+from tests.sessions import at_once
 from tests.volunteers.helpers import days, enrolled, new_phone, volunteer_user
 from tests.volunteers.test_constraints import slowed
-
-
-def at_once(*calls: Callable[[], Any]) -> list[Any]:
-    """Run the calls in threads of their own (a connection each), started together: what each
-    answered, or the ValidationError or database error (a deadlock among them) it raised."""
-    results: list[Any] = [None] * len(calls)
-    start = threading.Barrier(len(calls))
-
-    def run(index: int, call: Callable[[], Any]) -> None:
-        try:
-            start.wait()
-            results[index] = call()
-        except (ValidationError, DatabaseError) as error:
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(n, call)) for n, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
 
 
 def of_kind(results: list[Any], kind: type) -> list[Any]:
