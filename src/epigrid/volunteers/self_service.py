@@ -160,15 +160,9 @@ def withdraw_signup(signup: Signup, *, by: Any) -> Signup:
 @transaction.atomic
 def claim_hours(project: Project, volunteer: Volunteer, *, by: Any, served_on: datetime.date,
                 hours: Any, note: str = "") -> HoursClaim:
-    # The volunteer's row is locked so that a claim sent twice at once is refused once; the
-    # project's first, as `record_hours` locks them: locked the other way round, a desk
-    # recording the volunteer's hours on the project at that moment deadlocked with the claim
-    # (it holds the project and waits for the volunteer, the claim's insert waits for the
-    # project's key).
-    project = (Project.objects.select_for_update(of=("self",)).select_related("area")
-               .get(pk=project.pk))
-    volunteer = (Volunteer.objects.select_for_update(of=("self",)).select_related("area")
-                 .get(pk=volunteer.pk))
+    # The volunteer's row is locked so that a claim sent twice at once is refused once (the
+    # project's first, as every write of hours locks them).
+    project, volunteer = services.lock_rows(project, volunteer)
     errors: Errors = {}
     if not _is_self(by, volunteer):
         add(errors, "__all__", _("Volunteers claim their own hours."))

@@ -214,15 +214,23 @@ def check_day_total(errors: Errors, volunteer: Volunteer, day: datetime.date,
             % {"name": volunteer.name, "hours": that_day, "day": day.isoformat()})
 
 
+def lock_rows(project: Project, volunteer: Volunteer) -> tuple[Project, Volunteer]:
+    """The project's row and the volunteer's, locked in that order (in a transaction). Every
+    write of hours, recorded or claimed, locks them so: locked the other way round, a claim and
+    a desk recording the same volunteer on the same project deadlocked."""
+    project = (Project.objects.select_for_update(of=("self",)).select_related("area")
+               .get(pk=project.pk))
+    volunteer = (Volunteer.objects.select_for_update(of=("self",)).select_related("area")
+                 .get(pk=volunteer.pk))
+    return project, volunteer
+
+
 @transaction.atomic
 def record_hours(project: Project, volunteer: Volunteer, *, by: Any, served_on: datetime.date,
                  hours: Any, note: str = "") -> ServiceRecord:
     # The project's row is locked so that it is not closed meanwhile, the volunteer's so that
     # two desks recording the same day add up once (and the volunteer does not leave meanwhile).
-    project = (Project.objects.select_for_update(of=("self",)).select_related("area")
-               .get(pk=project.pk))
-    volunteer = (Volunteer.objects.select_for_update(of=("self",)).select_related("area")
-                 .get(pk=volunteer.pk))
+    project, volunteer = lock_rows(project, volunteer)
     errors: Errors = {}
     own_area(errors, by, project.area)
     if not sees(by, volunteer.area.path):
