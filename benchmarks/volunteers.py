@@ -20,6 +20,11 @@ Figures (each baseline measured in the same run, on the same rows):
   `volunteers_list_vs_python`; `volunteers_list_joined_ms`: the same page with the records
   joined and grouped by volunteer, as the list first had it; `volunteers_list_district_*`: the
   same as the district's command, who sees every volunteer;
+- `projects_list_district_ms`: the projects list page's query as the district's command sees
+  it (every project), built as volunteers.project_views builds it: each row's hours and
+  volunteers who served subqueries (hours_on_project, served_on_project), paged;
+  `projects_list_district_joined_ms`: the same page with the records joined and grouped by
+  project, as the list first had it; `projects_list_vs_joined`;
 - `hours_by_area_ms`: the roll-up's hours of a day (three days ago), summed per project area in
   one GROUP BY as reporting.families_volunteers sums them (records of the day entered until
   now; `hours_by_area_areas` areas, `hours_on_the_day` hours);
@@ -54,7 +59,7 @@ from typing import Any, cast
 from django.contrib.auth.hashers import make_password
 from django.core.paginator import Paginator
 from django.db import connection, transaction
-from django.db.models import QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone
 
 from benchmarks.harness import BenchRefusedError, analyze, median_ms, rolled_back_ms
@@ -71,7 +76,9 @@ from epigrid.volunteers.models import (
     ProjectKind,
     ServiceRecord,
     Volunteer,
+    hours_on_project,
     hours_served,
+    served_on_project,
 )
 
 DEFAULT_SCALE = "district"
@@ -177,6 +184,19 @@ def _page(user: ScopedUser, hours: Summing = _summed) -> list[Row]:
         "area__path", "name", "id")
     page = Paginator(volunteers, PAGE).get_page(1)
     return [(v.pk, v.name, v.area.name, v.hours or Decimal(0)) for v in page]
+
+
+def _projects_page(user: ScopedUser, joined: bool = False) -> list[tuple[int, Decimal, int]]:
+    """The projects list page's query, built as project_views builds it (its filters left
+    out); `joined`: its hours and volunteers summed over the records joined, as it first was."""
+    projects = Project.objects.restrict(user).select_related("area")
+    projects = (projects.annotate(hours=Sum("records__hours"),
+                                  served=Count("records__volunteer", distinct=True))
+                if joined else
+                projects.annotate(hours=hours_on_project(), served=served_on_project()))
+    page = Paginator(projects.order_by("area__path", "-starts_on", "name", "id"),
+                     PAGE).get_page(1)
+    return [(p.pk, p.hours or Decimal(0), p.served) for p in page]
 
 
 def _page_python(user: ScopedUser) -> list[Row]:
@@ -306,6 +326,11 @@ def run(scale: str, repeat: int, reuse: bool = False,
                                "projects": PROJECTS[scale], "records": RECORDS[scale]}
     _lists(figures, "volunteers_list", officer, repeat)
     _lists(figures, "volunteers_list_district", command, repeat)
+    figures["projects_list_district_ms"] = median_ms(lambda: _projects_page(command), repeat)
+    figures["projects_list_district_joined_ms"] = median_ms(
+        lambda: _projects_page(command, joined=True), repeat)
+    figures["projects_list_vs_joined"] = _ratio(figures["projects_list_district_joined_ms"],
+                                                figures["projects_list_district_ms"])
     # Counted as the roll-up counts: the records entered until now (bulk_create stamped them
     # as they were written, after the bench began).
     day, at = today - datetime.timedelta(days=SUMMED_BACK), timezone.now()

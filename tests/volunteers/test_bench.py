@@ -24,7 +24,8 @@ from tests.base import make_area
 TIMINGS = ("volunteers_list_ms", "volunteers_list_python_ms", "volunteers_list_joined_ms",
            "volunteers_list_district_ms", "volunteers_list_district_python_ms",
            "volunteers_list_district_joined_ms", "hours_by_area_ms", "hours_by_area_python_ms",
-           "record_hours_ms", "record_hours_per_record_ms", "record_baseline_ms")
+           "record_hours_ms", "record_hours_per_record_ms", "record_baseline_ms",
+           "projects_list_district_ms", "projects_list_district_joined_ms")
 
 
 def bench_user(kind: str) -> ScopedUser:
@@ -87,6 +88,10 @@ class VolunteersBenchTests(TestCase):
         assert bench._page(command) == bench._page_python(command) == bench._page(
             command, bench._joined)
         assert page == bench._page(officer, bench._joined)
+        projects = bench._projects_page(command)
+        assert projects == bench._projects_page(command, joined=True)
+        assert len(projects) == min(bench.PAGE, bench.PROJECTS["tiny"])
+        assert sum(row[1] for row in projects) > 0 and sum(row[2] for row in projects) > 0
         day = timezone.localdate() - datetime.timedelta(days=bench.SUMMED_BACK)
         now = timezone.now()
         hours = bench._hours_by_area(day, now)
