@@ -4,11 +4,14 @@ and an account of a grid is linked to the record its village's officers keep."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
+from epigrid.alerts.models import Receipt
 from epigrid.volunteers import self_service, services
-from epigrid.volunteers.models import ClaimState, Signup
+from epigrid.volunteers.models import ClaimState, HoursClaim, Signup
 from tests.volunteers.helpers import VolunteersTestCase, days, enrolled, volunteer_user
 
 
@@ -118,3 +121,35 @@ class ClaimWordsTests(VolunteersTestCase):
         # "confirmed" alone is a case's 确诊: a claim's is 已确认.
         with translation.override("zh-hans"):
             assert [str(label) for label in ClaimState.labels] == ["待确认", "已确认", "已退回"]
+
+
+class AnswerToldTests(VolunteersTestCase):
+    def claimed(self, phone: str) -> tuple[Any, HoursClaim]:
+        project = self.project()
+        volunteer = self.volunteer(phone=phone)
+        user = volunteer_user(self.world.village_a1, phone=phone)
+        enrolled(user)
+        self_service.sign_up(project, volunteer, by=user)
+        return user, self_service.claim_hours(project, volunteer, by=user,
+                                              served_on=days(-1), hours="4.5")
+
+    def test_it_tells_the_volunteer_their_claim_was_confirmed(self) -> None:
+        user, claim = self.claimed("13912340083")
+        with self.captureOnCommitCallbacks(execute=True):
+            self_service.confirm_claim(claim, by=self.world.alice)
+        told = Receipt.objects.select_related("notice").get()
+        assert told.user == user
+        day = days(-1).isoformat()
+        assert (told.notice.title, told.notice.body, told.notice.link) == (
+            f"Your 4.5 hours on {day}: confirmed",
+            "Counted in your hours on Deliveries to the quarantined.", "/volunteers/me/")
+        # Worded in each language, the state in a claim's words (已确认, not a case's 确诊).
+        assert told.notice.wording["zh-hans"][0] == f"您 {day} 的 4.5 小时服务时长：已确认"
+
+    def test_it_tells_the_volunteer_why_their_claim_was_declined(self) -> None:
+        user, claim = self.claimed("13912340084")
+        with self.captureOnCommitCallbacks(execute=True):
+            self_service.decline_claim(claim, by=self.world.alice, reason="Not on the sheet")
+        told = Receipt.objects.select_related("notice").get(user=user)
+        assert (told.notice.title, told.notice.body) == (
+            f"Your 4.5 hours on {days(-1).isoformat()}: declined", "Not on the sheet")

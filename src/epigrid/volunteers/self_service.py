@@ -13,7 +13,7 @@ Rules:
   recorded already, one claim waiting a day;
 - the project's keepers confirm a waiting claim, which records the hours through
   `record_hours` (so the 24 hours of a day hold across claims and records), or decline it,
-  saying why.
+  saying why; the volunteer is told either way, in their inbox.
 """
 
 from __future__ import annotations
@@ -25,9 +25,12 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from epigrid.alerts.services import notify_users
+from epigrid.alerts.wording import worded
 from epigrid.areas.models import ancestor_paths
 from epigrid.core.days import local_day
 from epigrid.core.errors import Errors, add, refuse, required, within_length
@@ -215,6 +218,7 @@ def confirm_claim(claim: HoursClaim, *, by: Any) -> HoursClaim:
     claim.state, claim.record = ClaimState.CONFIRMED, record
     claim.decided_by, claim.decided_at = by, timezone.now()
     claim.save(update_fields=["state", "record", "decided_by", "decided_at", "updated_at"])
+    transaction.on_commit(lambda: tell_volunteer(claim))
     return claim
 
 
@@ -228,4 +232,24 @@ def decline_claim(claim: HoursClaim, *, by: Any, reason: str) -> HoursClaim:
     claim.state, claim.reason = ClaimState.DECLINED, reason
     claim.decided_by, claim.decided_at = by, timezone.now()
     claim.save(update_fields=["state", "reason", "decided_by", "decided_at", "updated_at"])
+    transaction.on_commit(lambda: tell_volunteer(claim))
     return claim
+
+
+def tell_volunteer(claim: HoursClaim) -> None:
+    """The answer to a claim in the inbox of the volunteer who made it (in each language, read
+    in theirs): they need not come back to their page to learn it, nor why it was declined."""
+    account = claim.volunteer.account
+    if account is None:
+        return
+
+    def wording() -> tuple[str, str]:
+        title = _("Your %(hours)s hours on %(day)s: %(state)s") % {
+            "hours": claim.hours, "day": claim.served_on.isoformat(),
+            "state": claim.get_state_display()}
+        body = (claim.reason if claim.state == ClaimState.DECLINED
+                else _("Counted in your hours on %(project)s.") % {"project": claim.project.name})
+        return title, body
+
+    notify_users([account], worded(wording), link=reverse("volunteers:me"),
+                 area=claim.project.area)
