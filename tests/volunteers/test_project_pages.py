@@ -14,9 +14,9 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from epigrid.volunteers import services
+from epigrid.volunteers import self_service, services
 from epigrid.volunteers.models import Project, ProjectKind, ServiceRecord
-from tests.volunteers.helpers import VolunteersTestCase, days
+from tests.volunteers.helpers import VolunteersTestCase, days, enrolled, volunteer_user
 
 LIST = reverse("volunteers:projects")
 NEW = reverse("volunteers:project_new")
@@ -75,6 +75,31 @@ class ProjectListTests(VolunteersTestCase):
         idle_line = row(body, idle.pk)
         self.assertIn('<td class="num hours">0.0</td>', idle_line)
         self.assertIn('<td class="num served">0</td>', idle_line)
+
+    def test_it_counts_the_standing_sign_ups_and_the_claims_waiting(self) -> None:
+        w = self.world
+        project = self.project()
+        idle = self.project(name="Calls to the elderly", kind=ProjectKind.CARE)
+        users = []
+        for n, phone in enumerate(("13912340091", "13912340092", "13912340093")):
+            volunteer = self.volunteer(name=f"Volunteer {n}", phone=phone)
+            users.append((volunteer_user(w.village_a1, phone=phone), volunteer))
+            self_service.sign_up(project, volunteer, by=w.alice)
+        first, second, third = users
+        self_service.withdraw_signup(third[1].signups.get(), by=w.alice)  # not standing
+        waiting = self_service.claim_hours(project, enrolled(first[0]), by=first[0],
+                                           served_on=days(-1), hours="2")
+        answered = self_service.claim_hours(project, enrolled(second[0]), by=second[0],
+                                            served_on=days(-1), hours="3")
+        self_service.confirm_claim(answered, by=w.alice)
+        body = self.client_for(w.alice).get(LIST).content.decode()
+        line = row(body, project.pk)
+        self.assertIn('<td class="num signed-up">2</td>', line)
+        self.assertIn('<td class="num waiting hide-sm">1</td>', line)
+        self.assertEqual(waiting.state, "pending")
+        idle_line = row(body, idle.pk)
+        self.assertIn('<td class="num signed-up">0</td>', idle_line)
+        self.assertIn('<td class="num waiting hide-sm">0</td>', idle_line)
 
     def test_it_filters_by_status_kind_area_and_name(self) -> None:
         w = self.world

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -28,6 +28,7 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Q,
+    QuerySet,
     Subquery,
     Sum,
     Value,
@@ -312,3 +313,20 @@ def served_on_project() -> Coalesce:
     served = (ServiceRecord.objects.filter(project=OuterRef("pk")).order_by()
               .values("project").annotate(n=Count("volunteer", distinct=True)).values("n"))
     return Coalesce(Subquery(served, output_field=IntegerField()), Value(0))
+
+
+def _per_project(rows: QuerySet[Any]) -> Coalesce:
+    """How many of `rows` a project (the outer row) has, 0 when none: a subquery of each row."""
+    counted = (rows.filter(project=OuterRef("pk")).order_by().values("project")
+               .annotate(n=Count("pk")).values("n"))
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def signed_up_to_project() -> Coalesce:
+    """The standing sign-ups 报名 of a project (the outer row)."""
+    return _per_project(Signup.objects.filter(withdrawn_at__isnull=True))
+
+
+def claims_waiting_on_project() -> Coalesce:
+    """The claims of hours waiting for a project's keepers (the outer row)."""
+    return _per_project(HoursClaim.objects.filter(state=ClaimState.PENDING))

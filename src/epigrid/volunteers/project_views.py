@@ -38,8 +38,10 @@ from epigrid.volunteers.models import (
     Project,
     ServiceRecord,
     Signup,
+    claims_waiting_on_project,
     hours_on_project,
     served_on_project,
+    signed_up_to_project,
 )
 from epigrid.volunteers.project_forms import CloseForm, HoursForm, ProjectFilterForm, ProjectForm
 
@@ -57,7 +59,9 @@ def project_list(request: HttpRequest) -> HttpResponseBase:
     # sight before the page was taken, and again for its count).
     projects = (form.apply(Project.objects.restrict(user), timezone.localdate())
                 .select_related("area")
-                .annotate(hours=hours_on_project(), served=served_on_project()))
+                .annotate(hours=hours_on_project(), served=served_on_project(),
+                          signed_up=signed_up_to_project(),
+                          waiting=claims_waiting_on_project()))
     page = Paginator(projects, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "volunteers/project_list.html", {
         "form": form, "page": page, "projects": list(page),
