@@ -26,7 +26,7 @@ from epigrid.volunteers import access, self_service
 from epigrid.volunteers.models import HoursClaim, Project, Signup
 
 # The project's page with its keepers' forms, shown again with a refusal.
-from epigrid.volunteers.project_views import _detail as project_page
+from epigrid.volunteers.project_views import project_page
 from epigrid.volunteers.self_forms import DeclineForm
 from epigrid.volunteers.self_views import my_page
 

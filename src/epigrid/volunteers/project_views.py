@@ -154,10 +154,11 @@ def claims_waiting(user: AreaUser, project: Project) -> list[ClaimRow]:
     return [ClaimRow(claim, sees(user, claim.volunteer.area.path)) for claim in claims]
 
 
-def _detail(request: HttpRequest, project: Project, status: int = 200,
-            hours_form: HoursForm | None = None,
-            close_form: CloseForm | None = None) -> HttpResponseBase:
-    """The project's page; the keepers' forms (a refused one as posted)."""
+def project_page(request: HttpRequest, project: Project, status: int = 200,
+                 hours_form: HoursForm | None = None,
+                 close_form: CloseForm | None = None) -> HttpResponseBase:
+    """The project's page; the keepers' forms (a refused one as posted). The keepers' answers
+    to claims (claim_views) show it again with their refusal."""
     user = area_user(request)
     today = timezone.localdate()
     keeps = access.may_manage(user, project.area.path)
@@ -176,7 +177,7 @@ def _detail(request: HttpRequest, project: Project, status: int = 200,
 @login_required
 @require_GET
 def project_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
-    return _detail(request, access.get_project_for_user(area_user(request), pk))
+    return project_page(request, access.get_project_for_user(area_user(request), pk))
 
 
 def _kept(request: HttpRequest, pk: int) -> tuple[AreaUser, Project]:
@@ -201,7 +202,7 @@ def project_hours(request: HttpRequest, pk: int) -> HttpResponseBase:
             "hours": done.hours, "name": done.volunteer.name, "day": done.served_on.isoformat()}
 
     return (run_posted(request, form, record, reverse("volunteers:project", args=[pk]))
-            or _detail(request, project, status=400, hours_form=form))
+            or project_page(request, project, status=400, hours_form=form))
 
 
 @login_required
@@ -216,7 +217,7 @@ def project_close(request: HttpRequest, pk: int) -> HttpResponseBase:
                                                       "day": data["on"].isoformat()}
 
     return (run_posted(request, form, close, reverse("volunteers:project", args=[pk]))
-            or _detail(request, project, status=400, close_form=form))
+            or project_page(request, project, status=400, close_form=form))
 
 
 @login_required
@@ -234,7 +235,7 @@ def hours_withdraw(request: HttpRequest, pk: int) -> HttpResponseBase:
         services.withdraw_hours(record, by=user)
     except ValidationError as error:  # a button in a list: its refusal shown as notices
         flash_errors(request, error)
-        return _detail(request, project, status=400)
+        return project_page(request, project, status=400)
     messages.success(request, _("%(hours)s hours of %(name)s on %(day)s withdrawn.") % {
         "hours": record.hours, "name": record.volunteer.name,
         "day": record.served_on.isoformat()})
