@@ -17,8 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import IntegerField, OuterRef, QuerySet, Subquery
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
@@ -37,7 +36,13 @@ from epigrid.core.api import (
 )
 from epigrid.core.days import local_day
 from epigrid.volunteers import access, self_service
-from epigrid.volunteers.models import HoursClaim, Project, Signup, Volunteer
+from epigrid.volunteers.models import (
+    HoursClaim,
+    Project,
+    Signup,
+    Volunteer,
+    signed_up_to_project,
+)
 from epigrid.volunteers.self_api_schemas import (
     ClaimFilters,
     ClaimIn,
@@ -110,13 +115,10 @@ def _own_or_seen_signup(user: Any, pk: int) -> Signup:
 def _open_projects(volunteer: Volunteer) -> QuerySet[Project]:
     """The projects open to `volunteer`, with the sign-ups of each counted and theirs found,
     a subquery each per row of the page (no GROUP BY of every project before it is taken)."""
-    active = Signup.objects.filter(project=OuterRef("pk"), withdrawn_at__isnull=True)
-    counted = active.order_by().values("project").annotate(n=Count("pk")).values("n")
-    theirs = active.filter(volunteer=volunteer).values("pk")[:1]
+    theirs = Signup.objects.filter(project=OuterRef("pk"), withdrawn_at__isnull=True,
+                                   volunteer=volunteer).values("pk")[:1]
     return (self_service.projects_open_to(volunteer, local_day()).select_related("area")
-            .annotate(volunteers_signed_up=Coalesce(Subquery(counted,
-                                                             output_field=IntegerField()),
-                                                    Value(0)),
+            .annotate(volunteers_signed_up=signed_up_to_project(),
                       signup_id=Subquery(theirs, output_field=IntegerField())))
 
 

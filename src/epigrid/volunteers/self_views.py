@@ -17,7 +17,7 @@ from typing import Any, cast
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, Sum
+from django.db.models import Sum
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -38,6 +38,7 @@ from epigrid.volunteers.models import (
     ServiceRecord,
     Signup,
     Volunteer,
+    signed_up_to_project,
 )
 from epigrid.volunteers.self_forms import ClaimForm, EnrolForm
 
@@ -67,7 +68,7 @@ def open_projects(user: User, volunteer: Volunteer, today: datetime.date) -> lis
     mine = dict(Signup.objects.filter(volunteer=volunteer, withdrawn_at__isnull=True)
                 .values_list("project_id", "pk"))
     projects = (self_service.projects_open_to(volunteer, today).select_related("area")
-                .annotate(signed=Count("signups", filter=Q(signups__withdrawn_at__isnull=True)))
+                .annotate(signed=signed_up_to_project())
                 .order_by("starts_on", "name", "id"))
     return [OpenProject(project, mine.get(project.pk), sees(user, project.area.path))
             for project in projects]
