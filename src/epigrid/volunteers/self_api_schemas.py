@@ -97,6 +97,10 @@ class OpenProjectOut(Schema):
         return obj.area.name
 
     @staticmethod
+    def resolve_volunteers_signed_up(obj: Project) -> int:
+        return int(getattr(obj, "signed", 0))  # self_service.open_with_places counts them
+
+    @staticmethod
     def resolve_signed_up(obj: Project) -> bool:
         return getattr(obj, "signup_id", None) is not None  # the list's query finds it
 

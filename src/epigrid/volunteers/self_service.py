@@ -24,7 +24,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import IntegerField, OuterRef, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -45,6 +45,7 @@ from epigrid.volunteers.models import (
     Signup,
     Volunteer,
     project_closed_q,
+    signed_up_to_project,
 )
 
 NOTE_LENGTH = HoursClaim._meta.get_field("note").max_length or 0
@@ -64,6 +65,17 @@ def projects_open_to(volunteer: Volunteer, day: datetime.date) -> QuerySet[Proje
     neither closed nor ended before it (one yet to start included)."""
     return (Project.objects.filter(area__path__in=ancestor_paths(volunteer.area.path))
             .exclude(project_closed_q(day)))
+
+
+def open_with_places(volunteer: Volunteer, day: datetime.date) -> QuerySet[Project]:
+    """`projects_open_to`, each with its standing sign-ups counted (`signed`) and
+    the volunteer's own found (`signup_id`), a subquery each of its row: the page and the API
+    list them so, in one query."""
+    theirs = Signup.objects.filter(project=OuterRef("pk"), withdrawn_at__isnull=True,
+                                   volunteer=volunteer).values("pk")[:1]
+    return (projects_open_to(volunteer, day).select_related("area")
+            .annotate(signed=signed_up_to_project(),
+                      signup_id=Subquery(theirs, output_field=IntegerField())))
 
 
 def _same_line(path: str, other: str) -> bool:
