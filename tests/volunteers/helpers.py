@@ -16,7 +16,7 @@ from epigrid.accounts.services import create_user
 from epigrid.areas.models import Area
 from epigrid.core.access import Role
 from epigrid.volunteers import self_service, services
-from epigrid.volunteers.models import Project, ProjectKind, ServiceRecord, Volunteer
+from epigrid.volunteers.models import HoursClaim, Project, ProjectKind, ServiceRecord, Volunteer
 from tests.base import PASSWORD, BaseTestCase
 
 _phones = itertools.count(13700000001)
@@ -86,3 +86,25 @@ def refusal(call: Callable[[], Any]) -> dict[str, list[str]]:
     except ValidationError as error:
         return error.message_dict
     raise AssertionError("the service accepted it")
+
+
+_names = itertools.count(1)
+
+
+def waiting_claim(world: Any, project: Project, hours: str = "3",
+                  sent_days_ago: int = 0) -> HoursClaim:
+    """A volunteer of village A1 (or of the project's village) with an account signs up to the
+    project and claims `hours` of yesterday, `sent_days_ago` days ago."""
+    area = project.area if project.area.level >= world.village_a1.level else world.village_a1
+    phone = new_phone()
+    services.register(area, by=world.command, name=f"Volunteer {next(_names)}", phone=phone,
+                      registered_on=days(-20))
+    user = volunteer_user(area, phone=phone)
+    volunteer = enrolled(user)
+    self_service.sign_up(project, volunteer, by=user)
+    claim = self_service.claim_hours(project, volunteer, by=user, served_on=days(-1),
+                                     hours=hours)
+    if sent_days_ago:
+        HoursClaim.objects.filter(pk=claim.pk).update(
+            created_at=timezone.now() - datetime.timedelta(days=sent_days_ago))
+    return claim

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
@@ -51,16 +51,17 @@ from epigrid.volunteers.api_schemas import (
     VolunteerFilters,
     VolunteerIn,
     VolunteerOut,
-    summed_hours,
 )
 from epigrid.volunteers.models import (
     Project,
     ServiceRecord,
     Volunteer,
     hours_served,
+    listed_projects,
     project_closed_q,
     project_open_q,
     serving_q,
+    with_claims_waiting_q,
 )
 from epigrid.volunteers.self_api import router as self_router
 
@@ -85,10 +86,8 @@ def _volunteer(request: HttpRequest, pk: int) -> Volunteer:
 
 
 def _projects(rows: QuerySet[Project]) -> QuerySet[Project]:
-    """With their hours summed and their volunteers counted in the same query."""
-    return rows.select_related("area", "created_by").annotate(
-        hours=summed_hours("records__hours"),
-        volunteers=Count("records__volunteer", distinct=True))
+    """With their figures counted in the same query, as the page's (`listed_projects`)."""
+    return listed_projects(rows).select_related("created_by")
 
 
 def _project(request: HttpRequest, pk: int) -> Project:
@@ -163,6 +162,8 @@ def list_projects(request: HttpRequest, filters: Query[ProjectFilters],
         rows = rows.filter(subtree_q("area__path", visible_area(user, filters.area, "area").path))
     if filters.kind is not None:
         rows = rows.filter(kind=filters.kind)
+    if filters.claims == "waiting":
+        rows = rows.filter(with_claims_waiting_q())
     return keyset_page(rows, page)
 
 

@@ -22,7 +22,7 @@ from epigrid.core.api import InSchema, api_user, person
 from epigrid.core.days import local_day
 from epigrid.core.identity import mask_phone
 from epigrid.volunteers import access
-from epigrid.volunteers.models import Project, ProjectKind, ServiceRecord, Volunteer
+from epigrid.volunteers.models import ClaimState, Project, ProjectKind, ServiceRecord, Volunteer
 
 TEXT_MAX = 10000
 TENTH = Decimal("0.1")
@@ -159,6 +159,8 @@ class ProjectOut(Schema):
                                    "of today may be recorded.")
     hours: Hours = Field(description="Every hour served on it, summed.")
     volunteers: int = Field(description="The volunteers who served it, each counted once.")
+    signed_up: int = Field(description="Its standing sign-ups (报名).")
+    claims_waiting: int = Field(description="Claims of hours (时长申报) waiting for its keepers.")
     created_by: str | None
 
     @staticmethod
@@ -179,10 +181,24 @@ class ProjectOut(Schema):
 
     @staticmethod
     def resolve_volunteers(obj: Project) -> int:
-        counted: int | None = getattr(obj, "volunteers", None)  # the list counts them
+        counted: int | None = getattr(obj, "served", None)  # the list counts them
         if counted is not None:
             return counted
         return obj.records.values("volunteer_id").distinct().count()
+
+    @staticmethod
+    def resolve_signed_up(obj: Project) -> int:
+        counted: int | None = getattr(obj, "signed_up", None)
+        if counted is not None:
+            return counted
+        return obj.signups.filter(withdrawn_at__isnull=True).count()
+
+    @staticmethod
+    def resolve_claims_waiting(obj: Project) -> int:
+        counted: int | None = getattr(obj, "waiting", None)
+        if counted is not None:
+            return counted
+        return obj.claims.filter(state=ClaimState.PENDING).count()
 
     @staticmethod
     def resolve_created_by(obj: Project) -> str | None:
@@ -199,6 +215,9 @@ class ProjectFilters(InSchema):
                                                       "closed before today; closed: closed or "
                                                       "ended before today; any: these and "
                                                       "those yet to start.")
+    claims: Literal["waiting"] | None = Field(None, description="waiting: only the projects "
+                                                              "with claims of hours waiting "
+                                                              "for their keepers.")
 
 
 class ProjectIn(InSchema):

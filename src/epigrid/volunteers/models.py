@@ -25,6 +25,7 @@ from django.db import models
 from django.db.models import (
     Count,
     DecimalField,
+    Exists,
     IntegerField,
     OuterRef,
     Q,
@@ -330,3 +331,17 @@ def signed_up_to_project() -> Coalesce:
 def claims_waiting_on_project() -> Coalesce:
     """The claims of hours waiting for a project's keepers (the outer row)."""
     return _per_project(HoursClaim.objects.filter(state=ClaimState.PENDING))
+
+
+def with_claims_waiting_q() -> Q:
+    """Projects (the outer rows) with a claim of hours waiting for their keepers."""
+    return Q(Exists(HoursClaim.objects.filter(project=OuterRef("pk"), state=ClaimState.PENDING)))
+
+
+def listed_projects(rows: QuerySet[Project]) -> QuerySet[Project]:
+    """The projects of a list (the page's, the API's) with their figures, each a subquery of
+    its row, so the page's projects alone are summed: `hours` served, the volunteers who
+    `served`, those `signed_up`, the claims `waiting`."""
+    return rows.select_related("area").annotate(
+        hours=hours_on_project(), served=served_on_project(), signed_up=signed_up_to_project(),
+        waiting=claims_waiting_on_project())

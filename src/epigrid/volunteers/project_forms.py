@@ -23,10 +23,12 @@ from epigrid.volunteers.models import (
     project_closed_q,
     project_open_q,
     serving_q,
+    with_claims_waiting_q,
 )
 from epigrid.volunteers.volunteer_forms import ANY
 
 OPEN, CLOSED = "open", "closed"
+WAITING = "waiting"  # projects with claims of hours waiting (the keepers' digest links here)
 # The column's bound (a positive small integer): past it the database, not a rule, refuses.
 MOST_NEEDED = 32767
 
@@ -39,6 +41,8 @@ class ProjectFilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), required=False,
                              choices=[("", _("All kinds")), *ProjectKind.choices])
     status = forms.ChoiceField(label=_("Status"), required=False, choices=STATUSES)
+    claims = forms.ChoiceField(label=_("Claims of hours"), required=False,
+                               choices=[("", _("Any")), (WAITING, _("Some waiting"))])
     area = AreaFilterField(empty_label=_("All my areas"),
                            help_text=_("The area organising it, and those under it."))
 
@@ -56,6 +60,8 @@ class ProjectFilterForm(forms.Form):
             projects = projects.filter(project_closed_q(today))
         if data.get("kind"):
             projects = projects.filter(kind=data["kind"])
+        if data.get("claims") == WAITING:
+            projects = projects.filter(with_claims_waiting_q())
         if area := data.get("area"):
             projects = projects.filter(subtree_q("area__path", area.path))
         if query := (data.get("q") or "").strip():

@@ -38,10 +38,7 @@ from epigrid.volunteers.models import (
     Project,
     ServiceRecord,
     Signup,
-    claims_waiting_on_project,
-    hours_on_project,
-    served_on_project,
-    signed_up_to_project,
+    listed_projects,
 )
 from epigrid.volunteers.project_forms import CloseForm, HoursForm, ProjectFilterForm, ProjectForm
 
@@ -54,14 +51,7 @@ WEEK = 7  # the project's recent hours: today and the six days before
 def project_list(request: HttpRequest) -> HttpResponseBase:
     user = area_user(request)
     form = ProjectFilterForm(request.GET, user=user)
-    # The hours and the volunteers who served counted in the list's own query, a subquery of
-    # each row: the page's projects alone are summed (a joined Sum grouped every record in
-    # sight before the page was taken, and again for its count).
-    projects = (form.apply(Project.objects.restrict(user), timezone.localdate())
-                .select_related("area")
-                .annotate(hours=hours_on_project(), served=served_on_project(),
-                          signed_up=signed_up_to_project(),
-                          waiting=claims_waiting_on_project()))
+    projects = listed_projects(form.apply(Project.objects.restrict(user), timezone.localdate()))
     page = Paginator(projects, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "volunteers/project_list.html", {
         "form": form, "page": page, "projects": list(page),
