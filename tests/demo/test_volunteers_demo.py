@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Sum
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from epigrid.accounts.models import User
@@ -49,6 +50,7 @@ class DemoVolunteersTests(BaseTestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
+        reverse("volunteers:projects")  # the URLconf, imported once a process, is not the demo's
         started = time.process_time()  # the CPU's time: a busy machine does not fail it
         with CaptureQueriesContext(connection) as captured:
             cls.written = write_volunteers(cls.world.city, SEED)
@@ -190,6 +192,19 @@ class DemoVolunteersTests(BaseTestCase):
         theirs = [claim for claim in waiting.select_related("project__area")
                   if may_manage(officer1, claim.project.area.path)]
         assert len(theirs) >= 5, len(theirs)
+
+    def test_it_tells_the_towns_officers_of_their_claims_waiting_in_the_mornings_digest(
+            self) -> None:
+        officer1 = User.objects.get(username="officer1")
+        [notice] = [receipt.notice for receipt in officer1.receipts.select_related("notice")
+                    if "/volunteers/projects/" in receipt.notice.link]
+        waiting = [claim for claim in HoursClaim.objects.filter(state=ClaimState.PENDING)
+                   .select_related("project__area") if claim.project.area == officer1.home_area]
+        title, body = notice.wording["en"]
+        assert title == f"{len(waiting)} claims of hours waiting", title
+        assert {claim.project.name for claim in waiting} == {
+            line.split(" (")[0] for line in body.splitlines()}
+        assert self.written["claim_digests"] >= 2
 
     def test_it_claims_by_the_volunteers_own_accounts_on_what_they_signed_up_to(self) -> None:
         today = timezone.localdate()

@@ -140,6 +140,8 @@ USE_I18N = True
 USE_TZ = True
 TIME_ZONE = env.env_str("TIME_ZONE", "Asia/Shanghai")
 DAILY_CUTOFF = env.env_hhmm("EPIGRID_DAILY_CUTOFF", "16:00")
+# The morning's digest of the claims of hours waiting for the volunteers' keepers.
+VOLUNTEER_DIGEST_AT = env.env_hhmm("EPIGRID_VOLUNTEER_DIGEST_AT", "08:00")
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"

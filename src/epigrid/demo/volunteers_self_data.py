@@ -40,6 +40,7 @@ from epigrid.demo.volunteers_data import Serving, Story, stamp
 from epigrid.registry import synthetic
 from epigrid.volunteers import self_service, services
 from epigrid.volunteers.access import may_manage
+from epigrid.volunteers.digest import send_claim_digests
 from epigrid.volunteers.models import (
     DAY_HOURS,
     ClaimState,
@@ -77,9 +78,12 @@ def write_self_service(story: Story, people: list[Serving], projects: list[Proje
     standing = Signup.objects.filter(project__in=projects, withdrawn_at__isnull=True)
     stamp(Signup, story, {row.pk: _signed_on(row.project, row.volunteer)
                           for row in standing.select_related("project", "volunteer")}, 8)
+    # This morning's digest 待确认提醒: the keepers' inboxes tell them of the claims waiting.
+    digests = send_claim_digests()
     return {"signups": standing.count(),
             "claims_waiting": HoursClaim.objects.filter(project__in=projects,
-                                                        state=ClaimState.PENDING).count()}
+                                                        state=ClaimState.PENDING).count(),
+            "claim_digests": len(digests)}
 
 
 def _signed_on(project: Project, volunteer: Volunteer) -> datetime.date:

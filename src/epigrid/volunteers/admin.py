@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from epigrid.volunteers.models import HoursClaim, Project, ServiceRecord, Signup, Volunteer
+from epigrid.volunteers.models import (
+    ClaimDigest,
+    HoursClaim,
+    Project,
+    ServiceRecord,
+    Signup,
+    Volunteer,
+)
 
 
 @admin.register(Volunteer)
@@ -34,3 +41,9 @@ class HoursClaimAdmin(admin.ModelAdmin):
     list_display = ("volunteer", "project", "served_on", "hours", "state")
     list_filter = ("state",)
     raw_id_fields = ("volunteer", "project", "record")
+
+
+@admin.register(ClaimDigest)
+class ClaimDigestAdmin(admin.ModelAdmin):
+    list_display = ("day", "area", "claims", "created_at")
+    raw_id_fields = ("area", "notice")

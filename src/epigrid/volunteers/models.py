@@ -289,6 +289,30 @@ class HoursClaim(AuditedModel, TimeStampedModel):
         return self.project.area.path
 
 
+class ClaimDigest(models.Model):
+    """The morning's notice 待确认提醒 to an area's keepers of the claims waiting on its
+    projects (volunteers.digest): one an area a day, so a second run of the task tells no one
+    twice."""
+
+    area = models.ForeignKey(Area, verbose_name=_("area"), on_delete=models.CASCADE,
+                             related_name="+")
+    day = models.DateField(_("day"))
+    claims = models.PositiveIntegerField(_("claims waiting"))
+    notice = models.ForeignKey("alerts.Notice", verbose_name=_("notice"), null=True,
+                               blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("digest of claims waiting")
+        verbose_name_plural = _("digests of claims waiting")
+        ordering = ["-day", "area__path"]
+        constraints = [models.UniqueConstraint(fields=["area", "day"],
+                                               name="volunteers_one_digest_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.area_id} {self.day} {self.claims}"
+
+
 HOURS: DecimalField[Decimal, Decimal] = DecimalField(max_digits=12, decimal_places=1)
 
 
