@@ -2,8 +2,9 @@
 Xiao Yu, who volunteers in village A1 and signs in with the volunteer role, enrols on
 /volunteers/me/ (Alice had put his phone on the village's roster from the paper sheet, so his
 account takes that record), signs up to town A's deliveries to the quarantined households and
-claims the 4.5 hours he served yesterday. Alice finds the claim waiting on the project's page
-and confirms it: the project's page, his volunteer's page and his own page show 4.5 hours, and
+claims the 4.5 hours he served yesterday. The next morning's digest 待确认提醒 tells Alice in
+her inbox; she follows it to her town's projects with claims waiting, opens the project and
+confirms the claim: the project's page, his volunteer's page and his own page show 4.5 hours, and
 a second claim of the same day is refused, naming the 4.5 hours recorded."""
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from playwright.sync_api import expect
 from epigrid.accounts.services import create_user
 from epigrid.core.access import Role
 from epigrid.volunteers import services
+from epigrid.volunteers.digest import send_claim_digests
 from epigrid.volunteers.models import ClaimState, HoursClaim, ProjectKind, Signup, Volunteer
 from tests.base import PASSWORD, World
 from tests.e2e.browsing import log_in
@@ -72,8 +74,18 @@ def test_a_volunteer_claims_his_hours_and_the_officer_confirms_them(
     claim = HoursClaim.objects.get()
     expect(page.locator(f"#claim-{claim.pk}")).to_contain_text(yesterday.isoformat())
 
+    send_claim_digests()  # the morning's task
     log_in(page, base, "alice")
-    page.goto(f"{base}/volunteers/projects/{deliveries.pk}/")
+    page.goto(f"{base}/alerts/")
+    told = page.locator("li.unread", has_text="1 条时长申报待确认")
+    expect(told).to_contain_text("东城镇隔离户物资配送（Dongcheng Town）：待确认 1 条，共 4.5 小时")
+    told.locator("button").click()
+    expect(page).to_have_url(f"{base}/volunteers/projects/?area={world.town_a.pk}"
+                             "&claims=waiting&status=any")
+    expect(page.locator("#projects tbody tr")).to_have_count(1)
+    expect(page.locator(f"#project-{deliveries.pk} .waiting")).to_have_text("1")
+    page.locator(f"#project-{deliveries.pk} a").first.click()
+    expect(page).to_have_url(f"{base}/volunteers/projects/{deliveries.pk}/")
     expect(page.locator("#signups")).to_contain_text("肖雨")
     expect(page.locator("#signups")).to_contain_text("139****0088")
     waiting = page.locator(f"#claims #claim-{claim.pk}")
