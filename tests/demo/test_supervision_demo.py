@@ -130,6 +130,10 @@ class DemoSupervisionTests(BaseTestCase):
         verified = Finding.objects.filter(status=FindingStatus.VERIFIED)
         assert all(f.rectified_at is not None and f.verified_at is not None
                    and f.rectified_at <= f.verified_at for f in verified)
+        reopened = Finding.objects.filter(reopens__gt=0)
+        assert reopened.exists()
+        assert all(f.status == FindingStatus.OPEN and f.reopens == 1 and f.rectified_at
+                   and f.reopened_at and f.rectified_at < f.reopened_at for f in reopened)
         assert Finding.objects.filter(status=FindingStatus.RECTIFIED,
                                       verified_at__isnull=True).exists()
         # Recorded on the day of the inspection, for the day's figures.

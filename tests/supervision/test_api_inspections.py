@@ -183,6 +183,8 @@ class FindingTests(SupervisionTestCase):
             back = post(guo, f"{URL}/findings/{reopened.pk}/verify", {
                 "accepted": False, "note": "Sheet empty.", "rectify_by": days(4).isoformat()})
         assert (back.json()["status"], back.json()["rectify_by"]) == ("open", days(4).isoformat())
+        assert (back.json()["reopens"], verified["reopens"]) == (1, 0)
+        assert back.json()["reopened_at"] is not None and verified["reopened_at"] is None
         reopened.refresh_from_db()
         assert (reopened.status, reopened.verify_note) == (FindingStatus.OPEN, "Sheet empty.")
         assert inbox(w.alice) == ["Inspection of Dongcheng Fever Clinic: 1 to rectify"]

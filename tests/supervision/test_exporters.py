@@ -33,7 +33,7 @@ TASK_HEADER = ["Document serial", "Title", "Handled by", "Part", "Set by", "Set 
                "Status", "Days overdue", "Reminders", "Reported at", "Report", "Closed at"]
 FINDING_HEADER = ["Inspected on", "What was inspected", "Area", "Inspectors", "Finding",
                   "Severity", "Rectify by", "Status", "Rectification", "Rectified at",
-                  "Verified at"]
+                  "Verified at", "Times reopened"]
 
 
 class ExportTestCase(SupervisionTestCase):
@@ -127,7 +127,7 @@ class TaskLedgerTests(ExportTestCase):
 class FindingExportTests(ExportTestCase):
     def findings(self) -> None:
         """Town B's quarantine hotel inspected four days ago (one finding); town A's fever clinic
-        today (two: one rectified and verified)."""
+        today (two: one rectified, reopened once, rectified again and verified)."""
         w = self.world
         hotel = self.inspection(w.town_b, facility=w.facility_b, findings=0)
         Inspection.objects.filter(pk=hotel.pk).update(inspected_on=days(-4))
@@ -137,6 +137,9 @@ class FindingExportTests(ExportTestCase):
         clinic = self.inspection(findings=2)
         first = clinic.findings.order_by("id").first()
         assert first is not None
+        inspections.rectify(first, by=w.alice, rectification="A sheet on the desk.")
+        inspections.verify(Finding.objects.get(pk=first.pk), by=self.guo, accepted=False,
+                           note="Nobody sees it")
         inspections.rectify(first, by=w.alice, rectification="Sheet put up at the door.")
         inspections.verify(Finding.objects.get(pk=first.pk), by=self.guo, accepted=True)
 
@@ -144,17 +147,17 @@ class FindingExportTests(ExportTestCase):
         self.findings()
         table = self.command(FINDINGS, "--user", "guo")
         assert table[0] == FINDING_HEADER
-        got = [row[:9] + [bool(row[9]), bool(row[10])] for row in table[1:]]
+        got = [row[:9] + [bool(row[9]), bool(row[10]), row[11]] for row in table[1:]]
         assert got == [
             [days(-4).isoformat(), "Xihe Quarantine Hotel", "Xihe Town", "Guo, Tian",
              "Rooms not aired", "minor", days(-1).isoformat(), "to be rectified", "", False,
-             False],
+             False, "0"],
             [days(0).isoformat(), "Dongcheng Fever Clinic", "Dongcheng Town", "Guo, Tian",
              "Finding 1: no sign-in sheet", "serious", days(2).isoformat(), "verified",
-             "Sheet put up at the door.", True, True],
+             "Sheet put up at the door.", True, True, "1"],
             [days(0).isoformat(), "Dongcheng Fever Clinic", "Dongcheng Town", "Guo, Tian",
              "Finding 2: no sign-in sheet", "serious", days(2).isoformat(), "to be rectified",
-             "", False, False],
+             "", False, False, "0"],
         ]
 
     def test_bobs_export_holds_no_finding_of_town_a(self) -> None:

@@ -9,6 +9,7 @@ import re
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from epigrid.accounts.models import User
 from epigrid.accounts.services import create_user
@@ -202,6 +203,24 @@ class VerifyTests(PagesTestCase):
         self.assertTrue(Receipt.objects.filter(user=self.world.alice).exists())
         body = self.client_for(self.world.alice).get(response["Location"]).content.decode()
         self.assertIn("The sheet is blank", body)
+        assert finding.reopened_at is not None
+        when = timezone.localtime(finding.reopened_at).strftime("%Y-%m-%d %H:%M")
+        self.assertIn(f'<dd class="reopened">{when} · {self.guo.display_name}</dd>', body)
+
+    def test_it_shows_how_many_times_a_verified_finding_was_reopened(self) -> None:
+        finding = self.rectified()
+        for note in ("The sheet is blank", "Still blank"):
+            inspections.verify(finding, by=self.guo, accepted=False, note=note)
+            inspections.rectify(finding, by=self.world.alice, rectification="Filled in")
+        inspections.verify(finding, by=self.guo, accepted=True)
+        finding.refresh_from_db()
+        body = self.client_for(self.world.alice).get(
+            reverse("supervision:inspection", args=[finding.inspection_id])).content.decode()
+        assert finding.reopened_at is not None and finding.verified_at is not None
+        reopened = timezone.localtime(finding.reopened_at).strftime("%Y-%m-%d %H:%M")
+        self.assertIn(f'<dd class="reopened">{reopened} · <span class="reopens">2 times</span>',
+                      body)
+        self.assertIn('<dd class="verified">', body)
 
     def test_it_refuses_a_finding_not_rectified(self) -> None:
         (finding,) = findings_of(self.inspection())

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from epigrid.alerts.models import Receipt
+from epigrid.core.models import AuditEntry
 from epigrid.supervision import access, inspections
 from epigrid.supervision.models import FindingStatus, Severity
 from tests.supervision.helpers import SupervisionTestCase, days
@@ -72,12 +73,26 @@ class RectifyTest(SupervisionTestCase):
         finding.refresh_from_db()
         self.assertEqual((finding.status, finding.rectify_by, finding.verify_note),
                          (FindingStatus.OPEN, days(4), "Nobody signs it"))
+        self.assertEqual(finding.reopens, 1)
+        first_reopen = finding.reopened_at
+        assert first_reopen is not None
+        self.assertLess(abs((timezone.now() - first_reopen).total_seconds()), 60)
         self.assertEqual(Receipt.objects.get().user, w.alice)
         inspections.rectify(finding, by=w.alice, rectification="A guard keeps the sheet")
+        inspections.verify(finding, by=self.guo, accepted=False, note="The guard sleeps")
+        finding.refresh_from_db()
+        self.assertEqual(finding.reopens, 2)
+        assert finding.reopened_at is not None
+        self.assertGreater(finding.reopened_at, first_reopen)
+        inspections.rectify(finding, by=w.alice, rectification="Two guards keep the sheet")
         inspections.verify(finding, by=self.guo, accepted=True)
         finding.refresh_from_db()
         self.assertEqual(finding.status, FindingStatus.VERIFIED)
         self.assertIsNotNone(finding.verified_at)
+        # Verified, it keeps its history of reopens.
+        self.assertEqual((finding.reopens, finding.reopened_at is not None), (2, True))
+        self.assertEqual(AuditEntry.objects.filter(model="supervision.Finding", action="update",
+                                                   changes__has_key="reopens").count(), 2)
 
     def test_it_refuses_out_of_turn_and_without_words(self) -> None:
         w = self.world

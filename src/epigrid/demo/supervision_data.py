@@ -288,4 +288,5 @@ def _follow_up(desk: _Desk, finding: Finding, state: str, inspected: datetime.da
         inspections.verify(finding, by=desk.supervisor, accepted=False,
                            note="复查发现整改不到位，请继续整改。",
                            rectify_by=desk.today + datetime.timedelta(days=2))
+        stamps["reopened_at"] = desk.later(rectified, 4, 24)
     Finding.objects.filter(pk=finding.pk).update(**stamps)

@@ -66,6 +66,9 @@ class FindingOut(Schema):
     verified_at: datetime.datetime | None
     verified_by: str | None = Field(description="Who verified it, or last reopened it.")
     verify_note: str
+    reopened_at: datetime.datetime | None = Field(description="When the inspectors last "
+                                                              "reopened it.")
+    reopens: int = Field(description="How many times the inspectors reopened it.")
 
     @staticmethod
     def resolve_subject(obj: Finding) -> str:

@@ -90,6 +90,7 @@ FINDING_COLUMNS = [
     Column(gettext_lazy("Rectification"), field("rectification")),
     Column(gettext_lazy("Rectified at"), field("rectified_at")),
     Column(gettext_lazy("Verified at"), field("verified_at")),
+    Column(gettext_lazy("Times reopened"), field("reopens")),
 ]
 
 

@@ -144,6 +144,8 @@ def verify(finding: Finding, *, by: Any, accepted: bool, note: str = "",
         finding.status, finding.verified_at = FindingStatus.VERIFIED, timezone.now()
     else:
         finding.status, finding.verified_at = FindingStatus.OPEN, None
+        finding.reopened_at, finding.reopens = timezone.now(), finding.reopens + 1
+        fields += ["reopened_at", "reopens"]
         if rectify_by is not None:
             finding.rectify_by = rectify_by
             fields.append("rectify_by")

@@ -303,6 +303,10 @@ class Finding(AuditedModel, TimeStampedModel):
                                     null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")
     verify_note = models.TextField(_("verification note"), blank=True)
+    # The inspectors found the rectification not enough: when last, and how many times (a
+    # finding reopened twice is a different finding at the dispatch meeting than one once).
+    reopened_at = models.DateTimeField(_("reopened at"), null=True, blank=True)
+    reopens = models.PositiveSmallIntegerField(_("times reopened"), default=0)
 
     objects = ScopedQuerySet.as_manager()
     scope_path_field: ClassVar[str] = "inspection__area__path"
