@@ -12,9 +12,12 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from epigrid.accounts.services import create_user
+from epigrid.core.access import Role
 from epigrid.core.identity import mask_phone
 from epigrid.mobilization import services
 from epigrid.mobilization.models import Deployment, Team, TeamKind
+from tests.base import PASSWORD
 from tests.mobilization.helpers import MobilizationTestCase, days
 
 LIST = reverse("mobilization:teams")
@@ -216,6 +219,39 @@ class TeamPageTests(MobilizationTestCase):
         self.assertIn(mask_phone(member.phone), row(body, member.pk, "member"))
         self.assertIsNone(response.context["stand_down_form"])
         self.assertNotIn("?team=", body)
+
+    def test_it_lists_a_member_posted_above_the_team_to_the_teams_own_officer(self) -> None:
+        w = self.world
+        chen = create_user(username="chen", password=PASSWORD, role=Role.AREA_OFFICER,
+                           home_area=w.village_a1)
+        team = self.team(w.village_a1, name="East Lane Commando Team")
+        own = self.deployment(w.village_a1, team=team, name="Li Lei")
+        above = self.deployment(w.town_a, team=team, name="Zhang Wei", leader=True)
+        body = self.client_for(chen).get(url("team", team)).content.decode()
+        self.assertEqual(listed(body, "member"), [above.pk, own.pk])
+        self.assertIn('<dd id="on-duty">2</dd>', body)
+        theirs = row(body, above.pk, "member")
+        # Read through the team: named, its phone masked, no link to a page out of his sight.
+        self.assertIn("Zhang Wei <span class=\"muted\">(Dongcheng Town)</span>", theirs)
+        self.assertIn(mask_phone(above.phone), theirs)
+        self.assertNotIn(reverse("mobilization:deployment", args=[above.pk]), theirs)
+        self.assertEqual(self.client_for(chen).get(
+            reverse("mobilization:deployment", args=[above.pk])).status_code, 404)
+        self.assertIn(reverse("mobilization:deployment", args=[own.pk]),
+                      row(body, own.pk, "member"))
+        self.assertIn(own.phone, row(body, own.pk, "member"))
+        # The team list counts the same two on duty.
+        listing = self.client_for(chen).get(reverse("mobilization:teams")).content.decode()
+        self.assertIn(">2<", row(listing, team.pk))
+        # Alice, who keeps the town, reads his phone and follows his link.
+        alices = row(self.client_for(w.alice).get(url("team", team)).content.decode(),
+                     above.pk, "member")
+        self.assertIn(above.phone, alices)
+        self.assertIn(reverse("mobilization:deployment", args=[above.pk]), alices)
+        api = self.client_for(chen).get(f"/api/mobilization/teams/{team.pk}").json()
+        self.assertEqual([(m["name"], m["phone"]) for m in api["members"]],
+                         [("Li Lei", mask_phone(own.phone)),
+                          ("Zhang Wei", mask_phone(above.phone))])
 
     def test_it_hides_another_towns_team(self) -> None:
         w = self.world

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -28,6 +29,17 @@ def get_deployment_for_user(user: Any, pk: int) -> Deployment:
     if found is None:
         raise Http404(_("No such person sent down."))
     return found
+
+
+def members_of_team(team: Team) -> QuerySet[Deployment]:
+    """Everyone who joined a team the caller was given (through `get_team_for_user`), by name.
+
+    Read through the team, not each member's area: one posted above the team's area (a town's
+    cadre in a village's team) is still its member, whom its officers stand down with it. The
+    member's own page stays their area's; lists mask the phone of those the reader does not
+    keep."""
+    return Deployment.objects.filter(team=team).select_related("area", "team").order_by(
+        "name", "pk")
 
 
 def get_commendation_for_user(user: Any, pk: int) -> Commendation:

@@ -178,15 +178,15 @@ class TeamOut(Schema):
 
 
 class TeamDetailOut(TeamOut):
-    """Its members are those the caller sees (one sent to an area outside theirs is left out)."""
+    """Its members are read through the team (`access.members_of_team`): one posted above the
+    team's area is listed too."""
 
     members: list[DeploymentOut] = Field(description="Everyone who joined it, by name; phones "
                                                      "masked.")
 
     @staticmethod
-    def resolve_members(obj: Team, context: dict[str, Any]) -> list[Deployment]:
-        return list(Deployment.objects.restrict(api_user(context["request"]))
-                    .filter(team=obj).select_related("area", "team").order_by("name", "pk"))
+    def resolve_members(obj: Team) -> list[Deployment]:
+        return list(access.members_of_team(obj))
 
 
 class TeamFilters(InSchema):

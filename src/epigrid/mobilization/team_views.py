@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from epigrid.areas.access import area_user
+from epigrid.areas.access import area_user, sees
 from epigrid.core.access import Capability, can, require
 from epigrid.core.forms import apply_errors, run_posted
 from epigrid.core.identity import mask_phone
@@ -36,11 +36,13 @@ from epigrid.mobilization.people_forms import StandDownForm, TeamFilterForm, Tea
 
 @dataclass(frozen=True)
 class Member:
-    """A member as the team's page shows them: the phone in full to the area's officers."""
+    """A member as the team's page shows them: the phone in full to the area's officers, a link
+    to their page for those who see their area."""
 
     person: Deployment
     on_duty: bool
     phone: str
+    linked: bool
 
 
 @login_required
@@ -84,13 +86,12 @@ def team_new(request: HttpRequest) -> HttpResponseBase:
 
 
 def members_of(user: Any, team: Team, today: datetime.date) -> list[Member]:
-    """The members the user sees: on duty first (the leader first), then those who left."""
-    people = (Deployment.objects.restrict(user).filter(team=team).select_related("area")
-              .order_by("name", "id"))
+    """The team's members (`access.members_of_team`): on duty first (the leader first), then
+    those who left."""
     members = [Member(person, person.is_active(today),
                       person.phone if access.may_mobilize(user, person.area.path)
-                      else mask_phone(person.phone))
-               for person in people]
+                      else mask_phone(person.phone), sees(user, person.area.path))
+               for person in access.members_of_team(team)]
     return sorted(members, key=lambda m: (not m.on_duty, not m.person.leader))
 
 
