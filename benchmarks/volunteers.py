@@ -21,8 +21,8 @@ Figures (each baseline measured in the same run, on the same rows):
   joined and grouped by volunteer, as the list first had it; `volunteers_list_district_*`: the
   same as the district's command, who sees every volunteer;
 - `projects_list_district_ms`: the projects list page's query as the district's command sees
-  it (every project), built as volunteers.project_views builds it: each row's hours and
-  volunteers who served subqueries (hours_on_project, served_on_project), paged;
+  it (every project), built as volunteers.project_views builds it (`listed_projects`): each
+  row's hours, volunteers who served, sign-ups and claims waiting subqueries, paged;
   `projects_list_district_joined_ms`: the same page with the records joined and grouped by
   project, as the list first had it; `projects_list_vs_joined`;
 - `hours_by_area_ms`: the roll-up's hours of a day (three days ago), summed per project area in
@@ -76,9 +76,8 @@ from epigrid.volunteers.models import (
     ProjectKind,
     ServiceRecord,
     Volunteer,
-    hours_on_project,
     hours_served,
-    served_on_project,
+    listed_projects,
 )
 
 DEFAULT_SCALE = "district"
@@ -187,13 +186,12 @@ def _page(user: ScopedUser, hours: Summing = _summed) -> list[Row]:
 
 
 def _projects_page(user: ScopedUser, joined: bool = False) -> list[tuple[int, Decimal, int]]:
-    """The projects list page's query, built as project_views builds it (its filters left
-    out); `joined`: its hours and volunteers summed over the records joined, as it first was."""
-    projects = Project.objects.restrict(user).select_related("area")
-    projects = (projects.annotate(hours=Sum("records__hours"),
-                                  served=Count("records__volunteer", distinct=True))
-                if joined else
-                projects.annotate(hours=hours_on_project(), served=served_on_project()))
+    """The projects list page's query, as project_views builds it (`listed_projects`: its
+    hours, volunteers who served, sign-ups and claims waiting; its filters left out);
+    `joined`: its hours and volunteers summed over the records joined, as it first was."""
+    projects = (Project.objects.restrict(user).select_related("area").annotate(
+        hours=Sum("records__hours"), served=Count("records__volunteer", distinct=True))
+        if joined else listed_projects(Project.objects.restrict(user)))
     page = Paginator(projects.order_by("area__path", "-starts_on", "name", "id"),
                      PAGE).get_page(1)
     return [(p.pk, p.hours or Decimal(0), p.served) for p in page]
