@@ -80,6 +80,24 @@ class WarehousePageTest(SuppliesTestCase):
         assert ledger_ids(second.content.decode()) == ids[2:]
         assert second.context["next_before"] is None
 
+    @override_settings(PAGE_SIZE=2)
+    def test_it_lists_a_receipt_entered_late_among_the_lines_of_its_day(self) -> None:
+        w = self.world
+        now = timezone.now()
+        for hours_ago in (1, 30):  # today's receipt, then one of yesterday
+            services.receive(w.warehouse_a, self.n95, 10, by=self.ma, party="City reserve",
+                             at=now - datetime.timedelta(hours=hours_ago))
+        late = services.receive(w.warehouse_a, self.n95, 5, by=self.ma, party="Late sheet",
+                                at=now - datetime.timedelta(hours=50))  # entered last
+        today, yesterday = Movement.objects.filter(party="City reserve").order_by("-at")
+        client = self.client_for(self.ma)
+        first = client.get(page_url(w.warehouse_a))
+        assert ledger_ids(first.content.decode()) == [today.pk, yesterday.pk]
+        second = client.get(page_url(w.warehouse_a) + f"?before={first.context['next_before']}")
+        assert ledger_ids(second.content.decode()) == [late.pk]
+        api = client.get(f"/api/supplies/warehouses/{w.warehouse_a.pk}/movements?limit=2").json()
+        assert [line["id"] for line in api["items"]] == [today.pk, yesterday.pk]
+
     def test_it_answers_404_for_a_warehouse_of_another_town(self) -> None:
         w = self.world
         self.stock(10)

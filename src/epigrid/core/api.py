@@ -99,11 +99,13 @@ def numbered_page(rows: list[Any], params: NumberParams) -> tuple[list[Any], int
 
 
 def keyset_page(queryset: models.QuerySet[Any], params: PageParams, *,
-                area_order: bool = False, newest_first: bool = False) -> dict[str, Any]:
-    """One page of `queryset` by id (newest first: by id descending), or by area path then id
-    (core.paging: a table of millions filtered to an area)."""
+                area_order: bool = False, newest_first: bool = False,
+                dated_by: str = "") -> dict[str, Any]:
+    """One page of `queryset` by id (newest first: by id descending), by area path then id
+    (core.paging: a table of millions filtered to an area), or by the `dated_by` column newest
+    first, then id."""
     items, next_after = page_after(queryset, params.after, params.limit, area_order=area_order,
-                                   newest_first=newest_first)
+                                   newest_first=newest_first, dated_by=dated_by)
     return {"items": items, "next_after": next_after}
 
 

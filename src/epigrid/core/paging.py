@@ -29,19 +29,34 @@ def _after_in_area_order(rows: QuerySet[Any], pk: int) -> QuerySet[Any]:
     return rows.filter(area_path__gte=path).filter(Q(area_path__gt=path) | Q(pk__gt=pk))
 
 
+def _before_in_field_order(rows: QuerySet[Any], field: str, pk: int) -> QuerySet[Any]:
+    """The rows before record `pk` in (`field`, id) order, newest first; none when it is not
+    among them."""
+    value = rows.filter(pk=pk).values_list(field, flat=True).first()
+    if value is None:
+        return rows.none()
+    return rows.filter(**{f"{field}__lte": value}).filter(
+        Q(**{f"{field}__lt": value}) | Q(pk__lt=pk))
+
+
 def split_page(rows: list[T], size: int) -> tuple[list[T], bool]:
     """A page fetched with one row more than its `size`: its rows, and whether more follow."""
     return rows[:size], len(rows) > size
 
 
 def page_after(rows: QuerySet[Any], after: int | None, size: int, *,
-               newest_first: bool = False, area_order: bool = False
+               newest_first: bool = False, area_order: bool = False, dated_by: str = ""
                ) -> tuple[list[Any], int | None]:
-    """One page of `size` rows after the record of id `after` (in id order, newest first, or by
-    area path then id), and the id to continue after (or None on the last page). Fetches one
-    row more than asked to know if more follow. The pages' `keyset` and the API's
-    `core.api.keyset_page` both page through it."""
-    if area_order:
+    """One page of `size` rows after the record of id `after` (in id order, newest first, by
+    area path then id, or by the `dated_by` column newest first then id: a ledger by the day of
+    its lines, a line entered late among its day's), and the id to continue after (or None on
+    the last page). Fetches one row more than asked to know if more follow. The pages' `keyset`
+    and the API's `core.api.keyset_page` both page through it."""
+    if dated_by:
+        rows = rows.order_by(f"-{dated_by}", "-pk")
+        if after is not None:
+            rows = _before_in_field_order(rows, dated_by, after)
+    elif area_order:
         rows = rows.order_by("area_path", "pk")
         if after is not None:
             rows = _after_in_area_order(rows, after)
@@ -68,9 +83,9 @@ def page_number(request: HttpRequest) -> int:
 
 
 def keyset(rows: QuerySet[Any], request: HttpRequest, param: str = "after", *,
-           newest_first: bool = False, area_order: bool = False
+           newest_first: bool = False, area_order: bool = False, dated_by: str = ""
            ) -> tuple[list[Any], int | None]:
     """page_after() of a page's size, after the id in `?<param>=`."""
     raw = request.GET.get(param, "")
     return page_after(rows, int(raw) if raw.isdigit() else None, settings.PAGE_SIZE,
-                      newest_first=newest_first, area_order=area_order)
+                      newest_first=newest_first, area_order=area_order, dated_by=dated_by)

@@ -192,7 +192,7 @@ def warehouse_stock(request: HttpRequest, warehouse_id: int) -> dict[str, Any]:
 # --- the ledger --------------------------------------------------------------------------------
 
 @router.get("/warehouses/{int:warehouse_id}/movements", response=Page[MovementOut],
-            summary="A warehouse's ledger, the latest recorded first")
+            summary="A warehouse's ledger, the latest first by when each line happened")
 def list_movements(request: HttpRequest, warehouse_id: int, filters: Query[MovementFilters],
                    page: Query[PageParams]) -> dict[str, Any]:
     rows = _movements().filter(warehouse=_warehouse(request, warehouse_id))
@@ -200,7 +200,7 @@ def list_movements(request: HttpRequest, warehouse_id: int, filters: Query[Movem
         rows = rows.filter(item_id=filters.item)
     if filters.kind is not None:
         rows = rows.filter(kind=filters.kind)
-    return keyset_page(rows, page, newest_first=True)
+    return keyset_page(rows, page, dated_by="at")
 
 
 @router.post("/warehouses/{int:warehouse_id}/movements",
@@ -259,7 +259,7 @@ def _donation(request: HttpRequest, pk: int) -> Donation:
 
 
 @router.get("/donations", response=Page[DonationOut],
-            summary="Donations received at your area's warehouses, the latest first")
+            summary="Donations received at your area's warehouses, the latest received first")
 def list_donations(request: HttpRequest, filters: Query[DonationFilters],
                    page: Query[PageParams]) -> dict[str, Any]:
     rows = Donation.objects.restrict(api_user(request)).select_related("warehouse",
@@ -270,7 +270,7 @@ def list_donations(request: HttpRequest, filters: Query[DonationFilters],
         rows = rows.filter(donor_kind=filters.donor_kind)
     if filters.warehouse is not None:
         rows = rows.filter(warehouse_id=filters.warehouse)
-    return keyset_page(rows, page, newest_first=True)
+    return keyset_page(rows, page, dated_by="received_at")
 
 
 @router.get("/donations/{int:donation_id}", response=DonationDetailOut,

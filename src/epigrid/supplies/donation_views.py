@@ -38,7 +38,8 @@ def donation_list(request: HttpRequest) -> HttpResponseBase:
     user = area_user(request)
     form = DonationFilterForm(request.GET, user=user)
     rows = form.apply(Donation.objects.restrict(user)).select_related("warehouse")
-    donations, next_before = keyset(with_lines(rows), request, "before", newest_first=True)
+    donations, next_before = keyset(with_lines(rows), request, "before",
+                                      dated_by="received_at")
     return render(request, "supplies/donation_list.html", {
         "form": form, "donations": donations, "next_before": next_before,
         "may_record": can(user, Capability.MANAGE_SUPPLIES)})

@@ -138,7 +138,7 @@ def _warehouse_page(request: HttpRequest, warehouse: Warehouse,
     may_manage = can(user, Capability.MANAGE_SUPPLIES)
     ledger, before = keyset(Movement.objects.filter(warehouse=warehouse)
                             .select_related("item", "recorded_by"),
-                            request, "before", newest_first=True)
+                            request, "before", dated_by="at")
     forms: dict[str, MovementForm] = {}
     if may_manage:
         forms = {kind: bound if bound is not None and bound.kind == kind
