@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from epigrid.areas.models import Level
-from epigrid.mobilization import funds
+from epigrid.mobilization import funds, services
 from epigrid.mobilization.models import (
     Fund,
     Payment,
@@ -22,7 +22,7 @@ from epigrid.mobilization.models import (
     PaymentStatus,
 )
 from tests.base import make_area
-from tests.mobilization.helpers import MobilizationTestCase
+from tests.mobilization.helpers import MobilizationTestCase, days
 
 LIST = reverse("mobilization:payments")
 NEW = reverse("mobilization:payment_new")
@@ -212,6 +212,35 @@ class ApplyPageTests(MobilizationTestCase):
         self.assertEqual(response.status_code, 302)
         payment = Payment.objects.get()
         self.assertEqual((payment.beneficiary, payment.deployment), ("Chen Ming", person))
+
+    def test_it_offers_those_on_duty_or_back_within_30_days_and_takes_any_it_sees(
+            self) -> None:
+        w = self.world
+        on_duty = self.deployment(name="Chen Ming")
+        recent = self.deployment(name="Li Na", arrived_on=days(-60))
+        services.recall(recent, by=w.alice, on=days(-30))
+        gone = self.deployment(name="Zhao Gang", arrived_on=days(-90))
+        services.recall(gone, by=w.alice, on=days(-31))
+        client = self.client_for(w.alice)
+        body = client.get(NEW).content.decode()
+        options = re.findall(r'<option value="(\d+)"[^>]*>([^<]+) \(Village A1\)', body)
+        self.assertEqual([name for _pk, name in options], ["Chen Ming", "Li Na"])
+        # Named by the person's page (its link), the one back long ago is offered, chosen.
+        chosen = client.get(NEW + f"?deployment={gone.pk}").content.decode()
+        self.assertRegex(chosen, rf'<option value="{gone.pk}" selected>Zhao Gang')
+        self.assertIn(f'<option value="{on_duty.pk}">Chen Ming', chosen)
+        response = client.post(NEW, self.form(self.fund(), beneficiary="",
+                                              deployment=gone.pk))
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(Payment.objects.get().deployment, gone)
+
+    def test_the_persons_page_links_to_the_form_for_those_who_keep_them(self) -> None:
+        w = self.world
+        person = self.deployment()
+        link = f'href="{NEW}?deployment={person.pk}"'
+        page = reverse("mobilization:deployment", args=[person.pk])
+        self.assertIn(link, self.client_for(w.alice).get(page).content.decode())
+        self.assertNotIn(link, self.client_for(w.medic).get(page).content.decode())
 
     def test_it_refuses_bad_amounts_naming_the_field(self) -> None:
         fund = self.fund()

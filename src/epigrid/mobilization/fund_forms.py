@@ -8,15 +8,18 @@ that the page, the API and an import say it in the same words.
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from epigrid.areas.forms import AreaChoice, AreaFilterField, offer_areas, offer_own_areas
 from epigrid.areas.models import Area
 from epigrid.core.access import Capability, ScopedUser, can, sees_everything, subtree_q
+from epigrid.core.days import local_day
 from epigrid.mobilization.models import (
     Approval,
     Deployment,
@@ -29,6 +32,8 @@ from epigrid.mobilization.models import (
 PENDING, ANY = "pending", "any"
 PENDING_STATUSES = (PaymentStatus.SUBMITTED, PaymentStatus.APPROVED)
 DIGITS = 12  # the amount columns' max_digits
+# The payment form offers those sent down still on duty or back within this many days.
+RECENT_DAYS = 30
 
 
 def _amount(label: Any, **kwargs: Any) -> forms.DecimalField:
@@ -56,9 +61,37 @@ class FundChoice(forms.ModelChoiceField):
         return f"{obj.name} ({obj.area.name})"
 
 
+class _OfferedIterator(ModelChoiceIterator):
+    """The options of a DeploymentChoice: its `offered` rows where it has them."""
+
+    def __init__(self, field: forms.ModelChoiceField) -> None:
+        super().__init__(field)
+        offered = getattr(field, "offered", None)
+        if offered is not None:
+            self.queryset = offered
+
+
 class DeploymentChoice(forms.ModelChoiceField):
+    """A person sent down: any the reader sees is taken, but the select offers only `offered`
+    (see `offer`), so a district with thousands sent down over the months lists a page's worth."""
+
+    iterator = _OfferedIterator
+    offered: QuerySet[Deployment] | None = None
+
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.name} ({obj.area.name})"
+
+    def offer(self, user: ScopedUser, chosen: Any = None) -> None:
+        """Take any person sent down the user sees; offer those on duty, those back within
+        RECENT_DAYS (a payment after the posting), and the one `chosen` (an id, or none)."""
+        seen = Deployment.objects.restrict(user).select_related("area").order_by("name", "id")
+        since = local_day() - datetime.timedelta(days=RECENT_DAYS)
+        kept = Q(left_on__isnull=True) | Q(left_on__gte=since)
+        if str(chosen or "").isdigit():
+            kept |= Q(pk=int(chosen))
+        self.queryset = seen
+        self.offered = seen.filter(kept)
+        self.widget.choices = self.choices
 
 
 class FundForm(forms.Form):
@@ -113,8 +146,7 @@ class PaymentForm(forms.Form):
         fund.offer(user)
         offer_own_areas(self, user)
         deployment: Any = self.fields["deployment"]
-        deployment.queryset = (Deployment.objects.restrict(user).select_related("area")
-                               .order_by("name", "id"))
+        deployment.offer(user, self["deployment"].value())
         deployment.error_messages["invalid_choice"] = _(
             "No such person sent down among those of your areas.")
 

@@ -84,7 +84,9 @@ def payment_list(request: HttpRequest) -> HttpResponseBase:
 def payment_new(request: HttpRequest) -> HttpResponseBase:
     user = area_user(request)
     require(user, Capability.MOBILIZE)
-    initial = {"fund": request.GET["fund"]} if request.GET.get("fund", "").isdigit() else None
+    # From a fund's page (?fund=) or a person's (?deployment=): the form starts from it.
+    initial = {key: request.GET[key] for key in ("fund", "deployment")
+               if request.GET.get(key, "").isdigit()}
     form = PaymentForm(request.POST or None, user=user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
