@@ -28,6 +28,7 @@ from epigrid.demo.volunteers_self_data import SignupSheet
 from epigrid.volunteers import self_service, services
 from epigrid.volunteers.access import may_manage
 from epigrid.volunteers.models import (
+    Certificate,
     ClaimState,
     HoursClaim,
     Project,
@@ -192,6 +193,14 @@ class DemoVolunteersTests(BaseTestCase):
         theirs = [claim for claim in waiting.select_related("project__area")
                   if may_manage(officer1, claim.project.area.path)]
         assert len(theirs) >= 5, len(theirs)
+
+    def test_it_gives_the_volunteer_login_a_certificate_of_its_hours(self) -> None:
+        login = User.objects.get(username="volunteer")
+        [certificate] = Certificate.objects.filter(volunteer__account=login)
+        recorded = ServiceRecord.objects.filter(volunteer__account=login).aggregate(
+            total=Sum("hours"))["total"]
+        assert certificate.hours == recorded > 0
+        assert certificate.issued_by == login
 
     def test_it_tells_the_towns_officers_of_their_claims_waiting_in_the_mornings_digest(
             self) -> None:

@@ -5,7 +5,8 @@ account takes that record), signs up to town A's deliveries to the quarantined h
 claims the 4.5 hours he served yesterday. The next morning's digest 待确认提醒 tells Alice in
 her inbox; she follows it to her town's projects with claims waiting, opens the project and
 confirms the claim: the project's page, his volunteer's page and his own page show 4.5 hours, and
-a second claim of the same day is refused, naming the 4.5 hours recorded."""
+a second claim of the same day is refused, naming the 4.5 hours recorded. He prints a certificate
+of his hours, whose number Alice looks up."""
 
 from __future__ import annotations
 
@@ -20,7 +21,14 @@ from epigrid.accounts.services import create_user
 from epigrid.core.access import Role
 from epigrid.volunteers import services
 from epigrid.volunteers.digest import send_claim_digests
-from epigrid.volunteers.models import ClaimState, HoursClaim, ProjectKind, Signup, Volunteer
+from epigrid.volunteers.models import (
+    Certificate,
+    ClaimState,
+    HoursClaim,
+    ProjectKind,
+    Signup,
+    Volunteer,
+)
 from tests.base import PASSWORD, World
 from tests.e2e.browsing import log_in
 
@@ -107,3 +115,15 @@ def test_a_volunteer_claims_his_hours_and_the_officer_confirms_them(
     expect(page.locator("#claim-form")).to_contain_text("4.5")
     expect(page.locator("#claim-form")).to_contain_text(yesterday.isoformat())
     assert HoursClaim.objects.count() == 1
+
+    # For his school: a certificate of his hours 志愿服务时长证明, numbered, to print.
+    page.locator("#certify-form button").click()
+    certificate = Certificate.objects.get()
+    expect(page.locator("#number")).to_have_text(certificate.number)
+    expect(page.locator("#statement")).to_contain_text("4.5")
+    expect(page.locator("#lines")).to_contain_text("东城镇隔离户物资配送")
+    log_in(page, base, "alice")  # who keeps his area looks the number up
+    page.goto(f"{base}/volunteers/certificates/")
+    page.locator("#id_number").fill(certificate.number.lower())
+    page.locator("#lookup-form button[type=submit]").click()
+    expect(page.locator("#number")).to_have_text(certificate.number)

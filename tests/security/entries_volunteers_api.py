@@ -22,8 +22,9 @@ from typing import Any
 
 from django.utils import timezone
 
-from epigrid.volunteers import self_service, services
+from epigrid.volunteers import certificates, self_service, services
 from epigrid.volunteers.models import (
+    Certificate,
     ClaimState,
     HoursClaim,
     Project,
@@ -51,6 +52,7 @@ def prepare(w: World) -> None:
                               starts_on=AGO)
     _record_hours(w)
     _self_service(w)
+    certificates.issue_certificate(Volunteer.objects.get(name=VOLUNTEER), by=w.alice)
 
 
 def _self_service(w: World) -> None:
@@ -71,6 +73,12 @@ def _record_hours(w: World) -> ServiceRecord:
     return services.record_hours(Project.objects.get(name=PROJECT),
                                  Volunteer.objects.get(name=VOLUNTEER), by=w.alice,
                                  served_on=AGO, hours="2", note=NOTE)
+
+
+def _certificate(w: World) -> dict[str, Any]:
+    found = Certificate.objects.filter(volunteer__name=VOLUNTEER).order_by("pk").first()
+    assert found is not None  # noqa: S101 - issued by prepare
+    return {"number": found.number}
 
 
 def _volunteer(w: World) -> dict[str, Any]:
@@ -160,4 +168,10 @@ API: dict[str, Entry] = {
     f"POST {BASE}/claims/{{claim_id}}/confirm": obj(_claim, methods=("post",)),
     f"POST {BASE}/claims/{{claim_id}}/decline": obj(_claim, methods=("post",),
                                                     data={"reason": "Not on the sheet"}),
+    # Certificates of hours: Alice's own, and one of the first volunteer (hours recorded).
+    f"POST {BASE}/me/certificates": page(methods=("post",),
+                                         insider_ok=frozenset({201, 422})),
+    f"POST {BASE}/volunteers/{{volunteer_id}}/certificates": obj(
+        _volunteer, methods=("post",), insider_ok=frozenset({201, 422})),  # hours withdrawn
+    f"GET {BASE}/certificates/{{number}}": obj(_certificate),
 }

@@ -25,8 +25,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from epigrid.volunteers import self_service, services
+from epigrid.volunteers import certificates, self_service, services
 from epigrid.volunteers.models import (
+    Certificate,
     ClaimState,
     HoursClaim,
     Project,
@@ -64,6 +65,7 @@ def prepare(w: World) -> None:
     services.record_hours(project, volunteer, by=w.alice, served_on=_ago(8), hours="2",
                           note=NOTE_TO_WITHDRAW)
     _self_service(w, volunteer, project)
+    certificates.issue_certificate(volunteer, by=w.alice)
 
 
 def _self_service(w: World, volunteer: Volunteer, project: Project) -> None:
@@ -81,6 +83,12 @@ def _self_service(w: World, volunteer: Volunteer, project: Project) -> None:
 
 def _volunteer(w: World) -> Volunteer:
     return Volunteer.objects.get(name=VOLUNTEER)
+
+
+def _certificate(w: World) -> Certificate:
+    found = Certificate.objects.filter(volunteer__name=VOLUNTEER).order_by("pk").first()
+    assert found is not None  # noqa: S101 - issued by prepare
+    return found
 
 
 def _to_leave(w: World) -> Volunteer:
@@ -170,6 +178,14 @@ PAGES: dict[str, Entry] = {
     "volunteers:claim_decline": obj(_claim(_ago(5)), methods=("post",),
                                     data={"reason": "Matrix: not on the sheet"},
                                     insider_ok=DONE),
+    # 志愿服务时长证明: issued (by Alice to herself, and to the first volunteer), printed,
+    # looked up (an unknown number: refused on its field).
+    "volunteers:my_certificate": page(methods=("post",), insider_ok=frozenset({302, 400})),
+    "volunteers:certificate_issue": obj(_volunteer, methods=("post",),
+                                        insider_ok=frozenset({302, 400})),
+    "volunteers:certificate": obj(_certificate),
+    "volunteers:certificate_lookup": page(queries=("", "?number=NOSUCH2345"), shows_a=False,
+                                          insider_ok=frozenset({200, 400})),
 }
 
 API: dict[str, Entry] = {}

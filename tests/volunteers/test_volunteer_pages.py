@@ -357,5 +357,5 @@ class IndexTests(VolunteersTestCase):
                     for link in g.links]
 
         self.assertEqual(group(w.alice), ["Volunteers", "Projects", "Roster and hours export",
-                                          "My volunteering"])
+                                          "My volunteering", "Certificates of hours"])
         self.assertEqual(group(w.li), [])  # a grid worker's phone bar stays short

@@ -40,6 +40,7 @@ from epigrid.demo.volunteers_data import Serving, Story, stamp
 from epigrid.registry import synthetic
 from epigrid.volunteers import self_service, services
 from epigrid.volunteers.access import may_manage
+from epigrid.volunteers.certificates import issue_certificate
 from epigrid.volunteers.digest import send_claim_digests
 from epigrid.volunteers.models import (
     DAY_HOURS,
@@ -78,6 +79,9 @@ def write_self_service(story: Story, people: list[Serving], projects: list[Proje
     standing = Signup.objects.filter(project__in=projects, withdrawn_at__isnull=True)
     stamp(Signup, story, {row.pk: _signed_on(row.project, row.volunteer)
                           for row in standing.select_related("project", "volunteer")}, 8)
+    # The login's certificate of its hours 志愿服务时长证明, issued from its own page.
+    for user, volunteer, _project in login[:1]:
+        issue_certificate(volunteer, by=user)
     # This morning's digest 待确认提醒: the keepers' inboxes tell them of the claims waiting.
     digests = send_claim_digests()
     return {"signups": standing.count(),

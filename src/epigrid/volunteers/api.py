@@ -52,6 +52,7 @@ from epigrid.volunteers.api_schemas import (
     VolunteerIn,
     VolunteerOut,
 )
+from epigrid.volunteers.certificate_api import router as certificate_router
 from epigrid.volunteers.models import (
     Project,
     ServiceRecord,
@@ -67,6 +68,7 @@ from epigrid.volunteers.self_api import router as self_router
 
 router = Router(tags=["volunteers"])
 router.add_router("", self_router)
+router.add_router("", certificate_router)
 
 
 # --- helpers -----------------------------------------------------------------------------------

@@ -313,6 +313,39 @@ class ClaimDigest(models.Model):
         return f"{self.area_id} {self.day} {self.claims}"
 
 
+class Certificate(AuditedModel):
+    """志愿服务时长证明: a numbered statement of a volunteer's hours as they stood the day it was
+    issued, by project (`lines`: project, organiser, days, hours), kept so that its number can
+    be looked up and what it said confirmed, whatever was recorded or withdrawn since."""
+
+    number = models.CharField(_("number"), max_length=12, unique=True)
+    volunteer = models.ForeignKey(Volunteer, verbose_name=_("volunteer"),
+                                  on_delete=models.PROTECT, related_name="certificates")
+    issued_on = models.DateField(_("issued on"))
+    hours = models.DecimalField(_("hours"), max_digits=8, decimal_places=1)
+    days = models.PositiveIntegerField(_("days served"))
+    first_day = models.DateField(_("first day served"))
+    last_day = models.DateField(_("last day served"))
+    lines = models.JSONField(_("hours by project"), default=list)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("issued by"),
+                                  null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path_field: ClassVar[str] = "volunteer__area__path"
+
+    class Meta:
+        verbose_name = _("certificate of hours")
+        verbose_name_plural = _("certificates of hours")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def audit_area_path(self) -> str:
+        return self.volunteer.area.path
+
+
 HOURS: DecimalField[Decimal, Decimal] = DecimalField(max_digits=12, decimal_places=1)
 
 

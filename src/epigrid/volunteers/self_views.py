@@ -83,7 +83,8 @@ def _enrolled(request: HttpRequest, volunteer: Volunteer,
     return {"volunteer": volunteer, "phone": mask_phone(volunteer.phone), "total": total,
             "waiting": waiting, "projects": open_projects(user, volunteer, today),
             "claim_form": claim_form or ClaimForm(volunteer=volunteer),
-            "claims": list(claims[:RECENT]), "records": list(records)}
+            "claims": list(claims[:RECENT]), "records": list(records),
+            "certificates": list(volunteer.certificates.order_by("-created_at", "-id")[:RECENT])}
 
 
 def _not_enrolled(request: HttpRequest, enrol_form: EnrolForm | None) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from django.urls import URLPattern, path
 from django.views.generic import RedirectView
 
 from epigrid.volunteers import (
+    certificate_views,
     claim_views,
     export_views,
     project_views,
@@ -35,4 +36,10 @@ urlpatterns: list[URLPattern] = [
     path("signups/<int:pk>/withdraw/", claim_views.signup_withdraw, name="signup_withdraw"),
     path("claims/<int:pk>/confirm/", claim_views.claim_confirm, name="claim_confirm"),
     path("claims/<int:pk>/decline/", claim_views.claim_decline, name="claim_decline"),
+    # 志愿服务时长证明: certificates of hours, issued, printed and looked up.
+    path("me/certificate/", certificate_views.my_certificate_issue, name="my_certificate"),
+    path("people/<int:pk>/certificate/", certificate_views.certificate_issue,
+         name="certificate_issue"),
+    path("certificates/", certificate_views.certificate_lookup, name="certificate_lookup"),
+    path("certificates/<int:pk>/", certificate_views.certificate_detail, name="certificate"),
 ]

@@ -117,7 +117,7 @@ def hours_by_project(user: AreaUser, volunteer: Volunteer) -> list[dict[str, Any
                 .order_by("-hours", "project__name", "project_id"))
 
 
-def _detail(request: HttpRequest, volunteer: Volunteer, status: int = 200,
+def volunteer_page(request: HttpRequest, volunteer: Volunteer, status: int = 200,
             leave_form: LeaveForm | None = None) -> HttpResponseBase:
     user = area_user(request)
     keeps = access.may_manage(user, volunteer.area.path)
@@ -135,13 +135,16 @@ def _detail(request: HttpRequest, volunteer: Volunteer, status: int = 200,
         "phone": volunteer.phone if keeps else mask_phone(volunteer.phone),
         "total": total, "projects": projects,
         "elsewhere": total - sum((row["hours"] for row in projects), ZERO),
-        "recent": recent, "leave_form": leave_form}, status=status)
+        "recent": recent, "leave_form": leave_form,
+        "may_certify": keeps and total > 0,
+        "certificates": volunteer.certificates.order_by("-created_at", "-id")[:RECENT]},
+        status=status)
 
 
 @login_required
 @require_GET
 def volunteer_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
-    return _detail(request, access.get_volunteer_for_user(area_user(request), pk))
+    return volunteer_page(request, access.get_volunteer_for_user(area_user(request), pk))
 
 
 @login_required
@@ -158,4 +161,4 @@ def volunteer_leave(request: HttpRequest, pk: int) -> HttpResponseBase:
                                                  "day": data["on"].isoformat()}
 
     return (run_posted(request, form, leave, reverse("volunteers:volunteer", args=[pk]))
-            or _detail(request, volunteer, status=400, leave_form=form))
+            or volunteer_page(request, volunteer, status=400, leave_form=form))

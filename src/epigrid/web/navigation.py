@@ -129,6 +129,8 @@ ENTRIES: tuple[NavEntry, ...] = (
     # 我的志愿服务: in the menu of those who read volunteers (the page answers anyone: a grid
     # worker may volunteer where they live too, at its address, without a menu entry at work).
     NavEntry(_("My volunteering"), "volunteers:me", group=VOLUNTEERS, roles=VOLUNTEER_ROLES),
+    NavEntry(_("Certificates of hours"), "volunteers:certificate_lookup", group=VOLUNTEERS,
+             roles=VOLUNTEER_ROLES),
     NavEntry(_("Dashboard"), "dashboards:index", group=ROLL_UP),
     NavEntry(_("Daily figures"), "reporting:index", group=ROLL_UP),
     NavEntry(_("Daily report"), "reporting:report_index", group=ROLL_UP, roles=REPORTERS),
