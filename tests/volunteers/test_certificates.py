@@ -139,6 +139,20 @@ class PageTests(CertificateTestCase):
         self.assertEqual(self.client_for(self.world.bob).post(
             reverse("volunteers:my_certificate")).status_code, 404)  # no volunteer
 
+    def test_one_who_left_still_prints_a_certificate_from_their_page(self) -> None:
+        services.leave(self.me, by=self.world.alice, on=days(-1))
+        client = self.client_for(self.xiaoyu)
+        page = client.get(reverse("volunteers:me")).content.decode()
+        self.assertIn('id="enrol-form"', page)  # no longer serving
+        self.assertIn('id="certify-form"', page)
+        response = client.post(reverse("volunteers:my_certificate"))
+        made = Certificate.objects.get()
+        self.assertRedirects(response, reverse("volunteers:certificate", args=[made.pk]))
+        self.assertEqual((made.volunteer, made.hours), (self.me, Decimal("9.5")))
+        self.assertIn(f'id="certificate-{made.pk}"',
+                      client.get(reverse("volunteers:me")).content.decode())
+        self.assertEqual(client.post(f"{API}/me/certificates").status_code, 201)
+
     def test_the_keepers_issue_from_the_volunteers_page_and_readers_may_not(self) -> None:
         w = self.world
         url = reverse("volunteers:certificate_issue", args=[self.me.pk])

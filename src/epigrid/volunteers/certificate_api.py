@@ -17,7 +17,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from epigrid.core.api import api_user, call_service, fetch, not_found, person
-from epigrid.volunteers import access, certificates, self_service
+from epigrid.volunteers import access, certificates
 from epigrid.volunteers.api_schemas import Hours
 from epigrid.volunteers.models import Certificate, Volunteer
 
@@ -71,7 +71,7 @@ def _issued(request: HttpRequest, volunteer: Volunteer) -> Status[Any]:
 @router.post("/me/certificates", response={201: CertificateOut},
              summary="Issue yourself a certificate of your hours (志愿服务时长证明)")
 def issue_mine(request: HttpRequest) -> Status[Any]:
-    volunteer = self_service.volunteer_of(api_user(request))
+    volunteer = certificates.own_volunteer(api_user(request))  # serving, or left last
     if volunteer is None:
         raise HttpError(404, _("You are not registered as a volunteer: enrol first "
                                "(POST /api/volunteers/me)."))

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from epigrid.areas.access import area_user
 from epigrid.core.forms import flash_errors
-from epigrid.volunteers import access, certificates, self_service
+from epigrid.volunteers import access, certificates
 from epigrid.volunteers.models import Volunteer
 from epigrid.volunteers.self_views import my_page
 from epigrid.volunteers.volunteer_views import volunteer_page
@@ -58,10 +58,11 @@ def certificate_issue(request: HttpRequest, pk: int) -> HttpResponseBase:
 @login_required
 @require_POST
 def my_certificate_issue(request: HttpRequest) -> HttpResponseBase:
-    volunteer = self_service.volunteer_of(request.user)
+    volunteer = certificates.own_volunteer(request.user)
     if volunteer is None:
-        raise Http404(_("You are not a serving volunteer."))
-    return _issue(request, volunteer) or my_page(request, volunteer, status=400)
+        raise Http404(_("You are not registered as a volunteer."))
+    serving = volunteer if volunteer.left_on is None else None
+    return _issue(request, volunteer) or my_page(request, serving, status=400)
 
 
 @login_required

@@ -20,7 +20,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Max, Min, Q, QuerySet, Sum
+from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -47,6 +47,15 @@ def may_issue(user: Any, volunteer: Volunteer) -> bool:
     own = user is not None and volunteer.account_id is not None \
         and volunteer.account_id == getattr(user, "pk", None)
     return own or may_manage(user, volunteer.area.path)
+
+
+def own_volunteer(user: Any) -> Volunteer | None:
+    """The volunteer record the account's own certificate is of: the serving one, else the one
+    it left last (a volunteer asks for the statement of their hours when the work is over)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (Volunteer.objects.select_related("area").filter(account=user)
+            .order_by(F("left_on").desc(nulls_first=True), "-pk").first())
 
 
 def certificates_for(user: Any) -> QuerySet[Certificate]:

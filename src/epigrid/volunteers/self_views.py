@@ -30,7 +30,7 @@ from epigrid.accounts.models import User
 from epigrid.areas.access import sees
 from epigrid.core.forms import flash_errors, run_posted
 from epigrid.core.identity import mask_phone
-from epigrid.volunteers import self_service
+from epigrid.volunteers import certificates, self_service
 from epigrid.volunteers.models import (
     ClaimState,
     HoursClaim,
@@ -90,9 +90,16 @@ def _enrolled(request: HttpRequest, volunteer: Volunteer,
 def _not_enrolled(request: HttpRequest, enrol_form: EnrolForm | None) -> dict[str, Any]:
     """The account's own name, phone (masked) and home area: what enrolling takes from it."""
     user = account(request)
+    # One who left keeps their certificates of hours, and may print one more.
+    past = certificates.own_volunteer(user)
+    past_hours = (ServiceRecord.objects.filter(volunteer=past).aggregate(
+        total=Sum("hours"))["total"] or ZERO) if past is not None else ZERO
     return {"volunteer": None, "account_name": user.display_name,
             "account_phone": mask_phone(user.phone) if user.phone else "",
-            "home_area": user.home_area, "enrol_form": enrol_form or EnrolForm()}
+            "home_area": user.home_area, "enrol_form": enrol_form or EnrolForm(),
+            "past": past, "past_hours": past_hours,
+            "certificates": list(past.certificates.order_by("-created_at", "-id")[:RECENT])
+            if past is not None else []}
 
 
 def my_page(request: HttpRequest, volunteer: Volunteer | None, status: int = 200,
