@@ -134,6 +134,9 @@ API: dict[str, Entry] = {
         "area": 0, "name": "Matrix", "phone": "13755501009"},
         insider_ok=frozenset({422}), shows_a=False),
     f"GET {BASE}/volunteers/{{volunteer_id}}": obj(_volunteer),
+    # A correction that changes nothing (the skills as they are): 200, nothing written.
+    f"PATCH {BASE}/volunteers/{{volunteer_id}}": obj(_volunteer, methods=("patch",),
+                                                      data={"skills": "driving"}),
     f"POST {BASE}/volunteers/{{volunteer_id}}/leave": obj(_to_leave, methods=("post",)),
     f"GET {BASE}/projects": page(queries=("", "?status=any", "?area={town_a}",
                                           "?kind=delivery")),

@@ -156,6 +156,9 @@ PAGES: dict[str, Entry] = {
                                            "?skills=driving", "?area={town_a}")),
     "volunteers:volunteer_new": page(methods=("get", "post"), insider_ok=EMPTY_FORM),
     "volunteers:volunteer": obj(_volunteer),
+    # The correction form posted empty: refused by the form (400), nothing written.
+    "volunteers:volunteer_edit": obj(_volunteer, methods=("get", "post"),
+                                     insider_ok=EMPTY_FORM),
     "volunteers:volunteer_leave": obj(_to_leave, methods=("post",), data={"on": YESTERDAY},
                                       insider_ok=DONE),
     "volunteers:projects": page(queries=("", "?status=any", "?status=closed", "?q=Matrix",

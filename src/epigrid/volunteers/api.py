@@ -47,6 +47,7 @@ from epigrid.volunteers.api_schemas import (
     ProjectIn,
     ProjectOut,
     RecordOut,
+    VolunteerChangeIn,
     VolunteerDetailOut,
     VolunteerFilters,
     VolunteerIn,
@@ -134,6 +135,22 @@ def register(request: HttpRequest, payload: VolunteerIn) -> Status[Any]:
             summary="One volunteer with their hours by project (the phone in full to who may "
                     "keep the area)")
 def get_volunteer(request: HttpRequest, volunteer_id: int) -> Volunteer:
+    return _volunteer(request, volunteer_id)
+
+
+@router.patch("/volunteers/{int:volunteer_id}", response=VolunteerDetailOut,
+              summary="Correct a volunteer's record: the fields given change, the others stay")
+def change_volunteer(request: HttpRequest, volunteer_id: int,
+                     payload: VolunteerChangeIn) -> Volunteer:
+    user = api_user(request)
+    volunteer = _volunteer(request, volunteer_id)
+    may_manage_or_403(user, volunteer.area.path)
+    values: dict[str, Any] = {
+        "name": volunteer.name, "phone": volunteer.phone, "skills": volunteer.skills,
+        "party_member": volunteer.party_member, "registered_on": volunteer.registered_on}
+    values |= {field: value for field, value in payload.model_dump().items()
+               if value is not None}
+    call_service(lambda: services.change_volunteer(volunteer, by=user, **values))
     return _volunteer(request, volunteer_id)
 
 

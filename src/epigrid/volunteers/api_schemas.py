@@ -142,6 +142,18 @@ class VolunteerIn(InSchema):
                                                                   "future.")
 
 
+class VolunteerChangeIn(InSchema):
+    """The fields to correct; those left out (or null) stay as they are (the area stays: one
+    who moves leaves and registers again)."""
+
+    name: str | None = Field(None, max_length=60)
+    phone: str | None = Field(None, max_length=20)
+    skills: str | None = Field(None, max_length=200)
+    party_member: bool | None = None
+    registered_on: datetime.date | None = Field(None, description="Not in the future, not "
+                                                                  "after their first hours.")
+
+
 # --- projects ----------------------------------------------------------------------------------
 
 class ProjectOut(Schema):

@@ -6,8 +6,9 @@ the field (`core.errors`).
 Rules:
 - a volunteer has a name and a mainland mobile number registered once among those who have not
   left (a phone registered elsewhere is refused, naming where), registers on a day not in the
-  future, and leaves once, on a day not before registering, not in the future and not before a
-  day they have hours recorded (their sign-ups to projects are withdrawn then);
+  future (corrected later, not after their first hours nor after they left), and leaves
+  once, on a day not before registering, not in the future and not before a day they have
+  hours recorded (their sign-ups to projects are withdrawn then);
 - a project has a kind and a name unique in its area, starts on a day not more than 30 days
   ahead, ends (if it says) on a day not before it starts; it is closed once, on a day not
   before it starts, not in the future and not before a day it has hours recorded;
@@ -27,7 +28,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, QuerySet, Sum
+from django.db.models import Max, Min, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -85,6 +86,46 @@ def register(area: Area, *, by: Any, name: str, phone: str, registered_on: datet
     return Volunteer.objects.create(area=area, name=name, phone=phone, skills=skills.strip(),
                                     party_member=party_member, registered_on=registered_on,
                                     created_by=by, account=account)
+
+
+@transaction.atomic
+def change_volunteer(volunteer: Volunteer, *, by: Any, name: str, phone: str, skills: str,
+                     party_member: bool, registered_on: datetime.date) -> Volunteer:
+    """Correct a volunteer's record (a name or a phone typed wrongly, skills learnt, the day
+    they registered found on the paper roster): the rules of registering, and a day registered
+    not after their first hours nor after they left."""
+    volunteer = (Volunteer.objects.select_for_update(of=("self",)).select_related("area")
+                 .get(pk=volunteer.pk))
+    errors: Errors = {}
+    own_area(errors, by, volunteer.area)
+    name = required(errors, "name", name, _("Name the volunteer."))
+    phone = _phone(errors, phone)
+    if phone and phone != volunteer.phone and volunteer.left_on is None:
+        lock_phone(VOLUNTEER_PHONES, phone)  # as registering: a second desk waits, then told
+        other = (Volunteer.objects.select_related("area").exclude(pk=volunteer.pk)
+                 .filter(phone=phone, left_on__isnull=True).first())
+        if other is not None:
+            add(errors, "phone", _("%(name)s, with this phone, is registered in %(area)s since "
+                                   "%(day)s.") % {"name": other.name, "area": other.area.name,
+                                                  "day": other.registered_on.isoformat()})
+    not_future(errors, "registered_on", registered_on)
+    first = (ServiceRecord.objects.filter(volunteer=volunteer)
+             .aggregate(first=Min("served_on"))["first"])
+    if first is not None and registered_on > first:
+        add(errors, "registered_on", _("Hours are recorded on %(day)s, before that day.")
+            % {"day": first.isoformat()})
+    if volunteer.left_on is not None and registered_on > volunteer.left_on:
+        add(errors, "registered_on", _("%(name)s left on %(day)s.")
+            % {"name": volunteer.name, "day": volunteer.left_on.isoformat()})
+    refuse(errors)
+    values = {"name": name, "phone": phone, "skills": skills.strip(),
+              "party_member": party_member, "registered_on": registered_on}
+    changed = [field for field, value in values.items() if getattr(volunteer, field) != value]
+    for field in changed:
+        setattr(volunteer, field, values[field])
+    if changed:
+        volunteer.save(update_fields=[*changed, "updated_at"])
+    return volunteer
 
 
 def _no_hours_after(errors: Errors, records: QuerySet[ServiceRecord],

@@ -20,6 +20,7 @@ urlpatterns: list[URLPattern] = [
     path("people/", volunteer_views.volunteer_list, name="volunteers"),
     path("people/new/", volunteer_views.volunteer_new, name="volunteer_new"),
     path("people/<int:pk>/", volunteer_views.volunteer_detail, name="volunteer"),
+    path("people/<int:pk>/edit/", volunteer_views.volunteer_edit, name="volunteer_edit"),
     path("people/<int:pk>/leave/", volunteer_views.volunteer_leave, name="volunteer_leave"),
     path("projects/", project_views.project_list, name="projects"),
     path("projects/new/", project_views.project_new, name="project_new"),

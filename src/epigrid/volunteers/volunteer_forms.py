@@ -81,6 +81,24 @@ class VolunteerForm(forms.Form):
         self.fields["registered_on"].initial = timezone.localdate()
 
 
+class VolunteerEditForm(forms.Form):
+    """A volunteer's record corrected by the keepers of their area (the area stays: one who
+    moves leaves and registers again)."""
+
+    name = VolunteerForm.base_fields["name"]
+    phone = VolunteerForm.base_fields["phone"]
+    skills = VolunteerForm.base_fields["skills"]
+    party_member = VolunteerForm.base_fields["party_member"]
+    registered_on = VolunteerForm.base_fields["registered_on"]
+
+    @classmethod
+    def of(cls, volunteer: Volunteer, data: Any = None) -> VolunteerEditForm:
+        return cls(data, initial={"name": volunteer.name, "phone": volunteer.phone,
+                                  "skills": volunteer.skills,
+                                  "party_member": volunteer.party_member,
+                                  "registered_on": volunteer.registered_on})
+
+
 class LeaveForm(forms.Form):
     """退出: the last day the volunteer served."""
 

@@ -32,7 +32,12 @@ from epigrid.core.forms import apply_errors, run_posted
 from epigrid.core.identity import mask_phone
 from epigrid.volunteers import access, services
 from epigrid.volunteers.models import ServiceRecord, Volunteer, hours_served
-from epigrid.volunteers.volunteer_forms import LeaveForm, VolunteerFilterForm, VolunteerForm
+from epigrid.volunteers.volunteer_forms import (
+    LeaveForm,
+    VolunteerEditForm,
+    VolunteerFilterForm,
+    VolunteerForm,
+)
 
 ZERO = Decimal(0)
 RECENT = 10  # the volunteer's page shows their last records; the project's page has them all
@@ -145,6 +150,27 @@ def volunteer_page(request: HttpRequest, volunteer: Volunteer, status: int = 200
 @require_GET
 def volunteer_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
     return volunteer_page(request, access.get_volunteer_for_user(area_user(request), pk))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def volunteer_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
+    user = area_user(request)
+    volunteer = access.get_volunteer_for_user(user, pk)
+    access.require_may_manage(user, volunteer.area.path)  # before the form: 403 whatever it holds
+    form = VolunteerEditForm.of(volunteer, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_volunteer(volunteer, by=user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The record of %(name)s is corrected.")
+                             % {"name": form.cleaned_data["name"]})
+            return redirect("volunteers:volunteer", pk=pk)
+    return render(request, "volunteers/volunteer_edit.html", {"form": form,
+                                                              "volunteer": volunteer},
+                  status=400 if form.is_bound else 200)
 
 
 @login_required
