@@ -144,6 +144,8 @@ API: dict[str, Entry] = {
         "area": 0, "kind": "delivery", "name": "Matrix"},
         insider_ok=frozenset({422}), shows_a=False),
     f"GET {BASE}/projects/{{project_id}}": obj(_project),
+    # A correction of no field: 200, nothing written.
+    f"PATCH {BASE}/projects/{{project_id}}": obj(_project, methods=("patch",)),
     f"POST {BASE}/projects/{{project_id}}/close": obj(_to_close, methods=("post",)),
     # The records name their volunteers' village.
     f"GET {BASE}/projects/{{project_id}}/hours": obj(_project),

@@ -168,6 +168,7 @@ PAGES: dict[str, Entry] = {
     "volunteers:project_hours": obj(_project, methods=("post",),
                                     data={"served_on": YESTERDAY, "hours": "2"},
                                     insider_ok=frozenset({400})),
+    "volunteers:project_edit": obj(_project, methods=("get", "post"), insider_ok=EMPTY_FORM),
     "volunteers:project_close": obj(_to_close, methods=("post",), data={"on": YESTERDAY},
                                     insider_ok=DONE),
     "volunteers:hours_withdraw": obj(_to_withdraw, methods=("post",), insider_ok=DONE),

@@ -43,6 +43,7 @@ from epigrid.volunteers import access, services
 from epigrid.volunteers.api_schemas import (
     DayIn,
     HoursIn,
+    ProjectChangeIn,
     ProjectFilters,
     ProjectIn,
     ProjectOut,
@@ -202,6 +203,22 @@ def open_project(request: HttpRequest, payload: ProjectIn) -> Status[Any]:
 @router.get("/projects/{int:project_id}", response=ProjectOut,
             summary="One volunteer project with its hours served and volunteers")
 def get_project(request: HttpRequest, project_id: int) -> Project:
+    return _project(request, project_id)
+
+
+@router.patch("/projects/{int:project_id}", response=ProjectOut,
+              summary="Correct a volunteer project: the fields given change, the others stay")
+def change_project(request: HttpRequest, project_id: int, payload: ProjectChangeIn) -> Project:
+    user = api_user(request)
+    project = _project(request, project_id)
+    may_manage_or_403(user, project.area.path)
+    values: dict[str, Any] = {
+        "kind": project.kind, "name": project.name, "description": project.description,
+        "volunteers_needed": project.volunteers_needed, "starts_on": project.starts_on,
+        "ends_on": None if payload.open_ended else project.ends_on}
+    values |= {field: value for field, value in payload.model_dump().items()
+               if value is not None and field != "open_ended"}
+    call_service(lambda: services.change_project(project, by=user, **values))
     return _project(request, project_id)
 
 

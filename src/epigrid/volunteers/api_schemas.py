@@ -243,6 +243,19 @@ class ProjectIn(InSchema):
     ends_on: datetime.date | None = Field(None, description="Blank: open-ended.")
 
 
+class ProjectChangeIn(InSchema):
+    """The fields to correct; those left out (or null) stay as they are (the area stays)."""
+
+    kind: ProjectKind | None = None
+    name: str | None = Field(None, max_length=120)
+    description: str | None = Field(None, max_length=TEXT_MAX)
+    volunteers_needed: int | None = Field(None, ge=0, le=32767)
+    starts_on: datetime.date | None = Field(None, description="Not after its first hours.")
+    ends_on: datetime.date | None = Field(None, description="Not before its last hours.")
+    open_ended: bool = Field(False, description="true: the project no longer says when it "
+                                                "ends (ends_on cleared).")
+
+
 # --- hours served ------------------------------------------------------------------------------
 
 class RecordOut(Schema):

@@ -88,6 +88,21 @@ class ProjectForm(forms.Form):
         self.fields["starts_on"].initial = timezone.localdate()
 
 
+class ProjectEditForm(forms.Form):
+    """A project corrected by its keepers (the area stays)."""
+
+    kind = ProjectForm.base_fields["kind"]
+    name = ProjectForm.base_fields["name"]
+    description = ProjectForm.base_fields["description"]
+    volunteers_needed = ProjectForm.base_fields["volunteers_needed"]
+    starts_on = ProjectForm.base_fields["starts_on"]
+    ends_on = ProjectForm.base_fields["ends_on"]
+
+    @classmethod
+    def of(cls, project: Project, data: Any = None) -> ProjectEditForm:
+        return cls(data, initial={field: getattr(project, field) for field in cls.base_fields})
+
+
 class VolunteerChoice(forms.ModelChoiceField):
     """A volunteer named with their area (two villages may each have a Wang Fang)."""
 

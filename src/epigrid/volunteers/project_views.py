@@ -40,7 +40,13 @@ from epigrid.volunteers.models import (
     Signup,
     listed_projects,
 )
-from epigrid.volunteers.project_forms import CloseForm, HoursForm, ProjectFilterForm, ProjectForm
+from epigrid.volunteers.project_forms import (
+    CloseForm,
+    HoursForm,
+    ProjectEditForm,
+    ProjectFilterForm,
+    ProjectForm,
+)
 
 ZERO = Decimal(0)
 WEEK = 7  # the project's recent hours: today and the six days before
@@ -79,6 +85,25 @@ def project_new(request: HttpRequest) -> HttpResponseBase:
                              % {"project": project.name, "area": project.area.name})
             return redirect("volunteers:project", pk=project.pk)
     return render(request, "volunteers/project_form.html", {"form": form},
+                  status=400 if form.is_bound else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
+    user, project = _kept(request, pk)
+    form = ProjectEditForm.of(project, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data | {"volunteers_needed": form.cleaned_data["volunteers_needed"]
+                                    or 0}
+        try:
+            services.change_project(project, by=user, **data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("%(project)s is corrected.") % {"project": data["name"]})
+            return redirect("volunteers:project", pk=pk)
+    return render(request, "volunteers/project_edit.html", {"form": form, "project": project},
                   status=400 if form.is_bound else 200)
 
 

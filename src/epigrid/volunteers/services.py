@@ -10,8 +10,10 @@ Rules:
   once, on a day not before registering, not in the future and not before a day they have
   hours recorded (their sign-ups to projects are withdrawn then);
 - a project has a kind and a name unique in its area, starts on a day not more than 30 days
-  ahead, ends (if it says) on a day not before it starts; it is closed once, on a day not
-  before it starts, not in the future and not before a day it has hours recorded;
+  ahead, ends (if it says) on a day not before it starts (corrected later, its days still
+  holding its hours, the volunteers it needs not below those signed up); it is closed once,
+  on a day not before it starts, not in the future and not before a day it has hours
+  recorded;
 - hours are recorded for a volunteer the recorder sees, on a day the project is open and the
   volunteer registered, not in the future: more than 0 and at most 24, in half hours, once a
   day per project (a second record is refused, naming the hours of the first), and at most 24
@@ -185,6 +187,55 @@ def open_project(area: Area, *, by: Any, kind: str, name: str, starts_on: dateti
     return Project.objects.create(area=area, kind=kind, name=name, starts_on=starts_on,
                                   ends_on=ends_on, volunteers_needed=volunteers_needed,
                                   description=description.strip(), created_by=by)
+
+
+@transaction.atomic
+def change_project(project: Project, *, by: Any, kind: str, name: str, description: str,
+                   volunteers_needed: int, starts_on: datetime.date,
+                   ends_on: datetime.date | None) -> Project:
+    """Correct a project (its name, what it is, the volunteers it needs, its days): the rules
+    of opening it, its days still holding the hours recorded on it, and the volunteers it needs
+    not below those signed up (withdraw some first)."""
+    project = (Project.objects.select_for_update(of=("self",)).select_related("area")
+               .get(pk=project.pk))
+    errors: Errors = {}
+    own_area(errors, by, project.area)
+    if kind not in ProjectKind.values:
+        add(errors, "kind", _("Choose the kind of project."))
+    name = required(errors, "name", name, _("Name the project."))
+    if name and Project.objects.filter(area=project.area, name=name).exclude(
+            pk=project.pk).exists():
+        add(errors, "name", _("%(area)s has a project named %(name)s already.")
+            % {"area": project.area.name, "name": name})
+    if starts_on != project.starts_on and starts_on > local_day() + datetime.timedelta(
+            days=START_AHEAD_DAYS):
+        add(errors, "starts_on", _("A project starts at most %(days)s days ahead.")
+            % {"days": START_AHEAD_DAYS})
+    served = project.records.aggregate(first=Min("served_on"), last=Max("served_on"))
+    if served["first"] is not None and starts_on > served["first"]:
+        add(errors, "starts_on", _("Hours are recorded on %(day)s, before that day.")
+            % {"day": served["first"].isoformat()})
+    if ends_on is not None and ends_on < starts_on:
+        add(errors, "ends_on", _("A project ends on or after the day it starts."))
+    elif ends_on is not None and served["last"] is not None and ends_on < served["last"]:
+        add(errors, "ends_on", _("Hours are recorded on %(day)s, after that day: withdraw them "
+                                 "first.") % {"day": served["last"].isoformat()})
+    signed = project.signups.filter(withdrawn_at__isnull=True).count()
+    if volunteers_needed < 0:
+        add(errors, "volunteers_needed", _("Say how many volunteers it needs, or 0."))
+    elif 0 < volunteers_needed < signed:
+        add(errors, "volunteers_needed", _("%(n)d volunteers are signed up to it: withdraw some "
+                                           "first, or say 0.") % {"n": signed})
+    refuse(errors)
+    values = {"kind": kind, "name": name, "description": description.strip(),
+              "volunteers_needed": volunteers_needed, "starts_on": starts_on,
+              "ends_on": ends_on}
+    changed = [field for field, value in values.items() if getattr(project, field) != value]
+    for field in changed:
+        setattr(project, field, values[field])
+    if changed:
+        project.save(update_fields=[*changed, "updated_at"])
+    return project
 
 
 @transaction.atomic

@@ -26,6 +26,7 @@ urlpatterns: list[URLPattern] = [
     path("projects/new/", project_views.project_new, name="project_new"),
     path("projects/<int:pk>/", project_views.project_detail, name="project"),
     path("projects/<int:pk>/hours/", project_views.project_hours, name="project_hours"),
+    path("projects/<int:pk>/edit/", project_views.project_edit, name="project_edit"),
     path("projects/<int:pk>/close/", project_views.project_close, name="project_close"),
     path("records/<int:pk>/withdraw/", project_views.hours_withdraw, name="hours_withdraw"),
     path("export/", export_views.volunteers_export, name="export"),
