@@ -118,6 +118,8 @@ API: dict[str, Entry] = {
         "area": 0, "name": "Matrix", "unit": "Matrix", "phone": "13766609909"},
         insider_ok=frozenset({422}), shows_a=False),
     f"GET {BASE}/people/{{person_id}}": obj(_person),
+    # A correction of no field: 200, nothing written.
+    f"PATCH {BASE}/people/{{person_id}}": obj(_person, methods=("patch",)),
     f"POST {BASE}/people/{{person_id}}/recall": obj(_to_recall, methods=("post",)),
     f"GET {BASE}/commendations": page(queries=("", "?area={town_a}")),
     f"POST {BASE}/commendations": page(methods=("post",), data={

@@ -76,6 +76,8 @@ PAGES: dict[str, Entry] = {
                                               "?party=on", "?area={town_a}")),
     "mobilization:deployment_new": page(methods=("get", "post"), insider_ok=EMPTY_FORM),
     "mobilization:deployment": obj(_person),
+    "mobilization:deployment_edit": obj(_person, methods=("get", "post"),
+                                        insider_ok=EMPTY_FORM),
     "mobilization:deployment_recall": obj(_to_recall, methods=("post",),
                                           data={"on": YESTERDAY}, insider_ok=DONE),
     "mobilization:commendations": page(queries=("", "?q=Matrix", "?area={town_a}")),

@@ -41,6 +41,7 @@ from epigrid.mobilization.api_schemas import (
     CommendationIn,
     CommendationOut,
     DayIn,
+    DeploymentChangeIn,
     DeploymentDetailOut,
     DeploymentFilters,
     DeploymentIn,
@@ -175,6 +176,21 @@ def deploy(request: HttpRequest, payload: DeploymentIn) -> Status[Any]:
 @router.get("/people/{int:person_id}", response=DeploymentDetailOut,
             summary="One person sent down (the phone in full to who may mobilize the area)")
 def get_person(request: HttpRequest, person_id: int) -> Deployment:
+    return _person(request, person_id)
+
+
+@router.patch("/people/{int:person_id}", response=DeploymentDetailOut,
+              summary="Correct the record of a person sent down: the fields given change")
+def change_person(request: HttpRequest, person_id: int,
+                  payload: DeploymentChangeIn) -> Deployment:
+    user = api_user(request)
+    person = _person(request, person_id)
+    may_mobilize_or_403(user, person.area.path)
+    values: dict[str, Any] = {field: getattr(person, field) for field in (
+        "name", "unit", "post", "phone", "party_member", "duties", "arrived_on")}
+    values |= {field: value for field, value in payload.model_dump().items()
+               if value is not None}
+    call_service(lambda: services.change_deployment(person, by=user, **values))
     return _person(request, person_id)
 
 

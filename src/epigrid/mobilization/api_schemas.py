@@ -135,6 +135,18 @@ class DeploymentIn(InSchema):
                                                                "days ahead.")
 
 
+class DeploymentChangeIn(InSchema):
+    """The fields to correct; those left out (or null) stay (the area and team stay)."""
+
+    name: str | None = Field(None, max_length=60)
+    unit: str | None = Field(None, max_length=200)
+    post: str | None = Field(None, max_length=100)
+    phone: str | None = Field(None, max_length=20)
+    party_member: bool | None = None
+    duties: str | None = Field(None, max_length=TEXT_MAX)
+    arrived_on: datetime.date | None = Field(None, description="Not after they left.")
+
+
 class DayIn(InSchema):
     on: datetime.date | None = Field(None, description="Default: today; not in the future.")
 

@@ -31,7 +31,12 @@ from epigrid.core.forms import apply_errors, run_posted
 from epigrid.core.identity import mask_phone
 from epigrid.mobilization import access, services
 from epigrid.mobilization.models import Commendation, Deployment, Team
-from epigrid.mobilization.people_forms import DeploymentFilterForm, DeploymentForm, RecallForm
+from epigrid.mobilization.people_forms import (
+    DeploymentEditForm,
+    DeploymentFilterForm,
+    DeploymentForm,
+    RecallForm,
+)
 
 
 def days_on_duty(person: Deployment, today: datetime.date) -> int:
@@ -126,6 +131,27 @@ def _detail(request: HttpRequest, person: Deployment, status: int = 200,
 @require_GET
 def deployment_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
     return _detail(request, access.get_deployment_for_user(area_user(request), pk))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def deployment_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
+    user = area_user(request)
+    person = access.get_deployment_for_user(user, pk)
+    access.require_may_mobilize(user, person.area.path)  # before the form: 403 whatever it holds
+    form = DeploymentEditForm.of(person, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_deployment(person, by=user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The record of %(name)s is corrected.")
+                             % {"name": form.cleaned_data["name"]})
+            return redirect("mobilization:deployment", pk=pk)
+    return render(request, "mobilization/deployment_edit.html", {"form": form,
+                                                                 "person": person},
+                  status=400 if form.is_bound else 200)
 
 
 @login_required

@@ -179,6 +179,23 @@ class DeploymentForm(forms.Form):
         self.fields["arrived_on"].initial = timezone.localdate()
 
 
+class DeploymentEditForm(forms.Form):
+    """A person sent down, their record corrected by the officers of the area (the area and the
+    team stay)."""
+
+    name = DeploymentForm.base_fields["name"]
+    unit = DeploymentForm.base_fields["unit"]
+    post = DeploymentForm.base_fields["post"]
+    phone = DeploymentForm.base_fields["phone"]
+    party_member = DeploymentForm.base_fields["party_member"]
+    duties = DeploymentForm.base_fields["duties"]
+    arrived_on = DeploymentForm.base_fields["arrived_on"]
+
+    @classmethod
+    def of(cls, person: Deployment, data: Any = None) -> DeploymentEditForm:
+        return cls(data, initial={field: getattr(person, field) for field in cls.base_fields})
+
+
 class RecallForm(forms.Form):
     """返岗: the day the person left the area."""
 

@@ -150,6 +150,49 @@ def deploy(area: Area, *, by: Any, name: str, unit: str, phone: str,
 
 
 @transaction.atomic
+def change_deployment(deployment: Deployment, *, by: Any, name: str, unit: str, post: str,
+                      phone: str, party_member: bool, duties: str,
+                      arrived_on: datetime.date) -> Deployment:
+    """Correct the record of a person sent down (a name or a phone typed wrongly, their post
+    and duties as they changed, the day they arrived): the rules of sending them, and a day of
+    arrival not after they left. Their area and team stay: moved, they are recalled and sent
+    again."""
+    deployment = (Deployment.objects.select_for_update(of=("self",)).select_related("area")
+                  .get(pk=deployment.pk))
+    errors: Errors = {}
+    own_area(errors, by, deployment.area)
+    name = required(errors, "name", name, _("Give the person's name."))
+    unit = required(errors, "unit", unit, _("Give the unit that sent them."))
+    mobile = ""
+    try:
+        mobile = parse_mobile(phone)
+    except ValidationError as error:
+        add(errors, "phone", error.messages[0])
+    if mobile and mobile != deployment.phone and deployment.left_on is None:
+        _lock_phone(mobile)
+        elsewhere = on_duty_elsewhere(mobile, exclude=deployment.pk)
+        if elsewhere is not None:
+            add(errors, "phone", _("%(name)s is on duty in %(area)s since %(day)s.")
+                % {"name": elsewhere.name, "area": elsewhere.area.name,
+                   "day": elsewhere.arrived_on.isoformat()})
+    if arrived_on > local_day() + datetime.timedelta(days=ARRIVAL_AHEAD_DAYS):
+        add(errors, "arrived_on", _("%(day)s is more than %(n)d days ahead.")
+            % {"day": arrived_on.isoformat(), "n": ARRIVAL_AHEAD_DAYS})
+    if deployment.left_on is not None and arrived_on > deployment.left_on:
+        add(errors, "arrived_on", _("%(name)s left on %(day)s.")
+            % {"name": deployment.name, "day": deployment.left_on.isoformat()})
+    refuse(errors)
+    values = {"name": name, "unit": unit, "post": post.strip(), "phone": mobile,
+              "party_member": party_member, "duties": duties.strip(), "arrived_on": arrived_on}
+    changed = [field for field, value in values.items() if getattr(deployment, field) != value]
+    for field in changed:
+        setattr(deployment, field, values[field])
+    if changed:
+        deployment.save(update_fields=[*changed, "updated_at"])
+    return deployment
+
+
+@transaction.atomic
 def recall(deployment: Deployment, *, by: Any, on: datetime.date) -> Deployment:
     """The person left the area (返岗) on `on`."""
     deployment = (Deployment.objects.select_for_update(of=("self",)).select_related("area")

@@ -24,6 +24,7 @@ urlpatterns: list[URLPattern] = [
     path("people/", deployment_views.deployment_list, name="deployments"),
     path("people/new/", deployment_views.deployment_new, name="deployment_new"),
     path("people/<int:pk>/", deployment_views.deployment_detail, name="deployment"),
+    path("people/<int:pk>/edit/", deployment_views.deployment_edit, name="deployment_edit"),
     path("people/<int:pk>/recall/", deployment_views.deployment_recall,
          name="deployment_recall"),
     path("commendations/", commendation_views.commendation_list, name="commendations"),
