@@ -110,6 +110,8 @@ API: dict[str, Entry] = {
         "area": 0, "kind": "commando", "name": "Matrix"},
         insider_ok=frozenset({422}), shows_a=False),
     f"GET {BASE}/teams/{{team_id}}": obj(_team),
+    # A correction of no field: 200, nothing written.
+    f"PATCH {BASE}/teams/{{team_id}}": obj(_team, methods=("patch",)),
     f"POST {BASE}/teams/{{team_id}}/stand-down": obj(_to_stand_down, methods=("post",)),
     # `on_duty` is the deprecated alias of `status`, still read for one release.
     f"GET {BASE}/people": page(queries=("", "?status=any", "?status=left", "?on_duty=false",

@@ -70,6 +70,7 @@ PAGES: dict[str, Entry] = {
                                         "?kind=commando", "?area={town_a}")),
     "mobilization:team_new": page(methods=("get", "post"), insider_ok=EMPTY_FORM),
     "mobilization:team": obj(_team),
+    "mobilization:team_edit": obj(_team, methods=("get", "post"), insider_ok=EMPTY_FORM),
     "mobilization:team_stand_down": obj(_to_stand_down, methods=("post",),
                                         data={"on": YESTERDAY}, insider_ok=DONE),
     "mobilization:deployments": page(queries=("", "?status=any", "?status=left", "?q=Matrix",

@@ -46,6 +46,7 @@ from epigrid.mobilization.api_schemas import (
     DeploymentFilters,
     DeploymentIn,
     DeploymentOut,
+    TeamChangeIn,
     TeamDetailOut,
     TeamFilters,
     TeamIn,
@@ -55,6 +56,7 @@ from epigrid.mobilization.models import (
     Commendation,
     Deployment,
     Team,
+    TeamKind,
     deployment_status_q,
     on_duty_q,
     team_status_q,
@@ -126,6 +128,22 @@ def form_team(request: HttpRequest, payload: TeamIn) -> Status[Any]:
 @router.get("/teams/{int:team_id}", response=TeamDetailOut,
             summary="One team with its members (phones masked)")
 def get_team(request: HttpRequest, team_id: int) -> Team:
+    return _team(request, team_id)
+
+
+@router.patch("/teams/{int:team_id}", response=TeamDetailOut,
+              summary="Correct a team: the fields given change, the others stay")
+def change_team(request: HttpRequest, team_id: int, payload: TeamChangeIn) -> Team:
+    user = api_user(request)
+    team = _team(request, team_id)
+    may_mobilize_or_403(user, team.area.path)
+    values: dict[str, Any] = {field: getattr(team, field) for field in (
+        "kind", "name", "formed_on", "batch", "sent_by", "duties")}
+    given = {field: value for field, value in payload.model_dump().items() if value is not None}
+    if given.get("kind", TeamKind.MEDICAL) != TeamKind.MEDICAL and "batch" not in given:
+        values["batch"] = None  # no longer a medical team: no batch
+    values |= given
+    call_service(lambda: services.change_team(team, by=user, **values))
     return _team(request, team_id)
 
 

@@ -232,6 +232,19 @@ class TeamIn(InSchema):
                                                               "future.")
 
 
+class TeamChangeIn(InSchema):
+    """The fields to correct; those left out (or null) stay (the area stays). A kind other than
+    medical given without a batch clears the batch."""
+
+    kind: TeamKind | None = None
+    name: str | None = Field(None, max_length=120)
+    batch: int | None = Field(None, ge=1, le=32767)
+    sent_by: str | None = Field(None, max_length=200)
+    duties: str | None = Field(None, max_length=TEXT_MAX)
+    formed_on: datetime.date | None = Field(None, description="Not in the future, not after it "
+                                                              "stood down.")
+
+
 # --- commendations -----------------------------------------------------------------------------
 
 class CommendationOut(Schema):

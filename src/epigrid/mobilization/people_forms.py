@@ -94,6 +94,21 @@ class TeamForm(forms.Form):
         self.fields["formed_on"].initial = timezone.localdate()
 
 
+class TeamEditForm(forms.Form):
+    """A team corrected by the officers of its area (the area stays)."""
+
+    kind = TeamForm.base_fields["kind"]
+    name = TeamForm.base_fields["name"]
+    batch = TeamForm.base_fields["batch"]
+    sent_by = TeamForm.base_fields["sent_by"]
+    duties = TeamForm.base_fields["duties"]
+    formed_on = TeamForm.base_fields["formed_on"]
+
+    @classmethod
+    def of(cls, team: Team, data: Any = None) -> TeamEditForm:
+        return cls(data, initial={field: getattr(team, field) for field in cls.base_fields})
+
+
 class StandDownForm(forms.Form):
     """撤编: the day the team stood down; its members still on duty leave that day."""
 

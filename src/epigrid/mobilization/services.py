@@ -59,6 +59,39 @@ def form_team(area: Area, *, by: Any, kind: str, name: str, formed_on: datetime.
 
 
 @transaction.atomic
+def change_team(team: Team, *, by: Any, kind: str, name: str, formed_on: datetime.date,
+                batch: int | None, sent_by: str, duties: str) -> Team:
+    """Correct a team (its name, kind, batch, who sent it, its duties, the day it formed): the
+    rules of forming it, and formed not after it stood down. Its area stays."""
+    team = Team.objects.select_for_update(of=("self",)).select_related("area").get(pk=team.pk)
+    errors: Errors = {}
+    own_area(errors, by, team.area)
+    if kind not in TeamKind.values:
+        add(errors, "kind", _("Choose the kind of team."))
+    name = required(errors, "name", name, _("Name the team."))
+    if name and Team.objects.filter(area=team.area, name=name).exclude(pk=team.pk).exists():
+        add(errors, "name", _("%(area)s has a team named %(name)s already.")
+            % {"area": team.area.name, "name": name})
+    if batch is not None and kind != TeamKind.MEDICAL:
+        add(errors, "batch", _("Only a medical team is dispatched in batches."))
+    if batch is not None and batch < 1:
+        add(errors, "batch", _("A batch is numbered from 1."))
+    not_future(errors, "formed_on", formed_on)
+    if team.stood_down_on is not None and formed_on > team.stood_down_on:
+        add(errors, "formed_on", _("The team stood down on %(day)s.")
+            % {"day": team.stood_down_on.isoformat()})
+    refuse(errors)
+    values = {"kind": kind, "name": name, "formed_on": formed_on, "batch": batch,
+              "sent_by": sent_by.strip(), "duties": duties.strip()}
+    changed = [field for field, value in values.items() if getattr(team, field) != value]
+    for field in changed:
+        setattr(team, field, values[field])
+    if changed:
+        team.save(update_fields=[*changed, "updated_at"])
+    return team
+
+
+@transaction.atomic
 def stand_down_team(team: Team, *, by: Any, on: datetime.date) -> Team:
     """撤编: the team and its members still on duty leave on `on`."""
     team = Team.objects.select_for_update(of=("self",)).select_related("area").get(pk=team.pk)

@@ -31,7 +31,12 @@ from epigrid.core.forms import apply_errors, run_posted
 from epigrid.core.identity import mask_phone
 from epigrid.mobilization import access, services
 from epigrid.mobilization.models import Deployment, Team, on_duty_q
-from epigrid.mobilization.people_forms import StandDownForm, TeamFilterForm, TeamForm
+from epigrid.mobilization.people_forms import (
+    StandDownForm,
+    TeamEditForm,
+    TeamFilterForm,
+    TeamForm,
+)
 
 
 @dataclass(frozen=True)
@@ -113,6 +118,26 @@ def _detail(request: HttpRequest, team: Team, status: int = 200,
 @require_GET
 def team_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
     return _detail(request, access.get_team_for_user(area_user(request), pk))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
+    user = area_user(request)
+    team = access.get_team_for_user(user, pk)
+    access.require_may_mobilize(user, team.area.path)  # before the form: 403 whatever it holds
+    form = TeamEditForm.of(team, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_team(team, by=user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("%(team)s is corrected.")
+                             % {"team": form.cleaned_data["name"]})
+            return redirect("mobilization:team", pk=pk)
+    return render(request, "mobilization/team_edit.html", {"form": form, "team": team},
+                  status=400 if form.is_bound else 200)
 
 
 @login_required

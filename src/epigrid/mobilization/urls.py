@@ -20,6 +20,7 @@ urlpatterns: list[URLPattern] = [
     path("teams/", team_views.team_list, name="teams"),
     path("teams/new/", team_views.team_new, name="team_new"),
     path("teams/<int:pk>/", team_views.team_detail, name="team"),
+    path("teams/<int:pk>/edit/", team_views.team_edit, name="team_edit"),
     path("teams/<int:pk>/stand-down/", team_views.team_stand_down, name="team_stand_down"),
     path("people/", deployment_views.deployment_list, name="deployments"),
     path("people/new/", deployment_views.deployment_new, name="deployment_new"),
