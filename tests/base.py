@@ -15,8 +15,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.test import Client, TestCase
 
 from epigrid.accounts.models import User
@@ -122,3 +125,12 @@ class BaseTestCase(TestCase):
         client = Client()
         client.force_login(user)
         return client
+
+
+def refusal(call: Callable[[], Any]) -> dict[str, list[str]]:
+    """The fields a service named when it refused `call`."""
+    try:
+        call()
+    except ValidationError as error:
+        return error.message_dict
+    raise AssertionError("the service accepted it")

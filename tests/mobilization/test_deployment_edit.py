@@ -12,19 +12,11 @@ from django.urls import reverse
 from epigrid.core.models import AuditEntry
 from epigrid.mobilization import services
 from epigrid.mobilization.models import Deployment
+from tests.base import refusal
 from tests.mobilization.helpers import MobilizationTestCase, days
 
 API = "/api/mobilization/people"
 
-
-def refused(call: Any) -> dict[str, list[str]]:
-    from django.core.exceptions import ValidationError
-
-    try:
-        call()
-    except ValidationError as error:
-        return error.message_dict
-    raise AssertionError("accepted")
 
 
 class ChangeTestCase(MobilizationTestCase):
@@ -56,22 +48,22 @@ class ServiceTests(ChangeTestCase):
 
     def test_it_refuses_each_field_by_its_rule(self) -> None:
         other = self.deployment(name="Li Na", phone="13600002222")
-        self.assertEqual(refused(lambda: self.change(name="", unit=" ", phone="13600002222",
+        self.assertEqual(refusal(lambda: self.change(name="", unit=" ", phone="13600002222",
                                                      arrived_on=days(40))), {
             "name": ["Give the person's name."],
             "unit": ["Give the unit that sent them."],
             "phone": [f"Li Na is on duty in Village A1 since {other.arrived_on}."],
             "arrived_on": [f"{days(40)} is more than 30 days ahead."]})
-        self.assertIn("phone", refused(lambda: self.change(phone="555")))
+        self.assertIn("phone", refusal(lambda: self.change(phone="555")))
 
     def test_one_who_left_arrived_on_or_before_the_day_they_left(self) -> None:
         services.recall(self.chen, by=self.world.alice, on=days(-1))
-        self.assertEqual(refused(lambda: self.change(arrived_on=days(0))),
+        self.assertEqual(refusal(lambda: self.change(arrived_on=days(0))),
                          {"arrived_on": [f"Chen Mign left on {days(-1)}."]})
         self.assertEqual(self.change(arrived_on=days(-1)).arrived_on, days(-1))
 
     def test_only_the_officers_of_the_area_correct(self) -> None:
-        self.assertEqual(refused(lambda: self.change(by=self.world.bob)),
+        self.assertEqual(refusal(lambda: self.change(by=self.world.bob)),
                          {"area": ["Choose an area of your own."]})
 
 

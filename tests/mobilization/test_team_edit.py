@@ -6,22 +6,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from epigrid.mobilization import services
 from epigrid.mobilization.models import Team, TeamKind
+from tests.base import refusal
 from tests.mobilization.helpers import MobilizationTestCase, days
 
 API = "/api/mobilization/teams"
 
-
-def refused(call: Any) -> dict[str, list[str]]:
-    try:
-        call()
-    except ValidationError as error:
-        return error.message_dict
-    raise AssertionError("accepted")
 
 
 class ChangeTestCase(MobilizationTestCase):
@@ -47,17 +40,17 @@ class ServiceTests(ChangeTestCase):
 
     def test_it_refuses_each_field_by_its_rule(self) -> None:
         self.team(name="Dongcheng Medical Team", kind=TeamKind.MEDICAL)
-        self.assertEqual(refused(lambda: self.change(
+        self.assertEqual(refusal(lambda: self.change(
             name="Dongcheng Medical Team", batch=2, formed_on=days(1))), {
             "name": ["Dongcheng Town has a team named Dongcheng Medical Team already."],
             "batch": ["Only a medical team is dispatched in batches."],
             "formed_on": [f"{days(1)} is in the future."]})
-        self.assertEqual(refused(lambda: self.change(by=self.world.bob)),
+        self.assertEqual(refusal(lambda: self.change(by=self.world.bob)),
                          {"area": ["Choose an area of your own."]})
 
     def test_a_team_stood_down_formed_on_or_before_that_day(self) -> None:
         services.stand_down_team(self.commando, by=self.world.alice, on=days(-2))
-        self.assertEqual(refused(lambda: self.change(formed_on=days(-1))),
+        self.assertEqual(refusal(lambda: self.change(formed_on=days(-1))),
                          {"formed_on": [f"The team stood down on {days(-2)}."]})
         self.assertEqual(self.change(formed_on=days(-2)).formed_on, days(-2))
 

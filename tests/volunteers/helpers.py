@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import datetime
 import itertools
-from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from epigrid.accounts.models import User
@@ -17,7 +15,7 @@ from epigrid.areas.models import Area
 from epigrid.core.access import Role
 from epigrid.volunteers import self_service, services
 from epigrid.volunteers.models import HoursClaim, Project, ProjectKind, ServiceRecord, Volunteer
-from tests.base import PASSWORD, BaseTestCase
+from tests.base import PASSWORD, BaseTestCase, refusal  # noqa: F401 - the tests import it here
 
 _phones = itertools.count(13700000001)
 
@@ -77,15 +75,6 @@ def volunteer_user(area: Area | None, phone: str | None = None, **fields: Any) -
 def enrolled(user: User, **fields: Any) -> Volunteer:
     """The volunteer `user` becomes by enrolling (self_service.enrol)."""
     return self_service.enrol(user, **fields)
-
-
-def refusal(call: Callable[[], Any]) -> dict[str, list[str]]:
-    """The fields a service named when it refused `call`."""
-    try:
-        call()
-    except ValidationError as error:
-        return error.message_dict
-    raise AssertionError("the service accepted it")
 
 
 _names = itertools.count(1)

@@ -109,6 +109,14 @@ def keyset_page(queryset: models.QuerySet[Any], params: PageParams, *,
     return {"items": items, "next_after": next_after}
 
 
+def patched(instance: models.Model, payload: Schema, fields: Sequence[str]) -> dict[str, Any]:
+    """A PATCH's values: the instance's `fields` as they are, those the payload gives (not
+    null) instead; for a service that takes every field."""
+    given = {name: value for name, value in payload.model_dump().items()
+             if value is not None and name in fields}
+    return {name: getattr(instance, name) for name in fields} | given
+
+
 def api_user(request: HttpRequest) -> Any:
     """The authenticated user: ninja puts it in `request.auth` for token and session alike."""
     return request.auth  # type: ignore[attr-defined]

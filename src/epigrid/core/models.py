@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -7,6 +8,19 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from epigrid.core.access import AreaPathField, sees_everything
+
+
+def save_changed(instance: models.Model, values: Mapping[str, Any]) -> list[str]:
+    """Set those of `values` that differ from the instance's and save them alone (with
+    `updated_at` where the model has it): a correction that changes nothing writes nothing, and
+    the audit log names what changed. The fields changed."""
+    changed = [name for name, value in values.items() if getattr(instance, name) != value]
+    for name in changed:
+        setattr(instance, name, values[name])
+    if changed:
+        stamped = ["updated_at"] if hasattr(instance, "updated_at") else []
+        instance.save(update_fields=[*changed, *stamped])
+    return changed
 
 
 class TimeStampedModel(models.Model):

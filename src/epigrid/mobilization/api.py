@@ -31,6 +31,7 @@ from epigrid.core.api import (
     fetch,
     keyset_page,
     named,
+    patched,
     require,
 )
 from epigrid.core.days import local_day
@@ -137,12 +138,9 @@ def change_team(request: HttpRequest, team_id: int, payload: TeamChangeIn) -> Te
     user = api_user(request)
     team = _team(request, team_id)
     may_mobilize_or_403(user, team.area.path)
-    values: dict[str, Any] = {field: getattr(team, field) for field in (
-        "kind", "name", "formed_on", "batch", "sent_by", "duties")}
-    given = {field: value for field, value in payload.model_dump().items() if value is not None}
-    if given.get("kind", TeamKind.MEDICAL) != TeamKind.MEDICAL and "batch" not in given:
+    values = patched(team, payload, ("kind", "name", "formed_on", "batch", "sent_by", "duties"))
+    if values["kind"] != TeamKind.MEDICAL and payload.batch is None:
         values["batch"] = None  # no longer a medical team: no batch
-    values |= given
     call_service(lambda: services.change_team(team, by=user, **values))
     return _team(request, team_id)
 
@@ -204,10 +202,8 @@ def change_person(request: HttpRequest, person_id: int,
     user = api_user(request)
     person = _person(request, person_id)
     may_mobilize_or_403(user, person.area.path)
-    values: dict[str, Any] = {field: getattr(person, field) for field in (
-        "name", "unit", "post", "phone", "party_member", "duties", "arrived_on")}
-    values |= {field: value for field, value in payload.model_dump().items()
-               if value is not None}
+    values = patched(person, payload, ("name", "unit", "post", "phone", "party_member",
+                                       "duties", "arrived_on"))
     call_service(lambda: services.change_deployment(person, by=user, **values))
     return _person(request, person_id)
 

@@ -140,15 +140,14 @@ def deployment_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
     person = access.get_deployment_for_user(user, pk)
     access.require_may_mobilize(user, person.area.path)  # before the form: 403 whatever it holds
     form = DeploymentEditForm.of(person, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.change_deployment(person, by=user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("The record of %(name)s is corrected.")
-                             % {"name": form.cleaned_data["name"]})
-            return redirect("mobilization:deployment", pk=pk)
+
+    def correct(data: dict[str, Any]) -> str:
+        services.change_deployment(person, by=user, **data)
+        return _("The record of %(name)s is corrected.") % {"name": data["name"]}
+
+    if request.method == "POST" and (done := run_posted(
+            request, form, correct, reverse("mobilization:deployment", args=[pk]))):
+        return done
     return render(request, "mobilization/deployment_edit.html", {"form": form,
                                                                  "person": person},
                   status=400 if form.is_bound else 200)

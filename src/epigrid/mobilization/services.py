@@ -31,6 +31,7 @@ from epigrid.core.days import local_day
 from epigrid.core.errors import Errors, add, not_future, refuse, required
 from epigrid.core.identity import parse_mobile
 from epigrid.core.locks import DEPLOYED_PHONES, lock_phone
+from epigrid.core.models import save_changed
 from epigrid.mobilization.models import Commendation, Deployment, Team, TeamKind
 
 ARRIVAL_AHEAD_DAYS = 30  # a posting announced for next month is recorded; next year's is a typo
@@ -83,11 +84,7 @@ def change_team(team: Team, *, by: Any, kind: str, name: str, formed_on: datetim
     refuse(errors)
     values = {"kind": kind, "name": name, "formed_on": formed_on, "batch": batch,
               "sent_by": sent_by.strip(), "duties": duties.strip()}
-    changed = [field for field, value in values.items() if getattr(team, field) != value]
-    for field in changed:
-        setattr(team, field, values[field])
-    if changed:
-        team.save(update_fields=[*changed, "updated_at"])
+    save_changed(team, values)
     return team
 
 
@@ -217,11 +214,7 @@ def change_deployment(deployment: Deployment, *, by: Any, name: str, unit: str, 
     refuse(errors)
     values = {"name": name, "unit": unit, "post": post.strip(), "phone": mobile,
               "party_member": party_member, "duties": duties.strip(), "arrived_on": arrived_on}
-    changed = [field for field, value in values.items() if getattr(deployment, field) != value]
-    for field in changed:
-        setattr(deployment, field, values[field])
-    if changed:
-        deployment.save(update_fields=[*changed, "updated_at"])
+    save_changed(deployment, values)
     return deployment
 
 

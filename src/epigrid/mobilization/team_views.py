@@ -127,15 +127,14 @@ def team_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
     team = access.get_team_for_user(user, pk)
     access.require_may_mobilize(user, team.area.path)  # before the form: 403 whatever it holds
     form = TeamEditForm.of(team, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.change_team(team, by=user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("%(team)s is corrected.")
-                             % {"team": form.cleaned_data["name"]})
-            return redirect("mobilization:team", pk=pk)
+
+    def correct(data: dict[str, Any]) -> str:
+        services.change_team(team, by=user, **data)
+        return _("%(team)s is corrected.") % {"team": data["name"]}
+
+    if request.method == "POST" and (done := run_posted(
+            request, form, correct, reverse("mobilization:team", args=[pk]))):
+        return done
     return render(request, "mobilization/team_edit.html", {"form": form, "team": team},
                   status=400 if form.is_bound else 200)
 

@@ -36,6 +36,7 @@ from epigrid.core.api import (
     keyset_page,
     named,
     not_found,
+    patched,
     require,
 )
 from epigrid.core.days import local_day
@@ -146,11 +147,8 @@ def change_volunteer(request: HttpRequest, volunteer_id: int,
     user = api_user(request)
     volunteer = _volunteer(request, volunteer_id)
     may_manage_or_403(user, volunteer.area.path)
-    values: dict[str, Any] = {
-        "name": volunteer.name, "phone": volunteer.phone, "skills": volunteer.skills,
-        "party_member": volunteer.party_member, "registered_on": volunteer.registered_on}
-    values |= {field: value for field, value in payload.model_dump().items()
-               if value is not None}
+    values = patched(volunteer, payload, ("name", "phone", "skills", "party_member",
+                                          "registered_on"))
     call_service(lambda: services.change_volunteer(volunteer, by=user, **values))
     return _volunteer(request, volunteer_id)
 
@@ -212,12 +210,10 @@ def change_project(request: HttpRequest, project_id: int, payload: ProjectChange
     user = api_user(request)
     project = _project(request, project_id)
     may_manage_or_403(user, project.area.path)
-    values: dict[str, Any] = {
-        "kind": project.kind, "name": project.name, "description": project.description,
-        "volunteers_needed": project.volunteers_needed, "starts_on": project.starts_on,
-        "ends_on": None if payload.open_ended else project.ends_on}
-    values |= {field: value for field, value in payload.model_dump().items()
-               if value is not None and field != "open_ended"}
+    values = patched(project, payload, ("kind", "name", "description", "volunteers_needed",
+                                        "starts_on", "ends_on"))
+    if payload.open_ended:
+        values["ends_on"] = None
     call_service(lambda: services.change_project(project, by=user, **values))
     return _project(request, project_id)
 

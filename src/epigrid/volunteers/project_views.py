@@ -93,16 +93,15 @@ def project_new(request: HttpRequest) -> HttpResponseBase:
 def project_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
     user, project = _kept(request, pk)
     form = ProjectEditForm.of(project, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data | {"volunteers_needed": form.cleaned_data["volunteers_needed"]
-                                    or 0}
-        try:
-            services.change_project(project, by=user, **data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("%(project)s is corrected.") % {"project": data["name"]})
-            return redirect("volunteers:project", pk=pk)
+
+    def correct(data: dict[str, Any]) -> str:
+        services.change_project(project, by=user,
+                                **data | {"volunteers_needed": data["volunteers_needed"] or 0})
+        return _("%(project)s is corrected.") % {"project": data["name"]}
+
+    if request.method == "POST" and (done := run_posted(
+            request, form, correct, reverse("volunteers:project", args=[pk]))):
+        return done
     return render(request, "volunteers/project_edit.html", {"form": form, "project": project},
                   status=400 if form.is_bound else 200)
 

@@ -40,6 +40,7 @@ from epigrid.core.days import local_day
 from epigrid.core.errors import Errors, add, not_future, refuse, required, within_length
 from epigrid.core.identity import parse_mobile
 from epigrid.core.locks import VOLUNTEER_PHONES, lock_phone
+from epigrid.core.models import save_changed
 from epigrid.volunteers.models import (
     DAY_HOURS,
     ClaimState,
@@ -122,11 +123,7 @@ def change_volunteer(volunteer: Volunteer, *, by: Any, name: str, phone: str, sk
     refuse(errors)
     values = {"name": name, "phone": phone, "skills": skills.strip(),
               "party_member": party_member, "registered_on": registered_on}
-    changed = [field for field, value in values.items() if getattr(volunteer, field) != value]
-    for field in changed:
-        setattr(volunteer, field, values[field])
-    if changed:
-        volunteer.save(update_fields=[*changed, "updated_at"])
+    save_changed(volunteer, values)
     return volunteer
 
 
@@ -230,11 +227,7 @@ def change_project(project: Project, *, by: Any, kind: str, name: str, descripti
     values = {"kind": kind, "name": name, "description": description.strip(),
               "volunteers_needed": volunteers_needed, "starts_on": starts_on,
               "ends_on": ends_on}
-    changed = [field for field, value in values.items() if getattr(project, field) != value]
-    for field in changed:
-        setattr(project, field, values[field])
-    if changed:
-        project.save(update_fields=[*changed, "updated_at"])
+    save_changed(project, values)
     return project
 
 

@@ -159,15 +159,14 @@ def volunteer_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
     volunteer = access.get_volunteer_for_user(user, pk)
     access.require_may_manage(user, volunteer.area.path)  # before the form: 403 whatever it holds
     form = VolunteerEditForm.of(volunteer, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.change_volunteer(volunteer, by=user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("The record of %(name)s is corrected.")
-                             % {"name": form.cleaned_data["name"]})
-            return redirect("volunteers:volunteer", pk=pk)
+
+    def correct(data: dict[str, Any]) -> str:
+        services.change_volunteer(volunteer, by=user, **data)
+        return _("The record of %(name)s is corrected.") % {"name": data["name"]}
+
+    if request.method == "POST" and (done := run_posted(
+            request, form, correct, reverse("volunteers:volunteer", args=[pk]))):
+        return done
     return render(request, "volunteers/volunteer_edit.html", {"form": form,
                                                               "volunteer": volunteer},
                   status=400 if form.is_bound else 200)
