@@ -39,6 +39,14 @@ def flash_errors(request: HttpRequest, source: ValidationError | forms.BaseForm)
         messages.error(request, text)
 
 
+class CorrectionForm(forms.Form):
+    """A record's correction: its fields start from the record's own values."""
+
+    @classmethod
+    def of(cls, record: Any, data: Any = None) -> Any:
+        return cls(data, initial={name: getattr(record, name) for name in cls.base_fields})
+
+
 def run_posted(request: HttpRequest, form: forms.BaseForm,
                action: Callable[[dict[str, Any]], str], then: str) -> HttpResponseBase | None:
     """A posted form's action: the service called with the form's data, its message shown and

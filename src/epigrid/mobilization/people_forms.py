@@ -16,7 +16,7 @@ from django.utils.translation import pgettext_lazy
 from epigrid.areas.forms import AreaChoice, AreaFilterField, offer_areas, offer_own_areas
 from epigrid.areas.models import Area
 from epigrid.core.access import ScopedUser, subtree_q
-from epigrid.core.forms import day_field, search_field, valid_filters
+from epigrid.core.forms import CorrectionForm, day_field, search_field, valid_filters
 from epigrid.core.identity import parse_mobile
 from epigrid.mobilization.models import (
     Commendation,
@@ -94,7 +94,7 @@ class TeamForm(forms.Form):
         self.fields["formed_on"].initial = timezone.localdate()
 
 
-class TeamEditForm(forms.Form):
+class TeamEditForm(CorrectionForm):
     """A team corrected by the officers of its area (the area stays)."""
 
     kind = TeamForm.base_fields["kind"]
@@ -103,10 +103,6 @@ class TeamEditForm(forms.Form):
     sent_by = TeamForm.base_fields["sent_by"]
     duties = TeamForm.base_fields["duties"]
     formed_on = TeamForm.base_fields["formed_on"]
-
-    @classmethod
-    def of(cls, team: Team, data: Any = None) -> TeamEditForm:
-        return cls(data, initial={field: getattr(team, field) for field in cls.base_fields})
 
 
 class StandDownForm(forms.Form):
@@ -194,7 +190,7 @@ class DeploymentForm(forms.Form):
         self.fields["arrived_on"].initial = timezone.localdate()
 
 
-class DeploymentEditForm(forms.Form):
+class DeploymentEditForm(CorrectionForm):
     """A person sent down, their record corrected by the officers of the area (the area and the
     team stay)."""
 
@@ -205,10 +201,6 @@ class DeploymentEditForm(forms.Form):
     party_member = DeploymentForm.base_fields["party_member"]
     duties = DeploymentForm.base_fields["duties"]
     arrived_on = DeploymentForm.base_fields["arrived_on"]
-
-    @classmethod
-    def of(cls, person: Deployment, data: Any = None) -> DeploymentEditForm:
-        return cls(data, initial={field: getattr(person, field) for field in cls.base_fields})
 
 
 class RecallForm(forms.Form):

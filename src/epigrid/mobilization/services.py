@@ -37,15 +37,15 @@ from epigrid.mobilization.models import Commendation, Deployment, Team, TeamKind
 ARRIVAL_AHEAD_DAYS = 30  # a posting announced for next month is recorded; next year's is a typo
 
 
-@transaction.atomic
-def form_team(area: Area, *, by: Any, kind: str, name: str, formed_on: datetime.date,
-              batch: int | None = None, sent_by: str = "", duties: str = "") -> Team:
-    errors: Errors = {}
-    own_area(errors, by, area)
+def _team_fields(errors: Errors, area: Area, kind: str, name: str, batch: int | None,
+                 formed_on: datetime.date, team: Team | None = None) -> str:
+    """A kind, a name no other team of the area has, a batch for a medical team only, a day
+    formed not in the future: the name, stripped."""
     if kind not in TeamKind.values:
         add(errors, "kind", _("Choose the kind of team."))
     name = required(errors, "name", name, _("Name the team."))
-    if name and Team.objects.filter(area=area, name=name).exists():
+    others = Team.objects.filter(area=area, name=name)
+    if name and (others.exclude(pk=team.pk) if team is not None else others).exists():
         add(errors, "name", _("%(area)s has a team named %(name)s already.")
             % {"area": area.name, "name": name})
     if batch is not None and kind != TeamKind.MEDICAL:
@@ -53,6 +53,41 @@ def form_team(area: Area, *, by: Any, kind: str, name: str, formed_on: datetime.
     if batch is not None and batch < 1:
         add(errors, "batch", _("A batch is numbered from 1."))
     not_future(errors, "formed_on", formed_on)
+    return name
+
+
+def _person_fields(errors: Errors, name: str, unit: str, phone: str, arrived_on: datetime.date,
+                   deployment: Deployment | None = None) -> tuple[str, str, str]:
+    """A name, a unit, a mainland mobile no one else is on duty with (checked when it is new
+    to a person on duty), a day of arrival not too far ahead: the name, unit and mobile."""
+    name = required(errors, "name", name, _("Give the person's name."))
+    unit = required(errors, "unit", unit, _("Give the unit that sent them."))
+    mobile = ""
+    try:
+        mobile = parse_mobile(phone)
+    except ValidationError as error:
+        add(errors, "phone", error.messages[0])
+    unchanged = deployment is not None and (mobile == deployment.phone
+                                            or deployment.left_on is not None)
+    if mobile and not unchanged:
+        _lock_phone(mobile)
+        elsewhere = on_duty_elsewhere(mobile, exclude=deployment.pk if deployment else None)
+        if elsewhere is not None:
+            add(errors, "phone", _("%(name)s is on duty in %(area)s since %(day)s.")
+                % {"name": elsewhere.name, "area": elsewhere.area.name,
+                   "day": elsewhere.arrived_on.isoformat()})
+    if arrived_on > local_day() + datetime.timedelta(days=ARRIVAL_AHEAD_DAYS):
+        add(errors, "arrived_on", _("%(day)s is more than %(n)d days ahead.")
+            % {"day": arrived_on.isoformat(), "n": ARRIVAL_AHEAD_DAYS})
+    return name, unit, mobile
+
+
+@transaction.atomic
+def form_team(area: Area, *, by: Any, kind: str, name: str, formed_on: datetime.date,
+              batch: int | None = None, sent_by: str = "", duties: str = "") -> Team:
+    errors: Errors = {}
+    own_area(errors, by, area)
+    name = _team_fields(errors, area, kind, name, batch, formed_on)
     refuse(errors)
     return Team.objects.create(area=area, kind=kind, name=name, formed_on=formed_on,
                                batch=batch, sent_by=sent_by.strip(), duties=duties.strip(),
@@ -67,17 +102,7 @@ def change_team(team: Team, *, by: Any, kind: str, name: str, formed_on: datetim
     team = Team.objects.select_for_update(of=("self",)).select_related("area").get(pk=team.pk)
     errors: Errors = {}
     own_area(errors, by, team.area)
-    if kind not in TeamKind.values:
-        add(errors, "kind", _("Choose the kind of team."))
-    name = required(errors, "name", name, _("Name the team."))
-    if name and Team.objects.filter(area=team.area, name=name).exclude(pk=team.pk).exists():
-        add(errors, "name", _("%(area)s has a team named %(name)s already.")
-            % {"area": team.area.name, "name": name})
-    if batch is not None and kind != TeamKind.MEDICAL:
-        add(errors, "batch", _("Only a medical team is dispatched in batches."))
-    if batch is not None and batch < 1:
-        add(errors, "batch", _("A batch is numbered from 1."))
-    not_future(errors, "formed_on", formed_on)
+    name = _team_fields(errors, team.area, kind, name, batch, formed_on, team)
     if team.stood_down_on is not None and formed_on > team.stood_down_on:
         add(errors, "formed_on", _("The team stood down on %(day)s.")
             % {"day": team.stood_down_on.isoformat()})
@@ -152,23 +177,7 @@ def deploy(area: Area, *, by: Any, name: str, unit: str, phone: str,
     """下沉: a person sent to work in `area` from `arrived_on`."""
     errors: Errors = {}
     own_area(errors, by, area)
-    name = required(errors, "name", name, _("Give the person's name."))
-    unit = required(errors, "unit", unit, _("Give the unit that sent them."))
-    mobile = ""
-    try:
-        mobile = parse_mobile(phone)
-    except ValidationError as error:
-        add(errors, "phone", error.messages[0])
-    if mobile:
-        _lock_phone(mobile)
-        elsewhere = on_duty_elsewhere(mobile)
-        if elsewhere is not None:
-            add(errors, "phone", _("%(name)s is on duty in %(area)s since %(day)s.")
-                % {"name": elsewhere.name, "area": elsewhere.area.name,
-                   "day": elsewhere.arrived_on.isoformat()})
-    if arrived_on > local_day() + datetime.timedelta(days=ARRIVAL_AHEAD_DAYS):
-        add(errors, "arrived_on", _("%(day)s is more than %(n)d days ahead.")
-            % {"day": arrived_on.isoformat(), "n": ARRIVAL_AHEAD_DAYS})
+    name, unit, mobile = _person_fields(errors, name, unit, phone, arrived_on)
     _check_team(errors, team, area)
     if leader and team is None:
         add(errors, "leader", _("Only a member of a team leads it."))
@@ -191,23 +200,7 @@ def change_deployment(deployment: Deployment, *, by: Any, name: str, unit: str, 
                   .get(pk=deployment.pk))
     errors: Errors = {}
     own_area(errors, by, deployment.area)
-    name = required(errors, "name", name, _("Give the person's name."))
-    unit = required(errors, "unit", unit, _("Give the unit that sent them."))
-    mobile = ""
-    try:
-        mobile = parse_mobile(phone)
-    except ValidationError as error:
-        add(errors, "phone", error.messages[0])
-    if mobile and mobile != deployment.phone and deployment.left_on is None:
-        _lock_phone(mobile)
-        elsewhere = on_duty_elsewhere(mobile, exclude=deployment.pk)
-        if elsewhere is not None:
-            add(errors, "phone", _("%(name)s is on duty in %(area)s since %(day)s.")
-                % {"name": elsewhere.name, "area": elsewhere.area.name,
-                   "day": elsewhere.arrived_on.isoformat()})
-    if arrived_on > local_day() + datetime.timedelta(days=ARRIVAL_AHEAD_DAYS):
-        add(errors, "arrived_on", _("%(day)s is more than %(n)d days ahead.")
-            % {"day": arrived_on.isoformat(), "n": ARRIVAL_AHEAD_DAYS})
+    name, unit, mobile = _person_fields(errors, name, unit, phone, arrived_on, deployment)
     if deployment.left_on is not None and arrived_on > deployment.left_on:
         add(errors, "arrived_on", _("%(name)s left on %(day)s.")
             % {"name": deployment.name, "day": deployment.left_on.isoformat()})

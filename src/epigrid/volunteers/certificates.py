@@ -79,16 +79,20 @@ def find_certificate(user: Any, typed: str) -> Certificate | None:
     return certificates_for(user).filter(number=normal_number(typed)).first()
 
 
-def _lines(volunteer: Volunteer) -> list[dict[str, Any]]:
-    """The volunteer's hours by project, first served first: one GROUP BY."""
-    rows = (ServiceRecord.objects.filter(volunteer=volunteer).order_by()
-            .values("project_id", "project__name", "project__area__name")
-            .annotate(hours=Sum("hours"), days=Count("id"), first=Min("served_on"),
-                      last=Max("served_on")).order_by("first", "project__name", "project_id"))
-    return [{"project": row["project__name"], "area": row["project__area__name"],
-             "days": row["days"], "hours": str(row["hours"].quantize(TENTH)),
-             "first": row["first"].isoformat(), "last": row["last"].isoformat()}
-            for row in rows]
+def _served(volunteer: Volunteer) -> list[dict[str, Any]]:
+    """The volunteer's hours, days and first and last day by project, first served first: one
+    GROUP BY, from which the certificate's lines and totals are both read."""
+    return list(ServiceRecord.objects.filter(volunteer=volunteer).order_by()
+                .values("project_id", "project__name", "project__area__name")
+                .annotate(hours=Sum("hours"), days=Count("id"), first=Min("served_on"),
+                          last=Max("served_on"))
+                .order_by("first", "project__name", "project_id"))
+
+
+def _line(row: dict[str, Any]) -> dict[str, Any]:
+    return {"project": row["project__name"], "area": row["project__area__name"],
+            "days": row["days"], "hours": str(row["hours"].quantize(TENTH)),
+            "first": row["first"].isoformat(), "last": row["last"].isoformat()}
 
 
 @transaction.atomic
@@ -96,17 +100,17 @@ def issue_certificate(volunteer: Volunteer, *, by: Any) -> Certificate:
     if not may_issue(by, volunteer):
         raise PermissionDenied(_("A certificate is issued to the volunteer, or by the keepers "
                                  "of their area."))
-    lines = _lines(volunteer)
+    rows = _served(volunteer)
     errors: Errors = {}
-    if not lines:
+    if not rows:
         add(errors, "__all__", _("No hours are recorded for %(name)s yet.")
             % {"name": volunteer.name})
     refuse(errors)
-    served = ServiceRecord.objects.filter(volunteer=volunteer).aggregate(
-        hours=Sum("hours"), days=Count("served_on", distinct=True), first=Min("served_on"),
-        last=Max("served_on"))
+    # Days served on two projects count once: the only total the lines do not give.
+    days = (ServiceRecord.objects.filter(volunteer=volunteer).values("served_on").distinct()
+            .count())
     return Certificate.objects.create(
-        number=new_number(), volunteer=volunteer, issued_on=local_day(), hours=served["hours"],
-        days=served["days"], first_day=served["first"], last_day=served["last"], lines=lines,
-        issued_by=by)
-
+        number=new_number(), volunteer=volunteer, issued_on=local_day(),
+        hours=sum((row["hours"] for row in rows), Decimal(0)), days=days,
+        first_day=min(row["first"] for row in rows), last_day=max(row["last"] for row in rows),
+        lines=[_line(row) for row in rows], issued_by=by)

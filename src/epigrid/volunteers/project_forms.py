@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from epigrid.areas.forms import AreaChoice, AreaFilterField, offer_areas, offer_own_areas
 from epigrid.areas.models import Area
 from epigrid.core.access import ScopedUser, subtree_q
-from epigrid.core.forms import day_field, search_field, valid_filters
+from epigrid.core.forms import CorrectionForm, day_field, search_field, valid_filters
 from epigrid.volunteers.models import (
     Project,
     ProjectKind,
@@ -88,7 +88,7 @@ class ProjectForm(forms.Form):
         self.fields["starts_on"].initial = timezone.localdate()
 
 
-class ProjectEditForm(forms.Form):
+class ProjectEditForm(CorrectionForm):
     """A project corrected by its keepers (the area stays)."""
 
     kind = ProjectForm.base_fields["kind"]
@@ -97,10 +97,6 @@ class ProjectEditForm(forms.Form):
     volunteers_needed = ProjectForm.base_fields["volunteers_needed"]
     starts_on = ProjectForm.base_fields["starts_on"]
     ends_on = ProjectForm.base_fields["ends_on"]
-
-    @classmethod
-    def of(cls, project: Project, data: Any = None) -> ProjectEditForm:
-        return cls(data, initial={field: getattr(project, field) for field in cls.base_fields})
 
 
 class VolunteerChoice(forms.ModelChoiceField):

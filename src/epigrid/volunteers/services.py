@@ -66,6 +66,19 @@ def _phone(errors: Errors, raw: str) -> str:
         return ""
 
 
+def _phone_free(errors: Errors, phone: str, volunteer: Volunteer | None = None) -> None:
+    """The phone is registered to no other volunteer who has not left. Two desks registering
+    it at once: the second waits, then is refused naming where (not the partial unique index's
+    500, which stays the floor)."""
+    lock_phone(VOLUNTEER_PHONES, phone)
+    others = Volunteer.objects.select_related("area").filter(phone=phone, left_on__isnull=True)
+    other = (others.exclude(pk=volunteer.pk) if volunteer is not None else others).first()
+    if other is not None:
+        add(errors, "phone", _("%(name)s, with this phone, is registered in %(area)s since "
+                               "%(day)s.") % {"name": other.name, "area": other.area.name,
+                                              "day": other.registered_on.isoformat()})
+
+
 @transaction.atomic
 def register(area: Area, *, by: Any, name: str, phone: str, registered_on: datetime.date,
              skills: str = "", party_member: bool = False, account: Any = None) -> Volunteer:
@@ -74,16 +87,7 @@ def register(area: Area, *, by: Any, name: str, phone: str, registered_on: datet
     name = required(errors, "name", name, _("Name the volunteer."))
     phone = _phone(errors, phone)
     if phone:
-        # Two desks registering the same phone at once: the second waits, then is refused
-        # naming where (not the partial unique index's 500).
-        lock_phone(VOLUNTEER_PHONES, phone)
-        # The partial unique constraint is the floor; this names where.
-        other = (Volunteer.objects.select_related("area")
-                 .filter(phone=phone, left_on__isnull=True).first())
-        if other is not None:
-            add(errors, "phone", _("%(name)s, with this phone, is registered in %(area)s since "
-                                   "%(day)s.") % {"name": other.name, "area": other.area.name,
-                                                  "day": other.registered_on.isoformat()})
+        _phone_free(errors, phone)
     not_future(errors, "registered_on", registered_on)
     refuse(errors)
     return Volunteer.objects.create(area=area, name=name, phone=phone, skills=skills.strip(),
@@ -104,13 +108,7 @@ def change_volunteer(volunteer: Volunteer, *, by: Any, name: str, phone: str, sk
     name = required(errors, "name", name, _("Name the volunteer."))
     phone = _phone(errors, phone)
     if phone and phone != volunteer.phone and volunteer.left_on is None:
-        lock_phone(VOLUNTEER_PHONES, phone)  # as registering: a second desk waits, then told
-        other = (Volunteer.objects.select_related("area").exclude(pk=volunteer.pk)
-                 .filter(phone=phone, left_on__isnull=True).first())
-        if other is not None:
-            add(errors, "phone", _("%(name)s, with this phone, is registered in %(area)s since "
-                                   "%(day)s.") % {"name": other.name, "area": other.area.name,
-                                                  "day": other.registered_on.isoformat()})
+        _phone_free(errors, phone, volunteer)
     not_future(errors, "registered_on", registered_on)
     first = (ServiceRecord.objects.filter(volunteer=volunteer)
              .aggregate(first=Min("served_on"))["first"])
@@ -161,18 +159,26 @@ def leave(volunteer: Volunteer, *, by: Any, on: datetime.date) -> Volunteer:
     return volunteer
 
 
+def _kind_and_name(errors: Errors, area: Area, kind: str, name: str,
+                   project: Project | None = None) -> str:
+    """A kind of project, and a name no other project of the area has: the name, stripped."""
+    if kind not in ProjectKind.values:
+        add(errors, "kind", _("Choose the kind of project."))
+    name = required(errors, "name", name, _("Name the project."))
+    others = Project.objects.filter(area=area, name=name)
+    if name and (others.exclude(pk=project.pk) if project is not None else others).exists():
+        add(errors, "name", _("%(area)s has a project named %(name)s already.")
+            % {"area": area.name, "name": name})
+    return name
+
+
 @transaction.atomic
 def open_project(area: Area, *, by: Any, kind: str, name: str, starts_on: datetime.date,
                  ends_on: datetime.date | None = None, volunteers_needed: int = 0,
                  description: str = "") -> Project:
     errors: Errors = {}
     own_area(errors, by, area)
-    if kind not in ProjectKind.values:
-        add(errors, "kind", _("Choose the kind of project."))
-    name = required(errors, "name", name, _("Name the project."))
-    if name and Project.objects.filter(area=area, name=name).exists():
-        add(errors, "name", _("%(area)s has a project named %(name)s already.")
-            % {"area": area.name, "name": name})
+    name = _kind_and_name(errors, area, kind, name)
     if starts_on > local_day() + datetime.timedelta(days=START_AHEAD_DAYS):
         add(errors, "starts_on", _("A project starts at most %(days)s days ahead.")
             % {"days": START_AHEAD_DAYS})
@@ -197,13 +203,7 @@ def change_project(project: Project, *, by: Any, kind: str, name: str, descripti
                .get(pk=project.pk))
     errors: Errors = {}
     own_area(errors, by, project.area)
-    if kind not in ProjectKind.values:
-        add(errors, "kind", _("Choose the kind of project."))
-    name = required(errors, "name", name, _("Name the project."))
-    if name and Project.objects.filter(area=project.area, name=name).exclude(
-            pk=project.pk).exists():
-        add(errors, "name", _("%(area)s has a project named %(name)s already.")
-            % {"area": project.area.name, "name": name})
+    name = _kind_and_name(errors, project.area, kind, name, project)
     if starts_on != project.starts_on and starts_on > local_day() + datetime.timedelta(
             days=START_AHEAD_DAYS):
         add(errors, "starts_on", _("A project starts at most %(days)s days ahead.")

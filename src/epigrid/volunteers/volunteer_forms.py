@@ -17,7 +17,7 @@ from django.utils.translation import pgettext_lazy
 from epigrid.areas.forms import AreaChoice, AreaFilterField, offer_areas, offer_own_areas
 from epigrid.areas.models import Area
 from epigrid.core.access import ScopedUser, subtree_q
-from epigrid.core.forms import day_field, search_field, valid_filters
+from epigrid.core.forms import CorrectionForm, day_field, search_field, valid_filters
 from epigrid.core.identity import parse_mobile
 from epigrid.volunteers.models import Volunteer, serving_q
 
@@ -81,7 +81,7 @@ class VolunteerForm(forms.Form):
         self.fields["registered_on"].initial = timezone.localdate()
 
 
-class VolunteerEditForm(forms.Form):
+class VolunteerEditForm(CorrectionForm):
     """A volunteer's record corrected by the keepers of their area (the area stays: one who
     moves leaves and registers again)."""
 
@@ -90,13 +90,6 @@ class VolunteerEditForm(forms.Form):
     skills = VolunteerForm.base_fields["skills"]
     party_member = VolunteerForm.base_fields["party_member"]
     registered_on = VolunteerForm.base_fields["registered_on"]
-
-    @classmethod
-    def of(cls, volunteer: Volunteer, data: Any = None) -> VolunteerEditForm:
-        return cls(data, initial={"name": volunteer.name, "phone": volunteer.phone,
-                                  "skills": volunteer.skills,
-                                  "party_member": volunteer.party_member,
-                                  "registered_on": volunteer.registered_on})
 
 
 class LeaveForm(forms.Form):
