@@ -58,10 +58,11 @@ class DemoSupervisionTests(BaseTestCase):
         assert Document.objects.exclude(status=DocumentStatus.REGISTERED).count() == len(routed)
         # Each routed to as many towns as it names, two here (the world has two), one leading.
         for document in Document.objects.exclude(status=DocumentStatus.REGISTERED):
-            tasks = list(document.tasks.all())
+            tasks = list(document.tasks.filter(parent=None))
             assert {task.area for task in tasks} == {w.town_a, w.town_b}
             assert sorted(task.part for task in tasks) == ["assist", "lead"]
-        assert Task.objects.count() == self.written["tasks"] == 2 * len(routed) + len(DIRECT)
+        assert Task.objects.count() == self.written["tasks"] == (
+            2 * len(routed) + len(DIRECT) + 2)  # and two parts handed down
         desk = User.objects.get(username="supervisor")
         assert (desk.role, desk.home_area, desk.has_usable_password()) == (
             Role.SUPERVISOR, w.district, False)
@@ -94,6 +95,21 @@ class DemoSupervisionTests(BaseTestCase):
         assert not overdue.filter(document__isnull=False).exists()
         assert not Task.objects.filter(status__in=PENDING, document__isnull=False,
                                        due_on__lt=today).exists()
+
+    def test_officer_1s_town_hands_a_task_down_to_two_villages(self) -> None:
+        w = self.world
+        parts = list(Task.objects.filter(parent__isnull=False).select_related("parent")
+                     .order_by("area__path"))
+        assert [part.area for part in parts] == [w.village_a1, w.village_a2]
+        task = parts[0].parent
+        assert (task.area, task.status, task.part) == (w.town_a, TaskStatus.OPEN, "lead")
+        assert all(part.parent == task and part.document_id == task.document_id
+                   and part.issuer_area == w.town_a and part.due_on == task.due_on
+                   for part in parts)
+        assert [part.status for part in parts] == [TaskStatus.REPORTED, TaskStatus.OPEN]
+        assert task.events.filter(step=Step.HANDED_DOWN).count() == 1
+        officer = User.objects.get(username="officer1")
+        assert parts[0].created_by == officer
 
     def test_it_stamps_each_step_at_the_moment_it_happened(self) -> None:
         now = timezone.now()

@@ -3,7 +3,7 @@
 A with a deadline and passes it to the district head to read; Zhou reads it; Alice, town A's
 officer, finds the task, reports it done; Guo sends it back once, accepts the second report and
 archives the notice. Then Guo inspects the fever clinic and finds no sign-in sheet; Alice says how
-it was put right; Guo verifies it 销号."""
+it was put right; Guo verifies it 销号. And a town hands a notice down 分解下达 to its village."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ from playwright.sync_api import expect
 
 from epigrid.accounts.services import create_user
 from epigrid.core.access import Role
-from epigrid.supervision.models import Document, Finding, Inspection, Task
+from epigrid.supervision import documents
+from epigrid.supervision.models import Document, DocumentKind, Finding, Inspection, Task
 from tests.base import PASSWORD, World
 from tests.e2e.browsing import log_in
 
@@ -131,3 +132,55 @@ def test_an_inspection_finding_is_rectified_and_verified(
     page.goto(f"{base}/supervision/inspections/{inspection.pk}/")
     page.locator(f"#finding-{finding.pk} form.verify button[value=accept]").click()
     expect(page.locator(f"#finding-{finding.pk} .status")).to_have_text(FINDING_VERIFIED)
+
+
+def test_a_town_hands_the_notice_down_to_its_village_and_reports_once_it_is_done(
+        page: Any, live_server: Any, transactional_db: None) -> None:
+    """Alice hands the district's notice down 分解下达 to village A1; Wu, its officer, reads the
+    notice through his part and reports it; Alice's own report waits until she has accepted his."""
+    world = World()
+    guo = create_user(username="guo", password=PASSWORD, role=Role.SUPERVISOR,
+                      home_area=world.district)
+    create_user(username="wu", password=PASSWORD, role=Role.AREA_OFFICER,
+                home_area=world.village_a1)
+    document = documents.register_document(
+        world.district, by=guo, title="关于加强养老机构疫情防控的通知", issuer="市指挥部",
+        kind=DocumentKind.NOTICE, received_on=timezone.localdate())
+    [task] = documents.route(document, [documents.Routing(
+        world.town_a, timezone.localdate() + datetime.timedelta(days=3))], by=guo)
+    base = live_server.url
+
+    log_in(page, base, "alice")
+    page.goto(f"{base}/supervision/tasks/{task.pk}/")
+    page.locator("#hand-down-area_0").select_option(str(world.village_a1.pk))
+    page.locator("#hand-down-due_on_0").fill(_day(2))
+    page.locator("#hand-down-instructions_0").fill("逐户核查村内养老院")
+    page.locator("#hand-down-form button[type=submit]").click()
+    expect(page.locator("#parts")).to_contain_text("Village A1")
+    part = Task.objects.get(parent=task)
+
+    log_in(page, base, "wu")
+    page.goto(f"{base}/supervision/tasks/")
+    page.get_by_role("link", name="关于加强养老机构疫情防控的通知").click()
+    assert page.url.endswith(f"/supervision/tasks/{part.pk}/")
+    expect(page.locator("#parent")).to_contain_text("Dongcheng Town")
+    page.locator("#document a").click()  # the village reads the district's notice
+    expect(page.locator("h1")).to_contain_text("关于加强养老机构疫情防控的通知")
+    page.goto(f"{base}/supervision/tasks/{part.pk}/")
+    page.locator("#report-form [name=report]").fill("村内2家养老院已封闭管理")
+    page.locator("#report-form button[type=submit]").click()
+    expect(page.locator("#status")).to_have_text(STATUS_REPORTED)
+
+    log_in(page, base, "alice")
+    page.goto(f"{base}/supervision/tasks/{task.pk}/")
+    page.locator("#report-form [name=report]").fill("全镇养老院已封闭管理")
+    page.locator("#report-form button[type=submit]").click()
+    expect(page.locator("#report-form")).to_contain_text("尚有1项分解事项在办理中")
+    expect(page.locator("#status")).to_have_text(STATUS_IN_HAND)
+    page.locator(f"#part-{part.pk} a").click()
+    page.locator("#accept-form button[type=submit]").click()
+    expect(page.locator("#status")).to_have_text(STATUS_DONE)
+    page.goto(f"{base}/supervision/tasks/{task.pk}/")
+    page.locator("#report-form [name=report]").fill("全镇养老院已封闭管理")
+    page.locator("#report-form button[type=submit]").click()
+    expect(page.locator("#status")).to_have_text(STATUS_REPORTED)

@@ -122,6 +122,10 @@ API: dict[str, Entry] = {
         "area": 0, "title": "Matrix", "due_on": DAY},
         insider="a_command", insider_ok=frozenset({422}), shows_a=False),
     f"GET {BASE}/tasks/{{task_id}}": obj(_task("report", TaskStatus.OPEN)),
+    # Handed down to area 0, missing for everyone: the insider is refused on it (422).
+    f"POST {BASE}/tasks/{{task_id}}/hand-down": obj(
+        _task("report", TaskStatus.OPEN), methods=("post",),
+        data={"routings": [{"area": 0, "due_on": DAY}]}, insider_ok=frozenset({422})),
     f"POST {BASE}/tasks/{{task_id}}/report": obj(
         _task("report", TaskStatus.OPEN), methods=("post",), data={"report": "Matrix done"}),
     f"POST {BASE}/tasks/{{task_id}}/accept": obj(

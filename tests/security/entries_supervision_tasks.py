@@ -6,8 +6,9 @@ decides on them) has set village A1 four tasks: one Alice reports done, one repo
 desk accepts, one reported that it sends back, one it withdraws; each is put back in the state
 its call needs whatever a call before did. Town A has received a notice with an attachment,
 passed to Alice to read, and a letter the desk archives. Writes whose input names an id the
-matrix cannot know when it is written (the areas to route to, the readers) are sent without
-it: the insider, past the 404 and the 403, is refused by the form (400), and nothing is written.
+matrix cannot know when it is written (the areas to route or hand down to, the readers) are
+sent without it: the insider, past the 404 and the 403, is refused by the form (400), and
+nothing is written.
 """
 
 from __future__ import annotations
@@ -68,6 +69,9 @@ PAGES: dict[str, Entry] = {
     "supervision:task_new": page(methods=("get", "post"), insider="a_command",
                                  insider_ok=EMPTY_FORM),
     "supervision:task": obj(lambda w: _task(TO_REPORT, TaskStatus.OPEN)),
+    # Handed down to no area (the rows empty): the insider is refused by the service (400).
+    "supervision:task_hand_down": obj(lambda w: _task(TO_REPORT, TaskStatus.OPEN),
+                                      methods=("post",), insider_ok=frozenset({400})),
     "supervision:task_report": obj(lambda w: _task(TO_REPORT, TaskStatus.OPEN),
                                    methods=("post",), data={"report": "matrix"},
                                    insider_ok=DONE),

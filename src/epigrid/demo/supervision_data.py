@@ -3,8 +3,9 @@ days (from the city command, the provincial health commission, the district's le
 most routed to two to five towns, some passed to the command and the supervisor to read, five
 archived; the tasks they set and those the desk set directly, in every state (completed,
 reported done and waiting, sent back, withdrawn, in hand, and eight overdue, reminded this
-morning); and twenty inspections of nursing homes, quarantine sites, markets and fever clinics
-with their findings: open, past their day, rectified, verified.
+morning), one of them handed down by officer 1's town to two of its villages; and twenty
+inspections of nursing homes, quarantine sites, markets and fever clinics with their findings:
+open, past their day, rectified, verified.
 
 Written through the supervision services by the demo's personas (made here without a password
 when the demo's logins are not there yet: `epigrid demo` gives them theirs). The services stamp
@@ -43,7 +44,7 @@ from epigrid.demo.supervision_texts import (
     REPORTS,
     SEND_BACK,
 )
-from epigrid.supervision import documents, inspections, reminders, services
+from epigrid.supervision import documents, handing, inspections, reminders, services
 from epigrid.supervision.models import (
     Circulation,
     Document,
@@ -53,6 +54,7 @@ from epigrid.supervision.models import (
     Severity,
     Task,
     TaskEvent,
+    TaskStatus,
     Urgency,
 )
 from epigrid.supervision.models import DocumentKind as Kind
@@ -149,6 +151,7 @@ def write_supervision(root: Area, seed: int, now: datetime.datetime | None = Non
     desk = _Desk(rng, now, demo_logins())
     _documents(desk, district, towns)
     _direct_tasks(desk, towns)
+    _handed_down(desk)
     _inspections(desk, district)
     reminded = reminders.remind_overdue(now)  # this morning's 催办 of the overdue tasks
     tasks = Task.objects.filter(area__path__startswith=district.path)
@@ -237,6 +240,27 @@ def _direct_tasks(desk: _Desk, towns: list[Area]) -> None:
                                  due_on=due, at=at)
         Task.objects.filter(pk=task.pk).update(created_at=at)
         desk.play(task, state, at)
+
+
+def _handed_down(desk: _Desk) -> None:
+    """Officer 1's town hands the document's task it leads, due last, down to two of its
+    villages 分解下达: the first has reported its part, waiting on the town; the other's is in
+    hand."""
+    officer = desk.officers[0]
+    task = (Task.objects.filter(area=officer.home_area, status=TaskStatus.OPEN, part=Part.LEAD,
+                                document__isnull=False, due_on__gte=desk.today)
+            .order_by("-due_on", "pk").first())
+    villages = list(Area.objects.filter(parent=officer.home_area).order_by("path")[:2])
+    if task is None or not villages:
+        return
+    at = desk.later(task.events.order_by("-at").values_list("at", flat=True)[0], 1, 4)
+    parts = handing.hand_down(task, [documents.Routing(
+        village, task.due_on, Part.ASSIST, "请组织网格员逐户落实，完成后报镇指挥部。")
+        for village in villages], by=officer)
+    desk.stamp(task, at)
+    TaskEvent.objects.filter(task__in=parts).update(at=at)
+    Task.objects.filter(pk__in=[part.pk for part in parts]).update(created_at=at)
+    desk.report(parts[0], at)
 
 
 def _inspections(desk: _Desk, district: Area) -> None:

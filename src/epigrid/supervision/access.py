@@ -25,7 +25,8 @@ def get_document_for_user(user: ScopedUser, pk: int) -> Document:
 
 def get_task_for_user(user: ScopedUser, pk: int) -> Task:
     found = (Task.objects.restrict(user)
-             .select_related("area", "issuer_area", "document", "created_by")
+             .select_related("area", "issuer_area", "document", "created_by", "parent__area",
+                             "parent__issuer_area")
              .filter(pk=pk).first())
     if found is None:
         raise Http404(_("No such task."))
@@ -48,6 +49,11 @@ def get_finding_for_user(user: ScopedUser, pk: int) -> Finding:
     return found
 
 
+def sees_task(user: Any, task: Task) -> bool:
+    """`Task.objects.restrict` for one task: the area handling it or the desk that set it."""
+    return sees(user, task.area.path) or sees(user, task.issuer_area.path)
+
+
 def may_manage_document(user: Any, document: Document) -> bool:
     """The receiving desk's side (route, circulate, archive): a supervising role that sees the
     desk's area. A town reads a document routed to it; it does not manage the district's."""
@@ -67,7 +73,11 @@ def may_handle(user: Any, task: Task) -> bool:
 
 def may_decide(user: Any, task: Task) -> bool:
     """The desk's side (accept, send back, withdraw): a supervising role that sees the desk
-    that set it. A town officer handling a task does not accept their own work."""
+    that set it. A town officer handling a task does not accept their own work; a part handed
+    down 分解下达 is decided by whoever handles the task it came from (the town, not the
+    village)."""
+    if task.parent is not None:
+        return may_handle(user, task.parent)
     return can(user, Capability.SUPERVISE) and sees(user, task.issuer_area.path)
 
 

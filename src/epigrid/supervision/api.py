@@ -9,10 +9,11 @@ in a body, out of sight or missing alike: 422 on its field). Registering documen
 tasks and recording inspections need SUPERVISE (403); routing, circulating and archiving a
 document SUPERVISE on the receiving desk's side (`access.may_manage_document`: a town reads a
 district's document routed to it, it does not manage it); reporting a task done is the
-handling area's (HANDLE_TASKS, `access.may_handle`), accepting, sending back and withdrawing
-it the setting desk's (`access.may_decide`). Every write goes through the services
-(services.py, documents.py, inspections.py); their refusals answer 422 naming the field (a
-routing's as `routings.<index>.<field>`, the index in the body's list).
+handling area's (HANDLE_TASKS, `access.may_handle`), and so is handing it down 分解下达 to the
+areas below; accepting, sending back and withdrawing it the setting desk's (`access.may_decide`:
+for a part handed down, whoever handles the task it came from). Every write goes through the
+services (services.py, documents.py, handing.py, inspections.py); their refusals answer 422
+naming the field (a routing's as `routings.<index>.<field>`, the index in the body's list).
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ from epigrid.core.api import (
     require,
 )
 from epigrid.core.days import local_day
-from epigrid.supervision import access, documents, services
+from epigrid.supervision import access, documents, handing, services
 from epigrid.supervision.api_inspections import router as inspections_router
 from epigrid.supervision.api_schemas import (
     CirculateIn,
@@ -50,11 +51,13 @@ from epigrid.supervision.api_schemas import (
     DocumentFilters,
     DocumentIn,
     DocumentOut,
+    HandDownIn,
     NoteIn,
     ReaderOut,
     ReadIn,
     ReportIn,
     RouteIn,
+    RoutingIn,
     SendBackIn,
     TaskDetailOut,
     TaskFilters,
@@ -86,7 +89,7 @@ def _document(request: HttpRequest, pk: int) -> Document:
 
 
 def _tasks(rows: QuerySet[Task]) -> QuerySet[Task]:
-    return rows.select_related("area", "issuer_area", "created_by")
+    return rows.select_related("area", "issuer_area", "created_by", "parent__area")
 
 
 def _task(request: HttpRequest, pk: int) -> Task:
@@ -100,6 +103,19 @@ def _allowed(check: Callable[[Any, R], None], user: Any, record: R) -> None:
         check(user, record)
     except PermissionDenied as refusal:
         raise HttpError(403, str(refusal)) from None
+
+
+def _routings(user: Any, given: list[RoutingIn]) -> list[documents.Routing]:
+    """The body's rows with their areas; an area out of sight or missing: 422 on its row."""
+    areas = Area.objects.restrict(user).in_bulk([routing.area for routing in given])
+    missing = {f"routings.{index}.area": [_("No area %(id)s among the areas you may see.")
+                                          % {"id": routing.area}]
+               for index, routing in enumerate(given) if routing.area not in areas}
+    if missing:
+        raise field_errors(missing)
+    return [documents.Routing(area=areas[routing.area], due_on=routing.due_on,
+                              part=routing.part, instructions=routing.instructions)
+            for routing in given]
 
 
 # --- documents ---------------------------------------------------------------------------------
@@ -145,15 +161,7 @@ def route_document(request: HttpRequest, document_id: int, payload: RouteIn) -> 
     user = api_user(request)
     document = _document(request, document_id)
     _allowed(access.require_may_manage_document, user, document)
-    areas = Area.objects.restrict(user).in_bulk([routing.area for routing in payload.routings])
-    missing = {f"routings.{index}.area": [_("No area %(id)s among the areas you may see.")
-                                          % {"id": routing.area}]
-               for index, routing in enumerate(payload.routings) if routing.area not in areas}
-    if missing:
-        raise field_errors(missing)
-    routings = [documents.Routing(area=areas[routing.area], due_on=routing.due_on,
-                                  part=routing.part, instructions=routing.instructions)
-                for routing in payload.routings]
+    routings = _routings(user, payload.routings)
     call_service(lambda: documents.route(document, routings, by=user), {"areas": "routings"})
     return _document(request, document_id)
 
@@ -239,6 +247,17 @@ def set_task(request: HttpRequest, payload: TaskIn) -> Status[Any]:
 
 @router.get("/tasks/{int:task_id}", response=TaskDetailOut, summary="One task with its history")
 def get_task(request: HttpRequest, task_id: int) -> Task:
+    return _task(request, task_id)
+
+
+@router.post("/tasks/{int:task_id}/hand-down", response=TaskDetailOut,
+             summary="Hand a task down (分解下达): a part for each area below its own")
+def hand_down_task(request: HttpRequest, task_id: int, payload: HandDownIn) -> Task:
+    user = api_user(request)
+    task = _task(request, task_id)
+    _allowed(access.require_may_handle, user, task)
+    routings = _routings(user, payload.routings)
+    call_service(lambda: handing.hand_down(task, routings, by=user), {"areas": "routings"})
     return _task(request, task_id)
 
 

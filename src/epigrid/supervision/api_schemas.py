@@ -44,7 +44,10 @@ class TaskOut(Schema):
     issuer_area_id: int
     issuer_area_name: str = Field(description="The desk's area that set it.")
     document_id: int | None
-    part: Part = Field(description="lead 主办 or assisting 协办 (a routed document's).")
+    parent_id: int | None = Field(description="The task this part was handed down 分解下达 "
+                                              "from; its area decides on this one.")
+    part: Part = Field(description="lead 主办 or assisting 协办 (a routed document's or a "
+                                   "part handed down).")
     title: str
     instructions: str
     due_on: datetime.date
@@ -88,10 +91,17 @@ class TaskEventOut(Schema):
 
 class TaskDetailOut(TaskOut):
     history: list[TaskEventOut] = Field(description="Every step, oldest first.")
+    parts: list[TaskOut] = Field(description="The parts it handed down 分解下达 that the caller "
+                                             "sees, in the order handed down.")
 
     @staticmethod
     def resolve_history(obj: Task) -> list[TaskEvent]:
         return list(TaskEvent.objects.filter(task=obj).select_related("by"))
+
+    @staticmethod
+    def resolve_parts(obj: Task, context: dict[str, Any]) -> list[Task]:
+        return list(Task.objects.restrict(api_user(context["request"])).filter(parent=obj)
+                    .select_related("area", "issuer_area", "created_by").order_by("pk"))
 
 
 TaskState = Literal["pending", "overdue", "open", "reported", "done", "cancelled", "any"]
@@ -233,6 +243,14 @@ class RoutingIn(InSchema):
 
 class RouteIn(InSchema):
     routings: list[RoutingIn] = Field(max_length=100, description="A task for each; a refused "
+                                                                  "one is named "
+                                                                  "`routings.<index>.<field>`.")
+
+
+class HandDownIn(InSchema):
+    routings: list[RoutingIn] = Field(max_length=100, description="A part for each area below "
+                                                                  "the task's, due by its day "
+                                                                  "at the latest; a refused "
                                                                   "one is named "
                                                                   "`routings.<index>.<field>`.")
 

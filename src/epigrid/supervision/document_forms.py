@@ -4,6 +4,7 @@ form's row it came from)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, cast
 
 from django import forms
@@ -15,7 +16,7 @@ from django.utils.translation import pgettext_lazy
 
 from epigrid.areas.forms import AreaChoice, filter_areas, offer_own_areas, town_groups
 from epigrid.areas.models import Area
-from epigrid.core.access import ScopedUser
+from epigrid.core.access import ScopedUser, subtree_q
 from epigrid.core.forms import apply_errors
 from epigrid.supervision.documents import Routing
 from epigrid.supervision.models import (
@@ -85,17 +86,28 @@ class AnyAreaField(forms.TypedChoiceField):
         return True
 
 
+def areas_below(user: ScopedUser, area: Area, also: Iterable[Any] = ()) -> QuerySet[Area]:
+    """A task's handing down 分解下达: the areas just below `area`, and those of ids `also`
+    under it, among the user's."""
+    return (Area.objects.restrict(user).filter(subtree_q("path", area.path))
+            .filter(Q(parent=area) | Q(pk__in=list(also))).exclude(pk=area.pk).order_by("path"))
+
+
 class RouteForm(forms.Form):
     """分办: up to ROWS areas, each with its part, its day and what it is asked; rows without
-    an area are ignored. The menus are read once for the six rows."""
+    an area are ignored. The menus are read once for the six rows. Given `under` (a task's
+    area), it hands the task down 分解下达 and offers the areas below it."""
 
-    def __init__(self, *args: Any, user: ScopedUser, **kwargs: Any) -> None:
-        kwargs.setdefault("auto_id", "route-%s")
+    def __init__(self, *args: Any, user: ScopedUser, under: Area | None = None,
+                 **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "route-%s" if under is None else "hand-down-%s")
         super().__init__(*args, **kwargs)
         self.user = user
         asked = [value for n in range(ROWS)
                  if str(value := self.data.get(f"area_{n}", "")).isdigit()]
-        choices = [("", "—"), *town_groups(filter_areas(user, also=asked))]
+        offered = (filter_areas(user, also=asked) if under is None
+                   else areas_below(user, under, also=asked))
+        choices = [("", "—"), *town_groups(offered)]
         self.areas: dict[int, Area] = {}
         for number in range(ROWS):
             area = AnyAreaField(label=_("Area"), required=False, coerce=int,

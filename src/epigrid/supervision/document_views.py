@@ -111,7 +111,7 @@ def _detail(request: HttpRequest, document: Document, status: int = 200,
     context.update({
         "document": document, "circulations": circulations, "mine": mine,
         "tasks": Task.objects.restrict(user).filter(document=document)
-        .select_related("area").order_by("due_on", "id"),
+        .select_related("area", "issuer_area").order_by("due_on", "id"),
         "today": timezone.localdate()})
     return render(request, "supervision/document_detail.html", context, status=status)
 

@@ -6,7 +6,8 @@
   remarks 阅示), and archived 归档 once every task it set is done or withdrawn.
 - A `Task` 督办事项 is a piece of work an upper desk sets an area, with a deadline: the area
   reports it done 报结, the desk accepts it 办结 or sends it back 退回; one past its day is
-  reminded 催办 every day, and from the second day the area above is told too.
+  reminded 催办 every day, and from the second day the area above is told too. The area may
+  hand it down 分解下达 to areas below it: each gets a part, a task of its own (`parent`).
 - An `Inspection` 督导检查 of a site (a nursing home, a quarantine site, a market) records what
   was found; each `Finding` is rectified 整改 by the area by its day and verified 销号 by the
   inspectors.
@@ -172,6 +173,10 @@ class Task(AuditedModel, TimeStampedModel):
                                     related_name="+")
     document = models.ForeignKey(Document, verbose_name=_("document"), null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="tasks")
+    # Handed down 分解下达 from the task of the area above (handing.py): that area set it and
+    # decides on it; a task is reported done once nothing it handed down is still in hand.
+    parent = models.ForeignKey("self", verbose_name=_("handed down from"), null=True,
+                               blank=True, on_delete=models.PROTECT, related_name="parts")
     part = models.CharField(_("part"), max_length=8, choices=Part.choices, default=Part.LEAD)
     title = models.CharField(_("title"), max_length=200)
     instructions = models.TextField(_("instructions"), blank=True)  # 督办要求、拟办意见
@@ -217,6 +222,7 @@ class Step(models.TextChoices):
     RETURNED = "returned", _("sent back")
     REMINDED = "reminded", _("reminded")
     CANCELLED = "cancelled", pgettext_lazy("task", "withdrawn")
+    HANDED_DOWN = "handed", _("handed down")  # 分解下达, to the areas below
 
 
 class TaskEvent(models.Model):

@@ -8,7 +8,8 @@ Rules:
   sees the area (the desk's own area is the issuer's: it sees the task and decides on it);
 - the area reports a task in hand done, saying what was done; only a reported task is
   accepted (completed) or sent back, and sending it back says why and may give a new day;
-- a task not yet completed is withdrawn with a reason;
+- a task not yet completed is withdrawn with a reason, and the parts it handed down still in
+  hand with it; a task is reported done once none of its parts is still in hand (handing.py);
 - the area's responsible people are told when a task is set or sent back, the desk when it is
   reported done.
 """
@@ -22,6 +23,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from epigrid.alerts.services import notify, notify_users
 from epigrid.alerts.wording import worded
@@ -66,7 +68,7 @@ def _event(task: Task, step: str, by: Any, at: datetime.datetime, note: str = ""
                                     due_on=due_on)
 
 
-def _locked(task: Task) -> Task:
+def locked(task: Task) -> Task:
     return Task.objects.select_for_update(of=("self",)).select_related(
         "area", "issuer_area").get(pk=task.pk)
 
@@ -81,7 +83,7 @@ def _check_due(errors: Errors, due_on: datetime.date, at: datetime.datetime,
 def set_task(area: Area, *, by: Any, title: str, due_on: datetime.date, instructions: str = "",
              part: str = Part.LEAD, document: Document | None = None,
              issuer_area: Area | None = None, at: datetime.datetime | None = None,
-             field_prefix: str = "") -> Task:
+             field_prefix: str = "", parent: Task | None = None) -> Task:
     """督办: a task for `area`, set by the desk of `issuer_area` (the user's own by default)."""
     at = at or timezone.now()
     errors: Errors = {}
@@ -94,8 +96,8 @@ def set_task(area: Area, *, by: Any, title: str, due_on: datetime.date, instruct
     refuse(errors)
     issuer = issuer_area or issuer_for(by, area)
     task = Task.objects.create(area=area, issuer_area=issuer, document=document, part=part,
-                               title=title, instructions=instructions.strip(), due_on=due_on,
-                               created_by=by)
+                               parent=parent, title=title, instructions=instructions.strip(),
+                               due_on=due_on, created_by=by)
     _event(task, Step.SET, by, at, task.instructions, due_on)
     transaction.on_commit(lambda: _tell_area(task, _("New task"), task.instructions))
     return task
@@ -113,12 +115,16 @@ def _tell_area(task: Task, what: str, note: str) -> None:
 @transaction.atomic
 def report_done(task: Task, *, by: Any, report: str) -> Task:
     """报结: the area says what it did; the desk then accepts it or sends it back."""
-    task = _locked(task)
+    task = locked(task)
     errors: Errors = {}
     if task.status != TaskStatus.OPEN:
         add(errors, "__all__", _("The task is %(status)s, not in hand.")
             % {"status": task.get_status_display()})
     report = required(errors, "report", report, _("Say what was done."))
+    if parts := task.parts.filter(status__in=PENDING).count():
+        add(errors, "__all__", ngettext(
+            "%(n)d part handed down is still in hand.",
+            "%(n)d parts handed down are still in hand.", parts) % {"n": parts})
     refuse(errors)
     now = timezone.now()
     task.status, task.report, task.reported_at = TaskStatus.REPORTED, report, now
@@ -146,7 +152,7 @@ def _check_reported(errors: Errors, task: Task) -> None:
 @transaction.atomic
 def accept(task: Task, *, by: Any, note: str = "") -> Task:
     """办结: the desk accepts what the area reported."""
-    task = _locked(task)
+    task = locked(task)
     errors: Errors = {}
     _check_reported(errors, task)
     refuse(errors)
@@ -161,7 +167,7 @@ def accept(task: Task, *, by: Any, note: str = "") -> Task:
 def send_back(task: Task, *, by: Any, note: str,
               due_on: datetime.date | None = None) -> Task:
     """退回: not done well enough; the area has it again, by the day given (or its own)."""
-    task = _locked(task)
+    task = locked(task)
     now = timezone.now()
     errors: Errors = {}
     _check_reported(errors, task)
@@ -183,7 +189,7 @@ def send_back(task: Task, *, by: Any, note: str,
 @transaction.atomic
 def withdraw(task: Task, *, by: Any, note: str) -> Task:
     """撤销: the task is no longer wanted."""
-    task = _locked(task)
+    task = locked(task)
     errors: Errors = {}
     if task.status not in PENDING:
         add(errors, "__all__", _("The task is %(status)s already.")
@@ -191,7 +197,18 @@ def withdraw(task: Task, *, by: Any, note: str) -> Task:
     note = required(errors, "note", note, _("Say why the task is withdrawn."))
     refuse(errors)
     now = timezone.now()
+    _cancel(task, by, now, note)
+    return task
+
+
+def _cancel(task: Task, by: Any, now: datetime.datetime, note: str,
+            parts_note: str = "") -> None:
+    """The task withdrawn, and each part it handed down still in hand, down the tree."""
     task.status, task.closed_at = TaskStatus.CANCELLED, now
     task.save(update_fields=["status", "closed_at", "updated_at"])
     _event(task, Step.CANCELLED, by, now, note)
-    return task
+    parts_note = parts_note or (_("Withdrawn with the task it was handed down from: %(note)s")
+                                % {"note": note})
+    for part in (Task.objects.select_for_update().filter(parent=task, status__in=PENDING)
+                 .order_by("id")):
+        _cancel(part, by, now, parts_note, parts_note)

@@ -1,6 +1,6 @@
 """Task pages 督办: the list (pending ones by their day, overdue ones marked), setting a task,
-a task with its history, and the forms that report it done 报结, accept it 办结, send it back
-退回 or withdraw it 撤销.
+a task with its history and its parts, and the forms that hand it down 分解下达, report it done
+报结, accept it 办结, send it back 退回 or withdraw it 撤销.
 
 Tasks come through `restrict(user)` (missing and forbidden answer the same 404); each action
 checks who may take it (403), calls services.py and shows its refusals on the form's fields.
@@ -24,12 +24,14 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from epigrid.areas.access import AreaUser, area_user, sees
 from epigrid.core.access import Capability, can, require
 from epigrid.core.forms import apply_errors
-from epigrid.supervision import access, services
+from epigrid.supervision import access, handing, services
+from epigrid.supervision.document_forms import RouteForm, areas_below
 from epigrid.supervision.models import Task, TaskEvent, TaskStatus
 from epigrid.supervision.task_forms import (
     AcceptForm,
@@ -79,7 +81,8 @@ def task_list(request: HttpRequest) -> HttpResponseBase:
     today = timezone.localdate()
     form = TaskFilterForm(request.GET, user=user)
     tasks = (form.apply(Task.objects.restrict(user), today)
-             .select_related("area", "issuer_area", "document__area").order_by("due_on", "id"))
+             .select_related("area", "issuer_area", "document__area", "parent__area")
+             .order_by("due_on", "id"))
     page = Paginator(tasks, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "supervision/task_list.html", {
         "form": form, "page": page, "rows": [Row.of(user, task, today) for task in page],
@@ -113,8 +116,11 @@ def _detail(request: HttpRequest, task: Task, status: int = 200,
     """The task's page with the action forms its viewer may use (a refused one as posted)."""
     user = area_user(request)
     handle, decide = access.may_handle(user, task), access.may_decide(user, task)
+    in_hand = handle and task.status == TaskStatus.OPEN
     offered: dict[str, tuple[bool, Callable[[], forms.Form]]] = {
-        "report_form": (handle and task.status == TaskStatus.OPEN, ReportForm),
+        "hand_down_form": (in_hand and areas_below(user, task.area).exists(),
+                           lambda: RouteForm(user=user, under=task.area)),
+        "report_form": (in_hand, ReportForm),
         "accept_form": (decide and task.status == TaskStatus.REPORTED, AcceptForm),
         "send_back_form": (decide and task.status == TaskStatus.REPORTED, SendBackForm),
         "withdraw_form": (decide and task.is_pending, WithdrawForm),
@@ -124,7 +130,11 @@ def _detail(request: HttpRequest, task: Task, status: int = 200,
         for name, (allowed, make) in offered.items()}
     context.update({
         "task": task, "overdue": days_overdue(task, timezone.localdate()),
+        "today": timezone.localdate(),
         "document_link": sees_document(user, task),
+        "parent_link": task.parent is not None and access.sees_task(user, task.parent),
+        "parts": Task.objects.restrict(user).filter(parent=task).select_related("area")
+        .order_by("due_on", "id"),
         "events": TaskEvent.objects.filter(task=task).select_related("by")})
     return render(request, "supervision/task_detail.html", context, status=status)
 
@@ -189,3 +199,24 @@ def task_withdraw(request: HttpRequest, pk: int) -> HttpResponseBase:
                 name="withdraw_form", done=_("The task is withdrawn."),
                 action=lambda task, user, data: services.withdraw(
                     task, by=user, note=data["note"]))
+
+
+@login_required
+@require_POST
+def task_hand_down(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """分解下达: the rows of the form, a part for each area below the task's."""
+    user = area_user(request)
+    task = access.get_task_for_user(user, pk)
+    access.require_may_handle(user, task)
+    form = RouteForm(request.POST, user=user, under=task.area)
+    if form.is_valid():
+        try:
+            parts = handing.hand_down(task, form.routings(), by=user)
+        except ValidationError as error:
+            form.refused(error)
+        else:
+            messages.success(request, ngettext(
+                "The task is handed down to %(n)d area.",
+                "The task is handed down to %(n)d areas.", len(parts)) % {"n": len(parts)})
+            return redirect("supervision:task", pk=pk)
+    return _detail(request, task, status=400, hand_down_form=form)

@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern] = [
     path("tasks/", task_views.task_list, name="tasks"),
     path("tasks/new/", task_views.task_new, name="task_new"),
     path("tasks/<int:pk>/", task_views.task_detail, name="task"),
+    path("tasks/<int:pk>/hand-down/", task_views.task_hand_down, name="task_hand_down"),
     path("tasks/<int:pk>/report/", task_views.task_report, name="task_report"),
     path("tasks/<int:pk>/accept/", task_views.task_accept, name="task_accept"),
     path("tasks/<int:pk>/send-back/", task_views.task_send_back, name="task_send_back"),
