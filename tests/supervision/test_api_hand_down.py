@@ -67,5 +67,8 @@ class HandDownApiTest(HandDownTestCase):
                               {}).status_code, 403)
         accepted = post(self.client_for(w.alice), self.url(part, "accept"), {})
         self.assertEqual(accepted.json()["status"], "done")
+        listed = {row["id"]: row for row in self.client_for(w.alice).get(URL).json()["items"]}
+        self.assertEqual((listed[self.town_task.pk]["parts_done"],
+                          listed[self.town_task.pk]["parts_total"]), (1, 1))
         self.assertEqual(post(self.client_for(w.alice), self.url(action="report"),
                               {"report": "All closed"}).json()["status"], "reported")

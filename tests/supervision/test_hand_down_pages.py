@@ -144,3 +144,17 @@ class PartPageTest(HandDownTestCase):
         with CaptureQueriesContext(connection) as three:
             client.get(url("task", self.town_task))
         self.assertEqual(len(three), len(one))
+
+
+class TaskListPartsTest(HandDownTestCase):
+    def test_it_says_how_many_parts_are_completed_beside_the_task(self) -> None:
+        w = self.world
+        done, _in_hand, withdrawn = self.hand(w.village_a1, w.village_a2, w.grid_a1_1)
+        services.report_done(done, by=self.wu, report="Closed")
+        services.accept(done, by=w.alice)
+        services.withdraw(withdrawn, by=w.alice, note="Not needed")
+        body = self.client_for(w.alice).get(reverse("supervision:tasks")).content.decode()
+        found = re.search(rf'<tr id="task-{self.town_task.pk}".*?</tr>', body, re.S)
+        assert found is not None
+        self.assertIn("parts: 1 of 2 completed", found.group())
+        self.assertEqual(body.count('class="muted parts-done"'), 1)  # the parts have none

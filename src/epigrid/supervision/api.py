@@ -68,6 +68,7 @@ from epigrid.supervision.models import (
     PENDING,
     Document,
     Task,
+    TaskQuerySet,
     overdue_tasks_q,
 )
 
@@ -88,8 +89,9 @@ def _document(request: HttpRequest, pk: int) -> Document:
     return found
 
 
-def _tasks(rows: QuerySet[Task]) -> QuerySet[Task]:
-    return rows.select_related("area", "issuer_area", "created_by", "parent__area")
+def _tasks(rows: TaskQuerySet) -> TaskQuerySet:
+    return rows.select_related("area", "issuer_area", "created_by",
+                               "parent__area").with_parts_done()
 
 
 def _task(request: HttpRequest, pk: int) -> Task:

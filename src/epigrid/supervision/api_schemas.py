@@ -59,6 +59,8 @@ class TaskOut(Schema):
     reported_at: datetime.datetime | None
     closed_at: datetime.datetime | None
     reminders: int = Field(description="Reminders 催办 sent since it fell due.")
+    parts_total: int = Field(description="Its parts handed down 分解下达, not withdrawn.")
+    parts_done: int = Field(description="Those of its parts completed.")
 
     @staticmethod
     def resolve_area_name(obj: Task) -> str:
@@ -101,7 +103,8 @@ class TaskDetailOut(TaskOut):
     @staticmethod
     def resolve_parts(obj: Task, context: dict[str, Any]) -> list[Task]:
         return list(Task.objects.restrict(api_user(context["request"])).filter(parent=obj)
-                    .select_related("area", "issuer_area", "created_by").order_by("pk"))
+                    .select_related("area", "issuer_area", "created_by").with_parts_done()
+                    .order_by("pk"))
 
 
 TaskState = Literal["pending", "overdue", "open", "reported", "done", "cancelled", "any"]
@@ -204,7 +207,8 @@ class DocumentDetailOut(DocumentOut):
     @staticmethod
     def resolve_tasks(obj: Document, context: dict[str, Any]) -> list[Task]:
         return list(Task.objects.restrict(api_user(context["request"])).filter(document=obj)
-                    .select_related("area", "issuer_area", "created_by").order_by("pk"))
+                    .select_related("area", "issuer_area", "created_by").with_parts_done()
+                    .order_by("pk"))
 
     @staticmethod
     def resolve_circulation(obj: Document) -> list[Circulation]:

@@ -163,6 +163,13 @@ class TaskQuerySet(ScopedQuerySet):
         return self.restrict_by(user, lambda path: (subtree_q("area__path", path)
                                                     | subtree_q("issuer_area__path", path)))
 
+    def with_parts_done(self) -> TaskQuerySet:
+        """How far each task handed down 分解下达 has got: its parts not withdrawn
+        (`parts_total`) and those completed (`parts_done`)."""
+        return self.annotate(
+            parts_total=models.Count("parts", filter=~Q(parts__status=TaskStatus.CANCELLED)),
+            parts_done=models.Count("parts", filter=Q(parts__status=TaskStatus.DONE)))
+
 
 class Task(AuditedModel, TimeStampedModel):
     """A supervised task 督办事项: what `area` must do, set by a desk of `issuer_area`, by when."""
