@@ -111,3 +111,14 @@ def test_it_reads_an_http_address_or_nothing(monkeypatch: pytest.MonkeyPatch) ->
         monkeypatch.setenv("EPIGRID_TEST_URL", bad)
         with pytest.raises(env.ConfigError, match="EPIGRID_TEST_URL"):
             env.env_url("EPIGRID_TEST_URL")
+
+
+def test_a_token_takes_one_word_and_refuses_a_space_a_comma_lt_or_amp(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    assert env.env_token("EPIGRID_T", "epigrid@localhost") == "epigrid@localhost"
+    monkeypatch.setenv("EPIGRID_T", " cdc@qingshan.gov.cn ")
+    assert env.env_token("EPIGRID_T", "x") == "cdc@qingshan.gov.cn"
+    for bad in ("a b", "a,b", "a<b", "a&b", "a\tb"):
+        monkeypatch.setenv("EPIGRID_T", bad)
+        with pytest.raises(env.ConfigError, match="EPIGRID_T"):
+            env.env_token("EPIGRID_T", "x")

@@ -1,8 +1,8 @@
-"""The inbox pages, and the notices sent by hand."""
+"""The inbox pages, the notices sent by hand, and the public CAP feed of risk levels."""
 
 from django.urls import path
 
-from epigrid.alerts import sent_views, views
+from epigrid.alerts import cap_views, sent_views, views
 
 app_name = "alerts"
 urlpatterns = [
@@ -13,4 +13,7 @@ urlpatterns = [
     path("sent/", sent_views.sent_list, name="sent_list"),
     path("sent/<int:pk>/", sent_views.sent_detail, name="sent_detail"),
     path("sent/<int:pk>/remind/", sent_views.remind, name="remind"),
+    # Public: the CAP feed of risk levels 风险等级公告 (cap_views).
+    path("cap/", cap_views.cap_index, name="cap_index"),
+    path("cap/<int:pk>.xml", cap_views.cap_alert, name="cap_alert"),
 ]

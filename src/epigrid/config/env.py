@@ -22,6 +22,15 @@ def env_str(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
 
 
+def env_token(name: str, default: str) -> str:
+    """One word with no space, comma, "<" or "&" (a CAP sender 3.2.1: the feed's consumers
+    split references on commas and spaces)."""
+    raw = os.environ.get(name, "").strip() or default
+    if re.search(r"[\s,<&]", raw):
+        raise ConfigError(f"{name}={raw!r} holds a space, a comma, < or &")
+    return raw
+
+
 def env_url(name: str) -> str:
     """An http(s) address, or "" when unset."""
     raw = os.environ.get(name, "").strip()

@@ -212,6 +212,11 @@ RISK_WINDOW_DAYS = env.env_int("EPIGRID_RISK_WINDOW_DAYS", 14, minimum=1)
 RISK_HIGH_AT = env.env_int("EPIGRID_RISK_HIGH_AT", 10, minimum=1)
 RISK_MEDIUM_AT = env.env_int("EPIGRID_RISK_MEDIUM_AT", 1, minimum=1)
 env.check_at_most("EPIGRID_RISK_MEDIUM_AT", RISK_MEDIUM_AT, "EPIGRID_RISK_HIGH_AT", RISK_HIGH_AT)
+# The public CAP 1.2 feed of risk levels 风险等级公告 (alerts.cap, docs/alerts.md): whether it is
+# served at /alerts/cap/, the sender's address (one word, no space or comma) and its name.
+CAP_FEED = env.env_bool("EPIGRID_CAP_FEED", True)
+CAP_SENDER = env.env_token("EPIGRID_CAP_SENDER", "epigrid@localhost")
+CAP_SENDER_NAME = env.env_str("EPIGRID_CAP_SENDER_NAME", "epigrid")
 # Alert levels 警戒值 of the talking points (docs/briefing.md); metric codes are checked when the
 # briefing app starts.
 ALERT_THRESHOLDS = env.env_alert_levels(
