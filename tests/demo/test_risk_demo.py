@@ -6,6 +6,7 @@ import datetime
 
 from django.utils import timezone
 
+from epigrid.alerts.cap import in_force
 from epigrid.areas.models import Area, RiskLevel
 from epigrid.demo.risk_data import decide_levels, decided
 from epigrid.reporting.models import DailyFigures, ProposalStatus, RiskProposal
@@ -37,3 +38,5 @@ class DemoRiskLevelTests(BaseTestCase):
         pending = RiskProposal.objects.filter(day=today, status=ProposalStatus.PENDING)
         assert {p.area.name for p in pending} == {"Village B1", "Xihe Town"}
         assert decided()
+        # The public CAP feed 风险等级公告 carries the two confirmed, nothing pending.
+        assert {change.area.name for change in in_force()} == {"Village A1", "Dongcheng Town"}
