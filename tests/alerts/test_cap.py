@@ -211,3 +211,38 @@ class CapIndexTest(CapTestCase):
         self.assertEqual(Client().get(reverse("alerts:cap_index")).status_code, 404)
         self.assertEqual(Client().get(reverse("alerts:cap_alert", args=[change.pk]))
                          .status_code, 404)
+
+
+class RiskAreasPageTest(CapTestCase):
+    """中高风险地区: the page residents read, without a login."""
+
+    def test_it_lists_the_areas_above_low_high_first_for_anyone(self) -> None:
+        w = self.world
+        self.change(w.village_b1, "medium", effective_on=datetime.date(2020, 2, 9))
+        self.change(w.town_a, "high", effective_on=datetime.date(2020, 2, 10))
+        self.change(w.village_a2, "high")
+        self.change(w.village_a2, "low")
+        response = Client().get(reverse("alerts:risk_areas"))
+        body = response.content.decode()
+        self.assertEqual(re.findall(r'<tr id="area-(\d+)"', body),
+                         [w.town_a.code, w.village_b1.code])
+        self.assertIn("1 high-risk area · 1 medium-risk area", body)
+        self.assertIn("Jinhe City Qingshan District Xihe Town Village B1", body)
+        self.assertIn("2020-02-09", body)
+        self.assertNotIn("Wang family", body)
+        self.assertIn(reverse("alerts:cap_index"), body)
+
+    def test_it_says_so_when_every_area_is_low_and_reads_in_few_queries(self) -> None:
+        Client().get(reverse("alerts:risk_areas"))
+        with CaptureQueriesContext(connection) as none:
+            body = Client().get(reverse("alerts:risk_areas")).content.decode()
+        self.assertIn("Every area is at low risk.", body)
+        for area in (self.world.town_a, self.world.town_b, self.world.village_a1):
+            self.change(area, "medium")
+        with CaptureQueriesContext(connection) as three:
+            Client().get(reverse("alerts:risk_areas"))
+        self.assertLessEqual(len(three), len(none) + 1)  # the areas' names: one query
+
+    @override_settings(CAP_FEED=False)
+    def test_it_is_closed_with_the_feed(self) -> None:
+        self.assertEqual(Client().get(reverse("alerts:risk_areas")).status_code, 404)

@@ -87,6 +87,10 @@ class RiskPageTests(BaseTestCase):
         self.assertEqual(levels, {"high": ["Village A2"], "medium": [],
                                   "low": ["Dongcheng Town", "Village A1"]})
         self.assertNotContains(response, "Xihe")
+        self.assertContains(response, f'href="{reverse("alerts:risk_areas")}"')
+        with self.settings(CAP_FEED=False):  # no public list to link to
+            closed = self.client_for(w.alice).get(reverse("reporting:risk_levels"))
+        self.assertNotContains(closed, 'id="public-list"')
 
     def test_it_lists_proposals_in_a_fixed_number_of_queries(self) -> None:
         w = self.world

@@ -86,9 +86,9 @@ SKIP_PREFIXES = (
 SKIP_NAMES = frozenset({
     "accounts:login", "accounts:logout",  # public by design: the way in and out
     "web:healthz",  # the load balancer's liveness probe: public, answers {"status": "ok"} only
-    # The CAP feed of risk levels, public as the published list of risk areas is: areas, levels
+    # The list of risk areas and its CAP feed, public as the published list is: areas, levels
     # and days only, never the reason (tests/alerts/test_cap.py).
-    "alerts:cap_index", "alerts:cap_alert",
+    "alerts:risk_areas", "alerts:cap_index", "alerts:cap_alert",
 })
 
 PAGES: dict[str, Entry] = {

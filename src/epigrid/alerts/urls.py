@@ -13,7 +13,8 @@ urlpatterns = [
     path("sent/", sent_views.sent_list, name="sent_list"),
     path("sent/<int:pk>/", sent_views.sent_detail, name="sent_detail"),
     path("sent/<int:pk>/remind/", sent_views.remind, name="remind"),
-    # Public: the CAP feed of risk levels 风险等级公告 (cap_views).
+    # Public: the list of risk areas and its CAP feed 风险等级公告 (cap_views).
+    path("risk-areas/", cap_views.risk_areas, name="risk_areas"),
     path("cap/", cap_views.cap_index, name="cap_index"),
     path("cap/<int:pk>.xml", cap_views.cap_alert, name="cap_alert"),
 ]

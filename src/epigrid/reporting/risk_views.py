@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -128,4 +129,5 @@ def risk_levels(request: HttpRequest) -> HttpResponseBase:
         levels.append({"level": level, "count": counts.get(level, 0),
                        "areas": listed[:LEVEL_LIST_LIMIT],
                        "more": len(listed) > LEVEL_LIST_LIMIT})
-    return render(request, "reporting/risk_levels.html", {"root": root, "levels": levels})
+    return render(request, "reporting/risk_levels.html", {
+        "root": root, "levels": levels, "public_list": settings.CAP_FEED})
