@@ -101,7 +101,8 @@ class WhomAndWhenTests(BaseTestCase):
                          ("", str(self.notice.pk), self.world.town_a.path))
         self.assertEqual(entry.changes, {"reminders": [0, 1],
                                          "reminded_at": [None, now.isoformat()],
-                                         "reminded": 3, "texted": False})
+                                         "reminded": 3, "texted": False,
+                                         "emailed": False})
 
     def test_it_refuses_a_second_reminder_within_the_hour(self) -> None:
         first = timezone.now()

@@ -97,7 +97,8 @@ class SendNoticeTests(BaseTestCase):
         entry = AuditEntry.objects.get(model="alerts.notice", object_pk=str(notice.pk))
         self.assertEqual((entry.action, entry.object_repr, entry.changes),
                          ("create", "Round two", {"areas": ["Village A1"],
-                                                  "roles": ["grid_worker"], "by_sms": False}))
+                                                  "roles": ["grid_worker"], "by_sms": False,
+                                                  "by_email": False}))
 
     def test_it_counts_a_district_notices_readers_by_town_with_the_districts_own(self) -> None:
         w = self.world

@@ -7,7 +7,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from epigrid.alerts import sms
+from epigrid.alerts import mailing, sms
 from epigrid.alerts.sending import BODY_LIMIT
 from epigrid.areas.forms import filter_areas, indented_name
 from epigrid.areas.models import Area
@@ -35,11 +35,15 @@ class SendForm(forms.Form):
     by_sms = forms.BooleanField(label=_("Also send it as a text message"), required=False,
                                 help_text=_("To every recipient with a phone, cut to 300 "
                                             "characters."))
+    by_email = forms.BooleanField(label=_("Also send it by e-mail"), required=False,
+                                  help_text=_("To every recipient with an e-mail address."))
 
     def __init__(self, *args: Any, user: ScopedUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not sms.is_set_up():  # no gateway here: nothing to offer
             del self.fields["by_sms"]
+        if not mailing.is_set_up():  # no mail server either
+            del self.fields["by_email"]
         field = cast(AreasChoice, self.fields["areas"])
         home = getattr(user, "home_area", None)
         # Any area of the user's subtree is valid (the API names villages and grids too); the

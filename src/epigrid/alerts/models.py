@@ -29,6 +29,7 @@ class Notice(models.Model):
     sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("sent by"), null=True,
                                 blank=True, on_delete=models.SET_NULL, related_name="+")
     by_sms = models.BooleanField(_("also by text message"), default=False)
+    by_email = models.BooleanField(_("also by e-mail"), default=False)
     # Reminders 催读 of those who have not read it (alerts.reminders): the last one, and how many.
     reminded_at = models.DateTimeField(_("last reminded"), null=True, blank=True, editable=False)
     reminders = models.PositiveIntegerField(_("reminders"), default=0, editable=False)
@@ -62,6 +63,10 @@ class Receipt(models.Model):
     # `text_problem`.
     texted_at = models.DateTimeField(_("texted"), null=True, blank=True)
     text_error = models.CharField(_("not texted because"), max_length=200, blank=True)
+    # A notice e-mailed too (Notice.by_email, alerts.mailing): when the mail server took the
+    # message, or why not, as a code (NO_EMAIL, "refused:...", "unreachable:...").
+    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+    email_error = models.CharField(_("not e-mailed because"), max_length=200, blank=True)
     # When the notice's last reminder reached this receipt, unread then (alerts.reminders): the
     # inbox shows it first, marked.
     reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)
@@ -81,8 +86,14 @@ class Receipt(models.Model):
         """Why the notice was not texted to this user, in the language active now."""
         return describe_text_error(self.text_error)
 
+    @property
+    def email_problem(self) -> str:
+        """Why the notice was not e-mailed to this user, in the language active now."""
+        return describe_email_error(self.email_error)
+
 
 NO_PHONE = "no_phone"
+NO_EMAIL = "no_email"
 
 
 def describe_text_error(code: str) -> str:
@@ -93,4 +104,15 @@ def describe_text_error(code: str) -> str:
         return str(_("The SMS gateway refused it (HTTP %(status)s).") % {"status": detail})
     if kind == "unreachable":
         return str(_("The SMS gateway did not answer (%(reason)s).") % {"reason": detail})
+    return code
+
+
+def describe_email_error(code: str) -> str:
+    kind, _colon, detail = code.partition(":")
+    if code == NO_EMAIL:
+        return str(_("No e-mail address."))
+    if kind == "refused":
+        return str(_("The mail server refused it (%(reason)s).") % {"reason": detail})
+    if kind == "unreachable":
+        return str(_("The mail server did not answer (%(reason)s).") % {"reason": detail})
     return code

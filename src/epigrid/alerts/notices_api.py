@@ -39,6 +39,9 @@ class SendIn(InSchema):
     body: str = ""
     by_sms: bool = Field(False, description="Also text it to every recipient with a phone "
                                             "(where an SMS gateway is set up; else 422).")
+    by_email: bool = Field(False, description="Also e-mail it to every recipient with an "
+                                              "address (where a mail server is set up; else "
+                                              "422).")
 
 
 class NoticeOut(Schema):
@@ -52,6 +55,7 @@ class NoticeOut(Schema):
     recipients: int
     read: int
     by_sms: bool
+    by_email: bool
     reminded_at: datetime.datetime | None = Field(description="When those who had not read it "
                                                               "were last reminded")
     reminders: int
@@ -82,14 +86,26 @@ class TextsOut(Schema):
     pending: int
 
 
+class EmailsOut(Schema):
+    emailed: int
+    refused: int
+    pending: int
+
+
 class NoticeDetailOut(NoticeOut):
     by_area: list[AreaDeliveryOut]
     texts: TextsOut | None = Field(description="Where texted: how many phones the gateway took, "
                                                "could not be sent to, and still wait.")
+    emails: EmailsOut | None = Field(description="Where e-mailed: how many messages the mail "
+                                                 "server took, could not be sent, and wait.")
 
     @staticmethod
     def resolve_texts(obj: Any) -> dict[str, int] | None:
         return sending.texts_of(obj) if obj.by_sms else None
+
+    @staticmethod
+    def resolve_emails(obj: Any) -> dict[str, int] | None:
+        return sending.emails_of(obj) if obj.by_email else None
 
     @staticmethod
     def resolve_by_area(obj: Any) -> list[dict[str, Any]]:
@@ -112,10 +128,16 @@ class WaitingOut(Schema):
     texted_at: datetime.datetime | None
     reminded_at: datetime.datetime | None
     text_error: str  # why it was not texted, in the reader's language; "" when it was
+    emailed_at: datetime.datetime | None
+    email_error: str  # why it was not e-mailed, in the reader's language; "" when it was
 
     @staticmethod
     def resolve_text_error(obj: Any) -> str:
         return str(obj.text_problem)
+
+    @staticmethod
+    def resolve_email_error(obj: Any) -> str:
+        return str(obj.email_problem)
 
     @staticmethod
     def resolve_username(obj: Any) -> str:
@@ -149,7 +171,8 @@ def send(request: HttpRequest, payload: SendIn) -> Status[Any]:
         raise field_errors({"area_ids": [_("No such area among the areas you may see.")]})
     try:
         notice = sending.send_notice(user, areas, [str(role) for role in payload.roles],
-                                     payload.title, payload.body, by_sms=payload.by_sms)
+                                     payload.title, payload.body, by_sms=payload.by_sms,
+                                     by_email=payload.by_email)
     except ValidationError as error:
         raise field_errors({"area_ids" if name == "areas" else name: messages
                             for name, messages in error.message_dict.items()}) from None

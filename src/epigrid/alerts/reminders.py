@@ -4,7 +4,8 @@ Whoever follows a notice sent by hand (its page: their subtree holds every recip
 may send notices) reminds the recipients who have not read it yet. Their receipts are marked
 reminded in one UPDATE, so their inboxes show the notice first, marked "Reminded"; a notice that
 was texted (`Notice.by_sms`) is texted again to them, prefixed "Reminder: ", by the worker that
-texted it (alerts.sms). A notice is reminded at most once every REMIND_AFTER, and not once
+texted it (alerts.sms), and one e-mailed (`Notice.by_email`) e-mailed again (alerts.mailing). A
+notice is reminded at most once every REMIND_AFTER, and not once
 everyone has read it.
 """
 
@@ -18,10 +19,10 @@ from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from epigrid.alerts import sms
+from epigrid.alerts import mailing, sms
 from epigrid.alerts.models import Notice
 from epigrid.alerts.sending import sent_notices
-from epigrid.alerts.tasks import text_notice_task
+from epigrid.alerts.tasks import email_notice_task, text_notice_task
 from epigrid.core import audit
 from epigrid.core.access import Capability, require
 from epigrid.core.errors import Errors, add, refuse
@@ -77,20 +78,25 @@ def remind_unread(notice: Notice, *, by: Any, now: datetime.datetime | None = No
     now = now or timezone.now()
     notice = _followed(by, notice)
     _check(notice, now)
-    # Their texts become pending again, so the worker's one rule (a receipt texted or refused
-    # is never texted again) texts each of them once for this reminder.
+    # Their texts and e-mails become pending again, so the workers' one rule (a receipt sent or
+    # refused is never sent again) sends each of them once for this reminder.
     texting = notice.by_sms and sms.is_set_up()
-    again = {"texted_at": None, "text_error": ""} if texting else {}
+    mailing_too = notice.by_email and mailing.is_set_up()
+    again = {**({"texted_at": None, "text_error": ""} if texting else {}),
+             **({"emailed_at": None, "email_error": ""} if mailing_too else {})}
     reminded = notice.receipts.filter(read_at__isnull=True).update(reminded_at=now, **again)
     before = (notice.reminders, audit.jsonable(notice.reminded_at))
     notice.reminded_at, notice.reminders = now, notice.reminders + 1
     notice.save(update_fields=["reminded_at", "reminders"])
-    if texting:  # a broker that is down is logged; the inboxes show the reminder all the same
-        notice_id = notice.pk
+    notice_id = notice.pk  # a broker that is down is logged; the inboxes show it all the same
+    if texting:
         transaction.on_commit(lambda: text_notice_task.delay(notice_id), robust=True)
+    if mailing_too:
+        transaction.on_commit(lambda: email_notice_task.delay(notice_id), robust=True)
     audit.record("update", model="alerts.notice", object_pk=notice.pk,
                  object_repr=notice.title[:200], area_path=notice.area_path,
                  changes={"reminders": [before[0], notice.reminders],
                           "reminded_at": [before[1], audit.jsonable(now)],
-                          "reminded": reminded, "texted": texting})
+                          "reminded": reminded, "texted": texting,
+                          "emailed": mailing_too})
     return reminded

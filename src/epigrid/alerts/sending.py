@@ -23,10 +23,10 @@ from django.db.models.functions import Coalesce, Substr
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from epigrid.alerts import sms
+from epigrid.alerts import mailing, sms
 from epigrid.alerts.models import Notice, Receipt
 from epigrid.alerts.services import notify
-from epigrid.alerts.tasks import text_notice_task
+from epigrid.alerts.tasks import email_notice_task, text_notice_task
 from epigrid.areas.models import SEGMENT_WIDTH, SEPARATOR, Area
 from epigrid.core import audit
 from epigrid.core.access import Capability, Role, ScopedUser, require
@@ -42,10 +42,12 @@ def common_path(paths: Sequence[str]) -> str:
 
 
 def _check(user: ScopedUser, areas: Sequence[Area], roles: Sequence[str], title: str,
-           body: str, by_sms: bool) -> None:
+           body: str, by_sms: bool, by_email: bool) -> None:
     errors: dict[str, str] = {}
     if by_sms and not sms.is_set_up():
         errors["by_sms"] = _("Text messages are not set up here (EPIGRID_SMS_GATEWAY_URL).")
+    if by_email and not mailing.is_set_up():
+        errors["by_email"] = _("E-mail is not set up here (EPIGRID_EMAIL_HOST).")
     if not title:
         errors["title"] = _("Give the notice a title.")
     elif len(title) > TITLE_LIMIT:
@@ -71,27 +73,29 @@ def _check(user: ScopedUser, areas: Sequence[Area], roles: Sequence[str], title:
 
 @transaction.atomic
 def send_notice(by: Any, areas: Sequence[Area], roles: Sequence[str], title: str,
-                body: str = "", *, by_sms: bool = False) -> Notice:
+                body: str = "", *, by_sms: bool = False, by_email: bool = False) -> Notice:
     """Send a notice written by `by` to the users of the areas' subtrees with one of the roles,
-    and with `by_sms` text it to them once it is sent (alerts.sms); refused when it would reach
-    nobody (a wrong choice, not a notice)."""
+    with `by_sms` text it to them once it is sent (alerts.sms), with `by_email` e-mail it
+    (alerts.mailing); refused when it would reach nobody (a wrong choice, not a notice)."""
     require(by, Capability.SEND_NOTICES)
     title, body = title.strip(), body.strip()
-    _check(by, areas, roles, title, body, by_sms)
+    _check(by, areas, roles, title, body, by_sms, by_email)
     notice = notify(areas, roles, title, body)
     if not notice.receipts.exists():
         raise ValidationError({"roles": _("No user of these areas has these roles: the notice "
                                           "would reach nobody.")})
-    notice.sent_by, notice.by_sms = by, by_sms
+    notice.sent_by, notice.by_sms, notice.by_email = by, by_sms, by_email
     notice.area_path = common_path([area.path for area in areas])
-    notice.save(update_fields=["sent_by", "by_sms", "area_path"])
-    if by_sms:  # a broker that is down is logged; the notice is in the inboxes all the same
-        notice_id = notice.pk
+    notice.save(update_fields=["sent_by", "by_sms", "by_email", "area_path"])
+    notice_id = notice.pk  # a broker that is down is logged; the notice is in the inboxes
+    if by_sms:
         transaction.on_commit(lambda: text_notice_task.delay(notice_id), robust=True)
+    if by_email:
+        transaction.on_commit(lambda: email_notice_task.delay(notice_id), robust=True)
     audit.record("create", model="alerts.notice", object_pk=notice.pk, object_repr=title[:200],
                  area_path=notice.area_path,
                  changes={"areas": [area.name for area in areas], "roles": sorted(roles),
-                          "by_sms": by_sms})
+                          "by_sms": by_sms, "by_email": by_email})
     return notice
 
 
@@ -156,6 +160,16 @@ def texts_of(notice: Notice) -> dict[str, int]:
         refused=Count("id", filter=~Q(text_error="")), total=Count("id"))
     return {"texted": counted["texted"], "refused": counted["refused"],
             "pending": counted["total"] - counted["texted"] - counted["refused"]}
+
+
+def emails_of(notice: Notice) -> dict[str, int]:
+    """How many of an e-mailed notice's recipients the mail server took (`emailed`), how many
+    it could not be sent to (`refused`: no address, the server's refusal), and `pending`."""
+    counted = notice.receipts.aggregate(
+        emailed=Count("id", filter=Q(emailed_at__isnull=False)),
+        refused=Count("id", filter=~Q(email_error="")), total=Count("id"))
+    return {"emailed": counted["emailed"], "refused": counted["refused"],
+            "pending": counted["total"] - counted["emailed"] - counted["refused"]}
 
 
 def waiting_receipts(notice: Notice) -> QuerySet[Receipt]:

@@ -33,7 +33,8 @@ def send_page(request: HttpRequest) -> HttpResponseBase:
         try:
             notice = sending.send_notice(user, list(data["areas"]), data["roles"],
                                          data["title"], data["body"],
-                                         by_sms=bool(data.get("by_sms")))
+                                         by_sms=bool(data.get("by_sms")),
+                                         by_email=bool(data.get("by_email")))
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -63,6 +64,7 @@ def sent_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "alerts/sent_detail.html", {
         "notice": notice, "areas": sending.delivery_by_area(notice), "waiting": waiting,
         "next_after": next_after, "texts": sending.texts_of(notice) if notice.by_sms else None,
+        "emails": sending.emails_of(notice) if notice.by_email else None,
         "unread": notice.recipients - notice.read,
         "may_remind": can(user, Capability.SEND_NOTICES),
         "next_reminder_at": reminders.next_reminder_at(notice)})

@@ -1,7 +1,7 @@
 """`notify()`: the one function every app calls to tell someone something.
 
-It starts as an in-app inbox; channels (SMS, e-mail) can be added behind it without its
-callers changing.
+It delivers to an in-app inbox; a notice sent by hand is texted (alerts.sms) or e-mailed
+(alerts.mailing) too when its sender asks, behind it, without its callers changing.
 """
 
 from __future__ import annotations
@@ -70,8 +70,8 @@ def _deliver(notice: Notice, users: QuerySet[Any]) -> None:
     table = connection.ops.quote_name(Receipt._meta.db_table)
     with connection.cursor() as cursor:
         # Our own names and Django's compiled query; the values are bound.
-        cursor.execute(f"INSERT INTO {table} (notice_id, user_id, text_error) "  # noqa: S608
-                       f"SELECT %s, recipient.pk, '' FROM ({sql}) AS recipient",
+        cursor.execute(f"INSERT INTO {table} (notice_id, user_id, text_error, "  # noqa: S608
+                       f"email_error) SELECT %s, recipient.pk, '', '' FROM ({sql}) AS recipient",
                        [notice.pk, *params])
 
 

@@ -190,6 +190,15 @@ CELERY_BEAT_SCHEDULE = {
 SMS_GATEWAY_URL = env.env_url("EPIGRID_SMS_GATEWAY_URL")
 SMS_GATEWAY_TOKEN = env.env_str("EPIGRID_SMS_GATEWAY_TOKEN")
 SMS_BATCH = env.env_int("EPIGRID_SMS_BATCH", 100, minimum=1)
+# Notices e-mailed too when their sender asks (alerts.mailing): the mail server, off unless a
+# host is given; Django's own mail settings, read here from the environment.
+EMAIL_HOST = env.env_str("EPIGRID_EMAIL_HOST")
+EMAIL_PORT = env.env_int("EPIGRID_EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env.env_str("EPIGRID_EMAIL_USER")
+EMAIL_HOST_PASSWORD = env.env_str("EPIGRID_EMAIL_PASSWORD")
+EMAIL_USE_TLS = env.env_bool("EPIGRID_EMAIL_TLS", False)
+EMAIL_TIMEOUT = 10  # seconds: a server that does not answer fails the run, not the worker
+DEFAULT_FROM_EMAIL = env.env_str("EPIGRID_EMAIL_FROM", "epigrid@localhost")
 
 # Retention limits in days (`epigrid purge`, core.retention); 0 keeps the records for good.
 RETAIN_PASSAGES_DAYS = env.env_int("EPIGRID_RETAIN_PASSAGES_DAYS", 60, minimum=0)
