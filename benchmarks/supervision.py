@@ -156,9 +156,8 @@ def _findings(areas: list[Area], supervisor: User, count: int, today: datetime.d
 
 
 def _task_page(user: ScopedUser) -> list[tuple[Any, ...]]:
-    # As the page reads it (task_views.task_list): its joins and its parts' counts.
-    rows = (Task.objects.restrict(user).with_parts_done().filter(status__in=PENDING)
-            .select_related("area", "issuer_area", "document__area", "parent__area")
+    # As the page reads it (task_views.task_list, TaskQuerySet.for_list).
+    rows = (Task.objects.restrict(user).for_list().filter(status__in=PENDING)
             .order_by("due_on", "id")[:PAGE])
     return [(task.pk, task.title, task.due_on, task.status, task.area.name) for task in rows]
 

@@ -173,6 +173,15 @@ class TaskQuerySet(ScopedQuerySet):
                              parts_done=_parts(Q(status=TaskStatus.DONE)))
 
 
+    def for_list(self) -> TaskQuerySet:
+        """As the task lists read them: the areas joined (the scope's OR reads both), the
+        document's and the task handed down from fetched after the page's LIMIT (joined, they
+        widened every pending row the page sorts: 76 ms against 54 for 20,000 tasks), the parts
+        counted."""
+        return (self.with_parts_done().select_related("area", "issuer_area")
+                .prefetch_related("document__area", "parent__area"))
+
+
 def _parts(which: Q) -> Coalesce:
     counted = (Task.objects.filter(which, parent=OuterRef("pk")).order_by()
                .values("parent").annotate(n=models.Count("pk")).values("n"))

@@ -80,9 +80,7 @@ def task_list(request: HttpRequest) -> HttpResponseBase:
     user = area_user(request)
     today = timezone.localdate()
     form = TaskFilterForm(request.GET, user=user)
-    tasks = (form.apply(Task.objects.restrict(user).with_parts_done(), today)
-             .select_related("area", "issuer_area", "document__area", "parent__area")
-             .order_by("due_on", "id"))
+    tasks = form.apply(Task.objects.restrict(user).for_list(), today).order_by("due_on", "id")
     page = Paginator(tasks, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "supervision/task_list.html", {
         "form": form, "page": page, "rows": [Row.of(user, task, today) for task in page],
