@@ -44,8 +44,7 @@ def cap_alert(request: HttpRequest, pk: int) -> HttpResponse:
 def risk_areas(request: HttpRequest) -> HttpResponse:
     """中高风险地区: the areas above low, high first, each with the day its level took effect."""
     _open()
-    changes = [change for change in cap.in_force()[:INDEX_SIZE]
-               if change.level != RiskLevel.LOW]
+    changes = list(cap.in_force().exclude(level=RiskLevel.LOW)[:INDEX_SIZE])
     named = cap.places(change.area for change in changes)
     rows = sorted(((change, named[change.area.path]) for change in changes),
                   key=lambda row: (row[0].level != RiskLevel.HIGH, row[1]))

@@ -51,13 +51,16 @@ def _why(error: BaseException) -> str:
     return f"{UNREACHABLE}{error}"[:200]
 
 
-def _mark(sent: list[int], refused: dict[int, str]) -> None:
+def _mark(sent: list[int], refused: dict[int, str]) -> tuple[int, int]:
+    """Mark the receipts sent and refused so far; how many of each (the lists emptied)."""
+    counts = len(sent), len(refused)
     if sent:
         Receipt.objects.filter(pk__in=sent).update(emailed_at=timezone.now())
     for pk, why in refused.items():
         Receipt.objects.filter(pk=pk).update(email_error=why)
     sent.clear()
     refused.clear()
+    return counts
 
 
 def _send(rows: Sequence[tuple[int, str]], subject: str, text: str) -> tuple[int, int]:
@@ -79,15 +82,14 @@ def _send(rows: Sequence[tuple[int, str]], subject: str, text: str) -> tuple[int
             else:
                 sent.append(pk)
             if len(sent) + len(refused) >= MARK_EVERY:
-                taken, turned_down = taken + len(sent), turned_down + len(refused)
-                _mark(sent, refused)
+                marked = _mark(sent, refused)
+                taken, turned_down = taken + marked[0], turned_down + marked[1]
     except (smtplib.SMTPException, OSError) as error:  # no connection at all: none sent
         refused.update({pk: _why(error) for pk, _address in rows})
     finally:
         connection.close()
-    taken, turned_down = taken + len(sent), turned_down + len(refused)
-    _mark(sent, refused)
-    return taken, turned_down
+    marked = _mark(sent, refused)
+    return taken + marked[0], turned_down + marked[1]
 
 
 def email_notice(notice_id: int) -> dict[str, int]:

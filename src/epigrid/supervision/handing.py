@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from epigrid.core.errors import Errors, add, refuse
 from epigrid.supervision import services
 from epigrid.supervision.documents import Routing
-from epigrid.supervision.models import PENDING, Part, Step, Task, TaskEvent, TaskStatus
+from epigrid.supervision.models import PENDING, Part, Step, Task, TaskStatus
 
 
 def _below(path: str, task: Task) -> bool:
@@ -69,6 +69,6 @@ def hand_down(task: Task, routings: Sequence[Routing], *, by: Any) -> list[Task]
         part=Part.LEAD if (index == 0 and not has_lead) else routing.part,
         document=task.document, issuer_area=task.area, parent=task,
         field_prefix=f"routings.{index}.") for index, routing in enumerate(routings)]
-    TaskEvent.objects.create(task=task, step=Step.HANDED_DOWN, by=by, at=timezone.now(),
-                             note=", ".join(part.area.name for part in parts))
+    services.event(task, Step.HANDED_DOWN, by, timezone.now(),
+                   ", ".join(part.area.name for part in parts))
     return parts

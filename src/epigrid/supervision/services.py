@@ -62,7 +62,7 @@ def issuer_for(by: Any, area: Area) -> Area:
     return Area.objects.get(path=ancestor_paths(area.path)[0])
 
 
-def _event(task: Task, step: str, by: Any, at: datetime.datetime, note: str = "",
+def event(task: Task, step: str, by: Any, at: datetime.datetime, note: str = "",
            due_on: datetime.date | None = None) -> TaskEvent:
     return TaskEvent.objects.create(task=task, step=step, by=by, at=at, note=note,
                                     due_on=due_on)
@@ -98,7 +98,7 @@ def set_task(area: Area, *, by: Any, title: str, due_on: datetime.date, instruct
     task = Task.objects.create(area=area, issuer_area=issuer, document=document, part=part,
                                parent=parent, title=title, instructions=instructions.strip(),
                                due_on=due_on, created_by=by)
-    _event(task, Step.SET, by, at, task.instructions, due_on)
+    event(task, Step.SET, by, at, task.instructions, due_on)
     transaction.on_commit(lambda: _tell_area(task, _("New task"), task.instructions))
     return task
 
@@ -129,7 +129,7 @@ def report_done(task: Task, *, by: Any, report: str) -> Task:
     now = timezone.now()
     task.status, task.report, task.reported_at = TaskStatus.REPORTED, report, now
     task.save(update_fields=["status", "report", "reported_at", "updated_at"])
-    _event(task, Step.REPORTED, by, now, report)
+    event(task, Step.REPORTED, by, now, report)
     if task.created_by_id is not None:
         transaction.on_commit(lambda: _tell_desk(task))
     return task
@@ -159,7 +159,7 @@ def accept(task: Task, *, by: Any, note: str = "") -> Task:
     now = timezone.now()
     task.status, task.closed_at = TaskStatus.DONE, now
     task.save(update_fields=["status", "closed_at", "updated_at"])
-    _event(task, Step.ACCEPTED, by, now, note.strip())
+    event(task, Step.ACCEPTED, by, now, note.strip())
     return task
 
 
@@ -181,7 +181,7 @@ def send_back(task: Task, *, by: Any, note: str,
         task.due_on, task.reminders, task.reminded_at = due_on, 0, None
         fields += ["due_on", "reminders", "reminded_at"]
     task.save(update_fields=fields)
-    _event(task, Step.RETURNED, by, now, note, due_on)
+    event(task, Step.RETURNED, by, now, note, due_on)
     transaction.on_commit(lambda: _tell_area(task, _("Sent back"), note))
     return task
 
@@ -206,7 +206,7 @@ def _cancel(task: Task, by: Any, now: datetime.datetime, note: str,
     """The task withdrawn, and each part it handed down still in hand, down the tree."""
     task.status, task.closed_at = TaskStatus.CANCELLED, now
     task.save(update_fields=["status", "closed_at", "updated_at"])
-    _event(task, Step.CANCELLED, by, now, note)
+    event(task, Step.CANCELLED, by, now, note)
     parts_note = parts_note or (_("Withdrawn with the task it was handed down from: %(note)s")
                                 % {"note": note})
     for part in (Task.objects.select_for_update().filter(parent=task, status__in=PENDING)
