@@ -9,8 +9,10 @@ export EPIGRID_DATA_DIR ?= $(CURDIR)/data
 demo: $(VENV)/.installed
 	$(BIN)/epigrid demo
 
+# The suite runs on every core (pytest-xdist); TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= auto
 test: $(VENV)/.installed
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check src tests benchmarks

@@ -38,6 +38,17 @@ def _files_stored_apart(tmp_path_factory: pytest.TempPathFactory) -> Iterator[No
             os.environ["EPIGRID_MEDIA_DIR"] = before
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _passwords_hashed_quickly() -> Iterator[None]:
+    """Passwords are argon2 as in production, at the lowest cost (tests/hashers.py)."""
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    hashers = ["tests.hashers.QuickArgon2PasswordHasher", *settings.PASSWORD_HASHERS]
+    with override_settings(PASSWORD_HASHERS=hashers):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _tasks_run_in_the_test(request: pytest.FixtureRequest) -> Iterator[None]:
     """Tasks run eagerly, inside the test's transaction, even where CI names a real broker.
@@ -55,6 +66,15 @@ def _tasks_run_in_the_test(request: pytest.FixtureRequest) -> Iterator[None]:
         yield
     finally:
         app.conf.task_always_eager = before
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under xdist (`make test` runs the suite on every core) the tests that talk to the real
+    broker run one after another on one worker: a worker started by one of them would take the
+    tasks another sends to the shared default queue, and run them on its own test database."""
+    for item in items:
+        if item.get_closest_marker("broker"):
+            item.add_marker(pytest.mark.xdist_group("broker"))
 
 
 def _unavailable(reason: str) -> None:
