@@ -23,6 +23,9 @@ def alice_token(w: World) -> ApiToken:
 
 PAGES: dict[str, Entry] = {
     "accounts:home": page(insider_ok=frozenset({302}), shows_a=False),  # to the account page
+    # The user's own e-mail address: anyone sets their own.
+    "accounts:email": page(methods=("get", "post"), data={"email": "matrix@example.org"},
+                           insider_ok=frozenset({200, 302}), shows_a=False),
     # The user's own tokens, and a new one of their own for anyone who posts the form.
     "accounts:tokens": page(methods=("get", "post"), data={"name": "matrix"}, shows_a=False),
     "accounts:token_revoke": obj(alice_token, methods=("post",), insider_ok=frozenset({302}),

@@ -18,7 +18,7 @@ from ninja.security import HttpBearer
 from epigrid.accounts import services
 from epigrid.accounts.models import ApiToken, User, hash_token
 from epigrid.areas.models import Area
-from epigrid.core.api import InSchema, field_errors, not_found
+from epigrid.core.api import InSchema, call_service, field_errors, not_found
 from epigrid.core.rows import Columns, fetch_all
 
 LAST_USED_GRAIN = datetime.timedelta(minutes=1)
@@ -102,14 +102,32 @@ class MeOut(Schema):
     role: str
     home_area_id: int | None
     home_area_name: str | None
+    email: str = Field(description="Where the notices sent by e-mail reach the user; blank: "
+                                   "none are e-mailed to them.")
+
+
+class MeIn(InSchema):
+    email: str = Field(description="The user's own e-mail address; blank removes it. The "
+                                   "phone is set by officers.")
+
+
+def _me(user: User) -> dict[str, Any]:
+    return {"id": user.pk, "username": user.username, "role": user.role,
+            "home_area_id": user.home_area_id,
+            "home_area_name": user.home_area.name if user.home_area else None,
+            "email": user.email}
 
 
 @router.get("/me", response=MeOut, summary="The signed-in user")
 def me(request: HttpRequest) -> dict[str, Any]:
+    return _me(request.auth)  # type: ignore[attr-defined]
+
+
+@router.patch("/me", response=MeOut, summary="Set the signed-in user's e-mail address")
+def set_me(request: HttpRequest, payload: MeIn) -> dict[str, Any]:
     user: User = request.auth  # type: ignore[attr-defined]
-    return {"id": user.pk, "username": user.username, "role": user.role,
-            "home_area_id": user.home_area_id,
-            "home_area_name": user.home_area.name if user.home_area else None}
+    call_service(lambda: services.set_email(user, payload.email))
+    return _me(user)
 
 
 # --- the caller's own API tokens -------------------------------------------------------------

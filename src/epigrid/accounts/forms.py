@@ -62,3 +62,13 @@ class TokenForm(forms.Form):
         if day is None:
             return None
         return day_start(day + datetime.timedelta(days=1))
+
+
+class EmailForm(forms.Form):
+    """The user's own e-mail address; the service (services.set_email) checks it."""
+
+    email = forms.CharField(
+        label=_("E-mail address"), required=False, max_length=254,
+        widget=forms.EmailInput({"autocomplete": "email"}),
+        help_text=_("Notices your officers send by e-mail reach you here. Empty: none are "
+                    "e-mailed to you."))

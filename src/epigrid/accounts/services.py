@@ -1,4 +1,5 @@
-"""Login throttling, tokens and user creation: the writes of the accounts app."""
+"""Login throttling, tokens, user creation and the user's own e-mail address: the writes of the
+accounts app."""
 
 from __future__ import annotations
 
@@ -6,12 +7,16 @@ import datetime
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from epigrid.accounts.models import ApiToken, LoginAttempt, User, hash_token
 from epigrid.areas.models import Area
 from epigrid.core import audit
+from epigrid.core.errors import Errors, add, refuse
 
 
 def _window_start() -> datetime.datetime:
@@ -70,3 +75,31 @@ def revoke_api_token(token: ApiToken) -> None:
     audit.record("update", model=ApiToken._meta.label, object_pk=token.pk,
                  object_repr=str(token), area_path=token.user.scope_path or "",
                  changes={"revoked": [False, True]})
+
+
+@transaction.atomic
+def set_email(user: User, email: str) -> bool:
+    """The address the user's notices are e-mailed to (alerts.mailing), set by the user; blank
+    takes it away. The phone is not theirs to set: the officers vouch for it, since a volunteer
+    record registered from a paper roster is claimed by it (volunteers.self_service.enrol).
+    Returns whether anything changed; a change is logged, before and after."""
+    errors: Errors = {}
+    value = User.objects.normalize_email((email or "").strip())
+    if len(value) > User._meta.get_field("email").max_length:  # type: ignore[operator]
+        add(errors, "email", _("An e-mail address has at most %(n)d characters.")
+            % {"n": User._meta.get_field("email").max_length})
+    elif value:
+        try:
+            validate_email(value)
+        except ValidationError:
+            add(errors, "email", _("This is not an e-mail address: it reads like "
+                                   "name@example.org."))
+    refuse(errors)
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if locked.email == value:
+        return False
+    audit.record("update", model=User._meta.label, object_pk=user.pk, object_repr=user.username,
+                 changes={"email": [locked.email, value]})
+    user.email = value
+    user.save(update_fields=["email"])
+    return True

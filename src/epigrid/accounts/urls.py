@@ -16,6 +16,7 @@ urlpatterns = [
         success_url=reverse_lazy("accounts:password_done")), name="password_change"),
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(
         template_name="accounts/password_done.html"), name="password_done"),
+    path("email/", views.email, name="email"),
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/<int:pk>/revoke/", views.revoke_token, name="token_revoke"),
 ]

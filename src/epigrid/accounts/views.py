@@ -1,21 +1,25 @@
 """The user's own account: its root, and the API tokens that let another system act as them.
 
+The e-mail address is the user's own to set; the phone is not (services.set_email says why).
 A token is its user's alone: another user's, or a missing one, answers 404 alike, whatever the
 caller's role. Other account pages (login, password) are Django's own views (accounts.urls).
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from epigrid.accounts import services
-from epigrid.accounts.forms import TokenForm
+from epigrid.accounts.forms import EmailForm, TokenForm
 from epigrid.accounts.models import ApiToken
+from epigrid.core.forms import apply_errors
 from epigrid.core.paging import keyset
 
 
@@ -60,3 +64,28 @@ def revoke_token(request: HttpRequest, pk: int) -> HttpResponse:
     messages.success(request, _("The token “%(name)s” is revoked: it no longer opens the API.")
                      % {"name": token.name})
     return redirect("accounts:tokens")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def email(request: HttpRequest) -> HttpResponse:
+    """`/accounts/email/`: the address the user's e-mailed notices go to, theirs to set."""
+    form = EmailForm(request.POST or None, initial={"email": request.user.email})  # type: ignore[union-attr]
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.set_email(request.user,  # type: ignore[arg-type]
+                                         form.cleaned_data["email"])
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            if changed:
+                messages.success(request, _saved(request.user.email))  # type: ignore[union-attr]
+            return redirect("accounts:password_change")
+    return render(request, "accounts/email.html", {
+        "form": form, "mail_set_up": bool(settings.EMAIL_HOST)})
+
+
+def _saved(address: str) -> str:
+    if address:
+        return _("Your e-mail address is saved: %(email)s.") % {"email": address}
+    return _("Your e-mail address is removed: no notice is e-mailed to you.")
