@@ -22,7 +22,10 @@ class RegistryBenchTests(TestCase):
         figures = result["figures"]
         assert set(figures) >= FIGURES
         assert figures["rows"] == figures["baseline_rows"] == 2000
-        assert all(figures[name] > 0 for name in FIGURES)
+        # The peak is how far the process's lifetime peak (ru_maxrss) rose: in a test worker
+        # that ran other tests first it may have peaked higher already, and rises by nothing.
+        assert all(figures[name] > 0 for name in FIGURES - {"import_peak_mb"})
+        assert figures["import_peak_mb"] >= 0
         assert figures["lookup_by_id_ms"] < 1000
         assert any("imported 2000 of 2000 rows" in line for line in lines)
         assert (Area.objects.count(), Person.objects.count(), Household.objects.count(),
