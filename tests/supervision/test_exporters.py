@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 
 from epigrid.core.exports import rows
 from epigrid.core.models import AuditEntry, ExportRun
-from epigrid.supervision import documents, inspections, services
+from epigrid.supervision import documents, handing, inspections, services
 from epigrid.supervision.exporters import (
     FINDING_COLUMNS,
     FINDINGS,
@@ -30,7 +30,8 @@ from tests.core.test_imports_support import read_xlsx
 from tests.supervision.helpers import SupervisionTestCase, days
 
 TASK_HEADER = ["Document serial", "Title", "Handled by", "Part", "Set by", "Set on", "Due on",
-               "Status", "Days overdue", "Reminders", "Reported at", "Report", "Closed at"]
+               "Status", "Days overdue", "Reminders", "Reported at", "Report", "Closed at",
+               "Part of the task set by"]
 FINDING_HEADER = ["Inspected on", "What was inspected", "Area", "Inspectors", "Finding",
                   "Severity", "Rectify by", "Status", "Rectification", "Rectified at",
                   "Verified at", "Times reopened"]
@@ -76,6 +77,7 @@ class TaskLedgerTests(ExportTestCase):
         assert table[0] == TASK_HEADER
         serial = self.notice.serial
         got = [row[:10] + [bool(row[10]), row[11], bool(row[12])] for row in table[1:]]
+        assert [row[13] for row in table[1:]] == [""] * 5
         assert got == [
             [serial, "Notice on closing the markets", "Dongcheng Town", "lead",
              "Qingshan District", today, days(3).isoformat(), "in hand", "0", "0", False, "",
@@ -91,6 +93,15 @@ class TaskLedgerTests(ExportTestCase):
              days(3).isoformat(), "withdrawn", "", "0", False, "", True],
         ]
         assert AuditEntry.objects.filter(action="export", model="supervision.Task").exists()
+
+    def test_a_part_handed_down_names_the_desk_whose_task_it_is_part_of(self) -> None:
+        w = self.world
+        town_task = self.task(w.town_a, title="Check the nursing homes")
+        handing.hand_down(town_task, [documents.Routing(w.village_a1, days(2))], by=w.alice)
+        table = self.command(TASKS, "--user", "alice")
+        assert [(row[1], row[2], row[4], row[13]) for row in table[1:]] == [
+            ("Check the nursing homes", "Dongcheng Town", "Qingshan District", ""),
+            ("Check the nursing homes", "Village A1", "Dongcheng Town", "Qingshan District")]
 
     def test_bobs_export_holds_town_b_only_and_an_area_narrows_it(self) -> None:
         self.ledger()

@@ -3,7 +3,8 @@
 - `supervision_tasks`: the task ledger 督办台账, a row per task, oldest set first: the serial of
   its document, the title, the area handling it, its part, the desk that set it, the day set,
   the due day, the status, the days overdue, the reminders, when it was reported done, the
-  report, when it was closed. Days overdue are counted to the day it was reported done (the
+  report, when it was closed, and for a part handed down the desk that set the task it is part
+  of. Days overdue are counted to the day it was reported done (the
   area's part ended there), to today while in hand; a withdrawn task has none.
 - `supervision_findings`: a row per inspection finding 整改台账, by inspection day: the day,
   what was inspected, the area, the inspectors, the finding, its severity, the day to put it
@@ -34,7 +35,7 @@ TASKS, FINDINGS = "supervision_tasks", "supervision_findings"
 # --- the task ledger ---------------------------------------------------------------------------
 
 def tasks(within: str | None = None) -> QuerySet[Any]:
-    rows = (Task.objects.select_related("document", "area", "issuer_area")
+    rows = (Task.objects.select_related("document", "area", "issuer_area", "parent__issuer_area")
             .order_by("created_at", "id"))
     return within_code(rows, within)
 
@@ -67,6 +68,9 @@ TASK_COLUMNS = [
     Column(gettext_lazy("Reported at"), field("reported_at")),
     Column(pgettext_lazy("task", "Report"), field("report")),  # 办理情况, not a daily report
     Column(gettext_lazy("Closed at"), field("closed_at")),
+    # A part handed down 分解下达: whose task it is part of (its own "Set by" is the desk that
+    # handed it down). Blank for a task set whole.
+    Column(gettext_lazy("Part of the task set by"), field("parent.issuer_area.name")),
 ]
 
 
