@@ -121,14 +121,14 @@ class CommandTests(BaseTestCase):
         call_command("purge", "--dry-run", stdout=out)
         lines = out.getvalue().splitlines()
         assert [line.split(":")[0] for line in lines] == [
-            "audit", "export_files", "import_errors", "notices", "passages"]
+            "audit", "claim_digests", "export_files", "import_errors", "notices", "passages"]
         assert lines[0] == "audit: kept for good (RETAIN_AUDIT_DAYS = 0)"
-        assert lines[4].startswith("passages: would remove 0 older than 60 days (before ")
+        assert lines[5].startswith("passages: would remove 0 older than 60 days (before ")
         with pytest.raises(CommandError, match="unknown rule mail; the rules: audit, "):
             call_command("purge", "--only", "mail", stdout=out)
 
     def test_the_beat_runs_it_nightly(self) -> None:
         entry = settings.CELERY_BEAT_SCHEDULE["purge-expired-data"]
         assert entry["task"] == purge_expired.name == "epigrid.core.purge_expired"
-        assert purge_expired() == {"audit": 0, "export_files": 0, "import_errors": 0,
-                                   "notices": 0, "passages": 0}
+        assert purge_expired() == {"audit": 0, "claim_digests": 0, "export_files": 0,
+                                   "import_errors": 0, "notices": 0, "passages": 0}

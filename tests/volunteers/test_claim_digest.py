@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from epigrid.alerts.models import Notice, Receipt
+from epigrid.core import retention
 from epigrid.volunteers import digest, self_service, services
 from epigrid.volunteers.models import ClaimDigest, HoursClaim, Project, ProjectKind
 from epigrid.volunteers.tasks import send_claim_digests_task
@@ -141,6 +142,18 @@ class OnceADayTests(DigestTestCase):
         self.assertEqual(send_claim_digests_task(), 0)
         later = (timezone.localtime() + datetime.timedelta(days=1)).replace(tzinfo=None)
         self.assertEqual(send_claim_digests_task(later.isoformat()), 1)  # naive: local time
+
+    def test_its_record_goes_with_the_notices_past_their_limit(self) -> None:
+        self.claim()
+        [old] = digest.send_claim_digests()
+        ClaimDigest.objects.filter(pk=old.pk).update(
+            created_at=timezone.now() - datetime.timedelta(days=90, minutes=1))
+        [kept] = digest.send_claim_digests(timezone.now() + datetime.timedelta(days=1))
+        ClaimDigest.objects.filter(pk=kept.pk).update(
+            created_at=timezone.now() - datetime.timedelta(days=89, hours=23))
+        [purged] = retention.purge(only={"claim_digests"})
+        self.assertEqual((purged.days, purged.rows), (90, 1))
+        self.assertEqual(list(ClaimDigest.objects.values_list("pk", flat=True)), [kept.pk])
 
     def test_the_beat_runs_it_at_eight_every_morning(self) -> None:
         entry = current_app.conf.beat_schedule["volunteers-claim-digest"]

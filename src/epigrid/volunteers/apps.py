@@ -10,6 +10,8 @@ class VolunteersConfig(AppConfig):
     def ready(self) -> None:
         from epigrid.core.export_jobs import register_export
         from epigrid.core.imports import registry
+        from epigrid.core.retention import Rule, register_rule
+        from epigrid.volunteers.digest import purge_digests
         from epigrid.volunteers.exporters import EXPORTS, volunteers_run
         from epigrid.volunteers.importers import IMPORTERS
 
@@ -18,3 +20,6 @@ class VolunteersConfig(AppConfig):
         for spec in EXPORTS:
             registry.register_exporter(spec)  # the roster (masked), the hours served
             register_export(spec.name, volunteers_run)  # the same, in the background
+        # The digests of claims waiting go with the notices they wrote (core.retention).
+        register_rule(Rule("claim_digests", "volunteers.ClaimDigest", "RETAIN_NOTICES_DAYS",
+                           purge_digests))

@@ -37,6 +37,7 @@ from epigrid.alerts.wording import worded
 from epigrid.areas.models import Area, ancestor_paths
 from epigrid.core.access import Capability, roles_with
 from epigrid.core.days import local_day
+from epigrid.core.retention import delete_in_batches
 from epigrid.volunteers.models import ClaimDigest, ClaimState, HoursClaim, Project
 
 # A project's claims waiting this many days are told to the area above its keepers' too.
@@ -125,6 +126,12 @@ def tell(area: Area, today: datetime.date, waiting: list[Waiting]) -> ClaimDiges
                            exact=True)
     digest.save(update_fields=["notice"])
     return digest
+
+
+def purge_digests(before: datetime.datetime, dry_run: bool) -> int:
+    """The digests sent before `before`: they only keep a day's second run from telling an
+    area again, and are kept as long as the notices they wrote (RETAIN_NOTICES_DAYS)."""
+    return delete_in_batches(ClaimDigest.objects.filter(created_at__lt=before), dry_run)
 
 
 def wording(waiting: list[Waiting], today: datetime.date) -> Callable[[], tuple[str, str]]:
