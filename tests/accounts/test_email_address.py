@@ -124,5 +124,7 @@ class EmailApiTests(BaseTestCase):
         assert answer.json()["detail"] == [{  # type: ignore[attr-defined]
             "loc": ["body", "email"], "type": "value_error",
             "msg": "This is not an e-mail address: it reads like name@example.org."}]
-        assert self.patch(self.world.alice, {}).status_code == 422  # type: ignore[attr-defined]
+        assert self.patch(self.world.alice, {"email": ["alice@dongcheng.example"]}  # type: ignore[attr-defined]
+                          ).status_code == 422
+        assert self.patch(self.world.alice, {}).json()["email"] == ""  # type: ignore[attr-defined]
         assert User.objects.get(pk=self.world.alice.pk).email == ""

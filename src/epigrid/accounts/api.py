@@ -51,7 +51,8 @@ class TokenAuth(HttpBearer):
 # the home area's (boundary, figures) load only if something reads them.
 _TOKEN = Columns(ApiToken, ("id", "last_used_at", "expires_at"), "t")
 _USER = Columns(User, ("id", "is_superuser", "username", "first_name", "last_name", "email",
-                       "is_staff", "is_active", "home_area", "role", "phone"), "u")
+                       "email_notices", "is_staff", "is_active", "home_area", "role", "phone"),
+                "u")
 _AREA = Columns(Area, ("id", "parent", "level", "code", "name", "path"), "a")
 
 
@@ -104,18 +105,23 @@ class MeOut(Schema):
     home_area_name: str | None
     email: str = Field(description="Where the notices sent by e-mail reach the user; blank: "
                                    "none are e-mailed to them.")
+    email_notices: bool = Field(description="Every notice is e-mailed to the user, not only "
+                                            "those an officer chooses to e-mail.")
 
 
 class MeIn(InSchema):
-    email: str = Field(description="The user's own e-mail address; blank removes it. The "
-                                   "phone is set by officers.")
+    email: str | None = Field(None, description="The user's own e-mail address; blank removes "
+                                                "it (and email_notices with it). The phone is "
+                                                "set by officers.")
+    email_notices: bool | None = Field(None, description="E-mail every notice to the user; "
+                                                         "needs an address.")
 
 
 def _me(user: User) -> dict[str, Any]:
     return {"id": user.pk, "username": user.username, "role": user.role,
             "home_area_id": user.home_area_id,
             "home_area_name": user.home_area.name if user.home_area else None,
-            "email": user.email}
+            "email": user.email, "email_notices": user.email_notices}
 
 
 @router.get("/me", response=MeOut, summary="The signed-in user")
@@ -126,7 +132,7 @@ def me(request: HttpRequest) -> dict[str, Any]:
 @router.patch("/me", response=MeOut, summary="Set the signed-in user's e-mail address")
 def set_me(request: HttpRequest, payload: MeIn) -> dict[str, Any]:
     user: User = request.auth  # type: ignore[attr-defined]
-    call_service(lambda: services.set_email(user, payload.email))
+    call_service(lambda: services.set_email(user, payload.email, notices=payload.email_notices))
     return _me(user)
 
 

@@ -72,3 +72,8 @@ class EmailForm(forms.Form):
         widget=forms.EmailInput({"autocomplete": "email"}),
         help_text=_("Notices your officers send by e-mail reach you here. Empty: none are "
                     "e-mailed to you."))
+    email_notices = forms.BooleanField(
+        label=_("E-mail me every notice"), required=False,
+        help_text=_("Also those epigrid sends by itself: a positive result, a follow-up "
+                    "missed, a task set for your area. Otherwise only those an officer "
+                    "chooses to e-mail."))

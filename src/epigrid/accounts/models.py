@@ -37,6 +37,9 @@ class User(AbstractUser):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices,
                             default=Role.VOLUNTEER)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
+    # The notices the apps send the user (a positive result, a missed follow-up, a task set)
+    # e-mailed too, not only those an officer chooses to e-mail (alerts.mailing).
+    email_notices = models.BooleanField(_("e-mail me every notice"), default=False)
 
     objects: ClassVar[UserManager] = UserManager()
 

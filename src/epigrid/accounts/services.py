@@ -78,16 +78,38 @@ def revoke_api_token(token: ApiToken) -> None:
 
 
 @transaction.atomic
-def set_email(user: User, email: str) -> bool:
-    """The address the user's notices are e-mailed to (alerts.mailing), set by the user; blank
-    takes it away. The phone is not theirs to set: the officers vouch for it, since a volunteer
-    record registered from a paper roster is claimed by it (volunteers.self_service.enrol).
-    Returns whether anything changed; a change is logged, before and after."""
+def set_email(user: User, email: str | None = None, *, notices: bool | None = None) -> bool:
+    """The address the user's notices are e-mailed to (alerts.mailing), and whether every
+    notice is, not only those an officer e-mails: set by the user; None leaves either as it
+    is, a blank address takes it away (and the notices with it). The phone is not theirs to
+    set: the officers vouch for it, since a volunteer record registered from a paper roster is
+    claimed by it (volunteers.self_service.enrol). Returns whether anything changed; a change
+    is logged, before and after."""
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    value = locked.email if email is None else _address(email)
+    wanted = locked.email_notices if notices is None else notices
+    if not value and notices:
+        refuse({"email_notices": [_("Give an e-mail address to have every notice e-mailed.")]})
+    wanted = wanted and bool(value)
+    changes = {name: [before, after] for name, before, after in (
+        ("email", locked.email, value), ("email_notices", locked.email_notices, wanted))
+        if before != after}
+    if not changes:
+        return False
+    audit.record("update", model=User._meta.label, object_pk=user.pk, object_repr=user.username,
+                 changes=changes)
+    user.email, user.email_notices = value, wanted
+    user.save(update_fields=["email", "email_notices"])
+    return True
+
+
+def _address(email: str) -> str:
+    """The address tidied (its domain in lower case), or a refusal naming why."""
     errors: Errors = {}
-    value = User.objects.normalize_email((email or "").strip())
-    if len(value) > User._meta.get_field("email").max_length:  # type: ignore[operator]
-        add(errors, "email", _("An e-mail address has at most %(n)d characters.")
-            % {"n": User._meta.get_field("email").max_length})
+    value = User.objects.normalize_email(email.strip())
+    most = User._meta.get_field("email").max_length
+    if most is not None and len(value) > most:
+        add(errors, "email", _("An e-mail address has at most %(n)d characters.") % {"n": most})
     elif value:
         try:
             validate_email(value)
@@ -95,11 +117,4 @@ def set_email(user: User, email: str) -> bool:
             add(errors, "email", _("This is not an e-mail address: it reads like "
                                    "name@example.org."))
     refuse(errors)
-    locked = User.objects.select_for_update().get(pk=user.pk)
-    if locked.email == value:
-        return False
-    audit.record("update", model=User._meta.label, object_pk=user.pk, object_repr=user.username,
-                 changes={"email": [locked.email, value]})
-    user.email = value
-    user.save(update_fields=["email"])
-    return True
+    return value

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from epigrid.accounts import services
 from epigrid.accounts.forms import EmailForm, TokenForm
-from epigrid.accounts.models import ApiToken
+from epigrid.accounts.models import ApiToken, User
 from epigrid.core.forms import apply_errors
 from epigrid.core.paging import keyset
 
@@ -70,16 +70,18 @@ def revoke_token(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def email(request: HttpRequest) -> HttpResponse:
     """`/accounts/email/`: the address the user's e-mailed notices go to, theirs to set."""
-    form = EmailForm(request.POST or None, initial={"email": request.user.email})  # type: ignore[union-attr]
+    user: User = request.user  # type: ignore[assignment] # login_required
+    form = EmailForm(request.POST or None, initial={
+        "email": user.email, "email_notices": user.email_notices})
     if request.method == "POST" and form.is_valid():
         try:
-            changed = services.set_email(request.user,  # type: ignore[arg-type]
-                                         form.cleaned_data["email"])
+            changed = services.set_email(user, form.cleaned_data["email"],
+                                         notices=form.cleaned_data["email_notices"])
         except ValidationError as error:
             apply_errors(form, error)
         else:
             if changed:
-                messages.success(request, _saved(request.user.email))  # type: ignore[union-attr]
+                messages.success(request, _saved(user.email))
             return redirect("accounts:password_change")
     return render(request, "accounts/email.html", {
         "form": form, "mail_set_up": bool(settings.EMAIL_HOST)})

@@ -10,6 +10,12 @@ e-mailed or refused is never e-mailed again, so a task run twice sends nothing t
 receipts are marked every MARK_EVERY messages, so a worker killed half way sends again at most
 those few. A reminder 催读 (alerts.reminders) makes the reminded receipts' e-mails pending again,
 and the same task sends them once more, their subject prefixed "Reminder: ".
+
+A user may also ask for every notice (`User.email_notices`): the notices the apps send (a
+positive result, a fever in quarantine, a task set) are then e-mailed to them too, by the same
+task, which notify() queues where mail is set up. Those messages say only that a notice waits in
+the inbox, with a link to it: what the notice says may name people and their health, and stays
+in epigrid.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from collections.abc import Sequence
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -33,10 +40,17 @@ def is_set_up() -> bool:
 
 
 def message_of(notice: Notice) -> tuple[str, str]:
-    """The subject and text: the notice's, after "Reminder: " once it was reminded."""
-    subject = notice.title
-    if notice.reminders:
-        with translation.override(settings.LANGUAGE_CODE):
+    """The subject and text: a notice sent by e-mail, its own, after "Reminder: " once it was
+    reminded; any other, only that it waits in the inbox."""
+    with translation.override(settings.LANGUAGE_CODE):
+        if not notice.by_email:
+            text = _("A notice is waiting in your epigrid inbox. What it says stays there: it "
+                     "may name people.")
+            if settings.SITE_URL:
+                text += "\n\n" + settings.SITE_URL + reverse("alerts:inbox")
+            return _("A new notice in epigrid"), text
+        subject = notice.title
+        if notice.reminders:
             subject = _("Reminder: ") + subject
     return subject, notice.body or notice.title
 
@@ -93,13 +107,20 @@ def _send(rows: Sequence[tuple[int, str]], subject: str, text: str) -> tuple[int
 
 
 def email_notice(notice_id: int) -> dict[str, int]:
-    """E-mail the notice to its recipients not yet e-mailed; how many were taken and refused."""
-    notice = Notice.objects.filter(pk=notice_id, by_email=True).first()
+    """E-mail the notice to its recipients not yet e-mailed: all of a notice sent by e-mail,
+    those who asked for every notice of any other. How many were taken and refused."""
+    notice = Notice.objects.filter(pk=notice_id).first()
     if notice is None or not is_set_up():
         return {"emailed": 0, "refused": 0}
     pending = Receipt.objects.filter(notice=notice, emailed_at__isnull=True, email_error="")
-    no_address = pending.filter(user__email="").update(email_error=NO_EMAIL)
+    no_address = 0
+    if notice.by_email:
+        no_address = pending.filter(user__email="").update(email_error=NO_EMAIL)
+    else:
+        pending = pending.filter(user__email_notices=True)
     rows = list(pending.exclude(user__email="").order_by("pk").values_list("pk", "user__email"))
+    if not rows:  # no connection opened for nobody
+        return {"emailed": 0, "refused": no_address}
     subject, text = message_of(notice)
     emailed, refused = _send(rows, subject, text)
     return {"emailed": emailed, "refused": refused + no_address}

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from epigrid.alerts import mailing, sms
 from epigrid.alerts.models import Notice, Receipt
 from epigrid.alerts.services import notify
-from epigrid.alerts.tasks import email_notice_task, text_notice_task
+from epigrid.alerts.tasks import text_notice_task
 from epigrid.areas.models import SEGMENT_WIDTH, SEPARATOR, Area
 from epigrid.core import audit
 from epigrid.core.access import Capability, Role, ScopedUser, require
@@ -90,8 +90,8 @@ def send_notice(by: Any, areas: Sequence[Area], roles: Sequence[str], title: str
     notice_id = notice.pk  # a broker that is down is logged; the notice is in the inboxes
     if by_sms:
         transaction.on_commit(lambda: text_notice_task.delay(notice_id), robust=True)
-    if by_email:
-        transaction.on_commit(lambda: email_notice_task.delay(notice_id), robust=True)
+    # by_email: notify() has queued the e-mails already (where mail is set up, which _check
+    # asked); the task reads by_email after the commit and mails every recipient.
     audit.record("create", model="alerts.notice", object_pk=notice.pk, object_repr=title[:200],
                  area_path=notice.area_path,
                  changes={"areas": [area.name for area in areas], "roles": sorted(roles),

@@ -14,7 +14,9 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 
+from epigrid.alerts import mailing
 from epigrid.alerts.models import Notice, Receipt
+from epigrid.alerts.tasks import email_notice_task
 from epigrid.alerts.wording import Wording
 from epigrid.areas.models import Area
 from epigrid.core.access import subtree_q
@@ -59,7 +61,17 @@ def notify(areas: Iterable[Area | str], roles: Iterable[str], title: str | Wordi
                                    roles=roles, link=link, **_texts(title, body))
     if paths and roles:
         _deliver(notice, get_user_model().objects.filter(recipients_q(paths, roles, exact)))
+        email_later(notice)
     return notice
+
+
+def email_later(notice: Notice) -> None:
+    """Where mail is set up, the notice is e-mailed after the commit to those of its recipients
+    who asked for every notice, or to all of them when it was sent by e-mail (alerts.mailing):
+    one task, whatever else the transaction sends."""
+    if mailing.is_set_up():
+        notice_id = notice.pk
+        transaction.on_commit(lambda: email_notice_task.delay(notice_id), robust=True)
 
 
 def _deliver(notice: Notice, users: QuerySet[Any]) -> None:
@@ -83,6 +95,7 @@ def notify_users(users: Iterable[Any], title: str | Wording, body: str = "", lin
     notice = Notice.objects.create(area_path=area.path if area is not None else "", link=link,
                                    **_texts(title, body))
     Receipt.objects.bulk_create([Receipt(notice=notice, user=user) for user in users])
+    email_later(notice)
     return notice
 
 

@@ -199,6 +199,8 @@ EMAIL_HOST_PASSWORD = env.env_str("EPIGRID_EMAIL_PASSWORD")
 EMAIL_USE_TLS = env.env_bool("EPIGRID_EMAIL_TLS", False)
 EMAIL_TIMEOUT = 10  # seconds: a server that does not answer fails the run, not the worker
 DEFAULT_FROM_EMAIL = env.env_str("EPIGRID_EMAIL_FROM", "epigrid@localhost")
+# Where users open epigrid (https://epigrid.example.org): e-mails link to the inbox there.
+SITE_URL = env.env_str("EPIGRID_SITE_URL").rstrip("/")
 
 # Retention limits in days (`epigrid purge`, core.retention); 0 keeps the records for good.
 RETAIN_PASSAGES_DAYS = env.env_int("EPIGRID_RETAIN_PASSAGES_DAYS", 60, minimum=0)
