@@ -7,11 +7,13 @@ from __future__ import annotations
 import json
 
 from django.urls import reverse
+from django.utils import timezone
 
 from epigrid.accounts.models import User
 from epigrid.accounts.services import create_user, set_email
 from epigrid.alerts import mailing
 from epigrid.alerts.models import Receipt
+from epigrid.alerts.reminders import REMIND_AFTER, remind_unread
 from epigrid.alerts.sending import send_notice
 from epigrid.alerts.services import notify, notify_users
 from epigrid.alerts.wording import worded
@@ -86,6 +88,19 @@ class EveryNoticeTests(BaseTestCase):
         assert sorted(recipients for recipients, _text in server.messages) == [
             ["li@qingshan.example"], ["wu@qingshan.example"]]
         assert all("East lanes first." in text for _recipients, text in server.messages)
+
+
+    def test_a_reminder_tells_those_who_asked_again(self) -> None:
+        with SmtpServer().running() as server, self.captureOnCommitCallbacks(execute=True):
+            notice = send_notice(self.world.command, [self.world.town_a], [Role.GRID_WORKER],
+                                 "Round two at 08:00", "East lanes first.")
+        with SmtpServer().running() as again, self.captureOnCommitCallbacks(execute=True):
+            assert remind_unread(notice, by=self.world.command,
+                                 now=timezone.now() + REMIND_AFTER) == 2
+        assert [recipients for recipients, _text in server.messages + again.messages] == [
+            ["li@qingshan.example"], ["li@qingshan.example"]]
+        assert "Subject: Reminder: A new notice in epigrid" in again.messages[0][1]
+        assert "East lanes first." not in again.messages[0][1]
 
 
 class AskingTests(BaseTestCase):

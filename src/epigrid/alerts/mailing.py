@@ -9,7 +9,8 @@ the server's refusal of that address, no answer: the messages after it are not t
 e-mailed or refused is never e-mailed again, so a task run twice sends nothing twice; the
 receipts are marked every MARK_EVERY messages, so a worker killed half way sends again at most
 those few. A reminder 催读 (alerts.reminders) makes the reminded receipts' e-mails pending again,
-and the same task sends them once more, their subject prefixed "Reminder: ".
+and the same task sends them once more, their subject prefixed "Reminder: " (to those who asked
+for every notice too, of a notice not sent by e-mail).
 
 A user may also ask for every notice (`User.email_notices`): the notices the apps send (a
 positive result, a fever in quarantine, a task set) are then e-mailed to them too, by the same
@@ -43,16 +44,17 @@ def message_of(notice: Notice) -> tuple[str, str]:
     """The subject and text: a notice sent by e-mail, its own, after "Reminder: " once it was
     reminded; any other, only that it waits in the inbox."""
     with translation.override(settings.LANGUAGE_CODE):
-        if not notice.by_email:
+        if notice.by_email:
+            subject, text = notice.title, notice.body or notice.title
+        else:
+            subject = _("A new notice in epigrid")
             text = _("A notice is waiting in your epigrid inbox. What it says stays there: it "
                      "may name people.")
             if settings.SITE_URL:
                 text += "\n\n" + settings.SITE_URL + reverse("alerts:inbox")
-            return _("A new notice in epigrid"), text
-        subject = notice.title
         if notice.reminders:
             subject = _("Reminder: ") + subject
-    return subject, notice.body or notice.title
+    return subject, text
 
 
 def _why(error: BaseException) -> str:

@@ -81,7 +81,9 @@ def remind_unread(notice: Notice, *, by: Any, now: datetime.datetime | None = No
     # Their texts and e-mails become pending again, so the workers' one rule (a receipt sent or
     # refused is never sent again) sends each of them once for this reminder.
     texting = notice.by_sms and sms.is_set_up()
-    mailing_too = notice.by_email and mailing.is_set_up()
+    # E-mailed again: a notice sent by e-mail to all, any other to those who asked for every
+    # notice (alerts.mailing picks them).
+    mailing_too = mailing.is_set_up()
     again = {**({"texted_at": None, "text_error": ""} if texting else {}),
              **({"emailed_at": None, "email_error": ""} if mailing_too else {})}
     reminded = notice.receipts.filter(read_at__isnull=True).update(reminded_at=now, **again)
