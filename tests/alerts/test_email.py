@@ -27,6 +27,12 @@ def closed_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def email_marks(notice_id: int) -> dict[str, tuple[bool, str]]:
+    """Each recipient's receipt: whether the mail server took its message, and why not."""
+    return {receipt.user.username: (receipt.emailed_at is not None, receipt.email_error)
+            for receipt in Receipt.objects.filter(notice_id=notice_id).select_related("user")}
+
+
 class EmailTests(BaseTestCase):
     """Town A's grid workers: Wu and Ma with addresses (Ma's refused by a server told to),
     Qian and Li without."""
@@ -45,10 +51,6 @@ class EmailTests(BaseTestCase):
                                "Round two at 08:00", "East lanes first.", by_email=True,
                                **kwargs)
 
-    def marks(self, notice: Notice) -> dict[str, tuple[bool, str]]:
-        return {receipt.user.username: (receipt.emailed_at is not None, receipt.email_error)
-                for receipt in Receipt.objects.filter(notice=notice).select_related("user")}
-
     def test_it_emails_every_recipient_with_an_address_one_message_each(self) -> None:
         with SmtpServer(refuse="nobody").running() as server:
             notice = self.send()
@@ -58,7 +60,7 @@ class EmailTests(BaseTestCase):
         self.assertIn("Subject: Round two at 08:00", text)
         self.assertIn("East lanes first.", text)
         self.assertIn("From: epigrid@localhost", text)
-        self.assertEqual(self.marks(notice), {"wu": (True, ""), "ma": (True, ""),
+        self.assertEqual(email_marks(notice.pk), {"wu": (True, ""), "ma": (True, ""),
                                               "qian": (False, NO_EMAIL), "li": (False, NO_EMAIL)})
         self.assertEqual(emails_of(notice), {"emailed": 2, "refused": 2, "pending": 0})
         with SmtpServer().running() as again:  # a second delivery of the task sends nothing
@@ -69,7 +71,7 @@ class EmailTests(BaseTestCase):
         with SmtpServer().running() as server:
             notice = self.send()
         self.assertEqual(len(server.messages), 1)
-        wu, ma = self.marks(notice)["wu"], self.marks(notice)["ma"]
+        wu, ma = email_marks(notice.pk)["wu"], email_marks(notice.pk)["ma"]
         self.assertEqual(wu, (True, ""))
         self.assertFalse(ma[0])
         self.assertTrue(ma[1].startswith("refused:550"), ma[1])
@@ -80,7 +82,7 @@ class EmailTests(BaseTestCase):
         with mail_server(closed_port()):
             notice = self.send()
             self.assertEqual(mailing.email_notice(notice.pk), {"emailed": 0, "refused": 0})
-        marks = self.marks(notice)
+        marks = email_marks(notice.pk)
         self.assertTrue(all(marks[name][1].startswith("unreachable:") for name in ("wu", "ma")))
         self.assertEqual(Receipt.objects.filter(notice=notice).count(), 4)  # in every inbox
         receipt = Receipt.objects.get(notice=notice, user__username="wu")
@@ -92,7 +94,7 @@ class EmailTests(BaseTestCase):
         with SmtpServer(refuse="nobody", hang_up_after=2).running() as server:
             notice = self.send()
         self.assertEqual(len(server.messages), 2)  # the third was not tried
-        marks = self.marks(notice)
+        marks = email_marks(notice.pk)
         self.assertEqual(sum(1 for sent, _why in marks.values() if sent), 1)
         self.assertEqual(sum(1 for _sent, why in marks.values()
                              if why.startswith("unreachable:")), 2)

@@ -12,7 +12,6 @@ from django.utils import timezone
 from epigrid.accounts.models import User
 from epigrid.accounts.services import create_user, set_email
 from epigrid.alerts import mailing
-from epigrid.alerts.models import Receipt
 from epigrid.alerts.reminders import REMIND_AFTER, remind_unread
 from epigrid.alerts.sending import send_notice
 from epigrid.alerts.services import notify, notify_users
@@ -20,7 +19,7 @@ from epigrid.alerts.wording import worded
 from epigrid.core.access import Role
 from epigrid.core.models import AuditEntry
 from tests.alerts.smtp_server import SmtpServer, mail_server
-from tests.alerts.test_email import closed_port
+from tests.alerts.test_email import closed_port, email_marks
 from tests.base import PASSWORD, BaseTestCase, refusal
 
 
@@ -41,10 +40,6 @@ class EveryNoticeTests(BaseTestCase):
             return notify([self.world.town_a], [Role.GRID_WORKER], worded(fever_in_quarantine),
                           link="/cases/quarantines/1/").pk
 
-    def emailed(self, notice_id: int) -> dict[str, tuple[bool, str]]:
-        return {receipt.user.username: (receipt.emailed_at is not None, receipt.email_error)
-                for receipt in Receipt.objects.filter(notice_id=notice_id).select_related("user")}
-
     def test_it_emails_those_who_asked_a_pointer_without_what_it_says(self) -> None:
         with SmtpServer().running(SITE_URL="https://epigrid.qingshan.example") as server:
             notice_id = self.tell_the_grid_workers()
@@ -54,7 +49,7 @@ class EveryNoticeTests(BaseTestCase):
         assert "A notice is waiting in your epigrid inbox." in text
         assert "https://epigrid.qingshan.example/alerts/" in text
         assert "Wang Lei" not in text and "38.6" not in text
-        assert self.emailed(notice_id) == {"li": (True, ""), "wu": (False, "")}
+        assert email_marks(notice_id) == {"li": (True, ""), "wu": (False, "")}
 
     def test_it_gives_no_link_where_the_site_has_no_address(self) -> None:
         with SmtpServer().running(SITE_URL="") as server:
@@ -77,7 +72,7 @@ class EveryNoticeTests(BaseTestCase):
         with mail_server(closed_port()), self.captureOnCommitCallbacks(execute=True):
             notice = notify([self.world.town_a], [Role.GRID_WORKER], worded(fever_in_quarantine))
             assert mailing.email_notice(notice.pk) == {"emailed": 0, "refused": 0}
-        assert self.emailed(notice.pk) == {"li": (False, ""), "wu": (False, "")}
+        assert email_marks(notice.pk) == {"li": (False, ""), "wu": (False, "")}
 
     def test_a_notice_sent_by_email_goes_to_all_in_full_once(self) -> None:
         with SmtpServer().running() as server, self.captureOnCommitCallbacks(
