@@ -93,6 +93,11 @@ class TailEncoder:
         return bytes(out)
 
 
+def household_field(household_id: int | None) -> bytes:
+    """A row's household_id field (NULL for a person attached to the grid alone)."""
+    return _NULL if household_id is None else _ID.pack(8, household_id)
+
+
 class PersonCopy:
     """A batch of new persons (PERSON_COLUMNS rows) as one block of binary COPY data."""
 

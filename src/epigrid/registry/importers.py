@@ -37,6 +37,7 @@ from epigrid.registry import (
     bulk,
     progress,
     roster_columns,
+    roster_lean,
     roster_parsing,
     roster_rows,
     roster_writes,
@@ -45,6 +46,7 @@ from epigrid.registry.copy_rows import TailEncoder
 from epigrid.registry.fields import Sealer
 from epigrid.registry.hash_index import PersonMatcher
 from epigrid.registry.models import Household, Person, Residency
+from epigrid.registry.roster_lean import LeanRows
 from epigrid.registry.roster_rows import (
     FAST_RESIDENCY,
     FAST_YES_NO,
@@ -61,9 +63,11 @@ CACHED_GRIDS = 4096
 # A registered person as (id hash, id, household id, grid id, *PERSON_UPDATE_COLUMNS).
 KNOWN_FIELDS = ("id_number_hash", "id", "household_id", "grid_id", *bulk.PERSON_UPDATE_COLUMNS)
 
-# A batch read ahead (RosterImporter._read): its grid codes, parsed IDs (see parsed), clean
-# cells (see ready) and the doors' locations of those (see placed).
-Ahead = tuple[set[str], dict[int, Any], dict[int, tuple[Any, ...]], dict[int, tuple[str, str]]]
+# A batch read (RosterImporter._read): its grid codes, parsed IDs (see parsed), clean cells
+# (see ready) and the doors' locations of those (see placed); read ahead, its lean rows too.
+Read = tuple[set[str], dict[int, Any], dict[int, tuple[Any, ...]], dict[int, tuple[str, str]]]
+Ahead = tuple[set[str], dict[int, Any], dict[int, tuple[Any, ...]], dict[int, tuple[str, str]],
+              LeanRows | None]
 
 __all__ = ["ID_FIELD", "IMPORTERS", "PHONE_FIELD", "ROSTER_COLUMNS", "RosterImporter"]
 
@@ -112,6 +116,8 @@ class RosterImporter(Importer):
         self.ready: dict[int, tuple[Any, ...]] = {}
         # row number -> the door's (latitude, longitude), of the ready rows that give one
         self.placed: dict[int, tuple[str, str]] = {}
+        # The batch's rows, when all are lean, as columns (roster_lean); else None.
+        self.lean: LeanRows | None = None
         self.cache = roster_rows.ParsedCells(self.today)
         self.births: dict[int, Any] = {}  # YYYYMMDD -> its date (roster_columns)
         # (first row number, rows) of a batch -> what read_ahead() made of it.
@@ -154,14 +160,20 @@ class RosterImporter(Importer):
     ahead_in_process = True
 
     def read_ahead(self, rows: Sequence[RawRow]) -> Ahead:
-        """Parse, check and seal what needs no database, in the runner's reader."""
-        return self._read(rows)
+        """Parse, check and seal what needs no database, in the runner's reader; the lean rows
+        of a CSV batch as columns (roster_lean)."""
+        columns = roster_columns.columns_of(rows)
+        if columns is not None:
+            return roster_columns.read_lean_columns(
+                rows, columns, self.today, self.cache, self.births,
+                (self.id_sealer, self.phone_sealer), self.encode_tail)
+        return (*self._read(rows), None)
 
     def take_ahead(self, rows: Sequence[RawRow], found: Any) -> None:
         if rows:
             self.ahead[(rows[0].number, len(rows))] = found
 
-    def _read(self, rows: Sequence[RawRow]) -> Ahead:
+    def _read(self, rows: Sequence[RawRow]) -> Read:
         columns = roster_columns.columns_of(rows)
         if columns is not None:  # a CSV's batch: read column by column
             return roster_columns.read_columns(
@@ -184,18 +196,19 @@ class RosterImporter(Importer):
     def prepare(self, rows: Sequence[RawRow]) -> None:
         # Each row is read once (mostly ahead); clean_row() takes the result.
         ahead = self.ahead.pop((rows[0].number, len(rows)), None) if rows else None
-        codes, self.parsed, self.ready, self.placed = (ahead if ahead is not None
-                                                       else self._read(rows))
+        codes = self._take(rows, ahead if ahead is not None else (*self._read(rows), None))
         wanted = {found[0] for code in codes if (found := self._grid_of(code)) is not None}
         self._load_households(wanted)
-        self.known = self._known([found[1] for found in self.parsed.values()
-                                  if isinstance(found, tuple)])
+        self.known = self._known([*(self.lean.hashes if self.lean is not None else ()),
+                                  *(found[1] for found in self.parsed.values()
+                                    if isinstance(found, tuple))])
         # A person without an ID is found again by name in their household: only the grids of
         # this batch's rows without an ID need their households' such persons. (All the grids'
         # made the look-up grow with every household the run had created: quadratic.)
         # (A row has an ID, well formed or not, when parse_ids() said something of it; the
         # cells of the others only are looked at: a row read ahead is split on demand.)
-        without_id = [row for row in rows if row.number not in self.parsed]
+        without_id = [] if self.lean is not None else [
+            row for row in rows if row.number not in self.parsed]
         unnamed = {found[0] for row in without_id
                    if (found := self._grid_of(row.values.get("grid_code", ""))) is not None}
         households = [pk for grid in unnamed for pk in self.households[grid].values()]
@@ -205,6 +218,16 @@ class RosterImporter(Importer):
         # At most a household per row and an ID-less person per row without an ID.
         self.pools[Household].reserve(len(rows))
         self.pools[Person].reserve(len(without_id))
+
+    def _take(self, rows: Sequence[RawRow], found: Ahead) -> set[str]:
+        """The batch as read (ahead or not) made the importer's; answers its grid codes."""
+        codes, self.parsed, self.ready, self.placed, lean = found
+        # A batch not all lean goes row by row: its lean rows spread into their entries.
+        self.lean = lean if lean is not None and len(lean) == len(rows) and not self.placed \
+            else None
+        if lean is not None and self.lean is None:
+            self.parsed = lean.spread(self.parsed, self.ready, [row.number for row in rows])
+        return codes
 
     def _known(self, hashes: list[str]) -> dict[str, tuple[Any, ...]]:
         """The registered persons with these ID hashes (KNOWN_FIELDS), by hash."""
@@ -252,6 +275,15 @@ class RosterImporter(Importer):
         return self.clean_rows([row])[0]
 
     def clean_rows(self, rows: Sequence[RawRow]) -> list[CleanRow | list[RowError]]:
+        lean = self.lean
+        if lean is not None:
+            cleaned = roster_lean.clean(lean, len(rows), self.clean_grids, self.households,
+                                        self.pending, self.ids, self.known)
+            if cleaned is not None:
+                out: list[CleanRow | list[RowError]] = list(cleaned)
+                return out
+            self.lean = None  # row by row, from the rows' own entries
+            self.parsed = lean.spread(self.parsed, self.ready, [row.number for row in rows])
         return roster_rows.fast_rows(self, rows, self.full_clean)
 
     def full_clean(self, row: RawRow) -> CleanRow | list[RowError]:
@@ -388,6 +420,11 @@ class RosterImporter(Importer):
         self.built = (rows, built) if built is not None else None
 
     def _build(self, rows: Sequence[CleanRow], ahead: bool) -> roster_writes.Built | None:
+        lean = roster_lean.batch_of(rows)
+        if lean is not None:
+            return roster_lean.build(lean, self.households, timezone.now(),
+                                     self.phone_sealer.seal,
+                                     functools.partial(self._take_ids, ahead=ahead))
         return roster_writes.build(rows, self.households, timezone.now(),
                                    (self.id_sealer, self.phone_sealer),
                                    functools.partial(self._take_ids, ahead=ahead),
@@ -450,6 +487,10 @@ class RosterImporter(Importer):
         ahead, as if never read."""
         self.built = None
         numbers = {row.number for row in rows}
+        if self.lean is not None:  # cleaned as columns: its IDs are its rows'
+            for number, key in zip(self.lean.numbers, self.lean.keys, strict=True):
+                if number in numbers and self.ids.get(key) == number:
+                    del self.ids[key]
         for number, found in self.parsed.items():
             if number in numbers and isinstance(found, tuple):
                 key = roster_rows.id_key(found)

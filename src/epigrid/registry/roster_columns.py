@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 import functools
 import itertools
+import operator
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -25,6 +26,7 @@ import numpy as np
 from epigrid.core.identity import CHECK_CHARS, EARLIEST_BIRTH, WEIGHTS
 from epigrid.core.imports.readers import table_names
 from epigrid.registry import roster_parsing, roster_rows
+from epigrid.registry.roster_lean import LeanRows
 from epigrid.registry.roster_rows import (
     _MISSING,
     _ODD_SPACE_JOINED,
@@ -157,6 +159,21 @@ def read_columns(rows: Sequence[RawRow], columns: dict[str, Sequence[str]],
                             dict[int, tuple[str, str]]]:
     """What RosterImporter._read answers for the batch (grid codes, parsed IDs, ready rows,
     their doors' locations), column by column (`columns`: columns_of(rows))."""
+    codes, parsed, ready, placed, lean = read_lean_columns(
+        rows, columns, today, cache, births, sealers, encode)
+    if lean is not None:
+        parsed = lean.spread(parsed, ready, [row.number for row in rows])
+    return codes, parsed, ready, placed
+
+
+def read_lean_columns(rows: Sequence[RawRow], columns: dict[str, Sequence[str]],
+                      today: datetime.date, cache: ParsedCells,
+                      births: dict[int, datetime.date], sealers: tuple[Sealer, Sealer],
+                      encode: Callable[[Sequence[Any]], bytes] | None
+                      ) -> tuple[set[str], dict[int, Any], dict[int, tuple[Any, ...]],
+                                 dict[int, tuple[str, str]], LeanRows | None]:
+    """read_columns(), its lean rows (with `encode`) left out of `ready` and `parsed` and
+    answered as columns (roster_lean.LeanRows), or None."""
     size = len(rows)
     numbers = [row.number for row in rows]
     empty = ("",) * size
@@ -201,18 +218,24 @@ def read_columns(rows: Sequence[RawRow], columns: dict[str, Sequence[str]],
     household_phones = columns.get("household_phone", empty)
     table = list(zip(*cells, phones, household_phones, medical, residency, tags, returned,
                      strict=True))
-    ready = _ready(numbers, table, checks, parsed, ids, sealers, encode)
+    lean = LeanRows() if encode is not None else None
+    ready = _ready(numbers, table, checks, parsed, ids, sealers, encode, lean)
     latitudes, longitudes = (columns.get(name, empty) for name in LOCATION)
-    placed = roster_rows.read_locations(numbers, latitudes, longitudes, ready) if (
-        latitudes is not empty or longitudes is not empty) else {}
-    return codes, parsed, ready, placed
+    if latitudes is empty and longitudes is empty:
+        return codes, parsed, ready, {}, lean
+    if lean is not None:  # the doors' locations are read from the rows' own entries
+        parsed, lean = lean.spread(parsed, ready, numbers), None
+    return codes, parsed, ready, roster_rows.read_locations(
+        numbers, latitudes, longitudes, ready), lean
 
 
 def _ready(numbers: list[int], table: list[tuple[Any, ...]], checks: list[bool],
            parsed: dict[int, Any], ids: _Ids, sealers: tuple[Sealer, Sealer],
-           encode: Callable[[Sequence[Any]], bytes] | None) -> dict[int, tuple[Any, ...]]:
+           encode: Callable[[Sequence[Any]], bytes] | None, lean: LeanRows | None = None
+           ) -> dict[int, tuple[Any, ...]]:
     """read_batch's ready rows, their IDs and phones sealed a column at a time (and `parsed`
-    made lean, as read_batch makes it)."""
+    made lean, as read_batch makes it); with `lean`, the lean rows go there instead of into
+    `ready` and `parsed`."""
     id_sealer, phone_sealer = sealers
     at = list(itertools.compress(range(len(numbers)), checks))
     found = [parsed.get(numbers[index]) for index in at]
@@ -221,6 +244,10 @@ def _ready(numbers: list[int], table: list[tuple[Any, ...]], checks: list[bool],
                           strict=True))
     phone_columns = phone_sealer.seal_many([table[index][7] for index in at])
     ready: dict[int, tuple[Any, ...]] = {}
+    lean_at: list[int] = []
+    tails: list[bytes] = []
+    keys: list[int] = []
+    hashes: list[str] = []
     for index, item, sealed_phone in zip(at, found, phone_columns, strict=True):
         number, row = numbers[index], table[index]
         if item:
@@ -235,10 +262,33 @@ def _ready(numbers: list[int], table: list[tuple[Any, ...]], checks: list[bool],
         # roster_writes.tail_values, from the cells in _clean_cells' order.
         tail = encode((row[1], *sealed_id, *sealed_phone, sex, birth, row[5], row[9], row[10],
                        row[11], row[6], row[12]))
-        if item:
-            ready[number] = (*row[:5], row[10], row[8], row[8] == row[7], tail)
-            key = ids.keys.get(index)
-            parsed[number] = (key if key is not None else roster_rows.id_key(item), item[1])
-        else:
+        if not item:
             ready[number] = (*row, sealed_id, sealed_phone, tail)
+            continue
+        key = ids.keys.get(index)
+        key = key if key is not None else roster_rows.id_key(item)
+        if lean is None:
+            ready[number] = (*row[:5], row[10], row[8], row[8] == row[7], tail)
+            parsed[number] = (key, item[1])
+        else:
+            lean_at.append(index)
+            tails.append(tail)
+            keys.append(key)
+            hashes.append(item[1])
+    if lean is not None and lean_at:
+        lean.tails, lean.keys, lean.hashes = tails, keys, hashes
+        _lean_columns(lean, numbers, table, lean_at, parsed)
     return ready
+
+
+def _lean_columns(lean: LeanRows, numbers: list[int], table: list[tuple[Any, ...]],
+                  at: list[int], parsed: dict[int, Any]) -> None:
+    """The lean rows' cells (table's rows at `at`) into `lean`, a column at a time; their
+    entries out of `parsed`."""
+    lean.numbers = [numbers[index] for index in at]
+    cells = list(zip(*[table[index] for index in at], strict=True))
+    (lean.codes, lean.names, lean.addresses, lean.heads, lean.household_numbers) = cells[:5]
+    lean.residencies, lean.household_phones = cells[10], cells[8]
+    lean.same_phones = list(map(operator.eq, cells[8], cells[7]))
+    for number in lean.numbers:
+        del parsed[number]
