@@ -19,7 +19,7 @@ from epigrid.areas.models import Area, Warehouse
 from epigrid.core.imports import ahead, registry
 from epigrid.core.imports.base import Cells, CleanRow, Importer, WriteResult
 from epigrid.core.imports.errors import RowError
-from epigrid.core.imports.readers import ImportColumn, RawRow
+from epigrid.core.imports.readers import CellsRow, ImportColumn, RawRow
 from epigrid.core.models import ImportRun
 from tests.base import BaseTestCase
 from tests.core.test_imports_support import csv_bytes, errors_of, import_bytes
@@ -164,9 +164,26 @@ class SmallFileTests(BaseTestCase):
 
 
 def test_a_row_sent_by_the_reading_process_reads_like_any_row() -> None:
-    row = ahead.PackedRow(7, ("code", "name", "note"), ahead.SEPARATOR.join(["W1", "", "x y"]))
+    batch = ahead.PackedBatch(("code", "name", "note"), range(7, 9),
+                              ahead.SEPARATOR.join(["W1", "", "x y", "W2", "b", ""]))
+    row = batch[0]
     assert (row.number, row.values) == (7, {"code": "W1", "name": "", "note": "x y"})
-    assert row.values is row.values  # split once
+    assert row.values is row.values and batch[0] is row  # made once
+    assert [(row.number, row.values["code"]) for row in batch] == [(7, "W1"), (8, "W2")]
+    assert batch[-1] is batch[1] and len(batch) == 2 and batch[1:][0] is batch[1]  # noqa: PLR2004
+    with pytest.raises(IndexError):
+        batch[2]
+
+
+def test_a_batch_travels_as_one_string_and_its_numbers() -> None:
+    rows = [CellsRow(number, ("code", "name"), (f"W{number}", "")) for number in (2, 3, 5)]
+    names, numbers, packed = ahead._cells(rows)
+    assert (names, list(numbers)) == (("code", "name"), [2, 3, 5])
+    assert packed == "W2\x00\x00W3\x00\x00W5\x00"
+    assert ahead._cells(rows[:2])[1] == range(2, 4)  # numbers that follow one another
+    batch = ahead.PackedBatch(names, numbers, packed)
+    assert [row.values for row in batch] == [row.values for row in rows]
+    assert list(ahead.PackedBatch((), range(2, 4), "")[1].values) == []
 
 
 def test_a_batch_is_sent_without_pickles_memo_and_arrives_equal() -> None:
@@ -179,10 +196,10 @@ def test_a_batch_is_sent_without_pickles_memo_and_arrives_equal() -> None:
 
 
 def test_rows_with_columns_in_another_order_are_sent_in_the_first_rows_order() -> None:
-    names, rows = ahead._cells([RawRow(2, {"code": "A", "name": "a"}),
-                                RawRow(3, {"name": "b", "code": "B"})])
+    names, numbers, packed = ahead._cells([RawRow(2, {"code": "A", "name": "a"}),
+                                           RawRow(3, {"name": "b", "code": "B"})])
     assert names == ("code", "name")
-    assert [ahead.PackedRow(number, names, packed).values for number, packed in rows] == [
+    assert [row.values for row in ahead.PackedBatch(names, numbers, packed)] == [
         {"code": "A", "name": "a"}, {"code": "B", "name": "b"}]
 
 

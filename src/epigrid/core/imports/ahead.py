@@ -5,7 +5,8 @@ reading, the cleaning and the writing are all Python, and take turns on one inte
 For an importer with `ahead_in_process`, a forked child reads the file instead, calls
 `read_ahead()` on each batch and sends the batch's cells and what read_ahead() answered through
 a pipe; this process takes them (`take_ahead()`) while the child goes on. The pipe and the
-child's outbox hold a few batches: the child waits when this process is that far behind.
+child's outbox hold a few batches: the child waits when this process is that far behind. The
+batch arrives as a `PackedBatch`, a sequence whose rows are made as they are asked for.
 
 The child uses nothing of the parent but the file and the importer's read_ahead(), which needs
 no database; it ends with os._exit, so nothing it inherited (the database connection among
@@ -17,15 +18,16 @@ from __future__ import annotations
 
 import contextlib
 import io
+import itertools
 import os
 import pickle
 import queue
 import signal
 import threading
-from collections.abc import Generator, Iterator
+from collections.abc import Generator, Iterator, Sequence
 from functools import cached_property
 from multiprocessing.connection import Connection
-from typing import IO, Any, NoReturn
+from typing import IO, Any, NoReturn, overload
 
 from django.conf import settings
 
@@ -59,38 +61,102 @@ def worth_a_process(source: IO[bytes]) -> bool:
     return size >= least
 
 
+class _Cells:
+    """A batch's cells as the reading process sent them: every cell of every row joined by
+    NUL (which no cell holds: the readers refuse it), split once, when a row is first asked
+    for its values."""
+
+    def __init__(self, names: tuple[str, ...], packed: str) -> None:
+        self.names, self.packed = names, packed
+        self.split: list[str] | None = None
+
+    def of(self, index: int) -> dict[str, str]:
+        if not self.names:
+            return {}
+        if self.split is None:
+            self.split = self.packed.split(SEPARATOR)
+        width = len(self.names)
+        return dict(zip(self.names, self.split[index * width:(index + 1) * width],
+                        strict=True))
+
+
 class PackedRow(RawRow):
-    """A row as the reading process sent it, its cells joined by NUL (which no cell holds: the
-    readers refuse it); split into `values` only when something asks for them. The importers'
-    fast paths take what read_ahead() made of the row instead, and never do."""
+    """A row of a PackedBatch: its cells made into `values` only when something asks for them.
+    The importers' fast paths take what read_ahead() made of the row instead, and never do."""
 
-    _packed: tuple[tuple[str, ...], str]
+    _cells: tuple[_Cells, int]
 
-    def __init__(self, number: int, names: tuple[str, ...], packed: str) -> None:
+    def __init__(self, number: int, cells: _Cells, index: int) -> None:
         # Straight into the instance's dict: a frozen dataclass refuses setattr, and
-        # object.__setattr__ cost twice as much, for a million rows.
+        # object.__setattr__ cost twice as much.
         fields = self.__dict__
         fields["number"] = number
-        fields["_packed"] = (names, packed)
+        fields["_cells"] = (cells, index)
 
     @cached_property
     def values(self) -> dict[str, str]:
-        names, packed = self._packed
-        return dict(zip(names, packed.split(SEPARATOR), strict=True)) if names else {}
+        cells, index = self._cells
+        return cells.of(index)
 
 
-def _cells(batch: list[RawRow]) -> tuple[tuple[str, ...], list[tuple[int, str]]]:
-    """The batch as (column names, [(row number, cells joined)]): one string a row pickles at
-    a tenth of the cost of a tuple of cells, and a fifth of a dict (the rows of a file share
-    their columns and their order)."""
+class PackedBatch(Sequence[RawRow]):
+    """A batch as the reading process sent it: its row numbers and its cells in one string.
+    A row is made when asked for (the roster's lean batches ask for their first row only: a
+    million row objects cost the run's process a tenth of its time, for nothing). The rows
+    hold the cells, not the batch: no cycle keeps a written batch alive."""
+
+    def __init__(self, names: tuple[str, ...], numbers: Sequence[int], packed: str) -> None:
+        self.numbers = numbers
+        self.cells = _Cells(names, packed)
+        self.rows: dict[int, PackedRow] = {}
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+    @overload
+    def __getitem__(self, index: int) -> RawRow: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[RawRow]: ...
+
+    def __getitem__(self, index: int | slice) -> RawRow | Sequence[RawRow]:
+        if isinstance(index, slice):
+            return [self[at] for at in range(*index.indices(len(self)))]
+        at = index + len(self) if index < 0 else index
+        row = self.rows.get(at)
+        if row is None:
+            row = self.rows[at] = PackedRow(self.numbers[at], self.cells, at)  # IndexError
+        return row
+
+    def __iter__(self) -> Iterator[RawRow]:
+        return (self[at] for at in range(len(self)))
+
+
+def _numbers(batch: Sequence[RawRow]) -> Sequence[int]:
+    """The rows' numbers: a range when they follow one another (they mostly do)."""
+    first, last = batch[0].number, batch[-1].number
+    if last - first == len(batch) - 1 and all(
+            row.number == number for row, number in zip(batch, range(first, last + 1),
+                                                         strict=True)):
+        return range(first, last + 1)
+    return [row.number for row in batch]
+
+
+def _cells(batch: list[RawRow]) -> tuple[tuple[str, ...], Sequence[int], str]:
+    """The batch as (column names, row numbers, every cell joined): one string a batch
+    pickles at a fraction of the cost of a string a row, let alone a tuple or a dict of cells
+    (the rows of a file share their columns and their order)."""
+    if not batch:
+        return (), [], ""
     table = table_names(batch)
     if table is not None:
         cells: list[CellsRow] = batch  # type: ignore[assignment]
-        return table, [(row.number, SEPARATOR.join(row.cells)) for row in cells]
+        return table, _numbers(batch), SEPARATOR.join(
+            itertools.chain.from_iterable(row.cells for row in cells))
     names = tuple(batch[0].values)
-    return names, [(row.number, SEPARATOR.join(row.values.values()) if tuple(row.values) == names
-                    else SEPARATOR.join(row.values.get(name, "") for name in names))
-                   for row in batch]
+    return names, _numbers(batch), SEPARATOR.join(itertools.chain.from_iterable(
+        row.values.values() if tuple(row.values) == names
+        else (row.values.get(name, "") for name in names) for row in batch))
 
 
 def _dumps(message: Any) -> memoryview:
@@ -178,7 +244,8 @@ def _widen(pipe: int) -> None:
         fcntl.fcntl(pipe, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
 
 
-def read_in_process(importer: Importer, batches: Batches) -> Generator[list[RawRow], None, None]:
+def read_in_process(importer: Importer, batches: Batches
+                    ) -> Generator[Sequence[RawRow], None, None]:
     """The batches of `batches`, read by a forked child; each handed to take_ahead() first."""
     readable, writable = os.pipe()
     _widen(writable)
@@ -197,8 +264,7 @@ def read_in_process(importer: Importer, batches: Batches) -> Generator[list[RawR
             if kind == "end":
                 finished = True
                 return
-            names, rows = content
-            batch: list[RawRow] = [PackedRow(number, names, packed) for number, packed in rows]
+            batch = PackedBatch(*content)
             importer.take_ahead(batch, ahead)
             yield batch
     finally:

@@ -113,7 +113,7 @@ def _abandon(started: Started | None) -> None:
             started[2].wait()
 
 
-def _refused(importer: Importer, rows: list[CleanRow], batch: list[RawRow],
+def _refused(importer: Importer, rows: list[CleanRow], batch: Sequence[RawRow],
              cleaned: list[CleanRow], mark: tuple[int, int, int], log: ErrorLog
              ) -> tuple[list[CleanRow], WriteResult]:
     """A refused write's rows written one by one; the batch cleaned meanwhile, cleaned again
@@ -128,7 +128,7 @@ def _refused(importer: Importer, rows: list[CleanRow], batch: list[RawRow],
     return clean(importer, batch, log), written
 
 
-def run_behind(importer: Importer, batches: Iterable[list[RawRow]], log: ErrorLog
+def run_behind(importer: Importer, batches: Iterable[Sequence[RawRow]], log: ErrorLog
                ) -> tuple[int, WriteResult]:
     """Every batch in the writing-behind order; (rows read, what was written)."""
     total, result = 0, WriteResult()

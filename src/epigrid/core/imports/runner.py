@@ -80,7 +80,7 @@ _Ahead = tuple[list[RawRow] | None, Any, BaseException | None]
 
 
 def _read_ahead(importer: Importer, rows: Iterator[RawRow], size: int, in_process: bool
-                ) -> Generator[list[RawRow], None, None]:
+                ) -> Generator[Sequence[RawRow], None, None]:
     """The batches, read one ahead when the importer `reads_ahead`: by a forked process when
     `in_process` (core.imports.ahead), else by a thread.
 
@@ -145,7 +145,8 @@ def _write(importer: Importer, rows: list[CleanRow], log: ErrorLog) -> WriteResu
     return behind.write_one_by_one(importer, rows, log)
 
 
-def _process_batch(importer: Importer, batch: list[RawRow], log: ErrorLog) -> WriteResult:
+def _process_batch(importer: Importer, batch: Sequence[RawRow], log: ErrorLog
+                   ) -> WriteResult:
     importer.prepare(batch)
     accepted = behind.clean(importer, batch, log)
     return _write(importer, accepted, log) if accepted else WriteResult()
