@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from epigrid.core import crypto
 from epigrid.core.identity import check_char
-from epigrid.core.imports.base import CleanRow
+from epigrid.core.imports.base import CleanBatch, CleanRow
 from epigrid.core.imports.readers import CellsRow
 from epigrid.registry import roster_lean, roster_writes
 from epigrid.registry.importers import RosterImporter
@@ -116,11 +116,13 @@ def plain(cleaned: list[Any]) -> list[Any]:
 def test_it_cleans_and_builds_a_batch_as_its_rows_one_by_one(
         batch: list[CellsRow], seen: bool, registered: bool) -> None:
     by_columns, by_rows = two_importers(batch, seen, registered)
-    as_columns, one_by_one = by_columns.clean_rows(batch), by_rows.clean_rows(batch)
+    found, one_by_one = by_columns.clean_rows(batch), by_rows.clean_rows(batch)
+    as_columns = list(found)
     assert plain(as_columns) == plain(one_by_one)
     assert (by_columns.ids, by_columns.pending) == (by_rows.ids, by_rows.pending)
     clean = [row for row in as_columns if isinstance(row, CleanRow)]
     lean = roster_lean.batch_of(clean)
+    assert (lean is not None) == isinstance(found, CleanBatch)
     event("as columns" if lean is not None else "row by row")
     if lean is None:  # some row needed its own look-up: the whole batch went row by row
         assert not any(isinstance(row, LeanRow) for row in as_columns)
@@ -149,21 +151,26 @@ def common_batch(size: int = 4) -> list[CellsRow]:
 def test_it_takes_a_batch_of_common_rows_as_columns() -> None:
     batch = common_batch()
     by_columns, _by_rows = two_importers(batch, seen=False, registered=False)
-    cleaned: list[Any] = by_columns.clean_rows(batch)
-    assert [type(row) for row in cleaned] == [LeanRow] * 4
+    cleaned = by_columns.clean_rows(batch)
+    # Every row clean: the batch is written as it is, its rows made only when asked for.
+    assert isinstance(cleaned, CleanBatch) and not cleaned.made
+    rows = list(cleaned)
+    assert [type(row) for row in rows] == [LeanRow] * 4
+    assert cleaned[1] is rows[1] and cleaned[-1] is rows[3] and len(cleaned) == 4  # noqa: PLR2004
     assert by_columns.pending == {(12, "#C-3")}
     assert by_columns.ids == {int(row.cells[6][:17]): row.number for row in batch}
     # Built as columns only when the rows are the whole batch's, in order.
     assert roster_lean.batch_of(cleaned) is by_columns.lean
-    assert roster_lean.batch_of(cleaned[:2]) is None
-    assert roster_lean.batch_of(cleaned[::-1]) is None
+    assert roster_lean.batch_of(rows) is by_columns.lean
+    assert roster_lean.batch_of(rows[:2]) is None
+    assert roster_lean.batch_of(rows[::-1]) is None
 
 
 def test_it_leaves_a_batch_with_an_id_seen_before_to_the_rows_untouched() -> None:
     batch = common_batch()
     by_columns, _by_rows = two_importers(batch, seen=True, registered=False)
     before = dict(by_columns.ids)
-    cleaned = by_columns.clean_rows(batch)
+    cleaned = list(by_columns.clean_rows(batch))
     # Row 3 repeats an ID of row 1's file: refused by name; the others go the fast way.
     assert not isinstance(cleaned[1], CleanRow)
     assert "appears twice" in cleaned[1][0].message
@@ -188,7 +195,7 @@ def test_a_row_written_alone_after_a_refusal_is_the_row_it_was() -> None:
     # then made from its batch, and it builds as a row cleaned one by one.
     batch = common_batch(2)
     by_columns, by_rows = two_importers(batch, seen=False, registered=False)
-    cleaned, one_by_one = by_columns.clean_rows(batch), by_rows.clean_rows(batch)
+    cleaned, one_by_one = list(by_columns.clean_rows(batch)), by_rows.clean_rows(batch)
     alone = one_by_one_build([cleaned[1]], by_columns.households)
     expected = one_by_one_build([one_by_one[1]], by_rows.households)
     assert alone.persons.data == expected.persons.data

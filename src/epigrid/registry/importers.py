@@ -28,7 +28,7 @@ from epigrid.areas.models import Area, Level
 from epigrid.core.identity import mask_id_number, mask_phone
 from epigrid.core.ids import IdPool, allocate_ids
 from epigrid.core.imports import parsers
-from epigrid.core.imports.base import CleanRow, Importer, Pending, WriteResult
+from epigrid.core.imports.base import CleanBatch, CleanRow, Importer, Pending, WriteResult
 from epigrid.core.imports.bulk_load import BulkLoad
 from epigrid.core.imports.errors import RowError
 from epigrid.core.imports.readers import RawRow
@@ -270,14 +270,14 @@ class RosterImporter(Importer):
     def clean_row(self, row: RawRow) -> CleanRow | list[RowError]:
         return self.clean_rows([row])[0]
 
-    def clean_rows(self, rows: Sequence[RawRow]) -> list[CleanRow | list[RowError]]:
+    def clean_rows(self, rows: Sequence[RawRow]
+                   ) -> list[CleanRow | list[RowError]] | CleanBatch:
         lean = self.lean
         if lean is not None:
             cleaned = roster_lean.clean(lean, len(rows), self.clean_grids, self.households,
                                         self.pending, self.ids, self.known)
             if cleaned is not None:
-                out: list[CleanRow | list[RowError]] = list(cleaned)
-                return out
+                return cleaned
             self.lean = None  # row by row, from the rows' own entries
             self.parsed = lean.spread(self.parsed, self.ready, [row.number for row in rows])
         return roster_rows.fast_rows(self, rows, self.full_clean)

@@ -22,7 +22,7 @@ from functools import cached_property
 from operator import itemgetter
 from typing import Any
 
-from epigrid.core.imports.base import CleanRow
+from epigrid.core.imports.base import CleanBatch, CleanRow
 from epigrid.registry import copy_rows
 from epigrid.registry.copy_rows import PersonCopy
 from epigrid.registry.models import Household, Person
@@ -105,6 +105,18 @@ class LeanRow(CleanRow):
                 "same_phone": lean.same_phones[at]}
 
 
+class LeanBatch(CleanBatch):
+    """The clean rows of a LeanRows batch, every row of it; a row made when asked for (the
+    runner writes the batch as it is: only a refused write goes through its rows)."""
+
+    def __init__(self, lean: LeanRows) -> None:
+        super().__init__(len(lean))
+        self.lean = lean
+
+    def make(self, at: int) -> CleanRow:
+        return LeanRow(self.lean.numbers[at], self.lean, at)
+
+
 def _groups(lean: LeanRows, grids: Mapping[str, tuple[int, str]],
             households: Mapping[int, dict[str, int]], pending: set[tuple[int, str]]
             ) -> list[Group] | None:
@@ -141,7 +153,7 @@ def _groups(lean: LeanRows, grids: Mapping[str, tuple[int, str]],
 
 def clean(lean: LeanRows | None, count: int, grids: Mapping[str, tuple[int, str]],
           households: Mapping[int, dict[str, int]], pending: set[tuple[int, str]],
-          ids: dict[int, int], registered: Mapping[str, Any]) -> list[LeanRow] | None:
+          ids: dict[int, int], registered: Mapping[str, Any]) -> LeanBatch | None:
     """The clean rows of a batch of `count` rows, all lean, or None (nothing changed) when it
     must go row by row. Notes the rows' IDs in `ids` and the new households in `pending`, as
     fast_rows does."""
@@ -157,11 +169,13 @@ def clean(lean: LeanRows | None, count: int, grids: Mapping[str, tuple[int, str]
     pending |= taken
     lean.groups = groups
     ids.update(zip(keys, lean.numbers, strict=True))
-    return list(map(LeanRow, lean.numbers, itertools.repeat(lean), range(count)))
+    return LeanBatch(lean)
 
 
 def batch_of(rows: Sequence[CleanRow]) -> LeanRows | None:
     """The LeanRows whose clean rows `rows` are, all of them in order, or None."""
+    if isinstance(rows, LeanBatch):
+        return rows.lean
     first = rows[0] if rows else None
     if type(first) is not LeanRow:
         return None

@@ -27,11 +27,11 @@ import threading
 from collections.abc import Generator, Iterator, Sequence
 from functools import cached_property
 from multiprocessing.connection import Connection
-from typing import IO, Any, NoReturn, overload
+from typing import IO, Any, NoReturn
 
 from django.conf import settings
 
-from epigrid.core.imports.base import Importer
+from epigrid.core.imports.base import Importer, MadeWhenAsked
 from epigrid.core.imports.readers import CellsRow, RawRow, table_names
 
 Batches = Iterator[list[RawRow]]
@@ -99,37 +99,19 @@ class PackedRow(RawRow):
         return cells.of(index)
 
 
-class PackedBatch(Sequence[RawRow]):
+class PackedBatch(MadeWhenAsked[RawRow]):
     """A batch as the reading process sent it: its row numbers and its cells in one string.
     A row is made when asked for (the roster's lean batches ask for their first row only: a
     million row objects cost the run's process a tenth of its time, for nothing). The rows
     hold the cells, not the batch: no cycle keeps a written batch alive."""
 
     def __init__(self, names: tuple[str, ...], numbers: Sequence[int], packed: str) -> None:
+        super().__init__(len(numbers))
         self.numbers = numbers
         self.cells = _Cells(names, packed)
-        self.rows: dict[int, PackedRow] = {}
 
-    def __len__(self) -> int:
-        return len(self.numbers)
-
-    @overload
-    def __getitem__(self, index: int) -> RawRow: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[RawRow]: ...
-
-    def __getitem__(self, index: int | slice) -> RawRow | Sequence[RawRow]:
-        if isinstance(index, slice):
-            return [self[at] for at in range(*index.indices(len(self)))]
-        at = index + len(self) if index < 0 else index
-        row = self.rows.get(at)
-        if row is None:
-            row = self.rows[at] = PackedRow(self.numbers[at], self.cells, at)  # IndexError
-        return row
-
-    def __iter__(self) -> Iterator[RawRow]:
-        return (self[at] for at in range(len(self)))
+    def make(self, at: int) -> RawRow:
+        return PackedRow(self.numbers[at], self.cells, at)
 
 
 def _numbers(batch: Sequence[RawRow]) -> Sequence[int]:

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import DataError, IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from epigrid.core.imports.base import CleanRow, Importer, Pending, WriteResult
+from epigrid.core.imports.base import CleanBatch, CleanRow, Importer, Pending, WriteResult
 from epigrid.core.imports.errors import RowError, RowWriteError
 from epigrid.core.imports.readers import RawRow
 
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from epigrid.core.imports.runner import ErrorLog
 
 REFUSALS = (IntegrityError, DataError, RowWriteError)
-Started = tuple[Any, list[CleanRow], "Pending | WriteResult | None"]
+Started = tuple[Any, Sequence[CleanRow], "Pending | WriteResult | None"]
 
 
 def settled(result: Pending | WriteResult) -> WriteResult:
@@ -63,9 +63,12 @@ def write_one_by_one(importer: Importer, rows: Sequence[CleanRow], log: ErrorLog
     return result
 
 
-def clean(importer: Importer, batch: Sequence[RawRow], log: ErrorLog) -> list[CleanRow]:
+def clean(importer: Importer, batch: Sequence[RawRow], log: ErrorLog) -> Sequence[CleanRow]:
+    found = importer.clean_rows(batch)
+    if isinstance(found, CleanBatch):  # every row clean: written as it is
+        return found
     accepted: list[CleanRow] = []
-    for cleaned in importer.clean_rows(batch):
+    for cleaned in found:
         if isinstance(cleaned, CleanRow):
             accepted.append(cleaned)
         else:
@@ -73,7 +76,7 @@ def clean(importer: Importer, batch: Sequence[RawRow], log: ErrorLog) -> list[Cl
     return accepted
 
 
-def _start(importer: Importer, rows: list[CleanRow]) -> Started | None:
+def _start(importer: Importer, rows: Sequence[CleanRow]) -> Started | None:
     if not rows:
         return None
     savepoint = transaction.savepoint()
@@ -113,9 +116,9 @@ def _abandon(started: Started | None) -> None:
             started[2].wait()
 
 
-def _refused(importer: Importer, rows: list[CleanRow], batch: Sequence[RawRow],
-             cleaned: list[CleanRow], mark: tuple[int, int, int], log: ErrorLog
-             ) -> tuple[list[CleanRow], WriteResult]:
+def _refused(importer: Importer, rows: Sequence[CleanRow], batch: Sequence[RawRow],
+             cleaned: Sequence[CleanRow], mark: tuple[int, int, int], log: ErrorLog
+             ) -> tuple[Sequence[CleanRow], WriteResult]:
     """A refused write's rows written one by one; the batch cleaned meanwhile, cleaned again
     when its cleaning relied on that write (`cleans_on_written`). Answers (the batch's clean
     rows, what was written)."""
@@ -132,7 +135,7 @@ def run_behind(importer: Importer, batches: Iterable[Sequence[RawRow]], log: Err
                ) -> tuple[int, WriteResult]:
     """Every batch in the writing-behind order; (rows read, what was written)."""
     total, result = 0, WriteResult()
-    waiting: list[CleanRow] = []
+    waiting: Sequence[CleanRow] = []
     rest = iter(batches)
     following = next(rest, None)
     while following is not None:

@@ -135,7 +135,7 @@ def _read_ahead(importer: Importer, rows: Iterator[RawRow], size: int, in_proces
         reader.join()
 
 
-def _write(importer: Importer, rows: list[CleanRow], log: ErrorLog) -> WriteResult:
+def _write(importer: Importer, rows: Sequence[CleanRow], log: ErrorLog) -> WriteResult:
     try:
         with transaction.atomic():
             return behind.settled(importer.write_batch(rows))
