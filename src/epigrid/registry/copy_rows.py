@@ -120,6 +120,7 @@ class PersonCopy:
 
     def add_tail(self, grid: tuple[int, str], household_id: int | None, tail: bytes) -> None:
         """A row whose TAIL columns the reading process encoded (TailEncoder)."""
+        # household_field(), inlined: this runs once a row on the row-by-row path.
         self.parts += (self._prefix(*grid), _NULL if household_id is None
                        else _ID.pack(8, household_id), tail)
         self.count += 1

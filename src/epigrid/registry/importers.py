@@ -217,13 +217,16 @@ class RosterImporter(Importer):
 
     def _take(self, rows: Sequence[RawRow], found: Ahead) -> set[str]:
         """The batch as read (ahead or not) made the importer's; answers its grid codes."""
-        codes, self.parsed, self.ready, self.placed, lean = found
-        # A batch not all lean goes row by row: its lean rows spread into their entries.
-        self.lean = lean if lean is not None and len(lean) == len(rows) and not self.placed \
-            else None
-        if lean is not None and self.lean is None:
-            self.parsed = lean.spread(self.parsed, self.ready, [row.number for row in rows])
+        codes, self.parsed, self.ready, self.placed, self.lean = found
+        if self.lean is not None and (len(self.lean) != len(rows) or self.placed):
+            self._row_by_row(rows)  # a batch not all lean, or with doors to place
         return codes
+
+    def _row_by_row(self, rows: Sequence[RawRow]) -> None:
+        """The batch's lean rows spread into their own entries, for fast_rows()."""
+        if self.lean is not None:
+            lean, self.lean = self.lean, None
+            self.parsed = lean.spread(self.parsed, self.ready, [row.number for row in rows])
 
     def _known(self, hashes: list[str]) -> dict[str, tuple[Any, ...]]:
         """The registered persons with these ID hashes (KNOWN_FIELDS), by hash."""
@@ -272,14 +275,12 @@ class RosterImporter(Importer):
 
     def clean_rows(self, rows: Sequence[RawRow]
                    ) -> list[CleanRow | list[RowError]] | CleanBatch:
-        lean = self.lean
-        if lean is not None:
-            cleaned = roster_lean.clean(lean, len(rows), self.clean_grids, self.households,
-                                        self.pending, self.ids, self.known)
+        if self.lean is not None:
+            cleaned = roster_lean.clean(self.lean, len(rows), self.clean_grids,
+                                        self.households, self.pending, self.ids, self.known)
             if cleaned is not None:
                 return cleaned
-            self.lean = None  # row by row, from the rows' own entries
-            self.parsed = lean.spread(self.parsed, self.ready, [row.number for row in rows])
+            self._row_by_row(rows)
         return roster_rows.fast_rows(self, rows, self.full_clean)
 
     def full_clean(self, row: RawRow) -> CleanRow | list[RowError]:
